@@ -1,0 +1,162 @@
+# ffi-deep-dive: Rust exposed to C and Node.js through a plain C ABI.
+#
+#   make demo    build everything, run the C demo and the Node demo
+#   make test    build and run every test and lint check
+#   make bench   benchmarks
+#   make header  regenerate c/include/ffi_deep_dive.h with cbindgen (commit it)
+#   make clean   remove build output
+#
+# Optional tools (cbindgen, valgrind, clang) are used when present; a check
+# that cannot run says so loudly. Under CI (CI=true) a missing one fails.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+CARGO   ?= cargo
+# gcc and g++ unless the environment names others (make's built-in default is cc).
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+ifeq ($(origin CXX),default)
+CXX := g++
+endif
+NPM     ?= npm
+
+RUST_DIR   := rust
+TARGET_DIR := $(RUST_DIR)/target
+LIB_DIR    := $(TARGET_DIR)/release
+LIB        := $(LIB_DIR)/libffi_deep_dive.so
+HEADER     := c/include/ffi_deep_dive.h
+BUILD      := build
+
+CSTD     := -std=c11
+WARN     := -Wall -Wextra -Werror -pedantic
+CFLAGS   ?= -O2 -g
+CPPFLAGS := -Ic/include
+# The binaries live in build/ and find the library through a relative rpath,
+# so they run without LD_LIBRARY_PATH wherever the checkout is.
+LDLIBS   := -L$(LIB_DIR) -lffi_deep_dive -Wl,-rpath,'$$ORIGIN/../$(LIB_DIR)'
+
+DEMO_SRC  := c/demo.c $(wildcard c/demo/*.c)
+TEST_SRC  := $(wildcard c/tests/*.c)
+C_HEADERS := $(HEADER) c/demo/demo.h c/tests/check.h
+
+NODE_STAMP := node_modules/.ffi-deep-dive-stamp
+TS_SRC     := $(shell find ts -name '*.ts')
+
+# CI=true turns "tool missing, check skipped" into a failure.
+define optional_tool
+if ! command -v $(1) >/dev/null 2>&1; then \
+  if [ "$${CI:-}" = "true" ]; then echo "ERROR: $(1) is required in CI for: $(2)"; exit 1; fi; \
+  echo "!!! SKIPPED: $(1) is not installed, so $(2) did NOT run (apt-get install $(3)) !!!"; exit 0; \
+fi
+endef
+
+.PHONY: all tools lib lib-test-panic c ts demo test test-rust test-c test-valgrind test-js \
+        lint lint-rust lint-c lint-ts check-header header bench clean
+
+all: tools lib c ts
+
+## Required tools: one line each when missing.
+tools:
+	@for t in cargo:"Rust (https://rustup.rs)" $(CC):"a C compiler (apt-get install gcc)" \
+	          node:"Node.js 20+" $(NPM):"npm (comes with Node.js)"; do \
+	  tool=$${t%%:*}; why=$${t#*:}; \
+	  command -v $$tool >/dev/null 2>&1 || { echo "ffi-deep-dive: missing system tool '$$tool': install $$why"; exit 1; }; \
+	done
+
+## npm ci when node_modules is missing or older than the lock file.
+$(NODE_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+## Rust: cargo decides what to rebuild.
+lib: tools
+	$(CARGO) build --release --manifest-path $(RUST_DIR)/Cargo.toml
+
+## A separate build with the test-only panic export, for the panic tests.
+lib-test-panic: tools
+	$(CARGO) build --release --features test-panic --manifest-path $(RUST_DIR)/Cargo.toml \
+	  --target-dir $(TARGET_DIR)/test-panic
+
+header:
+	cbindgen --config $(RUST_DIR)/cbindgen.toml --crate ffi_deep_dive --quiet \
+	  --output $(HEADER) $(RUST_DIR)
+
+## C: the demo and the test program.
+c: $(BUILD)/demo $(BUILD)/test_c
+
+$(BUILD)/demo: $(DEMO_SRC) $(C_HEADERS) lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEMO_SRC) -o $@ $(LDLIBS)
+
+$(BUILD)/test_c: $(TEST_SRC) $(C_HEADERS) lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) $(TEST_SRC) -o $@ $(LDLIBS)
+
+## TypeScript: CommonJS + declarations in dist/.
+ts: $(NODE_STAMP) dist/index.js
+
+dist/index.js: $(TS_SRC) tsconfig.json $(NODE_STAMP)
+	npx tsc -p tsconfig.json
+	@touch $@
+
+demo: all
+	@echo "=== C demo (build/demo) ==="
+	$(BUILD)/demo
+	@echo
+	@echo "=== Node demo (scripts/demo.js) ==="
+	node scripts/demo.js
+
+test: all lint check-header test-rust test-c test-valgrind test-js
+	@echo "make test: all checks passed"
+
+test-rust:
+	$(CARGO) test --manifest-path $(RUST_DIR)/Cargo.toml
+	$(CARGO) test --manifest-path $(RUST_DIR)/Cargo.toml --features test-panic
+
+test-c: $(BUILD)/test_c
+	$(BUILD)/test_c
+
+test-valgrind: $(BUILD)/test_c
+	@$(call optional_tool,valgrind,the valgrind leak check of the C tests,valgrind)
+	valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+	  --error-exitcode=1 --quiet $(BUILD)/test_c
+
+test-js: all
+	npx jest
+
+lint: lint-rust lint-c lint-ts
+
+lint-rust:
+	$(CARGO) fmt --manifest-path $(RUST_DIR)/Cargo.toml -- --check
+	$(CARGO) clippy --manifest-path $(RUST_DIR)/Cargo.toml --all-targets -- -D warnings
+	$(CARGO) clippy --manifest-path $(RUST_DIR)/Cargo.toml --all-targets --features test-panic -- -D warnings
+
+## The header compiles cleanly as C11 and as C++.
+lint-c:
+	@mkdir -p $(BUILD)
+	echo '#include "ffi_deep_dive.h"' | $(CC) $(CSTD) $(WARN) $(CPPFLAGS) -x c -fsyntax-only -
+	echo '#include "ffi_deep_dive.h"' | $(CXX) -std=c++17 $(WARN) $(CPPFLAGS) -x c++ -fsyntax-only -
+
+lint-ts: $(NODE_STAMP)
+	npx tsc -p tsconfig.test.json
+	npx eslint ts test scripts
+	npx prettier --check ts test scripts
+
+## The committed header equals what cbindgen generates from the crate now.
+check-header:
+	@$(call optional_tool,cbindgen,the header drift check,cbindgen)
+	@tmp=$$(mktemp); \
+	cbindgen --config $(RUST_DIR)/cbindgen.toml --crate ffi_deep_dive --quiet --output $$tmp $(RUST_DIR) || exit 1; \
+	if ! diff -u $(HEADER) $$tmp; then \
+	  echo "ERROR: $(HEADER) differs from what cbindgen generates (diff above). Run 'make header' and commit it."; \
+	  rm -f $$tmp; exit 1; \
+	fi; rm -f $$tmp; echo "header: $(HEADER) matches cbindgen output"
+
+bench: all
+	node scripts/bench.js
+
+clean:
+	rm -rf $(BUILD) dist
+	$(CARGO) clean --manifest-path $(RUST_DIR)/Cargo.toml

@@ -1,0 +1,4 @@
+/* callbacks: filled in by its issue. */
+#include "demo.h"
+
+void demo_callbacks(void) {}

@@ -1,0 +1,4 @@
+/* opaque: filled in by its issue. */
+#include "demo.h"
+
+void demo_opaque(void) {}

@@ -1,0 +1,25 @@
+/* Strings: Rust allocates, Rust frees; or the caller owns the buffer. */
+#include "demo.h"
+
+void demo_strings(void) {
+    DEMO_SECTION("strings");
+    char *joined = concat_strings("Hello, ", "Rustacean!");
+    printf("concat_strings(\"Hello, \", \"Rustacean!\") = \"%s\" (Rust-owned)\n", joined);
+    free_rust_string(joined); /* never free(): Rust allocated it */
+    printf("freed with free_rust_string; live Rust strings: %zu\n", rust_string_live_count());
+
+    char small[8];
+    size_t needed = 0;
+    FfiStatus status = concat_strings_into("Hello, ", "Rustacean!", small, sizeof small, &needed);
+    printf("concat_strings_into(8-byte buffer) -> %s, needs %zu bytes\n", ffi_status_message(status), needed);
+    char big[32];
+    status = concat_strings_into("Hello, ", "Rustacean!", big, sizeof big, &needed);
+    printf("concat_strings_into(32-byte buffer) -> %s: \"%s\"\n", ffi_status_message(status), big);
+
+    size_t count = 0;
+    status = count_characters("h\xc3\xa9llo \xf0\x9f\xa6\x80", &count);
+    printf("count_characters(\"h\xc3\xa9llo \xf0\x9f\xa6\x80\") -> %s, %zu characters\n",
+           ffi_status_message(status), count);
+    status = count_characters("\xff\xfe", &count);
+    printf("count_characters(invalid UTF-8) -> %s\n", ffi_status_message(status));
+}

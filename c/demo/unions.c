@@ -1,0 +1,4 @@
+/* unions: filled in by its issue. */
+#include "demo.h"
+
+void demo_unions(void) {}

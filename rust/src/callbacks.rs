@@ -1,0 +1,1 @@
+//! callbacks: see the module docs once implemented.

@@ -1,0 +1,1 @@
+//! enums: see the module docs once implemented.

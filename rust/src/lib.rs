@@ -1,0 +1,38 @@
+//! # ffi_deep_dive
+//!
+//! Rust exposed to C (and, through koffi, to Node.js) over a plain C ABI,
+//! following the patterns of New Rustacean e031 "FFI Deep Dive" and the FFI
+//! Omnibus.
+//!
+//! Each concept lives in its own module with the same name in `c/` and `ts/`.
+//! Inside a module, a safe core does the work and a thin layer of
+//! `#[no_mangle] pub extern "C"` functions checks the inputs, converts and
+//! calls it. Every export runs inside [`boundary::guard`], so a panic becomes
+//! a status (or NULL) instead of unwinding into C.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+// cbindgen 0.24 (the Debian package that generates the header) cannot parse
+// `c"..."` literals, so C strings are spelled as byte strings ending in `\0`.
+#![allow(clippy::manual_c_str_literals)]
+
+pub mod boundary;
+pub mod status;
+
+pub mod numbers;
+pub mod strings;
+
+pub mod opaque;
+pub mod point;
+
+pub mod enums;
+pub mod tuples;
+pub mod unions;
+
+pub mod callbacks;
+pub mod slices;
+
+#[cfg(feature = "test-panic")]
+pub mod testing;
+
+pub use status::FfiStatus;

@@ -1,0 +1,1 @@
+//! opaque: see the module docs once implemented.

@@ -1,0 +1,1 @@
+//! point: see the module docs once implemented.

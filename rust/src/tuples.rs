@@ -1,0 +1,1 @@
+//! tuples: see the module docs once implemented.

@@ -1,0 +1,1 @@
+//! unions: see the module docs once implemented.

@@ -1,0 +1,6 @@
+'use strict';
+
+/** @param {typeof import('../..')} _ffi */
+module.exports = function demo(_ffi) {
+  console.log('(point: not implemented yet)');
+};

@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { addChecked, addInRust, FfiError } from '../ts';
+
+const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN = -(2 ** 31);
+
+describe('addInRust', () => {
+  it('adds', () => {
+    expect(addInRust(2, 3)).toBe(5);
+    expect(addInRust(-7, 3)).toBe(-4);
+    expect(addInRust(0, -0)).toBe(0);
+  });
+
+  it('wraps on overflow like C int in two’s complement', () => {
+    expect(addInRust(INT32_MAX, 1)).toBe(INT32_MIN);
+    expect(addInRust(INT32_MIN, -1)).toBe(INT32_MAX);
+  });
+
+  it('matches (a + b) | 0 for every int32 pair', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: INT32_MIN, max: INT32_MAX }),
+        fc.integer({ min: INT32_MIN, max: INT32_MAX }),
+        (a, b) => {
+          expect(addInRust(a, b)).toBe((a + b) | 0);
+        },
+      ),
+    );
+  });
+
+  it.each([
+    ['a string', '1'],
+    ['a bigint', 1n],
+    ['undefined', undefined],
+    ['null', null],
+    ['an object', {}],
+    ['a non-integer', 3.7],
+    ['NaN', NaN],
+    ['Infinity', Infinity],
+    ['-Infinity', -Infinity],
+  ])('refuses %s with TypeError', (_label, bad) => {
+    expect(() => addInRust(bad as number, 1)).toThrow(TypeError);
+    expect(() => addInRust(1, bad as number)).toThrow(TypeError);
+  });
+
+  it.each([2 ** 31, INT32_MIN - 1, 2 ** 53, -(2 ** 40)])('refuses %d outside int32 with RangeError', (bad) => {
+    expect(() => addInRust(bad, 1)).toThrow(RangeError);
+    expect(() => addInRust(1, bad)).toThrow(/\bb must be in/);
+  });
+});
+
+describe('addChecked', () => {
+  it('adds', () => {
+    expect(addChecked(40, 2)).toBe(42);
+    expect(addChecked(INT32_MIN, INT32_MAX)).toBe(-1);
+  });
+
+  it('throws FfiError OVERFLOW instead of wrapping', () => {
+    for (const [a, b] of [
+      [INT32_MAX, 1],
+      [INT32_MIN, -1],
+      [INT32_MAX, INT32_MAX],
+    ]) {
+      let caught: unknown;
+      try {
+        addChecked(a, b);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(FfiError);
+      expect(caught).toMatchObject({ status: 'OVERFLOW', code: 5, name: 'FfiError' });
+      expect((caught as Error).message).toMatch(/^addChecked: the result does not fit/);
+    }
+    expect(addChecked(1, 1)).toBe(2); // still works afterwards
+  });
+
+  it('agrees with exact arithmetic', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: INT32_MIN, max: INT32_MAX }),
+        fc.integer({ min: INT32_MIN, max: INT32_MAX }),
+        (a, b) => {
+          const exact = a + b;
+          if (exact > INT32_MAX || exact < INT32_MIN) {
+            expect(() => addChecked(a, b)).toThrow(FfiError);
+          } else {
+            expect(addChecked(a, b)).toBe(exact);
+          }
+        },
+      ),
+    );
+  });
+
+  it('validates like addInRust', () => {
+    expect(() => addChecked(1.5, 1)).toThrow(TypeError);
+    expect(() => addChecked(1, 2 ** 31)).toThrow(RangeError);
+  });
+});

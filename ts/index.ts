@@ -1,0 +1,13 @@
+/**
+ * ffi-deep-dive: Rust exposed to Node.js through a plain C ABI.
+ *
+ * Everything public is exported from here. The raw koffi declarations that
+ * mirror the C header one to one live in `ffi-deep-dive/raw`: they do no
+ * checking and can crash the process with a bad pointer.
+ *
+ * @packageDocumentation
+ */
+export { FfiError, FfiStatus, statusName } from './status';
+export type { FfiStatusName } from './status';
+export { addInRust, addChecked } from './numbers';
+export { concatStrings, countCharacters } from './strings';

@@ -1,0 +1,34 @@
+/**
+ * Numbers: `int` in, `int` out. The API checks that each argument is an
+ * integer in the int32 range first, because koffi itself would silently
+ * truncate `3.7` to `3` and wrap `2 ** 31` to `-2 ** 31`.
+ */
+import { add_in_rust, add_in_rust_checked } from './raw/numbers';
+import { check } from './status';
+import { int32 } from './validate';
+
+/**
+ * `a + b` computed in Rust, wrapping on overflow like C's `int` arithmetic in
+ * two's complement: `addInRust(2 ** 31 - 1, 1) === -(2 ** 31)`.
+ *
+ * @throws TypeError if an argument is not an integer number
+ * @throws RangeError if an argument is outside the int32 range
+ * @example addInRust(2, 3) // 5
+ */
+export function addInRust(a: number, b: number): number {
+  return add_in_rust(int32(a, 'a'), int32(b, 'b'));
+}
+
+const sumOut = new Int32Array(1);
+
+/**
+ * `a + b` computed in Rust, refusing to overflow.
+ *
+ * @throws FfiError with status `'OVERFLOW'` when the sum does not fit in int32
+ * @throws TypeError / RangeError for arguments as in {@link addInRust}
+ * @example addChecked(40, 2) // 42
+ */
+export function addChecked(a: number, b: number): number {
+  check(add_in_rust_checked(int32(a, 'a'), int32(b, 'b'), sumOut), 'addChecked');
+  return sumOut[0];
+}

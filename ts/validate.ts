@@ -1,0 +1,85 @@
+/**
+ * Argument checks shared by the public API. Each throws `TypeError` for a
+ * value of the wrong kind and `RangeError` for one outside the C type's
+ * range, before anything reaches koffi (which would silently truncate 3.7 to
+ * 3, wrap 2**31, or cut a string at its first `\0`).
+ *
+ * The fast path of each check is a single comparison, so valid calls pay
+ * almost nothing.
+ */
+
+function describe(value: unknown): string {
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (typeof value === 'bigint') return `bigint ${value}n`;
+  if (typeof value === 'number') return `number ${value}`;
+  if (value === null) return 'null';
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  return typeof value;
+}
+
+/** Checks that `value` is an integer in the C `int32_t` range and returns it. */
+export function int32(value: unknown, name: string): number {
+  if (typeof value === 'number' && (value | 0) === value) return value;
+  return intSlow(value, name, -0x8000_0000, 0x7fff_ffff, 'int32');
+}
+
+/** Checks that `value` is an integer in the C `uint32_t` range and returns it. */
+export function uint32(value: unknown, name: string): number {
+  if (typeof value === 'number' && value >>> 0 === value) return value;
+  return intSlow(value, name, 0, 0xffff_ffff, 'uint32');
+}
+
+function intSlow(value: unknown, name: string, min: number, max: number, ctype: string): number {
+  if (typeof value !== 'number') {
+    throw new TypeError(`${name} must be a number (${ctype}), got ${describe(value)}`);
+  }
+  if (!Number.isInteger(value)) {
+    throw new TypeError(`${name} must be an integer (${ctype}), got ${describe(value)}`);
+  }
+  if (Object.is(value, -0)) return 0;
+  throw new RangeError(`${name} must be in [${min}, ${max}] (${ctype}), got ${value}`);
+}
+
+/** Checks that `value` is a finite number (NaN and ±Infinity are refused) and returns it. */
+export function finite(value: unknown, name: string): number {
+  if (typeof value === 'number' && value - value === 0) return value;
+  if (typeof value !== 'number') {
+    throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  }
+  throw new RangeError(`${name} must be finite, got ${value}`);
+}
+
+/**
+ * Checks that `value` is a string C can receive intact: no `\0` (C would stop
+ * there) and no lone surrogate (it has no UTF-8 encoding; koffi would replace
+ * it with U+FFFD). Returns it.
+ */
+export function cString(value: unknown, name: string): string {
+  if (typeof value !== 'string') {
+    throw new TypeError(`${name} must be a string, got ${describe(value)}`);
+  }
+  if (value.includes('\0')) {
+    throw new TypeError(`${name} contains a NUL character (\\0), which C would treat as the end of the string`);
+  }
+  if (!value.isWellFormed()) {
+    throw new TypeError(`${name} contains a lone UTF-16 surrogate, which has no UTF-8 encoding`);
+  }
+  return value;
+}
+
+/**
+ * Checks that `value` is a `Uint8Array` (a `Buffer` is one) without a 0 byte,
+ * and returns a NUL-terminated copy of it for a `const char *` argument.
+ */
+export function cBytes(value: unknown, name: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new TypeError(`${name} must be a string or a Uint8Array, got ${describe(value)}`);
+  }
+  if (value.includes(0)) {
+    throw new TypeError(`${name} contains a 0 byte, which C would treat as the end of the string`);
+  }
+  const terminated = new Uint8Array(value.length + 1);
+  terminated.set(value);
+  return terminated;
+}
