@@ -11,3 +11,6 @@ export { FfiError, FfiStatus, statusName } from './status';
 export type { FfiStatusName } from './status';
 export { addInRust, addChecked } from './numbers';
 export { concatStrings, countCharacters } from './strings';
+export { Point, pointTranslated, translatePoints, FLOAT32_MAX } from './point';
+export type { PointLike } from './point';
+export { OpaquePoint } from './opaque';

@@ -83,3 +83,23 @@ export function cBytes(value: unknown, name: string): Uint8Array {
   terminated.set(value);
   return terminated;
 }
+
+/** The largest finite `float` (`FLT_MAX`). */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Checks that `value` is a number C can receive as a finite `float`: not NaN,
+ * not ±Infinity, and not so large that rounding to `float` would make it
+ * infinite (about ±3.4e38, {@link FLOAT32_MAX}). Returns it; koffi rounds it
+ * to the nearest `float`.
+ */
+export function float32(value: unknown, name: string): number {
+  if (typeof value === 'number') {
+    const f = Math.fround(value);
+    if (f - f === 0) return value;
+    throw new RangeError(
+      `${name} must be a finite float (NaN, ±Infinity and |x| > ${FLOAT32_MAX} are refused), got ${value}`,
+    );
+  }
+  throw new TypeError(`${name} must be a number (float), got ${describe(value)}`);
+}

@@ -58,6 +58,25 @@ typedef enum FfiStatus {
   FFI_STATUS_CANCELLED = 7,
 } FfiStatus;
 
+// A point whose representation is private to Rust.
+//
+// To C this is an incomplete type used through pointers only. A handle may
+// be moved between threads, but must not be used from two threads at once
+// while one of them translates or frees it.
+typedef struct OpaquePoint OpaquePoint;
+
+// A point in the plane, shared by value and by pointer with C.
+//
+// Plain data: any bit pattern is a valid Point (NaN and infinities
+// included), so C may create, copy and modify Points freely. Thread-safety:
+// like any C struct, a Point must not be written from two threads at once.
+typedef struct Point {
+  // The x coordinate.
+  float x;
+  // The y coordinate.
+  float y;
+} Point;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -152,6 +171,100 @@ enum FfiStatus concat_strings_into(const char *first, const char *second, char *
 // `s` is NULL or a NUL-terminated string; `out` is NULL or valid for
 // writing one `size_t`.
 enum FfiStatus count_characters(const char *s, size_t *out);
+
+// Creates a point at (`x`, `y`). Any float is accepted, NaN and infinities
+// included.
+//
+// Ownership: the caller owns the returned handle and must release it with
+// opaque_point_free(), exactly once. Returns NULL only if an internal panic
+// was caught (running out of memory aborts the process, as everywhere in
+// Rust). Thread-safe.
+struct OpaquePoint *opaque_point_new(float x, float y);
+
+// Moves the point by (`by_x`, `by_y`), in place, with float arithmetic
+// (as point_translate()).
+//
+// NULL is a harmless no-op. The handle is borrowed for the call; it stays
+// owned by the caller. Not to be called on a handle another thread is using.
+//
+// # Safety
+// `point` is NULL or a live handle from opaque_point_new().
+void opaque_point_translate(struct OpaquePoint *point, float by_x, float by_y);
+
+// Returns a new string describing the point, e.g. "OpaquePoint(1.5, -2)"
+// (shortest round-trip float formatting; "NaN", "inf" and "-inf" for
+// non-finite coordinates). Returns NULL for a NULL `point` (or if an
+// internal panic was caught).
+//
+// Ownership: the handle is borrowed for the call. The string is owned by
+// the caller and must be released with free_rust_string(), exactly once,
+// never with free(); it is counted by rust_string_live_count(). Thread-safe
+// for handles no other thread is modifying.
+//
+// # Safety
+// `point` is NULL or a live handle from opaque_point_new().
+char *opaque_point_describe(const struct OpaquePoint *point);
+
+// Returns the point's coordinates as a Point value (a copy: changing it
+// does not change the handle).
+//
+// For a NULL `point` (or if an internal panic was caught) returns
+// (NaN, NaN), which no caller can mistake for a real point created from
+// finite coordinates. Thread-safe for handles no other thread is modifying.
+//
+// # Safety
+// `point` is NULL or a live handle from opaque_point_new().
+struct Point opaque_point_get(const struct OpaquePoint *point);
+
+// Destroys a point created by opaque_point_new(). NULL is a harmless no-op.
+//
+// This must be called at most once for any OpaquePoint: the handle is
+// invalid afterwards, and freeing it again, or using it, is undefined
+// behaviour (as with free()). Never pass it to C's free(). Must not race
+// with any other use of the same handle.
+//
+// # Safety
+// `point` is NULL or a live handle from opaque_point_new() that is not used
+// again.
+void opaque_point_free(struct OpaquePoint *point);
+
+// The number of OpaquePoints created by opaque_point_new() and not yet
+// freed, across all threads. Meant for leak tests. Thread-safe.
+size_t opaque_point_live_count(void);
+
+// Moves `*point` by (`by_x`, `by_y`), in place: `point->x += by_x;
+// point->y += by_y;` with float arithmetic (NaN and infinities propagate; a
+// sum too large for a float becomes an infinity).
+//
+// NULL is a harmless no-op. `point` is borrowed for the call only; the
+// caller owns it (it may live on the C stack). Thread-safe for different
+// Points.
+//
+// # Safety
+// `point` is NULL or valid for reading and writing one Point, not accessed
+// by anything else during the call.
+void point_translate(struct Point *point, float by_x, float by_y);
+
+// Returns `point` moved by (`by_x`, `by_y`): the same arithmetic as
+// point_translate(), on a Point passed and returned by value.
+//
+// Nothing is allocated or borrowed. Cannot fail; (NaN, NaN) only if an
+// internal panic was caught. Thread-safe.
+struct Point point_translated(struct Point point, float by_x, float by_y);
+
+// Moves each of the `count` Points starting at `points` by (`by_x`,
+// `by_y`), in place, like point_translate() on each.
+//
+// `count == 0` does nothing (then `points` may be NULL). NULL `points` with
+// `count > 0` is a harmless no-op, and so is a `count` whose byte size
+// (`count * sizeof(Point)`) would not fit in a `ptrdiff_t`: nothing is
+// touched in either case. The array is borrowed for the call only.
+// Thread-safe for different arrays.
+//
+// # Safety
+// `points` is NULL or valid for reading and writing `count` consecutive
+// Points, not accessed by anything else during the call.
+void points_translate(struct Point *points, size_t count, float by_x, float by_y);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -1,4 +1,64 @@
-/* opaque: filled in by its issue. */
+/* OpaquePoint: a handle only Rust can see into; create, use, free, once. */
+#include <math.h>
+
 #include "check.h"
 
-void test_opaque(void) {}
+void test_opaque(void) {
+    size_t points_before = opaque_point_live_count();
+    size_t strings_before = rust_string_live_count();
+
+    OpaquePoint *p = opaque_point_new(1.0f, 2.0f);
+    CHECK(p != NULL);
+    CHECK(opaque_point_live_count() == points_before + 1);
+
+    Point got = opaque_point_get(p);
+    CHECK(got.x == 1.0f && got.y == 2.0f);
+    opaque_point_translate(p, 0.5f, -4.0f);
+    got = opaque_point_get(p);
+    CHECK(got.x == 1.5f && got.y == -2.0f);
+    /* get returns a copy: changing it leaves the handle alone. */
+    got.x = 100.0f;
+    CHECK(opaque_point_get(p).x == 1.5f);
+
+    char *text = opaque_point_describe(p);
+    CHECK_STR(text, "OpaquePoint(1.5, -2)");
+    CHECK(rust_string_live_count() == strings_before + 1);
+    free_rust_string(text);
+    CHECK(rust_string_live_count() == strings_before);
+
+    /* Several handles are independent. */
+    OpaquePoint *q = opaque_point_new(NAN, INFINITY);
+    CHECK(opaque_point_live_count() == points_before + 2);
+    text = opaque_point_describe(q);
+    CHECK_STR(text, "OpaquePoint(NaN, inf)");
+    free_rust_string(text);
+    opaque_point_translate(q, 1.0f, -INFINITY);
+    got = opaque_point_get(q);
+    CHECK(isnan(got.x) && isnan(got.y)); /* inf + -inf is NaN */
+    CHECK(opaque_point_get(p).x == 1.5f);
+
+    opaque_point_free(q);
+    opaque_point_free(p);
+    CHECK(opaque_point_live_count() == points_before);
+
+    /* NULL everywhere: documented no-ops and values, never a crash. */
+    opaque_point_translate(NULL, 1.0f, 1.0f);
+    got = opaque_point_get(NULL);
+    CHECK(isnan(got.x) && isnan(got.y));
+    CHECK(opaque_point_describe(NULL) == NULL);
+    opaque_point_free(NULL);
+    CHECK(opaque_point_live_count() == points_before);
+    CHECK(rust_string_live_count() == strings_before);
+
+    /* Many handles, all freed. */
+    OpaquePoint *many[100];
+    for (int i = 0; i < 100; i++) {
+        many[i] = opaque_point_new((float)i, (float)-i);
+    }
+    CHECK(opaque_point_live_count() == points_before + 100);
+    CHECK(opaque_point_get(many[42]).y == -42.0f);
+    for (int i = 0; i < 100; i++) {
+        opaque_point_free(many[i]);
+    }
+    CHECK(opaque_point_live_count() == points_before);
+}

@@ -1,0 +1,51 @@
+/**
+ * Raw declarations for the opaque module (`rust/src/opaque.rs`).
+ *
+ * An `OpaquePoint *` is a BigInt address in koffi 3, with no type attached:
+ * any BigInt is accepted, so a wrong or already freed one crashes the
+ * process (or worse). The public `OpaquePoint` class keeps its handle private
+ * for that reason.
+ */
+import koffi, { type KoffiFunc } from 'koffi';
+import { lib } from './library';
+import { Point } from './point';
+import type { RawPointer } from './strings';
+
+/** `typedef struct OpaquePoint OpaquePoint;`: incomplete, pointers only. Anonymous: see ts/raw/library.ts. */
+export const OpaquePoint = koffi.opaque();
+
+/** `OpaquePoint *` */
+export const OpaquePointPtr = koffi.pointer(OpaquePoint);
+
+/** `OpaquePoint *opaque_point_new(float x, float y)`: owned handle, free with `opaque_point_free` exactly once. */
+export const opaque_point_new = lib.func('opaque_point_new', OpaquePointPtr, ['float', 'float']) as KoffiFunc<
+  (x: number, y: number) => RawPointer
+>;
+
+/** `void opaque_point_translate(OpaquePoint *point, float by_x, float by_y)`: NULL is a no-op. */
+export const opaque_point_translate = lib.func('opaque_point_translate', 'void', [
+  OpaquePointPtr,
+  'float',
+  'float',
+]) as KoffiFunc<(point: RawPointer, by_x: number, by_y: number) => void>;
+
+/**
+ * `char *opaque_point_describe(const OpaquePoint *point)`, declared as returning `void *`: the result is an
+ * owned string to decode and then free with `free_rust_string`. NULL for NULL.
+ */
+export const opaque_point_describe = lib.func('opaque_point_describe', 'void *', [OpaquePointPtr]) as KoffiFunc<
+  (point: RawPointer) => RawPointer
+>;
+
+/** `Point opaque_point_get(const OpaquePoint *point)`: a copy of the coordinates; `{ x: NaN, y: NaN }` for NULL. */
+export const opaque_point_get = lib.func('opaque_point_get', Point, [OpaquePointPtr]) as KoffiFunc<
+  (point: RawPointer) => Point
+>;
+
+/** `void opaque_point_free(OpaquePoint *point)`: NULL is a no-op; at most once per handle. */
+export const opaque_point_free = lib.func('opaque_point_free', 'void', [OpaquePointPtr]) as KoffiFunc<
+  (point: RawPointer) => void
+>;
+
+/** `size_t opaque_point_live_count(void)`: handles created and not yet freed. */
+export const opaque_point_live_count = lib.func('opaque_point_live_count', 'size_t', []) as KoffiFunc<() => number>;
