@@ -231,7 +231,8 @@ describe('OpaquePoint and the garbage collector', () => {
   it('never frees twice: explicit frees unregister the finalizer', () => {
     const r = runWithGc(`
       const base = raw.opaque_point_live_count();
-      // In a plain function, so that no stale reference survives in the async frame.
+      // Registration is deferred to the end of the job or to every 1024 new points: free points on
+      // both sides of it. In a plain function, so that no stale reference survives in the async frame.
       const half = (() => {
         const kept = [];
         for (let i = 0; i < 4000; i++) {
@@ -243,11 +244,29 @@ describe('OpaquePoint and the garbage collector', () => {
         return count;
       })();
       await collect(base);
+      const later = [];
+      for (let i = 0; i < 10; i++) later.push(new OpaquePoint(i, i));
+      await tick(); // registered by the microtask by now
+      for (const p of later.slice(0, 5)) p.free();
+      later.length = 0;
+      await collect(base);
       // A double free would have crashed, or driven the count below base (it wraps as a size_t).
       for (let i = 0; i < 5; i++) { global.gc(); await tick(); }
       console.log(JSON.stringify({ base, half, after: raw.opaque_point_live_count() }));
     `);
     expect(r.half).toBe(r.base + 2000);
+    expect(r.after).toBe(r.base);
+  });
+
+  it('frees a single forgotten point created by itself', () => {
+    const r = runWithGc(`
+      const base = raw.opaque_point_live_count();
+      (() => { new OpaquePoint(1, 2); })();
+      const created = raw.opaque_point_live_count();
+      await collect(base);
+      console.log(JSON.stringify({ base, created, after: raw.opaque_point_live_count() }));
+    `);
+    expect(r.created).toBe(r.base + 1);
     expect(r.after).toBe(r.base);
   });
 });
