@@ -75,11 +75,11 @@ export class OpaquePoint {
       throw new Error('OpaquePoint: opaque_point_new returned NULL (an internal panic in Rust)');
     }
     this.#handle = handle;
-    const waiting = pending.push(this);
-    if (waiting === 1) {
+    if (pending.length >= PENDING_MAX) {
+      OpaquePoint.#registerPending(); // before pushing this one, which may well be freed soon
+    }
+    if (pending.push(this) === 1) {
       queueMicrotask(OpaquePoint.#registerPending);
-    } else if (waiting >= PENDING_MAX) {
-      OpaquePoint.#registerPending();
     }
   }
 
