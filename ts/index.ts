@@ -11,3 +11,8 @@ export { FfiError, FfiStatus, statusName } from './status';
 export type { FfiStatusName } from './status';
 export { addInRust, addChecked } from './numbers';
 export { concatStrings, countCharacters } from './strings';
+export { floatToBits, bitsToFloat, parseNumber } from './unions';
+export type { ParsedNumber } from './unions';
+export { shapeArea, scaleShape } from './enums';
+export type { Shape, ShapeKind, Circle, Rectangle, Triangle } from './enums';
+export { flipThings } from './tuples';

@@ -12,3 +12,6 @@ export { lib, libraryPath, libraryCandidates, LIBRARY_FILE, PACKAGE_ROOT } from 
 export * from './status';
 export * from './numbers';
 export * from './strings';
+export * from './unions';
+export * from './enums';
+export * from './tuples';
