@@ -14,3 +14,8 @@ export { concatStrings, countCharacters } from './strings';
 export { Point, pointTranslated, translatePoints, FLOAT32_MAX } from './point';
 export type { PointLike } from './point';
 export { OpaquePoint } from './opaque';
+export { floatToBits, bitsToFloat, parseNumber } from './unions';
+export type { ParsedNumber } from './unions';
+export { shapeArea, scaleShape } from './enums';
+export type { Shape, ShapeKind, Circle, Rectangle, Triangle } from './enums';
+export { flipThings } from './tuples';

@@ -102,4 +102,18 @@ export function float32(value: unknown, name: string): number {
     );
   }
   throw new TypeError(`${name} must be a number (float), got ${describe(value)}`);
+
+/** Checks that `value` is a number (NaN and ±Infinity included) and returns it. */
+export function number(value: unknown, name: string): number {
+  if (typeof value === 'number') return value;
+  throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+}
+
+/**
+ * Checks that `value` is an integer that fits in 32 bits read either as
+ * `int32_t` or as `uint32_t` (so in [-2**31, 2**32 - 1]) and returns it.
+ */
+export function bits32(value: unknown, name: string): number {
+  if (typeof value === 'number' && (value >>> 0 === value || (value | 0) === value)) return value;
+  return intSlow(value, name, -0x8000_0000, 0xffff_ffff, '32-bit pattern');
 }

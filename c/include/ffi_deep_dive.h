@@ -37,6 +37,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// `Either.tag` when `value.left` (an `int32_t`) is valid.
+#define EITHER_LEFT 0
+
+// `Either.tag` when `value.right` (a `float`) is valid.
+#define EITHER_RIGHT 1
+
 // The result of a fallible call. `FFI_STATUS_OK` is 0; every other value is
 // an error whose description ffi_status_message() returns.
 typedef enum FfiStatus {
@@ -76,6 +82,104 @@ typedef struct Point {
   // The y coordinate.
   float y;
 } Point;
+
+// A geometric shape: a tagged union with one struct per kind. In C, `tag`
+// (the first field of every member) says which member is valid:
+// SHAPE_CIRCLE → `CIRCLE`, SHAPE_RECTANGLE → `RECTANGLE`, SHAPE_TRIANGLE →
+// `TRIANGLE`. Set `tag` and the fields of that one member; any other tag
+// value is refused with FFI_STATUS_INVALID_ARGUMENT.
+//
+// Dimensions are lengths: finite and >= 0 (zero is allowed and gives a
+// degenerate shape with area 0). A plain value owned by the caller.
+enum Shape_Tag
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // A circle of the given radius.
+  SHAPE_CIRCLE,
+  // An axis-aligned rectangle.
+  SHAPE_RECTANGLE,
+  // A triangle given by the lengths of its three sides.
+  SHAPE_TRIANGLE,
+};
+#ifndef __cplusplus
+typedef uint32_t Shape_Tag;
+#endif // __cplusplus
+
+typedef struct Shape_Circle_Body {
+  Shape_Tag tag;
+  // The radius.
+  double radius;
+} Shape_Circle_Body;
+
+typedef struct Shape_Rectangle_Body {
+  Shape_Tag tag;
+  // The width.
+  double width;
+  // The height.
+  double height;
+} Shape_Rectangle_Body;
+
+typedef struct Shape_Triangle_Body {
+  Shape_Tag tag;
+  // The first side.
+  double a;
+  // The second side.
+  double b;
+  // The third side.
+  double c;
+} Shape_Triangle_Body;
+
+typedef union Shape {
+  Shape_Tag tag;
+  Shape_Circle_Body CIRCLE;
+  Shape_Rectangle_Body RECTANGLE;
+  Shape_Triangle_Body TRIANGLE;
+} Shape;
+
+// A pair of `uint32_t`, passed and returned by value. The C fields are
+// `_0` and `_1`, the names of a Rust tuple struct's fields.
+//
+// A plain value: no ownership, any bit pattern is valid, safe to copy
+// between threads.
+typedef struct Tuple {
+  uint32_t _0;
+  uint32_t _1;
+} Tuple;
+
+// An untagged union of an `int32_t` and a `float` sharing the same four
+// bytes. Writing `as_float` and reading `as_int` gives the float's IEEE-754
+// bit pattern (and the other way round). Every bit pattern is valid for
+// both members. A plain value: passed by value, nothing to free.
+typedef union IntOrFloat {
+  // The four bytes as a two's-complement integer.
+  int32_t as_int;
+  // The four bytes as an IEEE-754 single-precision float.
+  float as_float;
+} IntOrFloat;
+
+// The payload of an `Either`: which member is valid is in its `tag`.
+typedef union EitherValue {
+  // Valid when the tag is `EITHER_LEFT`.
+  int32_t left;
+  // Valid when the tag is `EITHER_RIGHT`.
+  float right;
+} EitherValue;
+
+// A tagged union, like Rust's `Result<i32, f32>` spelled out for C: `tag`
+// says which member of `value` holds the data. Written by parse_number();
+// read `value.left` only when `tag == EITHER_LEFT` and `value.right` only
+// when `tag == EITHER_RIGHT`. The tag is a fixed-width integer rather than
+// a C enum, so its size is the same for every compiler, and any value read
+// back is at worst an unknown tag, never undefined behaviour.
+// A plain value: nothing to free.
+typedef struct Either {
+  // EITHER_LEFT or EITHER_RIGHT: which member of `value` is valid.
+  uint32_t tag;
+  // The data.
+  union EitherValue value;
+} Either;
 
 #ifdef __cplusplus
 extern "C" {
@@ -265,6 +369,87 @@ struct Point point_translated(struct Point point, float by_x, float by_y);
 // `points` is NULL or valid for reading and writing `count` consecutive
 // Points, not accessed by anything else during the call.
 void points_translate(struct Point *points, size_t count, float by_x, float by_y);
+
+// Stores the area of `*shape` in `*out`: π r² for a circle, width × height
+// for a rectangle, Heron's formula for a triangle.
+//
+// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_ARGUMENT for an unknown tag, a
+// dimension that is negative, NaN or infinite, or a triangle whose longest
+// side is longer than the sum of the other two; FFI_STATUS_OVERFLOW if the
+// area does not fit in a double; FFI_STATUS_NULL_ARGUMENT if `shape` or
+// `out` is NULL. `*out` is written only on success.
+//
+// Both pointers are borrowed for the call. Thread-safe.
+//
+// # Safety
+// `shape` is NULL or points to a `Shape` whose tag's member is initialised;
+// `out` is NULL or valid for writing one `double`.
+enum FfiStatus shape_area(const union Shape *shape, double *out);
+
+// Multiplies every dimension of `*shape` by `factor`, in place (the area
+// is multiplied by `factor²`). The tag does not change.
+//
+// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_ARGUMENT for an invalid shape
+// (as for shape_area()) or a `factor` that is negative, NaN or infinite;
+// FFI_STATUS_OVERFLOW if a scaled dimension does not fit in a double;
+// FFI_STATUS_NULL_ARGUMENT if `shape` is NULL. On any error `*shape` is
+// left unchanged.
+//
+// `shape` is borrowed for the call. Thread-safe for different shapes.
+//
+// # Safety
+// `shape` is NULL or points to a writable `Shape` whose tag's member is
+// initialised.
+enum FfiStatus shape_scale(union Shape *shape, double factor);
+
+// Returns `t` with its two elements swapped: `{_0 = a, _1 = b}` gives
+// `{_0 = b, _1 = a}`.
+//
+// Takes and returns the struct by value: nothing is borrowed or owned.
+// Cannot fail (on an internal panic it returns `{0, 0}`). Thread-safe.
+struct Tuple flip_things(struct Tuple t);
+
+// Returns a union whose `as_float` member is `value`; read its `as_int`
+// member to see the bit pattern (`1.0f` gives `0x3f800000`).
+//
+// The float is stored as is: NaN payloads and the sign of zero are kept.
+// By value: nothing to own or free. Cannot fail. Thread-safe.
+union IntOrFloat int_or_float_from_float(float value);
+
+// Returns the `as_float` member of `value`, whichever member was written:
+// `int_or_float_as_float((IntOrFloat){ .as_int = 0x3f800000 })` is `1.0f`.
+//
+// By value. Cannot fail (returns NaN on an internal panic). Thread-safe.
+float int_or_float_as_float(union IntOrFloat value);
+
+// Returns the `as_int` member of `value`, whichever member was written:
+// the IEEE-754 bit pattern of a float, as a signed 32-bit integer
+// (`-1.0f` gives `(int32_t)0xbf800000`).
+//
+// By value. Cannot fail (returns 0 on an internal panic). Thread-safe.
+int32_t int_or_float_as_int(union IntOrFloat value);
+
+// Parses `text` as a number and stores it in `*out` as a tagged union:
+// `"42"` gives `{EITHER_LEFT, .left = 42}`, `"4.5"` gives
+// `{EITHER_RIGHT, .right = 4.5f}`.
+//
+// The rules: an optional `+`/`-` followed by ASCII digits only is an
+// integer, and must fit in `int32_t` (`"2147483648"` is
+// FFI_STATUS_INVALID_ARGUMENT, not a float). Any other finite decimal
+// number (`"4.5"`, `".5"`, `"-1e3"`) is a float, rounded to the nearest
+// `float`; `"nan"`, `"inf"` and values too large for a `float` (`"1e39"`)
+// are refused. No whitespace is allowed anywhere (`" 42"` is refused), and
+// there is no hexadecimal, no `_` separator, no suffix.
+//
+// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_ARGUMENT for text that is not
+// such a number; FFI_STATUS_INVALID_UTF8 if `text` is not UTF-8;
+// FFI_STATUS_NULL_ARGUMENT if `text` or `out` is NULL. `*out` is written
+// only on success. Everything is borrowed for the call. Thread-safe.
+//
+// # Safety
+// `text` is NULL or a NUL-terminated string; `out` is NULL or valid for
+// writing one `Either`.
+enum FfiStatus parse_number(const char *text, struct Either *out);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -1,1 +1,82 @@
-//! tuples: see the module docs once implemented.
+//! Tuples: a tuple struct crosses the boundary as a plain C struct whose
+//! fields are named `_0` and `_1`, as in the FFI Omnibus.
+//!
+//! Rust tuples (`(u32, u32)`) have no guaranteed layout, so they never cross
+//! the boundary themselves: the export converts between the `#[repr(C)]`
+//! [`Tuple`] and a real tuple with `From`, and the safe core works on tuples.
+
+use crate::boundary::{guard, PanicFallback};
+
+/// A pair of `uint32_t`, passed and returned by value. The C fields are
+/// `_0` and `_1`, the names of a Rust tuple struct's fields.
+///
+/// A plain value: no ownership, any bit pattern is valid, safe to copy
+/// between threads.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Tuple(pub u32, pub u32);
+
+impl From<(u32, u32)> for Tuple {
+    fn from((a, b): (u32, u32)) -> Self {
+        Tuple(a, b)
+    }
+}
+
+impl From<Tuple> for (u32, u32) {
+    fn from(t: Tuple) -> Self {
+        (t.0, t.1)
+    }
+}
+
+impl PanicFallback for Tuple {
+    fn panic_fallback() -> Self {
+        Tuple(0, 0)
+    }
+}
+
+/// The safe core: swaps the two elements of a tuple.
+pub fn flip((a, b): (u32, u32)) -> (u32, u32) {
+    (b, a)
+}
+
+/// Returns `t` with its two elements swapped: `{_0 = a, _1 = b}` gives
+/// `{_0 = b, _1 = a}`.
+///
+/// Takes and returns the struct by value: nothing is borrowed or owned.
+/// Cannot fail (on an internal panic it returns `{0, 0}`). Thread-safe.
+#[no_mangle]
+pub extern "C" fn flip_things(t: Tuple) -> Tuple {
+    guard(|| flip(t.into()).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::{align_of, offset_of, size_of};
+
+    #[test]
+    fn layout_is_two_u32() {
+        assert_eq!(size_of::<Tuple>(), 8);
+        assert_eq!(align_of::<Tuple>(), 4);
+        assert_eq!(offset_of!(Tuple, 0), 0);
+        assert_eq!(offset_of!(Tuple, 1), 4);
+    }
+
+    #[test]
+    fn flips_and_converts() {
+        assert_eq!(flip_things(Tuple(1, 2)), Tuple(2, 1));
+        assert_eq!(flip_things(Tuple(u32::MAX, 0)), Tuple(0, u32::MAX));
+        assert_eq!(flip((3, 4)), (4, 3));
+        let t: Tuple = (5, 6).into();
+        assert_eq!(t, Tuple(5, 6));
+        let pair: (u32, u32) = t.into();
+        assert_eq!(pair, (5, 6));
+    }
+
+    #[test]
+    fn flipping_twice_is_identity() {
+        for (a, b) in [(0, 0), (1, 2), (u32::MAX, 7), (123_456, u32::MAX)] {
+            assert_eq!(flip_things(flip_things(Tuple(a, b))), Tuple(a, b));
+        }
+    }
+}

@@ -1,1 +1,373 @@
-//! unions: see the module docs once implemented.
+//! Unions: the same bytes seen as two types.
+//!
+//! [`IntOrFloat`] is an untagged C union: nothing records which member was
+//! written, and reading the other one is the point (it shows a float's
+//! IEEE-754 bit pattern). Both members are four bytes and every bit pattern
+//! is valid for both, so reading either member is always sound.
+//!
+//! [`Either`] is a tagged union: a tag that says which member of the union
+//! is valid, like Rust's `Result`. [`parse_number`] returns one.
+
+use std::ffi::c_char;
+
+use crate::boundary::{c_str_utf8, guard, guard_status, write_out, PanicFallback};
+use crate::status::FfiStatus;
+
+/// An untagged union of an `int32_t` and a `float` sharing the same four
+/// bytes. Writing `as_float` and reading `as_int` gives the float's IEEE-754
+/// bit pattern (and the other way round). Every bit pattern is valid for
+/// both members. A plain value: passed by value, nothing to free.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union IntOrFloat {
+    /// The four bytes as a two's-complement integer.
+    pub as_int: i32,
+    /// The four bytes as an IEEE-754 single-precision float.
+    pub as_float: f32,
+}
+
+impl IntOrFloat {
+    /// A union whose `as_float` member is `value`.
+    pub fn from_float(value: f32) -> Self {
+        IntOrFloat { as_float: value }
+    }
+
+    /// A union whose `as_int` member is `value`.
+    pub fn from_int(value: i32) -> Self {
+        IntOrFloat { as_int: value }
+    }
+
+    /// The four bytes read as a float.
+    pub fn float(self) -> f32 {
+        // SAFETY: both members are 4-byte plain numbers that cover the whole
+        // union, and every bit pattern is a valid f32.
+        unsafe { self.as_float }
+    }
+
+    /// The four bytes read as an integer (the float's bit pattern).
+    pub fn int(self) -> i32 {
+        // SAFETY: as in `float`: every bit pattern is a valid i32.
+        unsafe { self.as_int }
+    }
+}
+
+impl std::fmt::Debug for IntOrFloat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "IntOrFloat({:#010x})", self.int())
+    }
+}
+
+impl PanicFallback for IntOrFloat {
+    fn panic_fallback() -> Self {
+        IntOrFloat { as_int: 0 }
+    }
+}
+
+/// Returns a union whose `as_float` member is `value`; read its `as_int`
+/// member to see the bit pattern (`1.0f` gives `0x3f800000`).
+///
+/// The float is stored as is: NaN payloads and the sign of zero are kept.
+/// By value: nothing to own or free. Cannot fail. Thread-safe.
+#[no_mangle]
+pub extern "C" fn int_or_float_from_float(value: f32) -> IntOrFloat {
+    guard(|| IntOrFloat::from_float(value))
+}
+
+/// Returns the `as_float` member of `value`, whichever member was written:
+/// `int_or_float_as_float((IntOrFloat){ .as_int = 0x3f800000 })` is `1.0f`.
+///
+/// By value. Cannot fail (returns NaN on an internal panic). Thread-safe.
+#[no_mangle]
+pub extern "C" fn int_or_float_as_float(value: IntOrFloat) -> f32 {
+    guard(|| value.float())
+}
+
+/// Returns the `as_int` member of `value`, whichever member was written:
+/// the IEEE-754 bit pattern of a float, as a signed 32-bit integer
+/// (`-1.0f` gives `(int32_t)0xbf800000`).
+///
+/// By value. Cannot fail (returns 0 on an internal panic). Thread-safe.
+#[no_mangle]
+pub extern "C" fn int_or_float_as_int(value: IntOrFloat) -> i32 {
+    guard(|| value.int())
+}
+
+/// `Either.tag` when `value.left` (an `int32_t`) is valid.
+pub const EITHER_LEFT: u32 = 0;
+
+/// `Either.tag` when `value.right` (a `float`) is valid.
+pub const EITHER_RIGHT: u32 = 1;
+
+/// The payload of an `Either`: which member is valid is in its `tag`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union EitherValue {
+    /// Valid when the tag is `EITHER_LEFT`.
+    pub left: i32,
+    /// Valid when the tag is `EITHER_RIGHT`.
+    pub right: f32,
+}
+
+/// A tagged union, like Rust's `Result<i32, f32>` spelled out for C: `tag`
+/// says which member of `value` holds the data. Written by parse_number();
+/// read `value.left` only when `tag == EITHER_LEFT` and `value.right` only
+/// when `tag == EITHER_RIGHT`. The tag is a fixed-width integer rather than
+/// a C enum, so its size is the same for every compiler, and any value read
+/// back is at worst an unknown tag, never undefined behaviour.
+/// A plain value: nothing to free.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Either {
+    /// EITHER_LEFT or EITHER_RIGHT: which member of `value` is valid.
+    pub tag: u32,
+    /// The data.
+    pub value: EitherValue,
+}
+
+impl Either {
+    /// `Left(value)`: an integer.
+    pub fn left(value: i32) -> Self {
+        Either {
+            tag: EITHER_LEFT,
+            value: EitherValue { left: value },
+        }
+    }
+
+    /// `Right(value)`: a float.
+    pub fn right(value: f32) -> Self {
+        Either {
+            tag: EITHER_RIGHT,
+            value: EitherValue { right: value },
+        }
+    }
+
+    /// The content as a Rust `Result` (`Ok` for Left, `Err` for Right), or
+    /// `None` for an unknown tag.
+    pub fn into_result(self) -> Option<Result<i32, f32>> {
+        match self.tag {
+            // SAFETY: both members are 4-byte plain numbers covering the whole
+            // union, and any bit pattern is valid for each: reading the one
+            // the tag names is always sound.
+            EITHER_LEFT => Some(Ok(unsafe { self.value.left })),
+            // SAFETY: as above, for `right`.
+            EITHER_RIGHT => Some(Err(unsafe { self.value.right })),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Either {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.into_result() {
+            Some(Ok(i)) => write!(f, "Left({i})"),
+            Some(Err(x)) => write!(f, "Right({x:?})"),
+            None => write!(f, "Either {{ tag: {} }}", self.tag),
+        }
+    }
+}
+
+/// The safe core of [`parse_number`].
+///
+/// - An optional sign and ASCII digits only (`"42"`, `"+1"`, `"-7"`, `"007"`)
+///   is an integer: `Left` if it fits in `i32`, otherwise
+///   [`FfiStatus::InvalidArgument`] (never silently turned into a float).
+/// - Any other text Rust's `f32` parser accepts as a *finite* number
+///   (`"4.5"`, `"-0.5"`, `".5"`, `"1e3"`, `"1E-3"`) is `Right`, rounded to
+///   the nearest `f32`. Text that names or rounds to a non-finite value
+///   (`"nan"`, `"inf"`, `"1e39"`) is [`FfiStatus::InvalidArgument`].
+/// - Everything else is [`FfiStatus::InvalidArgument`]: the empty string,
+///   whitespace anywhere (no trimming: `" 42"` is invalid), `"0x10"`,
+///   `"1_000"`, `"4.5f"`.
+pub fn parse_number_str(text: &str) -> Result<Either, FfiStatus> {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse::<i32>()
+            .map(Either::left)
+            .map_err(|_| FfiStatus::InvalidArgument);
+    }
+    // f32's grammar also accepts "inf", "infinity" and "nan" (any case);
+    // they, and finite text that overflows, are refused by the check below.
+    match text.parse::<f32>() {
+        Ok(x) if x.is_finite() => Ok(Either::right(x)),
+        _ => Err(FfiStatus::InvalidArgument),
+    }
+}
+
+/// Parses `text` as a number and stores it in `*out` as a tagged union:
+/// `"42"` gives `{EITHER_LEFT, .left = 42}`, `"4.5"` gives
+/// `{EITHER_RIGHT, .right = 4.5f}`.
+///
+/// The rules: an optional `+`/`-` followed by ASCII digits only is an
+/// integer, and must fit in `int32_t` (`"2147483648"` is
+/// FFI_STATUS_INVALID_ARGUMENT, not a float). Any other finite decimal
+/// number (`"4.5"`, `".5"`, `"-1e3"`) is a float, rounded to the nearest
+/// `float`; `"nan"`, `"inf"` and values too large for a `float` (`"1e39"`)
+/// are refused. No whitespace is allowed anywhere (`" 42"` is refused), and
+/// there is no hexadecimal, no `_` separator, no suffix.
+///
+/// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_ARGUMENT for text that is not
+/// such a number; FFI_STATUS_INVALID_UTF8 if `text` is not UTF-8;
+/// FFI_STATUS_NULL_ARGUMENT if `text` or `out` is NULL. `*out` is written
+/// only on success. Everything is borrowed for the call. Thread-safe.
+///
+/// # Safety
+/// `text` is NULL or a NUL-terminated string; `out` is NULL or valid for
+/// writing one `Either`.
+#[no_mangle]
+pub unsafe extern "C" fn parse_number(text: *const c_char, out: *mut Either) -> FfiStatus {
+    guard_status(|| {
+        if out.is_null() {
+            return Err(FfiStatus::NullArgument);
+        }
+        // SAFETY: the header requires NULL or a valid NUL-terminated string.
+        let text = unsafe { c_str_utf8(text) }?;
+        let parsed = parse_number_str(text)?;
+        // SAFETY: `out` is non-NULL and, per the header, valid for one Either.
+        unsafe { write_out(out, parsed) }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::{align_of, offset_of, size_of};
+
+    macro_rules! cs {
+        ($s:literal) => {
+            concat!($s, "\0").as_ptr().cast::<c_char>()
+        };
+    }
+
+    #[test]
+    fn layouts_match_the_header() {
+        assert_eq!(size_of::<IntOrFloat>(), 4);
+        assert_eq!(align_of::<IntOrFloat>(), 4);
+        assert_eq!(offset_of!(IntOrFloat, as_int), 0);
+        assert_eq!(offset_of!(IntOrFloat, as_float), 0);
+
+        assert_eq!(size_of::<EitherValue>(), 4);
+        assert_eq!(offset_of!(EitherValue, left), 0);
+        assert_eq!(offset_of!(EitherValue, right), 0);
+        assert_eq!(size_of::<Either>(), 8);
+        assert_eq!(align_of::<Either>(), 4);
+        assert_eq!(offset_of!(Either, tag), 0);
+        assert_eq!(offset_of!(Either, value), 4);
+    }
+
+    #[test]
+    fn int_or_float_shows_bit_patterns() {
+        assert_eq!(int_or_float_from_float(1.0).int(), 0x3f80_0000);
+        assert_eq!(
+            int_or_float_as_int(IntOrFloat::from_float(1.0)),
+            0x3f80_0000
+        );
+        assert_eq!(
+            int_or_float_as_int(IntOrFloat::from_float(-1.0)),
+            0xbf80_0000_u32 as i32
+        );
+        assert_eq!(int_or_float_as_int(IntOrFloat::from_float(-0.0)), i32::MIN);
+        assert_eq!(
+            int_or_float_as_float(IntOrFloat::from_int(0x4049_0fdb)),
+            std::f32::consts::PI
+        );
+        for x in [
+            0.0f32,
+            1.5,
+            -2.25,
+            f32::MIN_POSITIVE,
+            f32::MAX,
+            f32::INFINITY,
+        ] {
+            assert_eq!(
+                int_or_float_as_int(int_or_float_from_float(x)),
+                x.to_bits() as i32
+            );
+            assert_eq!(
+                int_or_float_as_float(IntOrFloat::from_int(x.to_bits() as i32)),
+                x
+            );
+        }
+        // NaN payloads pass through untouched, quiet or signalling.
+        for bits in [0x7fc0_0000u32, 0x7fc1_2345, 0xffc0_0001, 0x7f80_0001] {
+            let x = int_or_float_as_float(IntOrFloat::from_int(bits as i32));
+            assert_eq!(x.to_bits(), bits);
+            assert_eq!(int_or_float_as_int(int_or_float_from_float(x)) as u32, bits);
+        }
+    }
+
+    fn parse(s: &str) -> Result<Result<i32, f32>, FfiStatus> {
+        parse_number_str(s).map(|e| e.into_result().expect("a known tag"))
+    }
+
+    #[test]
+    fn parses_integers_and_floats() {
+        assert_eq!(parse("42"), Ok(Ok(42)));
+        assert_eq!(parse("-7"), Ok(Ok(-7)));
+        assert_eq!(parse("+1"), Ok(Ok(1)));
+        assert_eq!(parse("-0"), Ok(Ok(0)));
+        assert_eq!(parse("007"), Ok(Ok(7)));
+        assert_eq!(parse("2147483647"), Ok(Ok(i32::MAX)));
+        assert_eq!(parse("-2147483648"), Ok(Ok(i32::MIN)));
+        assert_eq!(parse("4.5"), Ok(Err(4.5)));
+        assert_eq!(parse("-0.5"), Ok(Err(-0.5)));
+        assert_eq!(parse(".5"), Ok(Err(0.5)));
+        assert_eq!(parse("1e3"), Ok(Err(1000.0)));
+        assert_eq!(parse("1."), Ok(Err(1.0)));
+        assert_eq!(parse("0.1"), Ok(Err(0.1f32)));
+        assert_eq!(parse("3.4028235e38"), Ok(Err(f32::MAX)));
+    }
+
+    #[test]
+    fn refuses_everything_else() {
+        for bad in [
+            "",
+            "+",
+            "-",
+            " 42",
+            "42 ",
+            "4 2",
+            "2147483648",
+            "-2147483649",
+            "99999999999999999999",
+            "nan",
+            "NaN",
+            "inf",
+            "-infinity",
+            "1e39",
+            "0x10",
+            "1_000",
+            "4.5f",
+            "abc",
+            "١٢", // Arabic-Indic digits are not ASCII digits
+        ] {
+            assert_eq!(parse(bad), Err(FfiStatus::InvalidArgument), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn export_checks_pointers_and_utf8() {
+        let mut out = Either::left(99);
+        // SAFETY: every pointer is NULL or valid for the call.
+        unsafe {
+            assert_eq!(parse_number(cs!("42"), &mut out), FfiStatus::Ok);
+            assert_eq!(out.into_result(), Some(Ok(42)));
+            assert_eq!(parse_number(cs!("4.5"), &mut out), FfiStatus::Ok);
+            assert_eq!(out.into_result(), Some(Err(4.5)));
+            assert_eq!(parse_number(cs!("x"), &mut out), FfiStatus::InvalidArgument);
+            assert_eq!(out.into_result(), Some(Err(4.5)), "untouched on failure");
+            assert_eq!(
+                parse_number(b"4\xff\0".as_ptr().cast(), &mut out),
+                FfiStatus::InvalidUtf8
+            );
+            assert_eq!(
+                parse_number(std::ptr::null(), &mut out),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(
+                parse_number(cs!("1"), std::ptr::null_mut()),
+                FfiStatus::NullArgument
+            );
+        }
+    }
+}

@@ -1,6 +1,11 @@
 'use strict';
 
-/** @param {typeof import('../..')} _ffi */
-module.exports = function demo(_ffi) {
-  console.log('(tuples: not implemented yet)');
+/** @param {typeof import('../..')} ffi */
+module.exports = function demoTuples(ffi) {
+  console.log('flipThings([10, 20]) =', ffi.flipThings([10, 20]), '(a Tuple { _0, _1 } by value)');
+  try {
+    ffi.flipThings([-1, 2]);
+  } catch (err) {
+    console.log(`flipThings([-1, 2]) throws ${err.name}: ${err.message}`);
+  }
 };

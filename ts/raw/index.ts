@@ -14,3 +14,6 @@ export * from './numbers';
 export * from './strings';
 export * from './point';
 export * from './opaque';
+export * from './unions';
+export * from './enums';
+export * from './tuples';

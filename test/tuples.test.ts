@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import koffi from 'koffi';
+import { flipThings } from '../ts';
+import { flip_things, Tuple } from '../ts/raw';
+
+const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
+
+describe('raw Tuple', () => {
+  it('has the C layout', () => {
+    expect(koffi.sizeof(Tuple)).toBe(8);
+    expect(koffi.alignof(Tuple)).toBe(4);
+    expect(koffi.offsetof(Tuple, '_0')).toBe(0);
+    expect(koffi.offsetof(Tuple, '_1')).toBe(4);
+  });
+
+  it('passes and returns the struct by value', () => {
+    expect(flip_things({ _0: 1, _1: 2 })).toEqual({ _0: 2, _1: 1 });
+  });
+});
+
+describe('flipThings', () => {
+  it('swaps the pair', () => {
+    expect(flipThings([1, 2])).toEqual([2, 1]);
+    expect(flipThings([0, 0xffff_ffff])).toEqual([0xffff_ffff, 0]);
+    expect(flipThings([-0, 5])).toEqual([5, 0]);
+  });
+
+  it('returns a new array and leaves its argument alone', () => {
+    const pair: [number, number] = [3, 4];
+    const flipped = flipThings(pair);
+    expect(flipped).not.toBe(pair);
+    expect(pair).toEqual([3, 4]);
+  });
+
+  it('is [b, a] for every pair, and twice is the identity', () => {
+    fc.assert(
+      fc.property(u32, u32, (a, b) => {
+        expect(flipThings([a, b])).toEqual([b, a]);
+        expect(flipThings(flipThings([a, b]))).toEqual([a, b]);
+      }),
+    );
+  });
+
+  it.each([
+    ['a number', 1],
+    ['null', null],
+    ['an object', { 0: 1, 1: 2, length: 2 }],
+    ['an empty array', []],
+    ['one element', [1]],
+    ['three elements', [1, 2, 3]],
+  ])('refuses %s with TypeError', (_label, bad) => {
+    expect(() => flipThings(bad as unknown as [number, number])).toThrow(TypeError);
+  });
+
+  it.each([
+    ['a string', '1'],
+    ['a bigint', 1n],
+    ['undefined', undefined],
+    ['a non-integer', 1.5],
+    ['NaN', NaN],
+    ['Infinity', Infinity],
+  ])('refuses an element that is %s with TypeError', (_label, bad) => {
+    expect(() => flipThings([bad as number, 1])).toThrow(TypeError);
+    expect(() => flipThings([1, bad as number])).toThrow(/pair\[1\]/);
+  });
+
+  it.each([-1, 2 ** 32, 2 ** 53, -(2 ** 31)])('refuses %d outside uint32 with RangeError', (bad) => {
+    expect(() => flipThings([bad, 1])).toThrow(RangeError);
+    expect(() => flipThings([1, bad])).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * Enums with data: the Rust enum `Shape` as a TypeScript discriminated union.
+ *
+ * How the enum is read and written: koffi has no tagged-union type. The C
+ * `Shape` is a union of one struct per variant, each starting with the
+ * `uint32_t` tag (RFC 2195, `#[repr(u32)]`). The public functions do not
+ * build koffi objects for it: they encode the shape into one reused buffer
+ * of `koffi.sizeof(Shape)` bytes laid out as the C union (the tag through a
+ * `Uint32Array` view, the dimensions through a `Float64Array` view, at the
+ * offsets `koffi.offsetof` gives for the raw `Shape_*_Body` structs) and pass that
+ * buffer as the `Shape *`. `scaleShape` reads the scaled dimensions back from
+ * the same buffer, choosing the fields by the tag.
+ *
+ * Checks: a shape that is not an object, an unknown `kind`, or a missing or
+ * non-number dimension is a `TypeError` before any call. Values are checked
+ * by Rust, the single source of truth for C and JS callers alike: a negative,
+ * NaN or infinite dimension, or a triangle that breaks the triangle
+ * inequality, is an `FfiError` with status `'INVALID_ARGUMENT'`.
+ */
+import koffi, { type TypeObject } from 'koffi';
+import {
+  Shape as ShapeC,
+  shape_area,
+  shape_scale,
+  SHAPE_CIRCLE,
+  SHAPE_RECTANGLE,
+  SHAPE_TRIANGLE,
+  Shape_Circle_Body,
+  Shape_Rectangle_Body,
+  Shape_Triangle_Body,
+} from './raw/enums';
+import { check } from './status';
+import { number } from './validate';
+
+/** A circle of the given radius. */
+export interface Circle {
+  /** The variant. */
+  kind: 'circle';
+  /** The radius: finite and >= 0. */
+  radius: number;
+}
+
+/** An axis-aligned rectangle. */
+export interface Rectangle {
+  /** The variant. */
+  kind: 'rectangle';
+  /** The width: finite and >= 0. */
+  width: number;
+  /** The height: finite and >= 0. */
+  height: number;
+}
+
+/** A triangle given by the lengths of its sides (each at most the sum of the other two). */
+export interface Triangle {
+  /** The variant. */
+  kind: 'triangle';
+  /** The first side: finite and >= 0. */
+  a: number;
+  /** The second side: finite and >= 0. */
+  b: number;
+  /** The third side: finite and >= 0. */
+  c: number;
+}
+
+/** A shape: the Rust enum `Shape` as a discriminated union on `kind`. */
+export type Shape = Circle | Rectangle | Triangle;
+
+/** The kinds a {@link Shape} can have. */
+export type ShapeKind = Shape['kind'];
+
+// One Shape-sized buffer, reused by every call (calls are synchronous, and
+// each worker thread has its own module instance).
+const shapeBuf = new ArrayBuffer(koffi.sizeof(ShapeC));
+// `tag` is the first field of every member of the union, so at offset 0 (koffi.offsetof
+// only accepts structs, and every union member starts at 0).
+const tagView = new Uint32Array(shapeBuf, 0, 1);
+const f64 = new Float64Array(shapeBuf);
+const slot = (body: TypeObject, field: string): number => koffi.offsetof(body, field) / 8;
+const RADIUS = slot(Shape_Circle_Body, 'radius');
+const WIDTH = slot(Shape_Rectangle_Body, 'width');
+const HEIGHT = slot(Shape_Rectangle_Body, 'height');
+const SIDE_A = slot(Shape_Triangle_Body, 'a');
+const SIDE_B = slot(Shape_Triangle_Body, 'b');
+const SIDE_C = slot(Shape_Triangle_Body, 'c');
+const areaOut = new Float64Array(1);
+
+function dimension(shape: Record<string, unknown>, field: string): number {
+  return number(shape[field], `shape.${field}`);
+}
+
+/** Writes `shape` into `shapeBuf` as a C `Shape`, or throws TypeError. */
+function encode(shape: unknown): void {
+  if (typeof shape !== 'object' || shape === null) {
+    throw new TypeError(`shape must be an object with a kind, got ${shape === null ? 'null' : typeof shape}`);
+  }
+  const s = shape as Record<string, unknown>;
+  switch (s.kind) {
+    case 'circle':
+      f64[RADIUS] = dimension(s, 'radius');
+      tagView[0] = SHAPE_CIRCLE;
+      return;
+    case 'rectangle':
+      f64[WIDTH] = dimension(s, 'width');
+      f64[HEIGHT] = dimension(s, 'height');
+      tagView[0] = SHAPE_RECTANGLE;
+      return;
+    case 'triangle':
+      f64[SIDE_A] = dimension(s, 'a');
+      f64[SIDE_B] = dimension(s, 'b');
+      f64[SIDE_C] = dimension(s, 'c');
+      tagView[0] = SHAPE_TRIANGLE;
+      return;
+    default:
+      throw new TypeError(
+        `shape.kind must be 'circle', 'rectangle' or 'triangle', got ${typeof s.kind === 'string' ? JSON.stringify(s.kind) : typeof s.kind}`,
+      );
+  }
+}
+
+/** Reads the C `Shape` in `shapeBuf` back as a JS object, by its tag. */
+function decode(): Shape {
+  switch (tagView[0]) {
+    case SHAPE_CIRCLE:
+      return { kind: 'circle', radius: f64[RADIUS] };
+    case SHAPE_RECTANGLE:
+      return { kind: 'rectangle', width: f64[WIDTH], height: f64[HEIGHT] };
+    case SHAPE_TRIANGLE:
+      return { kind: 'triangle', a: f64[SIDE_A], b: f64[SIDE_B], c: f64[SIDE_C] };
+    default:
+      throw new Error(`scaleShape: unknown Shape tag ${tagView[0]} after the call`);
+  }
+}
+
+/**
+ * The area of `shape`, computed by Rust: π r² for a circle, width × height for
+ * a rectangle, Heron's formula for a triangle (0 for a flat one).
+ *
+ * @throws TypeError if `shape` is not an object, its `kind` is unknown, or a
+ *   dimension is missing or not a number
+ * @throws FfiError `'INVALID_ARGUMENT'` for a negative, NaN or infinite
+ *   dimension or an impossible triangle; `'OVERFLOW'` if the area is too
+ *   large for a double
+ * @example shapeArea({ kind: 'triangle', a: 3, b: 4, c: 5 }) // 6
+ */
+export function shapeArea(shape: Shape): number {
+  encode(shape);
+  check(shape_area(f64, areaOut), 'shapeArea');
+  return areaOut[0];
+}
+
+/**
+ * A new shape of the same kind with every dimension multiplied by `factor`
+ * (so its area is `factor ** 2` times as large), computed by Rust. `shape`
+ * itself is not modified.
+ *
+ * @throws TypeError for a malformed `shape` (as {@link shapeArea}) or a
+ *   `factor` that is not a number
+ * @throws FfiError `'INVALID_ARGUMENT'` for an invalid shape or a negative,
+ *   NaN or infinite `factor`; `'OVERFLOW'` if a dimension would overflow
+ * @example scaleShape({ kind: 'circle', radius: 1 }, 3) // { kind: 'circle', radius: 3 }
+ */
+export function scaleShape(shape: Shape, factor: number): Shape {
+  const k = number(factor, 'factor');
+  encode(shape);
+  check(shape_scale(f64, k), 'scaleShape');
+  return decode();
+}
