@@ -102,6 +102,7 @@ export function float32(value: unknown, name: string): number {
     );
   }
   throw new TypeError(`${name} must be a number (float), got ${describe(value)}`);
+}
 
 /** Checks that `value` is a number (NaN and ±Infinity included) and returns it. */
 export function number(value: unknown, name: string): number {
