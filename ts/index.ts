@@ -11,3 +11,6 @@ export { FfiError, FfiStatus, statusName } from './status';
 export type { FfiStatusName } from './status';
 export { addInRust, addChecked } from './numbers';
 export { concatStrings, countCharacters } from './strings';
+export { sumOfEven, sumOfEvenBigInt, primesUpTo, PRIMES_UP_TO_MAX_LIMIT } from './slices';
+export { countWhere } from './callbacks';
+export { sumOfEvenAsync, sumOfEvenBigIntAsync, primesUpToAsync, MAX_ASYNC_IN_FLIGHT } from './async';

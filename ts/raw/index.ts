@@ -12,3 +12,5 @@ export { lib, libraryPath, libraryCandidates, LIBRARY_FILE, PACKAGE_ROOT } from 
 export * from './status';
 export * from './numbers';
 export * from './strings';
+export * from './slices';
+export * from './callbacks';
