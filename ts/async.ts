@@ -149,8 +149,10 @@ export async function sumOfEvenBigIntAsync(numbers: Uint32Array | readonly numbe
  */
 export async function primesUpToAsync(limit: number): Promise<Uint32Array> {
   const n = checkPrimesLimit(limit);
-  // Per call: the worker writes into it while other calls run.
-  const out = new BigUint64Array(3);
+  // Per call: the worker writes into it while other calls run. Backed by its
+  // own ArrayBuffer so the memory is off V8's heap from the start (small
+  // typed arrays may live on the heap, which the GC moves).
+  const out = new BigUint64Array(new ArrayBuffer(24));
   return callAsync(
     'primesUpToAsync',
     (done) => primes_up_to.async(n, out, done),
