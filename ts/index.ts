@@ -19,3 +19,6 @@ export type { ParsedNumber } from './unions';
 export { shapeArea, scaleShape } from './enums';
 export type { Shape, ShapeKind, Circle, Rectangle, Triangle } from './enums';
 export { flipThings } from './tuples';
+export { sumOfEven, sumOfEvenBigInt, primesUpTo, PRIMES_UP_TO_MAX_LIMIT } from './slices';
+export { countWhere } from './callbacks';
+export { sumOfEvenAsync, sumOfEvenBigIntAsync, primesUpToAsync, MAX_ASYNC_IN_FLIGHT } from './async';

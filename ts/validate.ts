@@ -118,3 +118,28 @@ export function bits32(value: unknown, name: string): number {
   if (typeof value === 'number' && (value >>> 0 === value || (value | 0) === value)) return value;
   return intSlow(value, name, -0x8000_0000, 0xffff_ffff, '32-bit pattern');
 }
+
+/**
+ * Checks that `value` can be passed as a `const uint32_t *` and returns the
+ * `Uint32Array` to pass: a `Uint32Array` itself (zero-copy, `subarray` views
+ * included), or a validated copy of a plain array of numbers. Any other typed
+ * array or a `DataView` is a `TypeError`: koffi would reinterpret its bytes
+ * as `uint32_t`s. A plain-array element that is not an integer in
+ * [0, 2^32 - 1] is a `RangeError` naming its index.
+ */
+export function uint32Array(value: unknown, name: string): Uint32Array {
+  if (value instanceof Uint32Array) return value;
+  if (Array.isArray(value)) {
+    const copy = new Uint32Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v !== 'number' || v >>> 0 !== v) {
+        if (Object.is(v, -0)) continue; // -0 is 0, already in the copy
+        throw new RangeError(`${name}[${i}] must be an integer in [0, 4294967295] (uint32), got ${describe(v)}`);
+      }
+      copy[i] = v;
+    }
+    return copy;
+  }
+  throw new TypeError(`${name} must be a Uint32Array or an array of numbers, got ${describe(value)}`);
+}

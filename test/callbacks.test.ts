@@ -1,0 +1,229 @@
+import fc from 'fast-check';
+import koffi from 'koffi';
+import { countWhere, FfiStatus } from '../ts';
+import { COUNT_WHERE_MATCH, COUNT_WHERE_STOP, CountWherePredicate, count_where } from '../ts/raw';
+
+const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
+
+describe('countWhere', () => {
+  it('counts the values the predicate accepts', () => {
+    expect(countWhere([1, 2, 3, 4, 5], (n) => n % 2 === 1)).toBe(3);
+    expect(countWhere(new Uint32Array([10, 20, 30]), (n) => n > 15)).toBe(2);
+    expect(countWhere([], () => true)).toBe(0);
+    expect(countWhere(new Uint32Array([0xffff_ffff]), (n) => n === 0xffff_ffff)).toBe(1);
+  });
+
+  it('calls the predicate once per value, in order, with the uint32 value', () => {
+    const seen: number[] = [];
+    countWhere(new Uint32Array([5, 0, 0xffff_ffff, 7]).subarray(1), (n) => {
+      seen.push(n);
+      return false;
+    });
+    expect(seen).toEqual([0, 0xffff_ffff, 7]);
+  });
+
+  it('takes the predicate result for its truthiness, like filter()', () => {
+    const values = [0, 1, 2, 3, 4, 5];
+    const weird = (n: number) => [0, 'yes', null, {}, '', NaN][n] as unknown as boolean;
+    expect(countWhere(values, weird)).toBe(values.filter(weird).length);
+  });
+
+  it('equals filter().length', () => {
+    fc.assert(
+      fc.property(fc.array(u32, { maxLength: 200 }), fc.integer({ min: 1, max: 50 }), (values, d) => {
+        const p = (n: number) => n % d === 0;
+        expect(countWhere(values, p)).toBe(values.filter(p).length);
+        expect(countWhere(Uint32Array.from(values), p)).toBe(values.filter(p).length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rethrows the very exception the predicate threw, and Rust stops at once', () => {
+    const boom = new Error('boom');
+    const seen: number[] = [];
+    let caught: unknown;
+    try {
+      countWhere([1, 2, 3, 4, 5, 6], (n) => {
+        seen.push(n);
+        if (n === 3) throw boom;
+        return true;
+      });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBe(boom);
+    expect(seen).toEqual([1, 2, 3]); // never called for 4, 5, 6
+  });
+
+  it.each([
+    ['a TypeError', new TypeError('bad')],
+    ['a string', 'just a string'],
+    ['a number', 42],
+    ['undefined', undefined],
+    ['null', null],
+    ['an object', { code: 'E_CUSTOM' }],
+  ])('rethrows %s as is', (_label, thrown) => {
+    let caught: unknown = Symbol('nothing thrown');
+    try {
+      countWhere([1, 2], () => {
+        throw thrown;
+      });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBe(thrown);
+  });
+
+  it('stops at the first value when the first call throws, on a large input', () => {
+    let calls = 0;
+    const big = new Uint32Array(1_000_000);
+    expect(() =>
+      countWhere(big, () => {
+        calls++;
+        throw new RangeError('first');
+      }),
+    ).toThrow('first');
+    expect(calls).toBe(1);
+  });
+
+  it('supports re-entrant calls from inside the predicate', () => {
+    const inner = [1, 2, 3];
+    const outer = countWhere([1, 2, 3, 4], (n) => countWhere(inner, (m) => m <= n) >= 2);
+    expect(outer).toBe(3);
+    const innerError = new Error('inner');
+    expect(() =>
+      countWhere(
+        [1],
+        () =>
+          countWhere([1], () => {
+            throw innerError;
+          }) > 0,
+      ),
+    ).toThrow(innerError);
+    expect(countWhere([1, 2], () => true)).toBe(2); // still fine afterwards
+  });
+
+  it('does not leak koffi callback slots over 20,000 calls (koffi caps them at 8192)', () => {
+    const before = koffi.stats().callbacks;
+    const values = new Uint32Array([1, 2, 3]);
+    let total = 0;
+    for (let i = 0; i < 20_000; i++) total += countWhere(values, (n) => n > 1);
+    expect(total).toBe(40_000);
+    // The throwing path too (one prebuilt error: building 20,000 stack traces
+    // under ts-jest's source maps would dominate the test's time).
+    const stop = new Error('stop');
+    let rethrown = 0;
+    for (let i = 0; i < 20_000; i++) {
+      try {
+        countWhere(values, () => {
+          throw stop;
+        });
+      } catch (e) {
+        if (e === stop) rethrown++;
+      }
+    }
+    expect(rethrown).toBe(20_000);
+    expect(koffi.stats().callbacks).toBe(before);
+  });
+
+  it.each([
+    ['a number', 1],
+    ['null', null],
+    ['a string', 'n > 1'],
+  ])('refuses %s as predicate with TypeError', (_label, bad) => {
+    expect(() => countWhere([1], bad as unknown as () => boolean)).toThrow(TypeError);
+  });
+
+  it('validates numbers like sumOfEven', () => {
+    expect(() => countWhere(new Int32Array([1]) as unknown as Uint32Array, () => true)).toThrow(TypeError);
+    expect(() => countWhere([1, -2], () => true)).toThrow('numbers[1]');
+    let called = false;
+    expect(() =>
+      countWhere([1, 2.5], () => {
+        called = true;
+        return true;
+      }),
+    ).toThrow(RangeError);
+    expect(called).toBe(false); // validated before Rust is called
+  });
+});
+
+describe('raw count_where', () => {
+  const out = new BigUint64Array(1);
+
+  it('stops on a negative answer with CANCELLED and the count so far', () => {
+    const seen: number[] = [];
+    const status = count_where(
+      new Uint32Array([1, 2, 3, 4]),
+      4,
+      (v) => {
+        seen.push(v);
+        return v === 3 ? COUNT_WHERE_STOP : COUNT_WHERE_MATCH;
+      },
+      null,
+      out,
+    );
+    expect(status).toBe(FfiStatus.CANCELLED);
+    expect(out[0]).toBe(2n);
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it('passes user_data through unchanged', () => {
+    const seen: (bigint | null)[] = [];
+    count_where(
+      new Uint32Array([1, 2]),
+      2,
+      (_v, data) => {
+        seen.push(data);
+        return 1;
+      },
+      0x1234n,
+      out,
+    );
+    expect(seen).toEqual([0x1234n, 0x1234n]);
+  });
+
+  it('works with a registered callback too', () => {
+    const cb = koffi.register((v: number) => (v > 1 ? 1 : 0), koffi.pointer(CountWherePredicate));
+    try {
+      expect(count_where(new Uint32Array([1, 2, 3]), 3, cb, null, out)).toBe(FfiStatus.OK);
+      expect(out[0]).toBe(2n);
+    } finally {
+      koffi.unregister(cb);
+    }
+  });
+
+  it('reports NULL arguments without calling the predicate', () => {
+    let calls = 0;
+    const p = () => {
+      calls++;
+      return 1;
+    };
+    out[0] = 99n;
+    expect(count_where(new Uint32Array([1]), 1, null, null, out)).toBe(FfiStatus.NULL_ARGUMENT);
+    expect(count_where(null, 3, p, null, out)).toBe(FfiStatus.NULL_ARGUMENT);
+    expect(count_where(new Uint32Array([1]), 1, p, null, null)).toBe(FfiStatus.NULL_ARGUMENT);
+    expect(out[0]).toBe(99n);
+    expect(calls).toBe(0);
+    expect(count_where(null, 0, p, null, out)).toBe(FfiStatus.OK);
+    expect(out[0]).toBe(0n);
+  });
+
+  it('without a trampoline, a JS exception does not stop Rust (why the public layer catches it)', () => {
+    const boom = new Error('raw boom');
+    // koffi rethrows after the call; Rust was never told to stop.
+    expect(() =>
+      count_where(
+        new Uint32Array([1, 2, 3, 4]),
+        4,
+        (v) => {
+          if (v === 2) throw boom;
+          return 1;
+        },
+        null,
+        out,
+      ),
+    ).toThrow(boom);
+  });
+});

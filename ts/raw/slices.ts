@@ -1,0 +1,56 @@
+/**
+ * Raw declarations for the slices module (`rust/src/slices.rs`).
+ *
+ * A `Uint32Array` passed for a `const uint32_t *` goes to Rust zero-copy (a
+ * `subarray` view passes its own start). koffi does not check the element
+ * type: a `Float64Array` or `Int32Array` is silently reinterpreted, and a
+ * plain JS array is converted to a temporary C array. The public layer
+ * (`ts/slices.ts`) refuses both.
+ */
+import koffi, { type KoffiFunc } from 'koffi';
+import { lib } from './library';
+
+/** `#define PRIMES_UP_TO_MAX_LIMIT (1 << 30)`: the largest limit `primes_up_to` accepts. */
+export const PRIMES_UP_TO_MAX_LIMIT = 2 ** 30;
+
+/**
+ * `typedef struct U32Array { uint32_t *data; size_t len; size_t capacity; } U32Array;`
+ * (24 bytes on 64-bit targets). Declared anonymously: koffi type names are process-global.
+ */
+export const U32Array = koffi.struct({
+  data: koffi.pointer(koffi.types.uint32_t),
+  len: 'size_t',
+  capacity: 'size_t',
+});
+
+/** A `U32Array` as koffi decodes it: `data` is a BigInt address, or `null` for NULL. */
+export interface U32ArrayValue {
+  data: bigint | null;
+  len: number;
+  capacity: number;
+}
+
+/**
+ * `uint64_t sum_of_even(const uint32_t *numbers, size_t length)`. koffi returns a
+ * `number` up to 2^53 - 1 and a `bigint` above.
+ */
+export const sum_of_even = lib.func('uint64_t sum_of_even(const uint32_t *numbers, size_t length)') as KoffiFunc<
+  (numbers: Uint32Array | null, length: number) => number | bigint
+>;
+
+/**
+ * `FfiStatus primes_up_to(uint32_t limit, U32Array *out)`. `out` is a `BigUint64Array(3)`
+ * laid out as the struct (`[data, len, capacity]`), written in place (zero-copy), or `null`.
+ * On success the array it describes must go back to `u32_array_free`, exactly once.
+ */
+export const primes_up_to = lib.func('primes_up_to', 'int', ['uint32_t', koffi.pointer(U32Array)]) as KoffiFunc<
+  (limit: number, out: BigUint64Array | null) => number
+>;
+
+/** `void u32_array_free(U32Array array)`: an empty array is a no-op; anything not from Rust crashes. */
+export const u32_array_free = lib.func('u32_array_free', 'void', [U32Array]) as KoffiFunc<
+  (array: U32ArrayValue) => void
+>;
+
+/** `size_t u32_array_live_count(void)`: arrays handed out and not freed yet. */
+export const u32_array_live_count = lib.func('size_t u32_array_live_count(void)') as KoffiFunc<() => number>;

@@ -1,0 +1,104 @@
+/**
+ * Slices: arrays into Rust without a copy, and arrays out of Rust copied once.
+ *
+ * A `Uint32Array` (or a `subarray` view of one) is lent to Rust zero-copy; a
+ * plain array of numbers is validated and copied into one first. Other typed
+ * arrays are refused with `TypeError`, because koffi would silently
+ * reinterpret their bytes. Arrays that Rust returns are copied into a fresh
+ * `Uint32Array` and the Rust memory is freed before the function returns:
+ * there is nothing for the caller to free.
+ */
+import { view } from 'koffi';
+import { PRIMES_UP_TO_MAX_LIMIT, primes_up_to, sum_of_even, u32_array_free } from './raw/slices';
+import { check } from './status';
+import { uint32, uint32Array } from './validate';
+
+export { PRIMES_UP_TO_MAX_LIMIT };
+
+/**
+ * A sum as koffi returns a `uint64_t` (`number` up to 2^53 - 1, `bigint`
+ * above), as a number, or a `RangeError` if a number cannot hold it exactly.
+ */
+function exactNumber(sum: number | bigint, operation: string, alternative: string): number {
+  if (typeof sum === 'number' && sum <= Number.MAX_SAFE_INTEGER) return sum;
+  throw new RangeError(
+    `${operation}: the sum ${BigInt(sum)} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use ${alternative}, which returns a bigint`,
+  );
+}
+
+/**
+ * The sum of the even values in `numbers`, computed by Rust.
+ *
+ * A `Uint32Array` is passed without copying (a `subarray` view sums just its
+ * window). A plain array is checked and copied once. The result is exact: a
+ * sum above `Number.MAX_SAFE_INTEGER` (possible from 2^21 elements on) throws
+ * a `RangeError` instead of rounding; {@link sumOfEvenBigInt} returns any sum.
+ *
+ * @throws TypeError if `numbers` is not a `Uint32Array` or an array (an
+ *   `Int32Array`, `Float64Array`, `Uint8Array`, `Buffer`, `DataView`... is refused)
+ * @throws RangeError for an array element that is not an integer in [0, 2^32 - 1]
+ *   (the message names its index), or a sum above 2^53 - 1
+ * @example sumOfEven([1, 2, 3, 4]) // 6
+ * @example sumOfEven(new Uint32Array([1, 2, 3, 4]).subarray(2)) // 4
+ */
+export function sumOfEven(numbers: Uint32Array | readonly number[]): number {
+  const array = uint32Array(numbers, 'numbers');
+  return exactNumber(sum_of_even(array, array.length), 'sumOfEven', 'sumOfEvenBigInt()');
+}
+
+/**
+ * {@link sumOfEven} as a `bigint`: exact for any input size.
+ *
+ * @throws TypeError, RangeError as {@link sumOfEven} (except for the size of the sum)
+ * @example sumOfEvenBigInt(new Uint32Array(1 << 22).fill(0xfffffffe)) // 18014398501093376n
+ */
+export function sumOfEvenBigInt(numbers: Uint32Array | readonly number[]): bigint {
+  const array = uint32Array(numbers, 'numbers');
+  return BigInt(sum_of_even(array, array.length));
+}
+
+/** Checks a `primesUpTo` limit: a uint32 no larger than {@link PRIMES_UP_TO_MAX_LIMIT}. */
+export function checkPrimesLimit(limit: unknown): number {
+  const n = uint32(limit, 'limit');
+  if (n > PRIMES_UP_TO_MAX_LIMIT) {
+    throw new RangeError(`limit must be at most PRIMES_UP_TO_MAX_LIMIT (2^30 = ${PRIMES_UP_TO_MAX_LIMIT}), got ${n}`);
+  }
+  return n;
+}
+
+/**
+ * Copies the Rust-owned array described by `out` (a `U32Array` laid out as
+ * `[data, len, capacity]`) into a new `Uint32Array`, and frees the Rust one,
+ * even if the copy fails.
+ */
+export function takeU32Array(out: BigUint64Array): Uint32Array {
+  const data = out[0];
+  const len = Number(out[1]);
+  const capacity = Number(out[2]);
+  if (data === 0n) return new Uint32Array(0);
+  try {
+    return new Uint32Array(view(data, len * 4)).slice();
+  } finally {
+    u32_array_free({ data, len, capacity });
+  }
+}
+
+/** Reused by the synchronous primesUpTo only (one per module instance). */
+const primesOut = new BigUint64Array(3);
+
+/**
+ * The prime numbers `<= limit`, in increasing order, sieved by Rust.
+ *
+ * The result is a fresh `Uint32Array` owned by JS; the Rust memory was copied
+ * once and freed already. For large limits prefer {@link primesUpToAsync},
+ * which does not block the event loop.
+ *
+ * @throws TypeError if `limit` is not an integer number
+ * @throws RangeError if `limit` is negative or above {@link PRIMES_UP_TO_MAX_LIMIT} (2^30)
+ * @example primesUpTo(20) // Uint32Array [2, 3, 5, 7, 11, 13, 17, 19]
+ */
+export function primesUpTo(limit: number): Uint32Array {
+  const n = checkPrimesLimit(limit);
+  check(primes_up_to(n, primesOut), 'primesUpTo');
+  return takeU32Array(primesOut);
+}
