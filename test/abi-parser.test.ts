@@ -17,6 +17,7 @@
  *   #[repr(C)] pub struct U32Array { pub data: *mut u32, pub len: usize, pub capacity: usize }
  *   pub type Predicate = Option<unsafe extern "C" fn(value: u32, user_data: *mut c_void) -> bool>;
  *   pub const MAX_THINGS: u32 = 42;
+ *   #[repr(u32)] pub enum Prim { A, B(i32), C { x: f64 } }
  *
  * (The generators were also run three-way against that crate's rlib; the C
  * probe is compiled here to prove the generated `offsetof` paths are valid C.)
@@ -65,6 +66,9 @@ describe('parseHeader on cbindgen output', () => {
       Mixed: 'struct',
       U32Array: 'struct',
       Predicate: 'alias',
+      Prim_Tag: 'enum',
+      Prim_C_Body: 'struct',
+      Prim: 'union',
     });
     expect(type('Small').storage).toBe('uint8_t');
     expect(type('Shape_Tag').constants).toEqual(['SHAPE_CIRCLE', 'SHAPE_RECTANGLE', 'SHAPE_TRIANGLE']);
@@ -79,7 +83,7 @@ describe('parseHeader on cbindgen output', () => {
   });
 
   it('reads functions, parameters and #define constants', () => {
-    expect(header.functions.map((f) => f.name)).toEqual(['f1', 'f2']);
+    expect(header.functions.map((f) => f.name)).toEqual(['f1', 'f2', 'f3']);
     expect(header.functions[0].params.map((p) => p.type)).toContain('Predicate');
     expect(header.functions[1]).toEqual({
       name: 'f2',
@@ -101,6 +105,14 @@ describe('parseHeader on cbindgen output', () => {
       ['BigThing', 'struct', ['BIG_THING.x']],
     ]);
     expect(taggedEnum(type('Either'), header)).toBeNull();
+    // The union layout of a primitive-repr enum: each body repeats the tag.
+    expect(paths('Prim')).toEqual(['tag', 'b_tag', 'b', 'C', 'C.tag', 'C.x']);
+    const prim = taggedEnum(type('Prim'), header);
+    expect(prim?.variants.map((v) => [v.rust, v.shape, v.fields.map((f) => f.path)])).toEqual([
+      ['A', 'unit', []],
+      ['B', 'tuple', ['b']],
+      ['C', 'struct', ['C.x']],
+    ]);
     expect([...helperTypes(header).keys()].sort()).toEqual(
       [
         'Mixed_BigThing_Body',
@@ -110,6 +122,8 @@ describe('parseHeader on cbindgen output', () => {
         'Shape_Rectangle_Body',
         'Shape_Tag',
         'Shape_Triangle_Body',
+        'Prim_Tag',
+        'Prim_C_Body',
       ].sort(),
     );
   });
@@ -155,5 +169,7 @@ describe('parseHeader on cbindgen output', () => {
     expect(m.types.get('Predicate')?.size).toBe(8);
     expect(m.constants.get('MAX_THINGS')).toBe(42);
     expect(m.exists.has('OpaquePoint')).toBe(true);
+    expect(m.fields.get('Prim')?.get('C.x')).toEqual({ offset: 8, size: 8 });
+    expect(m.fields.get('Prim')?.get('b')).toEqual({ offset: 4, size: 4 });
   });
 });

@@ -341,17 +341,24 @@ export interface TaggedEnum {
 }
 
 /**
- * Recognises cbindgen's layout of a data-carrying enum: struct `E` whose first
- * member is `tag` of type `E_Tag`, followed by an anonymous union of either
- * `E_Variant_Body` members or anonymous single-field structs (single-field
- * tuple variants). Returns null for any other struct.
+ * Recognises cbindgen's two layouts of a data-carrying enum `E` (RFC 2195),
+ * both with a tag enum `E_Tag` and per-variant `E_Variant_Body` structs:
+ *
+ * - `#[repr(C)]` / `#[repr(C, u8)]`: `struct E { E_Tag tag; union { E_V_Body V; ... }; }`,
+ *   where a single-field tuple variant is an anonymous struct in the union;
+ * - `#[repr(u8)]` etc.: `union E { E_Tag tag; E_V_Body V; ... }`, where every
+ *   body starts with its own `E_Tag tag`.
+ *
+ * Returns null for any other type.
  */
 export function taggedEnum(t: CType, header: Header): TaggedEnum | null {
-  if (t.kind !== 'struct' || t.members === undefined) return null;
+  if ((t.kind !== 'struct' && t.kind !== 'union') || t.members === undefined) return null;
   const tag = header.types.find((x) => x.name === `${t.name}_Tag` && x.kind === 'enum');
   if (tag === undefined || t.members[0]?.name !== 'tag') return null;
-  const union = t.members.find((m) => m.name === null && m.anonymous?.kind === 'union');
-  const unionMembers = union?.anonymous?.members ?? [];
+  const unionMembers =
+    t.kind === 'union'
+      ? t.members.slice(1)
+      : (t.members.find((m) => m.name === null && m.anonymous?.kind === 'union')?.anonymous?.members ?? []);
   const prefix = enumPrefix(tag);
   const variants = (tag.constants ?? []).map((constant) => {
     const rust = pascalFromScreaming(constant.slice(prefix.length));
@@ -359,13 +366,14 @@ export function taggedEnum(t: CType, header: Header): TaggedEnum | null {
     const bodyMember = unionMembers.find((m) => m.name !== null && recordName(m.type, header) === bodyName);
     if (bodyMember?.name != null) {
       const body = header.types.find((x) => x.name === bodyName);
-      const members = body?.members ?? [];
+      // In the union layout each body repeats the tag first: not a Rust field.
+      const members = (body?.members ?? []).filter((m, i) => !(t.kind === 'union' && i === 0 && m.name === 'tag'));
       const isTuple = members.length > 0 && members.every((m) => m.name !== null && /^_\d+$/.test(m.name));
       return {
         rust,
         constant,
-        shape: isTuple ? ('tuple' as const) : ('struct' as const),
-        bodyPath: bodyMember.name,
+        shape: members.length === 0 ? ('unit' as const) : isTuple ? ('tuple' as const) : ('struct' as const),
+        bodyPath: t.kind === 'struct' ? bodyMember.name : undefined,
         fields: members.map((m) => ({
           rust: m.name ?? '',
           path: `${bodyMember.name}.${m.name ?? ''}`,
@@ -374,15 +382,11 @@ export function taggedEnum(t: CType, header: Header): TaggedEnum | null {
       };
     }
     // A single-field tuple variant: an anonymous struct holding one member
-    // named after the variant in snake_case.
+    // named after the variant in snake_case (after `<name>_tag` in the union layout).
     const flat = rust.toLowerCase();
-    const inline = unionMembers.find(
-      (m) =>
-        m.name === null &&
-        m.anonymous?.members.length === 1 &&
-        (m.anonymous.members[0].name ?? '').replace(/_/g, '').toLowerCase() === flat,
-    );
-    const field = inline?.anonymous?.members[0];
+    const named = (m: Member): boolean => (m.name ?? '').replace(/_/g, '').toLowerCase() === flat;
+    const inline = unionMembers.find((m) => m.name === null && m.anonymous?.members.some(named) === true);
+    const field = inline?.anonymous?.members.find(named);
     if (field?.name != null) {
       return { rust, constant, shape: 'tuple' as const, fields: [{ rust: '_0', path: field.name, type: field.type }] };
     }

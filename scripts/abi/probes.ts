@@ -28,11 +28,16 @@
  *    object under its C name. A koffi member the C type does not have, of
  *    struct/union type, is a stand-in for an anonymous C member and is looked
  *    through (C's anonymous union may be `payload: koffi.union({...})` in TS).
- * 5. TS enums: `ts/raw` (or else the package root) exports an object named as
- *    the C enum: a koffi enumeration type, or a plain object of numbers. Its
- *    keys are the C constant names, with or without the enum's prefix, in any
- *    case and with or without underscores (`FFI_STATUS_NULL_ARGUMENT`,
- *    `NULL_ARGUMENT`, `NullArgument` all name the same constant).
+ * 5. TS enums: each C enum constant is found either as a key of an object
+ *    that `ts/raw` (or else the package root) exports under the enum's C name
+ *    — a plain object of numbers, or a koffi type whose `values` hold them —
+ *    with or without the enum's prefix, in any case, with or without
+ *    underscores (`FFI_STATUS_NULL_ARGUMENT`, `NULL_ARGUMENT`, `NullArgument`
+ *    name the same constant); or as a number `ts/raw` exports under the
+ *    constant's full C name (`export const SHAPE_CIRCLE = 0`). If the enum's
+ *    export is a koffi type, its size and alignment are checked too. (koffi
+ *    3.3.4's anonymous `koffi.enumeration` has empty `values`: use one of the
+ *    other forms.) Numeric `#define`s are exported by `ts/raw` under their name.
  * 6. Opaque types have no layout; aliases (function pointers, integer types)
  *    are measured in C and Rust, and in TS only when exported.
  */
@@ -270,6 +275,17 @@ export function rustProbe(
         }
         body.push(`    }`);
       }
+      // Paths no variant reaches (a body's own copy of the tag in the union
+      // layout, a unit variant's empty body): not measurable from Rust.
+      const covered = new Set([
+        'tag',
+        ...te.variants.flatMap((v) => [...v.fields.map((f) => f.path), v.bodyPath ?? '']),
+      ]);
+      for (const f of fieldPaths(t, header)) {
+        if (covered.has(f.path)) continue;
+        notes.push(`${t.name}.${f.path}: no Rust field; checked in C and TS only`);
+        body.push(`    println!("F\\t${t.name}\\t${f.path}\\t-1\\t-1");`);
+      }
       continue;
     }
     if (t.kind === 'struct' || t.kind === 'union') {
@@ -379,11 +395,7 @@ export function tsMeasure(header: Header, raw: Record<string, unknown>, pub: Rec
       continue;
     }
     if (t.kind === 'enum') {
-      const e = v ?? pub[t.name];
-      if (e === undefined) {
-        m.missing.push(`enum ${t.name} (export an object named ${t.name} from ts/raw)`);
-        continue;
-      }
+      const e = v ?? pub[t.name] ?? {};
       let values: Record<string, unknown> = e as Record<string, unknown>;
       if (isTypeObject(e)) {
         m.types.set(t.name, { size: koffi.sizeof(e), align: koffi.alignof(e) });
@@ -396,7 +408,12 @@ export function tsMeasure(header: Header, raw: Record<string, unknown>, pub: Rec
       }
       const out = new Map<string, number>();
       for (const con of t.constants ?? []) {
-        const n = byKey.get(squash(con)) ?? byKey.get(squash(con).slice(prefix.length));
+        // The enum object's key, or else the constant exported on its own under its C name.
+        const alone = raw[con];
+        const n =
+          byKey.get(squash(con)) ??
+          byKey.get(squash(con).slice(prefix.length)) ??
+          (typeof alone === 'number' ? alone : undefined);
         if (n !== undefined) out.set(con, n);
       }
       // Keys that name no C constant are reported as constants of their own.
@@ -425,6 +442,12 @@ export function tsMeasure(header: Header, raw: Record<string, unknown>, pub: Rec
       if (found !== null) fields.set(p.path, found);
     }
     m.fields.set(t.name, fields);
+  }
+  for (const k of header.constants) {
+    if (!isNumericConstant(k.value)) continue;
+    const v = raw[k.name];
+    if (typeof v === 'number' || typeof v === 'bigint') m.constants.set(k.name, Number(v));
+    else m.missing.push(`#define ${k.name} (export it from ts/raw: \`export const ${k.name} = ${k.value};\`)`);
   }
   return m;
 }
