@@ -7,12 +7,13 @@
  * so a new type, field, enum constant or function is checked as soon as the
  * header has it — there is no list to update here.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as raw from '../ts/raw';
 import * as pub from '../ts';
 import { parseHeader } from '../scripts/abi/header';
+import { nullSweepProgram, sweepable } from '../scripts/abi/nullsweep';
 import { compare, cProbe, type Measured, parseProbeOutput, rustProbe, tsMeasure } from '../scripts/abi/probes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -172,5 +173,39 @@ describe('ABI symbols: the .so, the header and the TS raw layer export the same 
       expect(tsSymbols.has(name)).toBe(false);
     }
     expect(diff(so, exportedSymbols(TEST_PANIC_LIB))).toEqual([]);
+  });
+});
+
+describe('C API: NULL in every pointer position of every function (generated from the header)', () => {
+  it('never crashes (ASan+UBSan), returns NULL pointers and non-PANIC statuses', () => {
+    const { source, calls } = nullSweepProgram(header);
+    fs.mkdirSync(OUT, { recursive: true });
+    const src = path.join(OUT, 'null_sweep.c');
+    const bin = path.join(OUT, 'null_sweep');
+    fs.writeFileSync(src, source);
+    run(CC, [
+      '-std=c11',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-pedantic',
+      '-g',
+      '-fsanitize=address,undefined',
+      '-fno-sanitize-recover=all',
+      `-I${path.dirname(HEADER)}`,
+      src,
+      '-o',
+      bin,
+      `-L${path.dirname(raw.libraryPath)}`,
+      '-lffi_deep_dive',
+      `-Wl,-rpath,${path.dirname(raw.libraryPath)}`,
+      '-lm',
+    ]);
+    const r = spawnSync(bin, [], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout.trim()).toBe(`${calls} calls, 0 failures`);
+    expect(sweepable(header).map((f) => f.name)).toEqual(
+      expect.arrayContaining(['concat_strings', 'count_characters']),
+    );
   });
 });
