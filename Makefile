@@ -38,7 +38,7 @@ CPPFLAGS := -Ic/include
 LDLIBS   := -L$(LIB_DIR) -lffi_deep_dive -Wl,-rpath,'$$ORIGIN/../$(LIB_DIR)'
 
 DEMO_SRC  := c/demo.c $(wildcard c/demo/*.c)
-TEST_SRC  := $(wildcard c/tests/*.c)
+TEST_SRC  := $(filter-out c/tests/panic.c,$(wildcard c/tests/*.c))
 C_HEADERS := $(HEADER) c/demo/demo.h c/tests/check.h
 
 NODE_STAMP := node_modules/.ffi-deep-dive-stamp
@@ -160,3 +160,94 @@ bench: all
 clean:
 	rm -rf $(BUILD) dist
 	$(CARGO) clean --manifest-path $(RUST_DIR)/Cargo.toml
+
+## ---- The contract holds (issue 6): sanitizers, panic guard, fuzzing, soak, ABI ----
+#
+#   make test-asan        the C test program built with ASan+UBSan (gcc) and run
+#   make test-panic       the panic guard seen from C, against the test-panic build
+#   make test-abi         C/Rust/TS layout, enum value and symbol conformance only
+#   make fuzz             libFuzzer on the C API for FUZZ_SECONDS (default 60)
+#   make soak             1M iterations of each allocating public function (SOAK_ITERATIONS)
+#
+# `make test` runs all of these, the fuzzer and the soak shortened.
+
+.PHONY: test-asan test-panic test-abi lib-fuzz fuzz test-fuzz-smoke soak
+
+test: lib-test-panic test-asan test-panic test-fuzz-smoke
+## The conformance test compares the default library with the test-panic build.
+test-js: lib-test-panic
+
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_ENV  := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+## The Rust .so is not instrumented; ASan still checks every C access and
+## intercepts malloc/free, which Rust's allocator calls (so LeakSanitizer sees
+## Rust allocations too).
+$(BUILD)/test_c_asan: $(TEST_SRC) $(C_HEADERS) lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $(TEST_SRC) -o $@ $(LDLIBS)
+
+test-asan: $(BUILD)/test_c_asan
+	$(SAN_ENV) $(BUILD)/test_c_asan
+
+TEST_PANIC_LIB_DIR := $(TARGET_DIR)/test-panic/release
+
+$(BUILD)/test_panic: c/tests/panic.c $(C_HEADERS) lib-test-panic
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) c/tests/panic.c -o $@ \
+	  -L$(TEST_PANIC_LIB_DIR) -lffi_deep_dive -Wl,-rpath,'$$ORIGIN/../$(TEST_PANIC_LIB_DIR)'
+
+## The deliberate panics print Rust's panic message on stderr: that is expected.
+test-panic: $(BUILD)/test_panic
+	@echo "(the 'panicked at' lines below are the deliberate panics being caught)"
+	$(BUILD)/test_panic
+
+test-abi: all lib-test-panic
+	npx jest test/conformance.test.ts test/abi-parser.test.ts
+
+## Fuzzing: clang's libFuzzer with ASan+UBSan on the C harness, against a build
+## of the library whose Rust code carries libFuzzer's coverage instrumentation
+## (stable rustc's sancov pass, as cargo-fuzz uses), so the fuzzer is guided
+## by Rust branches too. Targets for functions the header does not declare
+## yet are left out: FUZZ_OPTIONAL lists them (see c/fuzz/fuzz_ffi.c).
+FUZZ_SECONDS       ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_OPTIONAL      := parse_number shape_area
+open_paren         := (
+FUZZ_FOUND         := $(foreach f,$(FUZZ_OPTIONAL),$(if $(shell grep -qE '[ *]$(f)[$(open_paren)]' $(HEADER) && echo y),$(f)))
+FUZZ_DEFS          := $(addprefix -DFFI_HAVE_,$(FUZZ_FOUND))
+FUZZ_LIB_DIR       := $(TARGET_DIR)/fuzz/release
+FUZZ_RUSTFLAGS     := -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+  -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+  -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks
+
+lib-fuzz: tools
+	RUSTFLAGS="$(FUZZ_RUSTFLAGS)" $(CARGO) build --release --manifest-path $(RUST_DIR)/Cargo.toml \
+	  --target-dir $(TARGET_DIR)/fuzz
+
+$(BUILD)/fuzz_ffi: c/fuzz/fuzz_ffi.c $(HEADER) lib-fuzz
+	@mkdir -p $(BUILD)
+	clang -std=c11 -Wall -Wextra -Werror -g -O1 -fsanitize=fuzzer,address,undefined $(FUZZ_DEFS) \
+	  $(CPPFLAGS) c/fuzz/fuzz_ffi.c -o $@ \
+	  -L$(FUZZ_LIB_DIR) -lffi_deep_dive -Wl,-rpath,'$$ORIGIN/../$(FUZZ_LIB_DIR)'
+
+define run_fuzz
+@$(call optional_tool,clang,the libFuzzer run of c/fuzz,clang libclang-rt-14-dev)
+$(MAKE) --no-print-directory $(BUILD)/fuzz_ffi
+@mkdir -p $(BUILD)/fuzz-corpus
+@echo "fuzz: concat_strings concat_strings_into count_characters $(FUZZ_FOUND) for $(1) s (log: $(BUILD)/fuzz.log)"
+@if $(SAN_ENV) $(BUILD)/fuzz_ffi -max_total_time=$(1) -print_final_stats=1 -artifact_prefix=$(BUILD)/ \
+  $(BUILD)/fuzz-corpus >$(BUILD)/fuzz.log 2>&1; then \
+  grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)' $(BUILD)/fuzz.log; \
+else tail -n 60 $(BUILD)/fuzz.log; echo "ERROR: the fuzzer found a crash (input saved as $(BUILD)/crash-*)"; exit 1; fi
+endef
+
+fuzz:
+	$(call run_fuzz,$(FUZZ_SECONDS))
+
+test-fuzz-smoke:
+	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
+
+SOAK_ITERATIONS ?= 1000000
+soak: all
+	SOAK_ITERATIONS=$(SOAK_ITERATIONS) npx jest --runInBand test/soak.test.ts

@@ -21,6 +21,12 @@ export default tseslint.config(
     rules: { 'no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
   },
   {
+    // Worker-thread scripts of the tests (plain CommonJS, loaded without ts-jest).
+    files: ['test/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { 'no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
+  },
+  {
     files: ['scripts/**/*.mjs'],
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },

@@ -29,7 +29,7 @@ const NAMES: readonly FfiStatusName[] = (() => {
 
 /** The name of a status code, or `'UNKNOWN'` for a number that is not one. */
 export function statusName(code: number): FfiStatusName | 'UNKNOWN' {
-  return NAMES[code] ?? 'UNKNOWN';
+  return (Number.isInteger(code) ? NAMES[code] : undefined) ?? 'UNKNOWN';
 }
 
 /**
@@ -50,7 +50,9 @@ export class FfiError extends Error {
    * @param operation - the public function that failed, for the message
    */
   constructor(code: number, operation: string) {
-    super(`${operation}: ${ffi_status_message(code)}`);
+    // A code that is not an int32 would be truncated or rejected by koffi:
+    // ask for a number that is no status, so the message says "unknown status".
+    super(`${operation}: ${ffi_status_message(statusName(code) === 'UNKNOWN' ? -1 : code)}`);
     this.name = 'FfiError';
     this.code = code;
     this.status = statusName(code);
