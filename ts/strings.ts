@@ -55,16 +55,31 @@ function neededBytes(): number {
  * @example concatStrings('Hello, ', 'Rustacean!') // 'Hello, Rustacean!'
  */
 export function concatStrings(first: string, second: string): string {
-  cString(first, 'first');
-  cString(second, 'second');
+  // The checks of cString(), arranged so that the common case pays for the
+  // cheap ones only. Types and lone surrogates are checked before the call
+  // (koffi would turn a lone surrogate into U+FFFD, which cannot be seen
+  // afterwards). A NUL is caught after the call, at no cost: C stops at it,
+  // so the result comes back shorter than `first.length + second.length` (a
+  // well-formed string keeps its UTF-16 length through UTF-8 and back). The
+  // call with a cut string only wrote into the scratch buffer. Either way
+  // cString() then throws the same error, in the same order, as it would
+  // before any call.
+  if (typeof first !== 'string' || typeof second !== 'string' || !first.isWellFormed() || !second.isWellFormed()) {
+    rejectArguments(first, second);
+  }
   const status = concat_strings_into(first, second, scratchAddress, SCRATCH_BYTES, neededAddress);
   if (status === FfiStatus.OK) {
     const length = neededWords[LOW] - 1; // < SCRATCH_BYTES: the high word is 0
-    return HAS_UTF8_SLICE ? fastScratch.utf8Slice!(0, length) : scratch.toString('utf8', 0, length);
+    const joined = HAS_UTF8_SLICE ? fastScratch.utf8Slice!(0, length) : scratch.toString('utf8', 0, length);
+    if (joined.length !== first.length + second.length) rejectArguments(first, second);
+    return joined;
   }
   if (status !== FfiStatus.BUFFER_TOO_SMALL) {
     check(status, 'concatStrings');
   }
+  // The allocating path: every check before the call.
+  cString(first, 'first');
+  cString(second, 'second');
   const length = neededBytes() - 1;
   const owned = concat_strings(first, second);
   if (owned === null) {
@@ -75,6 +90,13 @@ export function concatStrings(first: string, second: string): string {
   } finally {
     free_rust_string(owned);
   }
+}
+
+/** Throws cString()'s error for the first bad argument. */
+function rejectArguments(first: unknown, second: unknown): never {
+  cString(first, 'first');
+  cString(second, 'second');
+  throw new Error('concatStrings: the result has an unexpected length for valid arguments');
 }
 
 const countOut = new BigUint64Array(1);

@@ -186,13 +186,13 @@ static uint64_t run_opaque_new_free(uint64_t n, const void *input) {
 
 /* ---- timing ---- */
 
-#define MAX_ROUNDS 16
+#define MAX_ROUNDS 32
 
 /* Warm up, find a batch size that takes about `batch_ms`, then time `rounds`
  * batches. Prints `"name": [ns per call, ...]`. */
 static void measure(const char *name, case_fn fn, const void *input, int *first) {
-  double batch_ns = (quick ? 10.0 : 25.0) * 1e6;
-  int rounds = quick ? 5 : 11;
+  double batch_ns = (quick ? 2.0 : 5.0) * 1e6;
+  int rounds = quick ? 7 : 21;
   uint64_t n = 1;
   double t = 0;
   for (;;) {

@@ -29,7 +29,11 @@ function main() {
       bucket[key] = { check: r.check };
       items.push({ key: label, run: r.run, bucket, slot: key });
     };
-    for (const engine of ENGINES) if (c[engine]) add(entry.engines, engine, c[engine]);
+    for (const engine of ENGINES) {
+      if (!c[engine]) continue;
+      if (engine === 'napi' && ctx.napi === null) entry.engines.napi = { skipped: 'the addon was not built' };
+      else add(entry.engines, engine, c[engine]);
+    }
     if (entry.engines.public?.skipped && entry.engines.raw?.skipped) {
       // Nothing of this function is in the build yet: leave it out entirely.
       continue;

@@ -31,6 +31,8 @@ const TEN_MILLION = 10_000_000;
 let bigArray = null;
 const tenMillionU32 = () => (bigArray ??= u32Array(TEN_MILLION));
 
+const rawStrings = () => require('../../dist/raw/strings');
+
 /** Scratch state for the concatStrings variants (one set per process). */
 function concatScratch(ctx) {
   const { raw, koffi, decl } = ctx;
@@ -158,6 +160,10 @@ const CASES = [
       'into (raw declaration), buf and needed as BigInt addresses, utf8Slice': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
         expr: '(s.raw.concat_strings_into(a, b, s.scratchAddr, 4096, s.u32Addr), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
+      },
+      'into (raw/strings module binding), buf and needed as BigInt addresses, utf8Slice': {
+        env: (ctx) => ({ s: concatScratch(ctx), f: rawStrings().concat_strings_into, a: FIRST, b: SECOND }),
+        expr: '(f(a, b, s.scratchAddr, 4096, s.u32Addr), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
       },
       'into, buf as BigInt address, needed NULL, JS scan for NUL, utf8Slice': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
