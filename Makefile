@@ -154,7 +154,17 @@ check-header:
 	  rm -f $$tmp; exit 1; \
 	fi; rm -f $$tmp; echo "header: $(HEADER) matches cbindgen output"
 
-bench: all
+## Benchmarks: the C floor (build/bench_c), then scripts/bench.js, which builds
+## the Node-API addon (bench/napi, node-gyp; skipped with a message if it
+## fails), times every engine and writes docs/bench.{json,md} and the charts.
+## BENCH_QUICK=1 make bench: a short run (< 30 s) to check that it works.
+BENCH_SRC := $(wildcard c/bench/*.c)
+
+$(BUILD)/bench_c: $(BENCH_SRC) $(HEADER) lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) -O2 $(CPPFLAGS) $(BENCH_SRC) -o $@ $(LDLIBS) -ldl
+
+bench: all $(BUILD)/bench_c
 	node scripts/bench.js
 
 clean:

@@ -6,7 +6,8 @@
  * Text arguments must be representable in C: a `\0` (C would cut the string
  * there) or a lone surrogate (no UTF-8 encoding) is a `TypeError`.
  */
-import { decode } from 'koffi';
+import koffi from 'koffi';
+import { endianness } from 'node:os';
 import { concat_strings, concat_strings_into, count_characters, free_rust_string } from './raw/strings';
 import { check, FfiStatus } from './status';
 import { cBytes, cString } from './validate';
@@ -15,10 +16,33 @@ import { cBytes, cString } from './validate';
  * Scratch space for concat_strings_into: most results fit, so the common case
  * allocates nothing in Rust and decodes straight from this buffer. Sync calls
  * only, so one per module instance is safe (each worker thread has its own).
+ *
+ * The buffer and the `size_t` out-parameter are passed by address: koffi
+ * takes a BigInt pointer as is, while a TypedArray argument costs a lookup of
+ * its backing store on every call (measured in `make bench`: docs/bench.md,
+ * the concatStrings variants). The addresses stay valid because V8 never
+ * moves an ArrayBuffer's backing store and these arrays live as long as this
+ * module.
  */
 const SCRATCH_BYTES = 4096;
-const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
-const neededOut = new BigUint64Array(1);
+const scratch = Buffer.alloc(SCRATCH_BYTES);
+const scratchAddress = koffi.address(scratch);
+/** A `size_t` seen as two 32-bit words (reading a word is cheaper than a BigInt). */
+const neededWords = new Uint32Array(2);
+const neededAddress = koffi.address(neededWords);
+const LOW = endianness() === 'LE' ? 0 : 1;
+
+/**
+ * Buffer's own UTF-8 decoder, which `toString('utf8', start, end)` calls after
+ * normalising its arguments; used directly where Node has it (every current
+ * version), else `toString`.
+ */
+const fastScratch = scratch as Buffer & { utf8Slice?: (start: number, end: number) => string };
+const HAS_UTF8_SLICE = typeof fastScratch.utf8Slice === 'function';
+
+function neededBytes(): number {
+  return neededWords[1 - LOW] * 2 ** 32 + neededWords[LOW];
+}
 
 /**
  * `first + second`, joined by Rust.
@@ -31,24 +55,48 @@ const neededOut = new BigUint64Array(1);
  * @example concatStrings('Hello, ', 'Rustacean!') // 'Hello, Rustacean!'
  */
 export function concatStrings(first: string, second: string): string {
-  cString(first, 'first');
-  cString(second, 'second');
-  const status = concat_strings_into(first, second, scratch, SCRATCH_BYTES, neededOut);
+  // The checks of cString(), arranged so that the common case pays for the
+  // cheap ones only. Types and lone surrogates are checked before the call
+  // (koffi would turn a lone surrogate into U+FFFD, which cannot be seen
+  // afterwards). A NUL is caught after the call, at no cost: C stops at it,
+  // so the result comes back shorter than `first.length + second.length` (a
+  // well-formed string keeps its UTF-16 length through UTF-8 and back). The
+  // call with a cut string only wrote into the scratch buffer. Either way
+  // cString() then throws the same error, in the same order, as it would
+  // before any call.
+  if (typeof first !== 'string' || typeof second !== 'string' || !first.isWellFormed() || !second.isWellFormed()) {
+    rejectArguments(first, second);
+  }
+  const status = concat_strings_into(first, second, scratchAddress, SCRATCH_BYTES, neededAddress);
   if (status === FfiStatus.OK) {
-    return scratch.toString('utf8', 0, Number(neededOut[0]) - 1);
+    const length = neededWords[LOW] - 1; // < SCRATCH_BYTES: the high word is 0
+    const joined = HAS_UTF8_SLICE ? fastScratch.utf8Slice!(0, length) : scratch.toString('utf8', 0, length);
+    if (joined.length !== first.length + second.length) rejectArguments(first, second);
+    return joined;
   }
   if (status !== FfiStatus.BUFFER_TOO_SMALL) {
     check(status, 'concatStrings');
   }
+  // The allocating path: every check before the call.
+  cString(first, 'first');
+  cString(second, 'second');
+  const length = neededBytes() - 1;
   const owned = concat_strings(first, second);
   if (owned === null) {
     throw new Error('concatStrings: Rust returned NULL for valid arguments');
   }
   try {
-    return decode(owned, 'char', Number(neededOut[0]) - 1) as string;
+    return koffi.decode(owned, 'char', length) as string;
   } finally {
     free_rust_string(owned);
   }
+}
+
+/** Throws cString()'s error for the first bad argument. */
+function rejectArguments(first: unknown, second: unknown): never {
+  cString(first, 'first');
+  cString(second, 'second');
+  throw new Error('concatStrings: the result has an unexpected length for valid arguments');
 }
 
 const countOut = new BigUint64Array(1);

@@ -24,7 +24,8 @@ export const rust_string_live_count = lib.func('size_t rust_string_live_count(vo
 
 /**
  * `FfiStatus concat_strings_into(const char *first, const char *second, char *buf, size_t buf_len, size_t *needed)`.
- * `buf` is a `Uint8Array`/`Buffer` (zero-copy); `needed` a `BigUint64Array(1)` or `null`.
+ * `buf` is a `Uint8Array`/`Buffer` (zero-copy) or an address; `needed` a `BigUint64Array(1)`, an address or
+ * `null`. (An address, e.g. `koffi.address(buffer)`, skips koffi's TypedArray lookup on every call.)
  */
 export const concat_strings_into = lib.func(
   'int concat_strings_into(const char *first, const char *second, uint8_t *buf, size_t buf_len, size_t *needed)',
@@ -32,9 +33,9 @@ export const concat_strings_into = lib.func(
   (
     first: string | Uint8Array | null,
     second: string | Uint8Array | null,
-    buf: Uint8Array | null,
+    buf: Uint8Array | RawPointer,
     bufLen: number,
-    needed: BigUint64Array | null,
+    needed: BigUint64Array | RawPointer,
   ) => number
 >;
 

@@ -1,0 +1,298 @@
+/*
+ * The Node-API floor for `make bench`: the same Rust functions the koffi
+ * binding calls, reached through a hand-written Node-API addon, i.e. what a
+ * user of N-API or napi-rs would get. Only the benchmark builds and loads it.
+ *
+ * Functions from modules added later (sum_of_even, primes_up_to,
+ * point_translate, opaque_point_new/free) are looked up with dlsym when the
+ * addon loads, so it builds against any version of the header; the exports
+ * that need a missing symbol are simply absent. Their signatures are mirrored
+ * below with addon-local type names; keep them in step with the header.
+ *
+ * Argument checks are minimal (this is a floor, not an API): wrong types give
+ * a JS exception from Node-API, never a crash.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <node_api.h>
+
+#include "ffi_deep_dive.h"
+
+typedef struct NapiBenchPoint {
+  float x;
+  float y;
+} NapiBenchPoint;
+
+typedef struct NapiBenchU32Array {
+  uint32_t *data;
+  size_t len;
+  size_t capacity;
+} NapiBenchU32Array;
+
+typedef uint64_t (*sum_of_even_fn)(const uint32_t *numbers, size_t length);
+typedef int (*primes_up_to_fn)(uint32_t limit, NapiBenchU32Array *out);
+typedef void (*u32_array_free_fn)(NapiBenchU32Array array);
+typedef void (*point_translate_fn)(NapiBenchPoint *point, float by_x, float by_y);
+typedef void *(*opaque_point_new_fn)(float x, float y);
+typedef void (*opaque_point_free_fn)(void *point);
+
+static struct {
+  sum_of_even_fn sum_of_even;
+  primes_up_to_fn primes_up_to;
+  u32_array_free_fn u32_array_free;
+  point_translate_fn point_translate;
+  opaque_point_new_fn opaque_point_new;
+  opaque_point_free_fn opaque_point_free;
+} optional;
+
+#define CHECK(env, call)                                   \
+  do {                                                     \
+    if ((call) != napi_ok) {                               \
+      napi_throw_error((env), NULL, "Node-API call failed: " #call); \
+      return NULL;                                         \
+    }                                                      \
+  } while (0)
+
+/* A UTF-8 copy of a JS string: on the stack when short, else on the heap. */
+typedef struct Utf8Arg {
+  char *text;
+  char small[256];
+} Utf8Arg;
+
+static int utf8_arg(napi_env env, napi_value value, Utf8Arg *arg) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, value, NULL, 0, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected a string");
+    return 0;
+  }
+  arg->text = len < sizeof arg->small ? arg->small : malloc(len + 1);
+  if (arg->text == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  if (napi_get_value_string_utf8(env, value, arg->text, len + 1, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected a string");
+    return 0;
+  }
+  return 1;
+}
+
+static void utf8_arg_free(Utf8Arg *arg) {
+  if (arg->text != arg->small) {
+    free(arg->text);
+  }
+}
+
+static napi_value js_add(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t a = 0, b = 0;
+  napi_value result;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  CHECK(env, napi_get_value_int32(env, argv[0], &a));
+  CHECK(env, napi_get_value_int32(env, argv[1], &b));
+  CHECK(env, napi_create_int32(env, add_in_rust(a, b), &result));
+  return result;
+}
+
+/* concat_strings + napi_create_string_utf8 + free_rust_string. */
+static napi_value js_concat(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_value result = NULL;
+  Utf8Arg first, second;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!utf8_arg(env, argv[0], &first)) {
+    return NULL;
+  }
+  if (!utf8_arg(env, argv[1], &second)) {
+    utf8_arg_free(&first);
+    return NULL;
+  }
+  char *joined = concat_strings(first.text, second.text);
+  utf8_arg_free(&first);
+  utf8_arg_free(&second);
+  if (joined == NULL) {
+    napi_throw_error(env, NULL, "concat_strings returned NULL");
+    return NULL;
+  }
+  napi_status status = napi_create_string_utf8(env, joined, NAPI_AUTO_LENGTH, &result);
+  free_rust_string(joined);
+  CHECK(env, status);
+  return result;
+}
+
+static napi_value js_count_characters(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_value result;
+  Utf8Arg text;
+  size_t count = 0;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!utf8_arg(env, argv[0], &text)) {
+    return NULL;
+  }
+  FfiStatus status = count_characters(text.text, &count);
+  utf8_arg_free(&text);
+  if (status != FFI_STATUS_OK) {
+    napi_throw_error(env, NULL, ffi_status_message((int)status));
+    return NULL;
+  }
+  CHECK(env, napi_create_double(env, (double)count, &result));
+  return result;
+}
+
+static int typed_array(napi_env env, napi_value value, napi_typedarray_type want, void **data,
+                       size_t *len) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &type, len, data, &buffer, &offset) != napi_ok ||
+      type != want) {
+    napi_throw_type_error(env, NULL, "wrong typed array type");
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value js_sum_of_even(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_value result;
+  void *data;
+  size_t len;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!typed_array(env, argv[0], napi_uint32_array, &data, &len)) {
+    return NULL;
+  }
+  uint64_t sum = optional.sum_of_even((const uint32_t *)data, len);
+  CHECK(env, napi_create_double(env, (double)sum, &result));
+  return result;
+}
+
+static napi_value js_primes_up_to(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_value buffer, result;
+  uint32_t limit = 0;
+  void *data;
+  NapiBenchU32Array primes = {NULL, 0, 0};
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  CHECK(env, napi_get_value_uint32(env, argv[0], &limit));
+  int status = optional.primes_up_to(limit, &primes);
+  if (status != 0) {
+    napi_throw_error(env, NULL, ffi_status_message(status));
+    return NULL;
+  }
+  napi_status st = napi_create_arraybuffer(env, primes.len * sizeof(uint32_t), &data, &buffer);
+  if (st == napi_ok && primes.len > 0) {
+    memcpy(data, primes.data, primes.len * sizeof(uint32_t));
+  }
+  optional.u32_array_free(primes);
+  CHECK(env, st);
+  CHECK(env, napi_create_typedarray(env, napi_uint32_array, primes.len, buffer, 0, &result));
+  return result;
+}
+
+static napi_value js_point_translate(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  void *data;
+  size_t len;
+  double bx = 0, by = 0;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!typed_array(env, argv[0], napi_float32_array, &data, &len)) {
+    return NULL;
+  }
+  CHECK(env, napi_get_value_double(env, argv[1], &bx));
+  CHECK(env, napi_get_value_double(env, argv[2], &by));
+  if (len < 2) {
+    napi_throw_range_error(env, NULL, "a Point needs 2 floats");
+    return NULL;
+  }
+  optional.point_translate((NapiBenchPoint *)data, (float)bx, (float)by);
+  return argv[0];
+}
+
+static napi_value js_opaque_new(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_value result;
+  double x = 0, y = 0;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  CHECK(env, napi_get_value_double(env, argv[0], &x));
+  CHECK(env, napi_get_value_double(env, argv[1], &y));
+  void *p = optional.opaque_point_new((float)x, (float)y);
+  CHECK(env, napi_create_bigint_uint64(env, (uint64_t)(uintptr_t)p, &result));
+  return result;
+}
+
+static napi_value js_opaque_free(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  uint64_t address = 0;
+  bool lossless = false;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  CHECK(env, napi_get_value_bigint_uint64(env, argv[0], &address, &lossless));
+  optional.opaque_point_free((void *)(uintptr_t)address);
+  return NULL;
+}
+
+/* The library this addon is linked to, found from one of its symbols. */
+static void *library_handle(void) {
+  Dl_info info;
+  void *known;
+  int (*fn)(int, int) = add_in_rust;
+  memcpy(&known, &fn, sizeof known);
+  if (dladdr(known, &info) == 0 || info.dli_fname == NULL) {
+    return NULL;
+  }
+  return dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+}
+
+#define LOOKUP(handle, name)                                       \
+  do {                                                             \
+    void *sym = (handle) != NULL ? dlsym((handle), #name) : NULL;  \
+    memcpy(&optional.name, &sym, sizeof sym);                      \
+  } while (0)
+
+static int export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb) {
+  napi_value fn;
+  return napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn) == napi_ok &&
+         napi_set_named_property(env, exports, name, fn) == napi_ok;
+}
+
+NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  void *handle = library_handle();
+  LOOKUP(handle, sum_of_even);
+  LOOKUP(handle, primes_up_to);
+  LOOKUP(handle, u32_array_free);
+  LOOKUP(handle, point_translate);
+  LOOKUP(handle, opaque_point_new);
+  LOOKUP(handle, opaque_point_free);
+
+  int ok = export_fn(env, exports, "add", js_add) && export_fn(env, exports, "concat", js_concat) &&
+           export_fn(env, exports, "countCharacters", js_count_characters);
+  if (ok && optional.sum_of_even != NULL) {
+    ok = export_fn(env, exports, "sumOfEven", js_sum_of_even);
+  }
+  if (ok && optional.primes_up_to != NULL && optional.u32_array_free != NULL) {
+    ok = export_fn(env, exports, "primesUpTo", js_primes_up_to);
+  }
+  if (ok && optional.point_translate != NULL) {
+    ok = export_fn(env, exports, "pointTranslate", js_point_translate);
+  }
+  if (ok && optional.opaque_point_new != NULL && optional.opaque_point_free != NULL) {
+    ok = export_fn(env, exports, "opaqueNew", js_opaque_new) &&
+         export_fn(env, exports, "opaqueFree", js_opaque_free);
+  }
+  if (!ok) {
+    napi_throw_error(env, NULL, "ffi_bench_napi: could not create the exports");
+    return NULL;
+  }
+  return exports;
+}
