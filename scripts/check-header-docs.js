@@ -109,7 +109,8 @@ function check(file) {
     for (const p of bad) console.error(`check-header-docs: ${p}`);
     console.error(
       `check-header-docs: ${bad.length} of ${found.length} functions in ${file} lack ownership/NULL/thread-safety ` +
-        'wording: fix the `///` comment of the Rust export, then run `make header`.',
+        'wording: fix the `///` comment of the Rust export, then run `make header`. A function without ' +
+        'pointers can say so: "No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe."',
     );
     return 1;
   }

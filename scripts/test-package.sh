@@ -35,12 +35,16 @@ for want in package/package.json package/README.md package/LICENSE package/dist/
   package/rust/Cargo.toml package/rust/Cargo.lock package/rust/src/lib.rs package/scripts/install.js; do
   grep -qx "$want" <<<"$listing" || fail "$tarball lacks $want"
 done
-if grep -E '^package/(rust/target|node_modules|test|ts|build|docs|coverage)/' <<<"$listing" | head -n 3 | grep .; then
+if grep -E '^package/(rust/target|node_modules|test|build|docs|coverage|scripts/package-check)/' <<<"$listing" | head -n 3 | grep .; then
   fail "$tarball contains build output or development files (above)"
 fi
-# Every compiled module of the package root is there.
-for js in "$repo"/dist/*.js "$repo"/dist/raw/*.js; do
-  grep -qx "package/dist/${js#"$repo"/dist/}" <<<"$listing" || fail "$tarball lacks dist/${js#"$repo"/dist/}"
+# Every compiled module is there, with its declarations and the TS source its maps point at.
+for ts in $(cd "$repo" && find ts -name '*.ts'); do
+  base=${ts#ts/}
+  base=${base%.ts}
+  for want in "ts/$base.ts" "dist/$base.js" "dist/$base.d.ts" "dist/$base.js.map"; do
+    grep -qx "package/$want" <<<"$listing" || fail "$tarball lacks $want"
+  done
 done
 echo "tarball: $tarball, $size bytes, $files files"
 
@@ -102,4 +106,4 @@ mv "$lib.aside" "$lib"
   fail "install.js in the repository does not skip as a development checkout"
 echo "install.js, development checkout: skips"
 
-echo "test-package: passed"
+echo "test-package: passed in ${SECONDS} s"
