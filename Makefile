@@ -57,7 +57,7 @@ endef
 
 .PHONY: all tools lib lib-test-panic c ts demo test test-rust test-c test-valgrind test-js \
         lint lint-rust lint-c lint-ts check-header header bench clean
-.PHONY: check-header-docs test-package test-install install uninstall docs
+.PHONY: check-header-docs test-package test-install install uninstall docs clean-docs
 
 all: tools lib c ts
 
@@ -112,7 +112,7 @@ demo: all
 	@echo "=== Node demo (scripts/demo.js) ==="
 	node scripts/demo.js
 
-test: all lint check-header test-rust test-c test-valgrind test-js check-header-docs test-package test-install docs
+test: all lint check-header test-rust test-c test-valgrind test-js
 	@echo "make test: all checks passed"
 
 test-rust:
@@ -162,8 +162,12 @@ bench: all
 	node scripts/bench.js
 
 clean:
-	rm -rf $(BUILD) dist docs/api
+	rm -rf $(BUILD) dist
 	$(CARGO) clean --manifest-path $(RUST_DIR)/Cargo.toml
+
+## Packaging and documentation checks, part of `make test` (prerequisites add up
+## across rules; the recipe above runs after all of them).
+test: check-header-docs test-package test-install docs
 
 ## Every function in the header documents ownership, NULL and thread-safety.
 check-header-docs:
@@ -203,3 +207,7 @@ test-install: $(BUILD)/demo
 ## API reference from the TS doc comments; typedoc warnings fail the build.
 docs: $(NODE_STAMP)
 	npx typedoc --options typedoc.json --treatWarningsAsErrors
+
+clean: clean-docs
+clean-docs:
+	rm -rf docs/api
