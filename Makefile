@@ -4,6 +4,9 @@
 #   make test    build and run every test and lint check
 #   make bench   benchmarks
 #   make header  regenerate c/include/ffi_deep_dive.h with cbindgen (commit it)
+#   make docs    API reference from the TS doc comments (typedoc) into docs/api/
+#   make install PREFIX=/usr/local   install the .so, the header and ffi_deep_dive.pc
+#   make test-package   npm pack + install the tarball elsewhere + call every export
 #   make clean   remove build output
 #
 # Optional tools (cbindgen, valgrind, clang) are used when present; a check
@@ -54,6 +57,7 @@ endef
 
 .PHONY: all tools lib lib-test-panic c ts demo test test-rust test-c test-valgrind test-js \
         lint lint-rust lint-c lint-ts check-header header bench clean
+.PHONY: check-header-docs test-package test-install install uninstall docs clean-docs
 
 all: tools lib c ts
 
@@ -261,3 +265,50 @@ test-fuzz-smoke:
 SOAK_ITERATIONS ?= 1000000
 soak: all
 	SOAK_ITERATIONS=$(SOAK_ITERATIONS) npx jest --runInBand test/soak.test.ts
+
+## Packaging and documentation checks, part of `make test` (prerequisites add up
+## across rules; the recipe above runs after all of them).
+test: check-header-docs test-package test-install docs
+
+## Every function in the header documents ownership, NULL and thread-safety.
+check-header-docs:
+	node scripts/check-header-docs.js --self-test
+	node scripts/check-header-docs.js $(HEADER)
+
+## The npm tarball, installed into a fresh directory elsewhere, works.
+test-package: all
+	scripts/test-package.sh
+
+## C users: the library, the header and a pkg-config file under PREFIX
+## (DESTDIR is honoured for staged installs).
+PREFIX       ?= /usr/local
+prefix_abs    = $(abspath $(PREFIX))
+LIBDIR       ?= $(prefix_abs)/lib
+INCLUDEDIR   ?= $(prefix_abs)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+VERSION      := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(RUST_DIR)/Cargo.toml | head -n 1)
+
+install: lib
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/
+	sed -e 's|@PREFIX@|$(prefix_abs)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	  -e 's|@VERSION@|$(VERSION)|' c/ffi_deep_dive.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
+	@echo "installed under $(DESTDIR)$(prefix_abs): use \`pkg-config --cflags --libs ffi_deep_dive\`"
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(LIB)) $(DESTDIR)$(INCLUDEDIR)/$(notdir $(HEADER)) \
+	  $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
+
+## The C demo, built against `make install` output with pkg-config, runs.
+test-install: $(BUILD)/demo
+	@$(call optional_tool,pkg-config,the install test (C demo built with pkg-config),pkg-config)
+	scripts/test-install.sh
+
+## API reference from the TS doc comments; typedoc warnings fail the build.
+docs: $(NODE_STAMP)
+	npx typedoc --options typedoc.json --treatWarningsAsErrors
+
+clean: clean-docs
+clean-docs:
+	rm -rf docs/api

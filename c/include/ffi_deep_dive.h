@@ -242,7 +242,8 @@ const char *ffi_status_message(int status);
 // `add_in_rust(INT_MAX, 1) == INT_MIN`: defined behaviour, never UB, never
 // an abort. Use add_in_rust_checked() to detect overflow instead.
 //
-// Thread-safe. Cannot fail.
+// Ownership: plain values in and out; no pointer, so nothing is owned,
+// borrowed or freed and NULL cannot occur. Thread-safe. Cannot fail.
 int add_in_rust(int a, int b);
 
 // Stores `a + b` in `*out`.
@@ -284,7 +285,8 @@ void free_rust_string(char *s);
 
 // The number of strings this library has returned and that have not been
 // freed with free_rust_string() yet, across all threads. Meant for leak
-// tests. Thread-safe.
+// tests. Takes no pointer (no NULL case) and returns a plain number the
+// caller owns. Thread-safe (an atomic counter).
 size_t rust_string_live_count(void);
 
 // Writes `first` followed by `second` into the caller's buffer `buf` of

@@ -20,7 +20,8 @@ pub fn add_checked(a: i32, b: i32) -> Result<i32, FfiStatus> {
 /// `add_in_rust(INT_MAX, 1) == INT_MIN`: defined behaviour, never UB, never
 /// an abort. Use add_in_rust_checked() to detect overflow instead.
 ///
-/// Thread-safe. Cannot fail.
+/// Ownership: plain values in and out; no pointer, so nothing is owned,
+/// borrowed or freed and NULL cannot occur. Thread-safe. Cannot fail.
 #[no_mangle]
 pub extern "C" fn add_in_rust(a: c_int, b: c_int) -> c_int {
     guard(|| add_wrapping(a, b))

@@ -92,7 +92,8 @@ pub unsafe extern "C" fn free_rust_string(s: *mut c_char) {
 
 /// The number of strings this library has returned and that have not been
 /// freed with free_rust_string() yet, across all threads. Meant for leak
-/// tests. Thread-safe.
+/// tests. Takes no pointer (no NULL case) and returns a plain number the
+/// caller owns. Thread-safe (an atomic counter).
 #[no_mangle]
 pub extern "C" fn rust_string_live_count() -> usize {
     guard(|| LIVE_STRINGS.load(Ordering::Relaxed))

@@ -37,7 +37,9 @@ function load(): { lib: LibraryHandle; path: string } {
     const hint =
       fromEnv !== undefined && fromEnv !== ''
         ? `FFI_DEEP_DIVE_LIB points at ${candidates[0]}, which does not exist. Fix or unset it.`
-        : `Build it with \`make\` (or \`cargo build --release --manifest-path rust/Cargo.toml\`) in ${PACKAGE_ROOT}, or set FFI_DEEP_DIVE_LIB to the library's path.`;
+        : fs.existsSync(path.join(PACKAGE_ROOT, 'Makefile'))
+          ? `Build it with \`make\` (or \`cargo build --release --manifest-path rust/Cargo.toml\`) in ${PACKAGE_ROOT}, or set FFI_DEEP_DIVE_LIB to the library's path.`
+          : `The install script did not build it (npm may have skipped install scripts): run \`node ${path.join(PACKAGE_ROOT, 'scripts', 'install.js')}\`, or set FFI_DEEP_DIVE_LIB to the library's path.`;
     throw new Error(`ffi-deep-dive: native library not found at ${candidates.join(', ')}. ${hint}`);
   }
   try {

@@ -1,0 +1,27 @@
+'use strict';
+// Example calls for the errors concept (ts/status.ts). One entry per export
+// of the package root: `(value, ffi) => void | Promise<void>`, asserting.
+const assert = require('node:assert/strict');
+
+module.exports = {
+  FfiStatus(FfiStatus) {
+    assert.equal(FfiStatus.OK, 0);
+    assert.equal(FfiStatus.OVERFLOW, 5);
+    assert.equal(FfiStatus.CANCELLED, 7);
+  },
+  statusName(statusName) {
+    assert.equal(statusName(5), 'OVERFLOW');
+    assert.equal(statusName(999), 'UNKNOWN');
+  },
+  FfiError(FfiError, ffi) {
+    const made = new FfiError(ffi.FfiStatus.INVALID_UTF8, 'example');
+    assert.ok(made instanceof Error);
+    assert.equal(made.status, 'INVALID_UTF8');
+    assert.match(made.message, /^example: /);
+    // And the one the library throws is the same class.
+    assert.throws(
+      () => ffi.addChecked(2 ** 31 - 1, 1),
+      (err) => err instanceof FfiError && err.status === 'OVERFLOW',
+    );
+  },
+};
