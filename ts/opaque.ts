@@ -11,6 +11,7 @@
  * `TypeError`; NaN, ±Infinity and values beyond the `float` range are a
  * `RangeError`.
  */
+/// <reference lib="esnext.disposable" preserve="true" />
 import { decode } from 'koffi';
 import {
   opaque_point_describe,

@@ -358,6 +358,10 @@ char *opaque_point_describe(const struct OpaquePoint *point);
 // Returns the point's coordinates as a Point value (a copy: changing it
 // does not change the handle).
 //
+// Borrows `point` for the call only: the caller still owns the handle and
+// frees it with opaque_point_free(); the returned Point is a plain value,
+// nothing to free.
+//
 // For a NULL `point` (or if an internal panic was caught) returns
 // (NaN, NaN), which no caller can mistake for a real point created from
 // finite coordinates. Thread-safe for handles no other thread is modifying.
@@ -370,8 +374,9 @@ struct Point opaque_point_get(const struct OpaquePoint *point);
 //
 // This must be called at most once for any OpaquePoint: the handle is
 // invalid afterwards, and freeing it again, or using it, is undefined
-// behaviour (as with free()). Never pass it to C's free(). Must not race
-// with any other use of the same handle.
+// behaviour (as with free()). Never pass it to C's free(). Thread-safety:
+// may be called from any thread, but must not race with any other use of
+// the same handle.
 //
 // # Safety
 // `point` is NULL or a live handle from opaque_point_new() that is not used
@@ -379,7 +384,9 @@ struct Point opaque_point_get(const struct OpaquePoint *point);
 void opaque_point_free(struct OpaquePoint *point);
 
 // The number of OpaquePoints created by opaque_point_new() and not yet
-// freed, across all threads. Meant for leak tests. Thread-safe.
+// freed, across all threads. Meant for leak tests.
+//
+// No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe.
 size_t opaque_point_live_count(void);
 
 // Moves `*point` by (`by_x`, `by_y`), in place: `point->x += by_x;
@@ -398,8 +405,9 @@ void point_translate(struct Point *point, float by_x, float by_y);
 // Returns `point` moved by (`by_x`, `by_y`): the same arithmetic as
 // point_translate(), on a Point passed and returned by value.
 //
-// Nothing is allocated or borrowed. Cannot fail; (NaN, NaN) only if an
-// internal panic was caught. Thread-safe.
+// No pointers: nothing to own, borrow or free, and no NULL case; nothing
+// is allocated. Cannot fail; (NaN, NaN) only if an internal panic was
+// caught. Thread-safe.
 struct Point point_translated(struct Point point, float by_x, float by_y);
 
 // Moves each of the `count` Points starting at `points` by (`by_x`,
@@ -451,28 +459,31 @@ enum FfiStatus shape_scale(union Shape *shape, double factor);
 // Returns `t` with its two elements swapped: `{_0 = a, _1 = b}` gives
 // `{_0 = b, _1 = a}`.
 //
-// Takes and returns the struct by value: nothing is borrowed or owned.
-// Cannot fail (on an internal panic it returns `{0, 0}`). Thread-safe.
+// Takes and returns the struct by value. No pointers: nothing to own,
+// borrow or free, and no NULL case. Cannot fail (on an internal panic it returns `{0, 0}`). Thread-safe.
 struct Tuple flip_things(struct Tuple t);
 
 // Returns a union whose `as_float` member is `value`; read its `as_int`
 // member to see the bit pattern (`1.0f` gives `0x3f800000`).
 //
 // The float is stored as is: NaN payloads and the sign of zero are kept.
-// By value: nothing to own or free. Cannot fail. Thread-safe.
+// By value. No pointers: nothing to own, borrow or free, and no NULL case.
+// Cannot fail. Thread-safe.
 union IntOrFloat int_or_float_from_float(float value);
 
 // Returns the `as_float` member of `value`, whichever member was written:
 // `int_or_float_as_float((IntOrFloat){ .as_int = 0x3f800000 })` is `1.0f`.
 //
-// By value. Cannot fail (returns NaN on an internal panic). Thread-safe.
+// By value. No pointers: nothing to own, borrow or free, and no NULL case.
+// Cannot fail (returns NaN on an internal panic). Thread-safe.
 float int_or_float_as_float(union IntOrFloat value);
 
 // Returns the `as_int` member of `value`, whichever member was written:
 // the IEEE-754 bit pattern of a float, as a signed 32-bit integer
 // (`-1.0f` gives `(int32_t)0xbf800000`).
 //
-// By value. Cannot fail (returns 0 on an internal panic). Thread-safe.
+// By value. No pointers: nothing to own, borrow or free, and no NULL case.
+// Cannot fail (returns 0 on an internal panic). Thread-safe.
 int32_t int_or_float_as_int(union IntOrFloat value);
 
 // Parses `text` as a number and stores it in `*out` as a tagged union:
@@ -577,7 +588,9 @@ void u32_array_free(struct U32Array array);
 
 // The number of arrays this library has returned and that have not been
 // released with u32_array_free() yet, across all threads (empty arrays are
-// not counted). Meant for leak tests. Thread-safe.
+// not counted). Meant for leak tests.
+//
+// No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe.
 size_t u32_array_live_count(void);
 
 #ifdef __cplusplus

@@ -126,6 +126,10 @@ pub unsafe extern "C" fn opaque_point_describe(point: *const OpaquePoint) -> *mu
 /// Returns the point's coordinates as a Point value (a copy: changing it
 /// does not change the handle).
 ///
+/// Borrows `point` for the call only: the caller still owns the handle and
+/// frees it with opaque_point_free(); the returned Point is a plain value,
+/// nothing to free.
+///
 /// For a NULL `point` (or if an internal panic was caught) returns
 /// (NaN, NaN), which no caller can mistake for a real point created from
 /// finite coordinates. Thread-safe for handles no other thread is modifying.
@@ -148,8 +152,9 @@ pub unsafe extern "C" fn opaque_point_get(point: *const OpaquePoint) -> Point {
 ///
 /// This must be called at most once for any OpaquePoint: the handle is
 /// invalid afterwards, and freeing it again, or using it, is undefined
-/// behaviour (as with free()). Never pass it to C's free(). Must not race
-/// with any other use of the same handle.
+/// behaviour (as with free()). Never pass it to C's free(). Thread-safety:
+/// may be called from any thread, but must not race with any other use of
+/// the same handle.
 ///
 /// # Safety
 /// `point` is NULL or a live handle from opaque_point_new() that is not used
@@ -169,7 +174,9 @@ pub unsafe extern "C" fn opaque_point_free(point: *mut OpaquePoint) {
 }
 
 /// The number of OpaquePoints created by opaque_point_new() and not yet
-/// freed, across all threads. Meant for leak tests. Thread-safe.
+/// freed, across all threads. Meant for leak tests.
+///
+/// No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe.
 #[no_mangle]
 pub extern "C" fn opaque_point_live_count() -> usize {
     guard(|| LIVE_POINTS.load(Ordering::Relaxed))

@@ -82,8 +82,9 @@ pub unsafe extern "C" fn point_translate(point: *mut Point, by_x: f32, by_y: f32
 /// Returns `point` moved by (`by_x`, `by_y`): the same arithmetic as
 /// point_translate(), on a Point passed and returned by value.
 ///
-/// Nothing is allocated or borrowed. Cannot fail; (NaN, NaN) only if an
-/// internal panic was caught. Thread-safe.
+/// No pointers: nothing to own, borrow or free, and no NULL case; nothing
+/// is allocated. Cannot fail; (NaN, NaN) only if an internal panic was
+/// caught. Thread-safe.
 #[no_mangle]
 pub extern "C" fn point_translated(point: Point, by_x: f32, by_y: f32) -> Point {
     guard(|| point.translated(by_x, by_y))

@@ -284,7 +284,9 @@ pub unsafe extern "C" fn u32_array_free(array: U32Array) {
 
 /// The number of arrays this library has returned and that have not been
 /// released with u32_array_free() yet, across all threads (empty arrays are
-/// not counted). Meant for leak tests. Thread-safe.
+/// not counted). Meant for leak tests.
+///
+/// No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe.
 #[no_mangle]
 pub extern "C" fn u32_array_live_count() -> usize {
     guard(|| LIVE_ARRAYS.load(Ordering::Relaxed))

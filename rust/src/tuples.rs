@@ -42,8 +42,8 @@ pub fn flip((a, b): (u32, u32)) -> (u32, u32) {
 /// Returns `t` with its two elements swapped: `{_0 = a, _1 = b}` gives
 /// `{_0 = b, _1 = a}`.
 ///
-/// Takes and returns the struct by value: nothing is borrowed or owned.
-/// Cannot fail (on an internal panic it returns `{0, 0}`). Thread-safe.
+/// Takes and returns the struct by value. No pointers: nothing to own,
+/// borrow or free, and no NULL case. Cannot fail (on an internal panic it returns `{0, 0}`). Thread-safe.
 #[no_mangle]
 pub extern "C" fn flip_things(t: Tuple) -> Tuple {
     guard(|| flip(t.into()).into())

@@ -67,7 +67,8 @@ impl PanicFallback for IntOrFloat {
 /// member to see the bit pattern (`1.0f` gives `0x3f800000`).
 ///
 /// The float is stored as is: NaN payloads and the sign of zero are kept.
-/// By value: nothing to own or free. Cannot fail. Thread-safe.
+/// By value. No pointers: nothing to own, borrow or free, and no NULL case.
+/// Cannot fail. Thread-safe.
 #[no_mangle]
 pub extern "C" fn int_or_float_from_float(value: f32) -> IntOrFloat {
     guard(|| IntOrFloat::from_float(value))
@@ -76,7 +77,8 @@ pub extern "C" fn int_or_float_from_float(value: f32) -> IntOrFloat {
 /// Returns the `as_float` member of `value`, whichever member was written:
 /// `int_or_float_as_float((IntOrFloat){ .as_int = 0x3f800000 })` is `1.0f`.
 ///
-/// By value. Cannot fail (returns NaN on an internal panic). Thread-safe.
+/// By value. No pointers: nothing to own, borrow or free, and no NULL case.
+/// Cannot fail (returns NaN on an internal panic). Thread-safe.
 #[no_mangle]
 pub extern "C" fn int_or_float_as_float(value: IntOrFloat) -> f32 {
     guard(|| value.float())
@@ -86,7 +88,8 @@ pub extern "C" fn int_or_float_as_float(value: IntOrFloat) -> f32 {
 /// the IEEE-754 bit pattern of a float, as a signed 32-bit integer
 /// (`-1.0f` gives `(int32_t)0xbf800000`).
 ///
-/// By value. Cannot fail (returns 0 on an internal panic). Thread-safe.
+/// By value. No pointers: nothing to own, borrow or free, and no NULL case.
+/// Cannot fail (returns 0 on an internal panic). Thread-safe.
 #[no_mangle]
 pub extern "C" fn int_or_float_as_int(value: IntOrFloat) -> i32 {
     guard(|| value.int())
