@@ -19,7 +19,7 @@
  */
 import * as api from '../ts';
 import { FfiError, type FfiStatusName } from '../ts';
-import { rust_string_live_count } from '../ts/raw';
+import { rust_string_live_count, u32_array_live_count } from '../ts/raw';
 
 type AnyFn = (...args: unknown[]) => unknown;
 type ErrorClass = typeof TypeError | typeof RangeError | typeof FfiError | typeof Error;
@@ -117,8 +117,90 @@ const bytesCases: Case[] = [
 
 const FLT_MAX = 3.4028234663852886e38;
 
+/**
+ * 100M elements (400 MB), all 2^32 - 2 (even): their even sum, about 4.3e17,
+ * is above 2^53. Views of it cost nothing: 2^21 elements sum to exactly
+ * 2^53 - 2^22 (the largest sum a `number` result gets here), 2^21 + 1 pass 2^53 - 1.
+ */
+const hugeU32 = new Uint32Array(100_000_000).fill(0xfffffffe);
+const holey = new Array<number>(3);
+holey[0] = 2;
+holey[2] = 4;
+
+/** A `Uint32Array` or a plain array of uint32 numbers (ts/validate `uint32Array`), small inputs. */
+const uint32ArraySmall: Case[] = [
+  ...wrongTypes(['an array']),
+  ...(
+    [
+      ['Int32Array', new Int32Array([2, 4])],
+      ['Float64Array', new Float64Array([2, 4])],
+      ['Float32Array', new Float32Array([2, 4])],
+      ['Uint8Array', new Uint8Array([2, 4])],
+      ['Uint16Array', new Uint16Array([2, 4])],
+      ['Uint8ClampedArray', new Uint8ClampedArray([2, 4])],
+      ['BigUint64Array', new BigUint64Array([2n, 4n])],
+      ['a DataView', new DataView(new ArrayBuffer(8))],
+      ['an ArrayBuffer', new ArrayBuffer(8)],
+      ['a Buffer of 8 bytes', Buffer.alloc(8)],
+      ['an array-like object', { length: 1, 0: 2 }],
+    ] as [string, unknown][]
+  ).map(([label, value]): Case => ({ label: `not a Uint32Array: ${label}`, value, expect: { throws: TypeError } })),
+  ...(
+    [
+      ['negative', [2, -2], 1],
+      ['2 ** 32', [0, 0, 2 ** 32], 2],
+      ['non-integer', [2.5], 0],
+      ['NaN', [2, NaN], 1],
+      ['Infinity', [2, Infinity], 1],
+      ['a numeric string', ['2'], 0],
+      ['a bigint', [2, 2n], 1],
+      ['null', [2, null], 1],
+      ['an object', [{}], 0],
+      ['a hole', holey, 1],
+    ] as [string, unknown[], number][]
+  ).map(([label, value, index]): Case => ({
+    label: `plain array, bad element: ${label}`,
+    value,
+    expect: { throws: RangeError, message: new RegExp(`numbers\\[${index}\\]`) },
+  })),
+  { label: 'edge: empty Uint32Array', value: new Uint32Array(0), expect: { model: true } },
+  { label: 'edge: empty array', value: [], expect: { model: true } },
+  { label: 'edge: plain array with -0 (is 0)', value: [-0, 2], expect: { model: true } },
+  { label: 'edge: uint32 extremes', value: new Uint32Array([0, 1, 2 ** 32 - 2, 2 ** 32 - 1]), expect: { model: true } },
+  {
+    label: 'edge: a subarray view',
+    value: new Uint32Array([7, 8, 1, 2, 3, 4, 9]).subarray(2, 6),
+    expect: { model: true },
+  },
+  {
+    label: 'edge: a view of the 400 MB array, 2^17 elements',
+    value: hugeU32.subarray(3, 3 + 2 ** 17),
+    expect: { model: true },
+  },
+];
+
+/** A predicate: any function; its exceptions are rethrown as they are. */
+const predicateCases: Case[] = [
+  ...wrongTypes(['a function']),
+  { label: 'a class constructor (calling it throws a TypeError)', value: class {}, expect: { throws: TypeError } },
+  {
+    label: 'throws a RangeError',
+    value: () => {
+      throw new RangeError('no');
+    },
+    expect: { throws: RangeError, message: /^no$/ },
+  },
+  { label: 'edge: returns truthy non-booleans (the value)', value: (v: number) => v, expect: { model: true } },
+  { label: 'edge: returns a Promise (truthy)', value: () => Promise.resolve(false), expect: { model: true } },
+  {
+    label: 'edge: gets the value only (no index argument)',
+    value: (_v: number, i?: number) => i === undefined,
+    expect: { model: true },
+  },
+];
+
 /** The kinds of argument slot. Add a kind when a new function needs one. */
-const SLOTS = {
+const SLOTS_BASE = {
   /** A `float` that must be finite (ts/validate `float32`): NaN, ±Infinity and |x| > FLT_MAX are RangeErrors. */
   float32: [
     ...wrongTypes(['a number']),
@@ -130,6 +212,93 @@ const SLOTS = {
     { label: 'edge: smallest subnormal', value: 1e-45, expect: { model: true } },
     { label: 'edge: -0', value: -0, expect: { model: true } },
     { label: 'edge: 0.1 (rounded to float)', value: 0.1, expect: { model: true } },
+  ] as Case[],
+  pointLike: [
+    ...wrongTypes(['an object', 'an array', 'a function', 'a Buffer']),
+    { label: 'missing y', value: { x: 1 }, expect: { throws: TypeError } },
+    { label: 'x is a string', value: { x: '1', y: 2 }, expect: { throws: TypeError } },
+    { label: 'x is NaN', value: { x: NaN, y: 2 }, expect: { throws: RangeError } },
+    { label: 'y is Infinity', value: { x: 1, y: Infinity }, expect: { throws: RangeError } },
+    { label: 'edge: a Point instance', value: new api.Point(3, 4), expect: { model: true } },
+  ] as Case[],
+  float32Array: [
+    ...wrongTypes([]),
+    { label: 'odd length', value: new Float32Array(3), expect: { throws: RangeError } },
+    { label: 'wrong typed array: Float64Array', value: new Float64Array(2), expect: { throws: TypeError } },
+    { label: 'wrong typed array: Int32Array', value: new Int32Array(2), expect: { throws: TypeError } },
+    { label: 'a plain array', value: [1, 2], expect: { throws: TypeError } },
+    { label: 'edge: empty', value: new Float32Array(0), expect: { model: true } },
+    {
+      label: 'edge: a subarray view',
+      value: new Float32Array([9, 9, 1, 2, 3, 4]).subarray(2),
+      expect: { model: true },
+    },
+  ] as Case[],
+  bits32: integerCases(-(2 ** 31), 2 ** 32 - 1),
+  shape: [
+    ...wrongTypes(['an object', 'an array', 'a function', 'a Buffer']),
+    { label: 'unknown kind', value: { kind: 'hexagon', side: 1 }, expect: { throws: TypeError } },
+    { label: 'missing field', value: { kind: 'circle' }, expect: { throws: TypeError } },
+    {
+      label: 'negative radius',
+      value: { kind: 'circle', radius: -1 },
+      expect: { throws: FfiError, status: 'INVALID_ARGUMENT' },
+    },
+    {
+      label: 'NaN width',
+      value: { kind: 'rectangle', width: NaN, height: 1 },
+      expect: { throws: FfiError, status: 'INVALID_ARGUMENT' },
+    },
+    {
+      label: 'impossible triangle',
+      value: { kind: 'triangle', a: 1, b: 1, c: 5 },
+      expect: { throws: FfiError, status: 'INVALID_ARGUMENT' },
+    },
+    { label: 'edge: huge circle', value: { kind: 'circle', radius: 1e300 }, expect: { model: true } },
+  ] as Case[],
+  u32pair: [
+    ...wrongTypes(['an array', 'an object']),
+    { label: 'too short', value: [1], expect: { throws: TypeError } },
+    { label: 'negative', value: [1, -1], expect: { throws: RangeError } },
+    { label: 'too large', value: [2 ** 32, 1], expect: { throws: RangeError } },
+    { label: 'non-integer', value: [1.5, 1], expect: { throws: TypeError } },
+    { label: 'NaN', value: [NaN, 1], expect: { throws: TypeError } },
+    { label: 'edge: [0, 2 ** 32 - 1]', value: [0, 2 ** 32 - 1], expect: { model: true } },
+  ] as Case[],
+  /** A `Uint32Array` or array of uint32 numbers, up to the 400 MB array and views of it. */
+  uint32Array: [
+    ...uint32ArraySmall,
+    {
+      label: 'edge: a plain array of 2^20 numbers (copied)',
+      value: Array.from({ length: 2 ** 20 }, (_, i) => i),
+      expect: { model: true },
+    },
+    {
+      label: 'edge: a view of 2^21 elements (sum 2^53 - 2^22)',
+      value: hugeU32.subarray(7, 7 + 2 ** 21),
+      expect: { model: true },
+    },
+    {
+      label: 'edge: a view of 2^21 + 1 elements (sum above 2^53)',
+      value: hugeU32.subarray(0, 2 ** 21 + 1),
+      expect: { model: true },
+    },
+    { label: 'edge: 100M elements (400 MB, sum about 4.3e17)', value: hugeU32, expect: { model: true } },
+  ] as Case[],
+  /** As `uint32Array`, but small enough to call a JS predicate per element. */
+  uint32ArrayForCallback: uint32ArraySmall,
+  predicate: predicateCases,
+  /** A `primesUpTo` limit: a uint32 up to PRIMES_UP_TO_MAX_LIMIT (the max itself is an extra: 2 s). */
+  primesLimit: [
+    ...integerCases(0, api.PRIMES_UP_TO_MAX_LIMIT).filter((c) => c.label !== 'edge: max'),
+    {
+      label: 'out of range: 2 ** 32 - 1 (a uint32)',
+      value: 2 ** 32 - 1,
+      expect: { throws: RangeError, message: /PRIMES_UP_TO_MAX_LIMIT/ },
+    },
+    { label: 'edge: 1 (no primes)', value: 1, expect: { model: true } },
+    { label: 'edge: 2', value: 2, expect: { model: true } },
+    { label: 'edge: 2 ** 24', value: 2 ** 24, expect: { model: true } },
   ] as Case[],
   /** Any JS number, NaN and ±Infinity included; only other types are refused. */
   anyNumber: [
@@ -146,6 +315,14 @@ const SLOTS = {
   /** `string | Uint8Array` text (Uint8Array = raw UTF-8 bytes that Rust validates). */
   textOrBytes: [...stringCases.filter((c) => !c.label.startsWith('wrong type: a Buffer')), ...bytesCases],
 } satisfies Record<string, Case[]>;
+const SLOTS = {
+  ...SLOTS_BASE,
+  /** A `float32` parameter with a default (`new Point(x = 0, y = 0)`): `undefined` means 0. */
+  float32OrDefault: [
+    ...SLOTS_BASE.float32.filter((c) => c.value !== undefined),
+    { label: 'edge: undefined (the default, 0)', value: undefined, expect: { model: true } },
+  ] as Case[],
+};
 type SlotKind = keyof typeof SLOTS;
 
 interface FunctionRow {
@@ -161,6 +338,12 @@ interface FunctionRow {
    */
   model?: AnyFn;
   result?: unknown;
+  /**
+   * An async function: every call must return a Promise, and every error
+   * (bad arguments included) must reject it, never throw synchronously.
+   * Its `extra` thunks return Promises too.
+   */
+  async?: true;
   /** Cases the slot kinds do not cover: a thunk and its expectation. */
   extra?: { label: string; run: () => unknown; expect: Expect & { returns?: unknown } }[];
 }
@@ -184,6 +367,49 @@ const codePoints = (s: string): number => {
   return s.length - pairs;
 };
 const fn = (f: unknown): AnyFn => f as AnyFn;
+
+/** The exact sum of the even values (memoized: the 400 MB array takes ~1 s in JS). */
+const evenSums = new WeakMap<object, bigint>();
+function evenSum(numbers: unknown): bigint {
+  const a = numbers as ArrayLike<number>;
+  const memo = evenSums.get(a);
+  if (memo !== undefined) return memo;
+  let total = 0n;
+  let chunk = 0; // at most 2^20 values below 2^32: exact in a double
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v % 2 === 0) chunk += v;
+    if ((i & 0xfffff) === 0xfffff) {
+      total += BigInt(chunk);
+      chunk = 0;
+    }
+  }
+  total += BigInt(chunk);
+  evenSums.set(a, total);
+  return total;
+}
+/** sumOfEven's result: the exact sum as a number, or its RangeError above 2^53 - 1. */
+function evenSumNumber(numbers: unknown): number {
+  const sum = evenSum(numbers);
+  if (sum > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('above 2^53 - 1');
+  return Number(sum);
+}
+/** The primes <= limit, by a plain sieve of Eratosthenes. */
+function primesModel(limit: unknown): Uint32Array {
+  const n = limit as number;
+  const composite = new Uint8Array(n + 1);
+  const primes: number[] = [];
+  for (let i = 2; i <= n; i++) {
+    if (composite[i] === 1) continue;
+    primes.push(i);
+    for (let j = i * i; j <= n; j += i) composite[j] = 1;
+  }
+  return Uint32Array.from(primes);
+}
+const countModel = (numbers: unknown, predicate: unknown): number =>
+  Array.from(numbers as ArrayLike<number>).filter((v) => (predicate as (v: number) => unknown)(v)).length;
+/** π(2^30) and the largest prime below 2^30 (2^30 - 35). */
+const PRIMES_AT_MAX_LIMIT = [54_400_028, 1_073_741_789];
 
 /** One row per public export. The type makes a missing row a compile error. */
 const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
@@ -252,6 +478,137 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
     valid: ['Hello, ', 'Rustacean!'],
     model: (a, b) => (a as string) + (b as string),
   },
+  // ---- issue 3: Point, OpaquePoint ----
+  FLOAT32_MAX: { kind: 'value', why: 'a constant' },
+  Point: {
+    kind: 'function',
+    call: fn((x: number, y: number) => new api.Point(x, y).translate(1, 1).toJSON()),
+    slots: ['float32OrDefault', 'float32OrDefault'],
+    valid: [1, 2],
+    model: (x, y) => ({
+      x: Math.fround(Math.fround((x as number | undefined) ?? 0) + 1),
+      y: Math.fround(Math.fround((y as number | undefined) ?? 0) + 1),
+    }),
+    extra: [
+      ...SLOTS.float32
+        .filter((c) => 'throws' in c.expect)
+        .map((c) => ({
+          label: `translate(bad byX): ${c.label}`,
+          run: () => new api.Point(1, 1).translate(c.value as number, 0),
+          expect: c.expect,
+        })),
+    ],
+  },
+  pointTranslated: {
+    kind: 'function',
+    call: fn(api.pointTranslated),
+    slots: ['pointLike', 'float32', 'float32'],
+    valid: [{ x: 1, y: 2 }, 1, 1],
+    model: (p, bx, by) => {
+      const q = p as { x: number; y: number };
+      return {
+        x: Math.fround(Math.fround(q.x) + Math.fround(bx as number)),
+        y: Math.fround(Math.fround(q.y) + Math.fround(by as number)),
+      };
+    },
+  },
+  translatePoints: {
+    kind: 'function',
+    call: fn((a: Float32Array, bx: number, by: number) =>
+      api.translatePoints(a instanceof Float32Array ? a.slice() : a, bx, by),
+    ),
+    slots: ['float32Array', 'float32', 'float32'],
+    valid: [new Float32Array([1, 2]), 1, 1],
+    model: (a, bx, by) =>
+      (a as Float32Array).map((v, i) => Math.fround(v + Math.fround((i % 2 === 0 ? bx : by) as number))),
+  },
+  OpaquePoint: {
+    kind: 'class',
+    why: 'a handle: bad coordinates, and every method after free()',
+    valid: () => {
+      const p = new api.OpaquePoint(1, 2);
+      expect(p.translate(1, 1).toJSON()).toEqual({ x: 2, y: 3 });
+      p.free();
+    },
+    extra: [
+      ...SLOTS.float32
+        .filter((c) => 'throws' in c.expect)
+        .map((c) => ({
+          label: `new OpaquePoint(bad x): ${c.label}`,
+          run: () => new api.OpaquePoint(c.value as number, 0),
+          expect: c.expect,
+        })),
+      ...(
+        [
+          ['translate', (p: api.OpaquePoint) => p.translate(1, 1)],
+          ['describe', (p: api.OpaquePoint) => p.describe()],
+          ['x', (p: api.OpaquePoint) => p.x],
+          ['y', (p: api.OpaquePoint) => p.y],
+          ['toJSON', (p: api.OpaquePoint) => p.toJSON()],
+        ] as [string, (p: api.OpaquePoint) => unknown][]
+      ).map(([label, use]) => ({
+        label: `freed handle: ${label} after free()`,
+        run: () => {
+          const p = new api.OpaquePoint(1, 2);
+          p.free();
+          p.free(); // idempotent
+          return use(p);
+        },
+        expect: { throws: Error, message: /freed/ },
+      })),
+    ],
+  },
+  // ---- issue 4: unions, enums, tuples ----
+  floatToBits: {
+    kind: 'function',
+    call: fn(api.floatToBits),
+    slots: ['anyNumber'],
+    valid: [1],
+    model: (x) => {
+      const dv = new DataView(new ArrayBuffer(4));
+      dv.setFloat32(0, x as number, true);
+      return dv.getUint32(0, true);
+    },
+  },
+  bitsToFloat: {
+    kind: 'function',
+    call: fn(api.bitsToFloat),
+    slots: ['bits32'],
+    valid: [0x3f800000],
+    model: (b) => {
+      const dv = new DataView(new ArrayBuffer(4));
+      dv.setUint32(0, (b as number) >>> 0, true);
+      return dv.getFloat32(0, true);
+    },
+  },
+  parseNumber: {
+    kind: 'function',
+    call: fn(api.parseNumber),
+    slots: ['textOrBytes'],
+    valid: ['42'],
+    result: { kind: 'left', value: 42 },
+  },
+  shapeArea: {
+    kind: 'function',
+    call: fn(api.shapeArea),
+    slots: ['shape'],
+    valid: [{ kind: 'rectangle', width: 2, height: 3 }],
+    result: 6,
+  },
+  scaleShape: {
+    kind: 'function',
+    call: fn(api.scaleShape),
+    slots: ['shape', 'anyNumber'],
+    valid: [{ kind: 'circle', radius: 1 }, 2],
+    result: { kind: 'circle', radius: 2 },
+  },
+  flipThings: {
+    kind: 'function',
+    call: fn(api.flipThings),
+    slots: ['u32pair'],
+    valid: [[1, 2]],
+    model: (p) => [(p as number[])[1], (p as number[])[0]],
+  },
   countCharacters: {
     kind: 'function',
     call: fn(api.countCharacters),
@@ -259,19 +616,256 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
     valid: ['héllo'],
     model: (s) => codePoints(typeof s === 'string' ? s : decodeUtf8(s as Uint8Array)),
   },
+  // ---- issue 5: slices, callbacks, async ----
+  PRIMES_UP_TO_MAX_LIMIT: { kind: 'value', why: 'a constant (2^30)' },
+  MAX_ASYNC_IN_FLIGHT: { kind: 'value', why: 'a constant (in-flight async calls, 8..64)' },
+  sumOfEven: {
+    kind: 'function',
+    call: fn(api.sumOfEven),
+    slots: ['uint32Array'],
+    valid: [[1, 2, 3, 4]],
+    model: evenSumNumber,
+  },
+  sumOfEvenBigInt: {
+    kind: 'function',
+    call: fn(api.sumOfEvenBigInt),
+    slots: ['uint32Array'],
+    valid: [new Uint32Array([1, 2, 3, 4])],
+    model: evenSum,
+  },
+  primesUpTo: {
+    kind: 'function',
+    call: fn(api.primesUpTo),
+    slots: ['primesLimit'],
+    valid: [20],
+    model: primesModel,
+    extra: [
+      {
+        label: 'edge: PRIMES_UP_TO_MAX_LIMIT (2^30): 54,400,028 primes, the last 2^30 - 35',
+        run: () => {
+          const p = api.primesUpTo(api.PRIMES_UP_TO_MAX_LIMIT);
+          return [p.length, p[p.length - 1]];
+        },
+        expect: { model: true, returns: PRIMES_AT_MAX_LIMIT },
+      },
+      {
+        label: 'each call returns a fresh array (the caller may keep and change it)',
+        run: () => {
+          const a = api.primesUpTo(10);
+          a[0] = 99;
+          return [...api.primesUpTo(10)];
+        },
+        expect: { model: true, returns: [2, 3, 5, 7] },
+      },
+    ],
+  },
+  countWhere: {
+    kind: 'function',
+    call: fn(api.countWhere),
+    slots: ['uint32ArrayForCallback', 'predicate'],
+    valid: [[1, 2, 3, 4, 5], (n: number) => n % 2 === 1],
+    model: countModel,
+    extra: [
+      {
+        label: 'predicate throws: the very same Error object is rethrown',
+        run: () => {
+          const error = new Error('mine');
+          try {
+            api.countWhere([1, 2], () => {
+              throw error;
+            });
+          } catch (e) {
+            return e === error;
+          }
+          return 'did not throw';
+        },
+        expect: { model: true, returns: true },
+      },
+      {
+        label: 'predicate throws a non-Error value: rethrown as it is',
+        run: () => {
+          const thrown = { code: 42 };
+          try {
+            api.countWhere([1, 2], () => {
+              throw thrown;
+            });
+          } catch (e) {
+            return e === thrown;
+          }
+          return 'did not throw';
+        },
+        expect: { model: true, returns: true },
+      },
+      {
+        label: 'predicate throws at the 3rd value: it is not called again',
+        run: () => {
+          const seen: number[] = [];
+          try {
+            api.countWhere([10, 11, 12, 13, 14], (v) => {
+              seen.push(v);
+              if (seen.length === 3) throw new RangeError('stop');
+              return true;
+            });
+          } catch (e) {
+            return [seen, e instanceof RangeError];
+          }
+          return 'did not throw';
+        },
+        expect: { model: true, returns: [[10, 11, 12], true] },
+      },
+      {
+        label: 'the predicate sees every value once, in order (a view: its window only)',
+        run: () => {
+          const seen: number[] = [];
+          api.countWhere(new Uint32Array([1, 2, 3, 4, 5]).subarray(1, 4), (v) => seen.push(v) > 0);
+          return seen;
+        },
+        expect: { model: true, returns: [2, 3, 4] },
+      },
+      {
+        label: 're-entrant: a predicate that calls countWhere, and an inner throw',
+        run: () => {
+          const inner = (v: number): boolean => api.countWhere([v, v + 1], (w) => w % 2 === 0) === 1;
+          const outer = api.countWhere([1, 2, 3], inner);
+          let rethrown = false;
+          try {
+            api.countWhere(
+              [1],
+              () =>
+                api.countWhere([1], () => {
+                  throw new TypeError('inner');
+                }) > 0,
+            );
+          } catch (e) {
+            rethrown = e instanceof TypeError && e.message === 'inner';
+          }
+          return [outer, rethrown];
+        },
+        expect: { model: true, returns: [3, true] },
+      },
+    ],
+  },
+  sumOfEvenAsync: {
+    kind: 'function',
+    async: true,
+    call: fn(api.sumOfEvenAsync),
+    slots: ['uint32Array'],
+    valid: [new Uint32Array([1, 2, 3, 4])],
+    model: evenSumNumber,
+    extra: [
+      {
+        label: `1000 concurrent calls (more than MAX_ASYNC_IN_FLIGHT and koffi's 256): all right`,
+        run: async () => {
+          const inputs = Array.from({ length: 1000 }, (_, i) => new Uint32Array([i, i + 1, 2]));
+          const sums = await Promise.all(inputs.map((a) => api.sumOfEvenAsync(a)));
+          return sums.every((s, i) => s === Number(evenSum(inputs[i])));
+        },
+        expect: { model: true, returns: true },
+      },
+      {
+        label: 'bad and good calls mixed: each settles on its own',
+        run: async () => {
+          const r = await Promise.allSettled([
+            api.sumOfEvenAsync([2, -1]),
+            api.sumOfEvenAsync([2, 4]),
+            api.sumOfEvenAsync(hugeU32.subarray(0, 2 ** 21 + 1)),
+            api.sumOfEvenAsync(new Int32Array(1) as unknown as Uint32Array),
+            api.sumOfEvenAsync(new Uint32Array([6])),
+          ]);
+          return r.map((x) => (x.status === 'fulfilled' ? x.value : (x.reason as Error).constructor.name));
+        },
+        expect: { model: true, returns: ['RangeError', 6, 'RangeError', 'TypeError', 6] },
+      },
+      {
+        label: 'a plain array is copied: changing it right after the call does not matter',
+        run: async () => {
+          const a = [2, 4];
+          const p = api.sumOfEvenAsync(a);
+          a[0] = 1000;
+          return p;
+        },
+        expect: { model: true, returns: 6 },
+      },
+    ],
+  },
+  sumOfEvenBigIntAsync: {
+    kind: 'function',
+    async: true,
+    call: fn(api.sumOfEvenBigIntAsync),
+    slots: ['uint32Array'],
+    valid: [[1, 2, 3, 4]],
+    model: evenSum,
+  },
+  primesUpToAsync: {
+    kind: 'function',
+    async: true,
+    call: fn(api.primesUpToAsync),
+    slots: ['primesLimit'],
+    valid: [20],
+    model: primesModel,
+    extra: [
+      {
+        label: '300 concurrent calls: each gets its own right result',
+        run: async () => {
+          const got = await Promise.all(Array.from({ length: 300 }, (_, i) => api.primesUpToAsync(i)));
+          return got.every((p, i) => Buffer.from(p.buffer).equals(Buffer.from(primesModel(i).buffer)));
+        },
+        expect: { model: true, returns: true },
+      },
+    ],
+  },
 };
 
 /** Errors a public function documents; anything else escaping is a bug. */
 const DOCUMENTED: ErrorClass[] = [TypeError, RangeError, FfiError];
 
-function runExpect(run: () => unknown, e: Expect & { returns?: unknown }, model: (() => unknown) | null): void {
+type Outcome = { value: unknown } | { error: unknown };
+
+/**
+ * Runs `run` to its outcome. A synchronous function must not return a
+ * Promise; an async one must return one and report every error by
+ * rejecting it, never by throwing synchronously.
+ */
+async function outcome(run: () => unknown, isAsync: boolean): Promise<Outcome> {
+  let r: unknown;
+  try {
+    r = run();
+  } catch (error) {
+    if (isAsync) throw new Error(`an async function threw synchronously instead of rejecting: ${String(error)}`);
+    return { error };
+  }
+  if (!isAsync) {
+    expect(r).not.toBeInstanceOf(Promise);
+    return { value: r };
+  }
+  expect(r).toBeInstanceOf(Promise);
+  try {
+    return { value: await (r as Promise<unknown>) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+const bytesOf = (v: ArrayBufferView): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+/** `got` equals `want`: fast paths for huge strings and typed arrays, toEqual otherwise. */
+function expectEqual(got: unknown, want: unknown): void {
+  if (typeof want === 'string') expect(got === want).toBe(true);
+  else if (ArrayBuffer.isView(want)) {
+    expect(ArrayBuffer.isView(got) && got.constructor === want.constructor).toBe(true);
+    expect(bytesOf(got as ArrayBufferView).equals(bytesOf(want))).toBe(true);
+  } else expect(got).toEqual(want);
+}
+
+async function runExpect(
+  run: () => unknown,
+  e: Expect & { returns?: unknown },
+  model: (() => unknown) | null,
+  isAsync: boolean,
+): Promise<void> {
+  const got = await outcome(run, isAsync);
   if ('throws' in e) {
-    let thrown: unknown;
-    try {
-      run();
-    } catch (err) {
-      thrown = err;
-    }
+    const thrown = 'error' in got ? got.error : undefined;
     expect(thrown).toBeInstanceOf(e.throws);
     if (e.status !== undefined) expect((thrown as FfiError).status).toBe(e.status);
     if (e.message !== undefined) expect((thrown as Error).message).toMatch(e.message);
@@ -279,11 +873,7 @@ function runExpect(run: () => unknown, e: Expect & { returns?: unknown }, model:
   }
   if (model === null && e.returns === undefined) {
     // No model: an edge value must give a result or a documented error.
-    try {
-      run();
-    } catch (err) {
-      expect(DOCUMENTED.some((cls) => err instanceof cls)).toBe(true);
-    }
+    if ('error' in got) expect(DOCUMENTED.some((cls) => got.error instanceof cls)).toBe(true);
     return;
   }
   // A valid edge value: the same outcome as the pure-JS model (result or error).
@@ -295,16 +885,15 @@ function runExpect(run: () => unknown, e: Expect & { returns?: unknown }, model:
     wantError = err;
   }
   if (wantError !== undefined) {
-    expect(run).toThrow((wantError as Error).constructor as ErrorClass);
+    expect('error' in got ? got.error : got).toBeInstanceOf((wantError as Error).constructor as ErrorClass);
   } else {
-    const got = run();
-    // toBe on 64 MiB strings is fast; toEqual for arrays/tuples.
-    if (typeof want === 'string') expect(got === want).toBe(true);
-    else expect(got).toEqual(want);
+    if ('error' in got) throw got.error;
+    expectEqual(got.value, want);
   }
 }
 
 const liveBefore = rust_string_live_count();
+const arraysBefore = u32_array_live_count();
 let casesRun = 0;
 const perFunction: Record<string, number> = {};
 
@@ -326,29 +915,37 @@ describe('bad input: the table covers the public API', () => {
 
 for (const [name, row] of Object.entries(TABLE) as [string, FunctionRow | OtherRow][]) {
   describe(`bad input: ${name}`, () => {
-    const works = (): void => {
+    const isAsync = row.kind === 'function' && row.async === true;
+    const works = async (): Promise<void> => {
       if (row.kind === 'function') {
-        expect(row.call(...row.valid)).toEqual(row.model !== undefined ? row.model(...row.valid) : row.result);
+        const got = await outcome(() => row.call(...row.valid), isAsync);
+        if ('error' in got) throw got.error;
+        expectEqual(got.value, row.model !== undefined ? row.model(...row.valid) : row.result);
       } else row.valid?.();
     };
 
     if (row.kind === 'function') {
       row.slots.forEach((slot, i) => {
-        it.each(SLOTS[slot].map((c) => [c.label, c] as const))(`argument ${i + 1} (${slot}): %s`, (_label, c) => {
+        it.each(SLOTS[slot].map((c) => [c.label, c] as const))(`argument ${i + 1} (${slot}): %s`, async (_label, c) => {
           const args = [...row.valid];
           args[i] = c.value;
           const model = row.model;
-          runExpect(() => row.call(...args), c.expect, model === undefined ? null : () => model(...args));
-          works();
+          await runExpect(
+            () => row.call(...args),
+            c.expect,
+            model === undefined ? null : () => model(...args),
+            isAsync,
+          );
+          await works();
           casesRun++;
           perFunction[name] = (perFunction[name] ?? 0) + 1;
         });
       });
     }
     for (const x of row.extra ?? []) {
-      it(x.label, () => {
-        runExpect(x.run, x.expect, () => x.expect.returns);
-        works();
+      it(x.label, async () => {
+        await runExpect(x.run, x.expect, () => x.expect.returns, isAsync);
+        await works();
         casesRun++;
         perFunction[name] = (perFunction[name] ?? 0) + 1;
       });
@@ -359,6 +956,8 @@ for (const [name, row] of Object.entries(TABLE) as [string, FunctionRow | OtherR
 afterAll(() => {
   // Nothing the bad calls did leaked a Rust string.
   expect(rust_string_live_count()).toBe(liveBefore);
+  // Nor a Rust-owned u32 array (primesUpTo and primesUpToAsync free theirs at once).
+  expect(u32_array_live_count()).toBe(arraysBefore);
   if (process.env.BADINPUT_VERBOSE !== undefined) {
     process.stderr.write(`badinput: ${casesRun} cases ${JSON.stringify(perFunction)}\n`);
   }

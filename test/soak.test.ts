@@ -41,13 +41,40 @@ async function settle(): Promise<void> {
 const long = 'x'.repeat(5000); // past the 4 KiB scratch buffer, so Rust allocates
 const bytes = Buffer.from('héllo wörld');
 
-/** One row per allocating public function (or allocation path): a call that checks its result. */
-const ROWS: Record<string, (i: number) => void> = {
+/** π(n) for n = 0..299, by a plain sieve: primesUpTo's result length. */
+const primeCounts = ((): number[] => {
+  const composite = new Uint8Array(300);
+  const counts: number[] = [];
+  let count = 0;
+  for (let n = 0; n < 300; n++) {
+    if (n >= 2 && composite[n] === 0) {
+      count++;
+      for (let j = n * n; j < 300; j += n) composite[j] = 1;
+    }
+    counts.push(count);
+  }
+  return counts;
+})();
+
+/**
+ * One row per allocating public function (or allocation path): a call that
+ * checks its result. A row may be async (return a Promise): each call is
+ * awaited before the next.
+ */
+const ROWS: Record<string, (i: number) => void | Promise<void>> = {
   'concatStrings (short, caller buffer)': (i) => {
     if (api.concatStrings('n=', String(i)) !== `n=${i}`) throw new Error('wrong result');
   },
   'concatStrings (long, Rust-owned string freed at once)': (i) => {
     if (api.concatStrings(long, String(i)).length !== 5000 + String(i).length) throw new Error('wrong result');
+  },
+  'OpaquePoint (new, translate, describe, free)': (i) => {
+    const p = new api.OpaquePoint(i % 1000, 1);
+    if (p.translate(1, 0).describe().length === 0) throw new Error('wrong result');
+    p.free();
+  },
+  'OpaquePoint (never freed: the FinalizationRegistry frees it after GC)': (i) => {
+    if (new api.OpaquePoint(i % 1000, 1).x !== i % 1000) throw new Error('wrong result');
   },
   'countCharacters (string)': () => {
     if (api.countCharacters('héllo wörld 🦀') !== 13) throw new Error('wrong result');
@@ -55,22 +82,36 @@ const ROWS: Record<string, (i: number) => void> = {
   'countCharacters (bytes, copied with a NUL)': () => {
     if (api.countCharacters(bytes) !== 11) throw new Error('wrong result');
   },
+  'primesUpTo (Rust-owned array copied and freed at once)': (i) => {
+    const p = api.primesUpTo(i % 300);
+    if (p.length !== primeCounts[i % 300] || (p.length > 0 && p[0] !== 2)) throw new Error('wrong result');
+  },
+  'primesUpToAsync (on a koffi worker, freed when the Promise settles)': async (i) => {
+    const p = await api.primesUpToAsync(i % 300);
+    if (p.length !== primeCounts[i % 300] || (p.length > 0 && p[0] !== 2)) throw new Error('wrong result');
+  },
 };
 
 const results: string[] = [];
 
 describe(`soak: ${ITERATIONS} iterations per row`, () => {
   it('finds the live counters', () => {
-    expect(counters.map(([n]) => n)).toContain('rust_string_live_count');
+    expect(counters.map(([n]) => n)).toEqual(
+      expect.arrayContaining(['rust_string_live_count', 'opaque_point_live_count', 'u32_array_live_count']),
+    );
   });
 
   it.each(Object.entries(ROWS))('%s: counters return to baseline, RSS bounded', async (name, call) => {
-    for (let i = 0; i < WARMUP; i++) call(i);
+    for (let i = 0; i < WARMUP; i++) {
+      const r = call(i);
+      if (r !== undefined) await r; // only async rows pay for an await
+    }
     await settle();
     const baseline = readCounters();
     const rss0 = process.memoryUsage.rss();
     for (let i = 0; i < ITERATIONS; i++) {
-      call(i);
+      const r = call(i);
+      if (r !== undefined) await r;
       // Let finalizers run now and then, as an application's event loop would.
       if (i % 100_000 === 99_999) await new Promise((resolve) => setImmediate(resolve));
     }

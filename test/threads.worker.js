@@ -12,6 +12,30 @@
 'use strict';
 const { isMainThread, parentPort, workerData, threadId } = require('node:worker_threads');
 
+/** Pure-JS models to check the results against. */
+const evenSum = (a) => {
+  let s = 0;
+  for (const v of a) if (v % 2 === 0) s += v;
+  return s;
+};
+const primesModel = (limit) => {
+  const composite = new Uint8Array(limit + 1);
+  const primes = [];
+  for (let i = 2; i <= limit; i++) {
+    if (composite[i]) continue;
+    primes.push(i);
+    for (let j = i * i; j <= limit; j += i) composite[j] = 1;
+  }
+  return primes;
+};
+const sameArray = (got, want) =>
+  got instanceof Uint32Array && got.length === want.length && got.every((v, k) => v === want[k]);
+/** Small inputs that differ per thread and per iteration: a plain array and a Uint32Array view. */
+const arrays = (i) => {
+  const plain = [i % 1000, threadId, 2, 3, 0xfffffffe];
+  return [plain, new Uint32Array([7, ...plain, i]).subarray(1)];
+};
+
 /** @type {Record<string, (api: any, i: number) => boolean | Promise<boolean>>} */
 const ROWS = {
   statusName: (api, i) => api.statusName(i % 8) === Object.keys(api.FfiStatus)[i % 8],
@@ -30,6 +54,36 @@ const ROWS = {
     const b = i % 50 === 0 ? 'x'.repeat(5000) : '🦀é';
     return api.concatStrings(a, b) === a + b;
   },
+  Point: (api, i) => {
+    const p = new api.Point(i % 1000, threadId).translate(1, -1);
+    return p.x === (i % 1000) + 1 && p.y === threadId - 1;
+  },
+  pointTranslated: (api, i) => api.pointTranslated({ x: i % 100, y: 0 }, 1, 2).x === (i % 100) + 1,
+  translatePoints: (api, i) => {
+    const a = api.translatePoints(new Float32Array([i % 100, 1, 2, 3]), 1, 1);
+    return a[0] === (i % 100) + 1 && a[3] === 4;
+  },
+  OpaquePoint: (api, i) => {
+    const p = new api.OpaquePoint(i % 100, threadId);
+    try {
+      p.translate(1, 1);
+      return p.x === (i % 100) + 1 && p.describe().length > 0;
+    } finally {
+      p.free();
+    }
+  },
+  floatToBits: (api) => api.floatToBits(1) === 0x3f800000,
+  bitsToFloat: (api) => api.bitsToFloat(0x3f800000) === 1,
+  parseNumber: (api, i) => {
+    const r = api.parseNumber(String(i));
+    return r.kind === 'left' && r.value === i;
+  },
+  shapeArea: (api, i) => api.shapeArea({ kind: 'rectangle', width: i % 10, height: 2 }) === (i % 10) * 2,
+  scaleShape: (api) => api.scaleShape({ kind: 'circle', radius: 1 }, 3).radius === 3,
+  flipThings: (api, i) => {
+    const [a, b] = api.flipThings([i, threadId]);
+    return a === threadId && b === i;
+  },
   countCharacters: (api, i) => {
     const s = `${threadId}🦀${i}`;
     if (api.countCharacters(s) !== [...s].length) return false;
@@ -40,10 +94,48 @@ const ROWS = {
       return e instanceof api.FfiError && e.status === 'INVALID_UTF8';
     }
   },
+  sumOfEven: (api, i) => arrays(i).every((a) => api.sumOfEven(a) === evenSum(a)),
+  sumOfEvenBigInt: (api, i) => arrays(i).every((a) => api.sumOfEvenBigInt(a) === BigInt(evenSum(a))),
+  primesUpTo: (api, i) => sameArray(api.primesUpTo(i % 300), primesModel(i % 300)),
+  countWhere: (api, i) => {
+    const [plain, view] = arrays(i);
+    const odd = (v) => v % 2 === 1;
+    if (api.countWhere(plain, odd) !== plain.filter(odd).length) return false;
+    if (api.countWhere(view, (v) => v > threadId) !== [...view].filter((v) => v > threadId).length) return false;
+    // A throwing predicate: the same error comes back, and no more calls are made.
+    const error = new Error(`t${threadId}`);
+    let calls = 0;
+    try {
+      api.countWhere(view, () => {
+        calls++;
+        throw error;
+      });
+      return false;
+    } catch (e) {
+      return e === error && calls === 1;
+    }
+  },
+  sumOfEvenAsync: async (api, i) => {
+    const sums = await Promise.all(arrays(i).map((a) => api.sumOfEvenAsync(a)));
+    return sums.every((s, k) => s === evenSum(arrays(i)[k]));
+  },
+  sumOfEvenBigIntAsync: async (api, i) => {
+    const sums = await Promise.all(arrays(i).map((a) => api.sumOfEvenBigIntAsync(a)));
+    if (!sums.every((s, k) => s === BigInt(evenSum(arrays(i)[k])))) return false;
+    // Bad input rejects (it does not throw synchronously).
+    return api.sumOfEvenBigIntAsync([1, -1]).then(
+      () => false,
+      (e) => e instanceof RangeError,
+    );
+  },
+  primesUpToAsync: async (api, i) => sameArray(await api.primesUpToAsync(i % 300), primesModel(i % 300)),
 };
 
 /** Public exports that are not functions to call in a loop, and why. */
 const NOT_CALLED = {
+  FLOAT32_MAX: 'a constant',
+  PRIMES_UP_TO_MAX_LIMIT: 'a constant',
+  MAX_ASYNC_IN_FLIGHT: 'a constant',
   FfiStatus: 'a constant object',
   FfiError: 'an error class, constructed by the rows above when calls fail',
 };
