@@ -166,7 +166,7 @@ BENCH_SRC := $(wildcard c/bench/*.c)
 
 $(BUILD)/bench_c: $(BENCH_SRC) $(HEADER) lib
 	@mkdir -p $(BUILD)
-	$(CC) $(CSTD) $(WARN) -O2 $(CPPFLAGS) $(BENCH_SRC) -o $@ $(LDLIBS) -ldl
+	$(CC) $(CSTD) $(WARN) -O2 $(CPPFLAGS) $(BENCH_SRC) -o $@ $(LDLIBS)
 
 bench: all $(BUILD)/bench_c
 	node scripts/bench.js

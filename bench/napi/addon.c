@@ -3,17 +3,11 @@
  * binding calls, reached through a hand-written Node-API addon, i.e. what a
  * user of N-API or napi-rs would get. Only the benchmark builds and loads it.
  *
- * Functions from modules added later (sum_of_even, primes_up_to,
- * point_translate, opaque_point_new/free) are looked up with dlsym when the
- * addon loads, so it builds against any version of the header; the exports
- * that need a missing symbol are simply absent. Their signatures are mirrored
- * below with addon-local type names; keep them in step with the header.
+ * Every function is called directly, with the types of ffi_deep_dive.h.
  *
  * Argument checks are minimal (this is a floor, not an API): wrong types give
  * a JS exception from Node-API, never a crash.
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,33 +15,6 @@
 #include <node_api.h>
 
 #include "ffi_deep_dive.h"
-
-typedef struct NapiBenchPoint {
-  float x;
-  float y;
-} NapiBenchPoint;
-
-typedef struct NapiBenchU32Array {
-  uint32_t *data;
-  size_t len;
-  size_t capacity;
-} NapiBenchU32Array;
-
-typedef uint64_t (*sum_of_even_fn)(const uint32_t *numbers, size_t length);
-typedef int (*primes_up_to_fn)(uint32_t limit, NapiBenchU32Array *out);
-typedef void (*u32_array_free_fn)(NapiBenchU32Array array);
-typedef void (*point_translate_fn)(NapiBenchPoint *point, float by_x, float by_y);
-typedef void *(*opaque_point_new_fn)(float x, float y);
-typedef void (*opaque_point_free_fn)(void *point);
-
-static struct {
-  sum_of_even_fn sum_of_even;
-  primes_up_to_fn primes_up_to;
-  u32_array_free_fn u32_array_free;
-  point_translate_fn point_translate;
-  opaque_point_new_fn opaque_point_new;
-  opaque_point_free_fn opaque_point_free;
-} optional;
 
 #define CHECK(env, call)                                   \
   do {                                                     \
@@ -169,7 +136,7 @@ static napi_value js_sum_of_even(napi_env env, napi_callback_info info) {
   if (!typed_array(env, argv[0], napi_uint32_array, &data, &len)) {
     return NULL;
   }
-  uint64_t sum = optional.sum_of_even((const uint32_t *)data, len);
+  uint64_t sum = sum_of_even((const uint32_t *)data, len);
   CHECK(env, napi_create_double(env, (double)sum, &result));
   return result;
 }
@@ -180,19 +147,19 @@ static napi_value js_primes_up_to(napi_env env, napi_callback_info info) {
   napi_value buffer, result;
   uint32_t limit = 0;
   void *data;
-  NapiBenchU32Array primes = {NULL, 0, 0};
+  U32Array primes = {NULL, 0, 0};
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   CHECK(env, napi_get_value_uint32(env, argv[0], &limit));
-  int status = optional.primes_up_to(limit, &primes);
-  if (status != 0) {
-    napi_throw_error(env, NULL, ffi_status_message(status));
+  FfiStatus status = primes_up_to(limit, &primes);
+  if (status != FFI_STATUS_OK) {
+    napi_throw_error(env, NULL, ffi_status_message((int)status));
     return NULL;
   }
   napi_status st = napi_create_arraybuffer(env, primes.len * sizeof(uint32_t), &data, &buffer);
   if (st == napi_ok && primes.len > 0) {
     memcpy(data, primes.data, primes.len * sizeof(uint32_t));
   }
-  optional.u32_array_free(primes);
+  u32_array_free(primes);
   CHECK(env, st);
   CHECK(env, napi_create_typedarray(env, napi_uint32_array, primes.len, buffer, 0, &result));
   return result;
@@ -214,7 +181,7 @@ static napi_value js_point_translate(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "a Point needs 2 floats");
     return NULL;
   }
-  optional.point_translate((NapiBenchPoint *)data, (float)bx, (float)by);
+  point_translate((Point *)data, (float)bx, (float)by);
   return argv[0];
 }
 
@@ -226,7 +193,7 @@ static napi_value js_opaque_new(napi_env env, napi_callback_info info) {
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   CHECK(env, napi_get_value_double(env, argv[0], &x));
   CHECK(env, napi_get_value_double(env, argv[1], &y));
-  void *p = optional.opaque_point_new((float)x, (float)y);
+  OpaquePoint *p = opaque_point_new((float)x, (float)y);
   CHECK(env, napi_create_bigint_uint64(env, (uint64_t)(uintptr_t)p, &result));
   return result;
 }
@@ -238,27 +205,9 @@ static napi_value js_opaque_free(napi_env env, napi_callback_info info) {
   bool lossless = false;
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   CHECK(env, napi_get_value_bigint_uint64(env, argv[0], &address, &lossless));
-  optional.opaque_point_free((void *)(uintptr_t)address);
+  opaque_point_free((OpaquePoint *)(uintptr_t)address);
   return NULL;
 }
-
-/* The library this addon is linked to, found from one of its symbols. */
-static void *library_handle(void) {
-  Dl_info info;
-  void *known;
-  int (*fn)(int, int) = add_in_rust;
-  memcpy(&known, &fn, sizeof known);
-  if (dladdr(known, &info) == 0 || info.dli_fname == NULL) {
-    return NULL;
-  }
-  return dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
-}
-
-#define LOOKUP(handle, name)                                       \
-  do {                                                             \
-    void *sym = (handle) != NULL ? dlsym((handle), #name) : NULL;  \
-    memcpy(&optional.name, &sym, sizeof sym);                      \
-  } while (0)
 
 static int export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
@@ -267,29 +216,13 @@ static int export_fn(napi_env env, napi_value exports, const char *name, napi_ca
 }
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
-  void *handle = library_handle();
-  LOOKUP(handle, sum_of_even);
-  LOOKUP(handle, primes_up_to);
-  LOOKUP(handle, u32_array_free);
-  LOOKUP(handle, point_translate);
-  LOOKUP(handle, opaque_point_new);
-  LOOKUP(handle, opaque_point_free);
-
   int ok = export_fn(env, exports, "add", js_add) && export_fn(env, exports, "concat", js_concat) &&
-           export_fn(env, exports, "countCharacters", js_count_characters);
-  if (ok && optional.sum_of_even != NULL) {
-    ok = export_fn(env, exports, "sumOfEven", js_sum_of_even);
-  }
-  if (ok && optional.primes_up_to != NULL && optional.u32_array_free != NULL) {
-    ok = export_fn(env, exports, "primesUpTo", js_primes_up_to);
-  }
-  if (ok && optional.point_translate != NULL) {
-    ok = export_fn(env, exports, "pointTranslate", js_point_translate);
-  }
-  if (ok && optional.opaque_point_new != NULL && optional.opaque_point_free != NULL) {
-    ok = export_fn(env, exports, "opaqueNew", js_opaque_new) &&
-         export_fn(env, exports, "opaqueFree", js_opaque_free);
-  }
+           export_fn(env, exports, "countCharacters", js_count_characters) &&
+           export_fn(env, exports, "sumOfEven", js_sum_of_even) &&
+           export_fn(env, exports, "primesUpTo", js_primes_up_to) &&
+           export_fn(env, exports, "pointTranslate", js_point_translate) &&
+           export_fn(env, exports, "opaqueNew", js_opaque_new) &&
+           export_fn(env, exports, "opaqueFree", js_opaque_free);
   if (!ok) {
     napi_throw_error(env, NULL, "ffi_bench_napi: could not create the exports");
     return NULL;

@@ -12,8 +12,7 @@
       "libraries": [
         "-L<(module_root_dir)/../../rust/target/release",
         "-lffi_deep_dive",
-        "-Wl,-rpath,<(module_root_dir)/../../rust/target/release",
-        "-ldl"
+        "-Wl,-rpath,<(module_root_dir)/../../rust/target/release"
       ]
     }
   ]

@@ -9,17 +9,13 @@
  * nanoseconds of every measured round (after a warm-up), and for each sweep
  * the time per call at each array/string length.
  *
- * Functions that other modules add later (sum_of_even, primes_up_to,
- * point_translate, opaque_point_new/free) are looked up at run time with
- * dlsym, so this program builds against any version of the header and
- * measures whatever the library exports. Their signatures are mirrored below
- * with bench-local type names; keep them in step with the header.
+ * Every function is called directly, with the types of ffi_deep_dive.h.
  *
  * Dead-code elimination: every result goes into a volatile sink, and the
  * calls cross into a shared library the compiler cannot see into.
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
+/* clock_gettime and CLOCK_MONOTONIC are POSIX, not ISO C. */
+#define _POSIX_C_SOURCE 199309L
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,34 +23,6 @@
 #include <time.h>
 
 #include "ffi_deep_dive.h"
-
-/* Mirrors of types that later modules add to the header (same layout). */
-typedef struct BenchPoint {
-  float x;
-  float y;
-} BenchPoint;
-
-typedef struct BenchU32Array {
-  uint32_t *data;
-  size_t len;
-  size_t capacity;
-} BenchU32Array;
-
-typedef uint64_t (*sum_of_even_fn)(const uint32_t *numbers, size_t length);
-typedef int (*primes_up_to_fn)(uint32_t limit, BenchU32Array *out);
-typedef void (*u32_array_free_fn)(BenchU32Array array);
-typedef void (*point_translate_fn)(BenchPoint *point, float by_x, float by_y);
-typedef void *(*opaque_point_new_fn)(float x, float y);
-typedef void (*opaque_point_free_fn)(void *point);
-
-static struct {
-  sum_of_even_fn sum_of_even;
-  primes_up_to_fn primes_up_to;
-  u32_array_free_fn u32_array_free;
-  point_translate_fn point_translate;
-  opaque_point_new_fn opaque_point_new;
-  opaque_point_free_fn opaque_point_free;
-} optional;
 
 static volatile uint64_t sink;
 
@@ -65,27 +33,6 @@ static double now_ns(void) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
-
-/* The library this program is linked to, found from one of its symbols, so
- * dlsym looks in that library only. */
-static void *library_handle(void) {
-  Dl_info info;
-  void *known;
-  int (*add)(int, int) = add_in_rust;
-  memcpy(&known, &add, sizeof known);
-  if (dladdr(known, &info) == 0 || info.dli_fname == NULL) {
-    return NULL;
-  }
-  return dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
-}
-
-/* dlsym returns `void *`; ISO C has no conversion to a function pointer, but
- * copying the bytes is well defined on every platform dlsym exists on. */
-#define LOOKUP(handle, name)                                  \
-  do {                                                        \
-    void *sym = (handle) != NULL ? dlsym((handle), #name) : NULL; \
-    memcpy(&optional.name, &sym, sizeof sym);                 \
-  } while (0)
 
 /* ---- one function per case: run `n` calls, return something to sink ---- */
 
@@ -147,7 +94,7 @@ static uint64_t run_sum_of_even(uint64_t n, const void *input) {
   const SliceInput *in = (const SliceInput *)input;
   uint64_t acc = 0;
   for (uint64_t i = 0; i < n; i++) {
-    acc += optional.sum_of_even(in->data, in->len);
+    acc += sum_of_even(in->data, in->len);
   }
   return acc;
 }
@@ -156,19 +103,19 @@ static uint64_t run_primes(uint64_t n, const void *input) {
   uint32_t limit = *(const uint32_t *)input;
   uint64_t acc = 0;
   for (uint64_t i = 0; i < n; i++) {
-    BenchU32Array out = {NULL, 0, 0};
-    acc += (uint64_t)optional.primes_up_to(limit, &out);
+    U32Array out = {NULL, 0, 0};
+    acc += (uint64_t)primes_up_to(limit, &out);
     acc += out.len;
-    optional.u32_array_free(out);
+    u32_array_free(out);
   }
   return acc;
 }
 
 static uint64_t run_point_translate(uint64_t n, const void *input) {
   (void)input;
-  BenchPoint p = {1.0f, 2.0f};
+  Point p = {1.0f, 2.0f};
   for (uint64_t i = 0; i < n; i++) {
-    optional.point_translate(&p, 1.0f, -1.0f);
+    point_translate(&p, 1.0f, -1.0f);
   }
   return (uint64_t)p.x;
 }
@@ -177,9 +124,9 @@ static uint64_t run_opaque_new_free(uint64_t n, const void *input) {
   (void)input;
   uint64_t acc = 0;
   for (uint64_t i = 0; i < n; i++) {
-    void *p = optional.opaque_point_new(1.0f, 2.0f);
+    OpaquePoint *p = opaque_point_new(1.0f, 2.0f);
     acc += p != NULL;
-    optional.opaque_point_free(p);
+    opaque_point_free(p);
   }
   return acc;
 }
@@ -293,37 +240,21 @@ int main(int argc, char **argv) {
     memcpy(lengths, defaults, sizeof defaults);
   }
 
-  void *handle = library_handle();
-  LOOKUP(handle, sum_of_even);
-  LOOKUP(handle, primes_up_to);
-  LOOKUP(handle, u32_array_free);
-  LOOKUP(handle, point_translate);
-  LOOKUP(handle, opaque_point_new);
-  LOOKUP(handle, opaque_point_free);
-
   int first = 1;
   printf("{\n  \"quick\": %s,\n  \"cases\": {", quick ? "true" : "false");
   measure("add_in_rust", run_add, NULL, &first);
   measure("concat_strings+free_rust_string", run_concat_free, NULL, &first);
   measure("concat_strings_into", run_concat_into, NULL, &first);
   measure("count_characters", run_count, NULL, &first);
-  if (optional.point_translate != NULL) {
-    measure("point_translate", run_point_translate, NULL, &first);
+  measure("point_translate", run_point_translate, NULL, &first);
+  measure("opaque_point_new+opaque_point_free", run_opaque_new_free, NULL, &first);
+  SliceInput big = {make_u32(10000000), 10000000};
+  if (big.data != NULL) {
+    measure("sum_of_even(10M)", run_sum_of_even, &big, &first);
   }
-  if (optional.opaque_point_new != NULL && optional.opaque_point_free != NULL) {
-    measure("opaque_point_new+opaque_point_free", run_opaque_new_free, NULL, &first);
-  }
-  if (optional.sum_of_even != NULL) {
-    SliceInput in = {make_u32(10000000), 10000000};
-    if (in.data != NULL) {
-      measure("sum_of_even(10M)", run_sum_of_even, &in, &first);
-    }
-    free((void *)in.data);
-  }
-  if (optional.primes_up_to != NULL && optional.u32_array_free != NULL) {
-    uint32_t limit = 10000000;
-    measure("primes_up_to(10M)+u32_array_free", run_primes, &limit, &first);
-  }
+  free((void *)big.data);
+  uint32_t limit = 10000000;
+  measure("primes_up_to(10M)+u32_array_free", run_primes, &limit, &first);
   printf("\n  },\n  \"sweeps\": {");
 
   first = 1;
@@ -339,21 +270,19 @@ int main(int argc, char **argv) {
     free(text);
   }
   printf("\n    }");
-  if (optional.sum_of_even != NULL) {
-    first = 1;
-    printf(",\n    \"sum_of_even\": {");
-    for (size_t i = 0; i < n_lengths; i++) {
-      SliceInput in = {make_u32(lengths[i]), lengths[i]};
-      if (in.data == NULL) {
-        continue;
-      }
-      char name[32];
-      snprintf(name, sizeof name, "%zu", lengths[i]);
-      measure(name, run_sum_of_even, &in, &first);
-      free((void *)in.data);
+  first = 1;
+  printf(",\n    \"sum_of_even\": {");
+  for (size_t i = 0; i < n_lengths; i++) {
+    SliceInput in = {make_u32(lengths[i]), lengths[i]};
+    if (in.data == NULL) {
+      continue;
     }
-    printf("\n    }");
+    char name[32];
+    snprintf(name, sizeof name, "%zu", lengths[i]);
+    measure(name, run_sum_of_even, &in, &first);
+    free((void *)in.data);
   }
+  printf("\n    }");
   printf("\n  },\n  \"sink\": %llu\n}\n", (unsigned long long)(sink & 1));
   return 0;
 }
