@@ -16,6 +16,16 @@
 // `c"..."` literals, so C strings are spelled as byte strings ending in `\0`.
 #![allow(clippy::manual_c_str_literals)]
 
+/// Tests only: a NUL-terminated string literal as `const char *`, the spelling
+/// of `c"..."` that cbindgen 0.24 can parse. Defined before the modules so that
+/// every module's tests can use it.
+#[cfg(test)]
+macro_rules! cs {
+    ($s:literal) => {
+        concat!($s, "\0").as_ptr().cast::<std::ffi::c_char>()
+    };
+}
+
 pub mod boundary;
 pub mod status;
 

@@ -190,14 +190,6 @@ mod tests {
     use super::*;
     use std::ffi::CStr;
 
-    /// A NUL-terminated literal as `const char *` (cbindgen 0.24 cannot parse
-    /// `c"..."` literals).
-    macro_rules! cs {
-        ($s:literal) => {
-            concat!($s, "\0").as_ptr().cast::<c_char>()
-        };
-    }
-
     fn take(p: *mut c_char) -> Vec<u8> {
         assert!(!p.is_null());
         // SAFETY: `p` came from this library and is freed right after.

@@ -236,12 +236,6 @@ mod tests {
     use super::*;
     use std::mem::{align_of, offset_of, size_of};
 
-    macro_rules! cs {
-        ($s:literal) => {
-            concat!($s, "\0").as_ptr().cast::<c_char>()
-        };
-    }
-
     #[test]
     fn layouts_match_the_header() {
         assert_eq!(size_of::<IntOrFloat>(), 4);
