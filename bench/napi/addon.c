@@ -103,7 +103,7 @@ static napi_value js_count_characters(napi_env env, napi_callback_info info) {
   if (!utf8_arg(env, argv[0], &text)) {
     return NULL;
   }
-  FfiStatus status = count_characters(text.text, &count);
+  FfiStatus status = count_characters(text.text, &count, NULL);
   utf8_arg_free(&text);
   if (status != FFI_STATUS_OK) {
     napi_throw_error(env, NULL, ffi_status_message((int)status));
@@ -150,7 +150,7 @@ static napi_value js_primes_up_to(napi_env env, napi_callback_info info) {
   U32Array primes = {NULL, 0, 0};
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   CHECK(env, napi_get_value_uint32(env, argv[0], &limit));
-  FfiStatus status = primes_up_to(limit, &primes);
+  FfiStatus status = primes_up_to(limit, &primes, NULL);
   if (status != FFI_STATUS_OK) {
     napi_throw_error(env, NULL, ffi_status_message((int)status));
     return NULL;

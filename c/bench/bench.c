@@ -68,7 +68,7 @@ static uint64_t run_concat_into(uint64_t n, const void *input) {
   char buf[4096];
   size_t needed = 0;
   for (uint64_t i = 0; i < n; i++) {
-    acc += (uint64_t)concat_strings_into(FIRST, SECOND, buf, sizeof buf, &needed);
+    acc += (uint64_t)concat_strings_into(FIRST, SECOND, buf, sizeof buf, &needed, NULL);
     acc += needed + (unsigned char)buf[0];
   }
   return acc;
@@ -79,7 +79,7 @@ static uint64_t run_count(uint64_t n, const void *input) {
   uint64_t acc = 0;
   size_t out = 0;
   for (uint64_t i = 0; i < n; i++) {
-    acc += (uint64_t)count_characters(text, &out);
+    acc += (uint64_t)count_characters(text, &out, NULL);
     acc += out;
   }
   return acc;
@@ -104,7 +104,7 @@ static uint64_t run_primes(uint64_t n, const void *input) {
   uint64_t acc = 0;
   for (uint64_t i = 0; i < n; i++) {
     U32Array out = {NULL, 0, 0};
-    acc += (uint64_t)primes_up_to(limit, &out);
+    acc += (uint64_t)primes_up_to(limit, &out, NULL);
     acc += out.len;
     u32_array_free(out);
   }

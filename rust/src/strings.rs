@@ -8,7 +8,8 @@
 use std::ffi::{c_char, CString};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::boundary::{c_str, c_str_utf8, guard, guard_status, write_out};
+use crate::boundary::{c_str, c_str_utf8, guard, guard_status, write_out, ErrorOut};
+use crate::error::{fail, null_argument, FfiError};
 use crate::status::FfiStatus;
 
 /// Strings handed out by this library and not yet freed.
@@ -53,7 +54,9 @@ pub unsafe extern "C" fn concat_strings(
     guard(|| {
         // SAFETY: the header requires each argument to be NULL or a valid
         // NUL-terminated string for the duration of the call.
-        let (Ok(a), Ok(b)) = (unsafe { c_str(first) }, unsafe { c_str(second) }) else {
+        let (Ok(a), Ok(b)) = (unsafe { c_str(first, "first") }, unsafe {
+            c_str(second, "second")
+        }) else {
             return std::ptr::null_mut();
         };
         let joined = concat_bytes(a.to_bytes(), b.to_bytes());
@@ -107,17 +110,22 @@ pub extern "C" fn rust_string_live_count() -> usize {
 ///
 /// Returns FFI_STATUS_OK on success; FFI_STATUS_BUFFER_TOO_SMALL if the
 /// result does not fit, in which case a non-empty `buf` holds the empty
-/// string (never a partial result); FFI_STATUS_NULL_ARGUMENT if `first` or
-/// `second` is NULL, or `buf` is NULL while `buf_len > 0`. `buf` may be NULL
-/// with `buf_len == 0` to ask for the size only.
+/// string (never a partial result; reason: "the result needs 9 bytes (NUL
+/// included) but buf_len is 8"); FFI_STATUS_NULL_ARGUMENT if `first` or
+/// `second` is NULL, or `buf` is NULL while `buf_len > 0` (the reason names
+/// the parameter); FFI_STATUS_OVERFLOW if the combined length does not fit
+/// in a `size_t` (impossible for strings that exist in memory). `buf` may be
+/// NULL with `buf_len == 0` to ask for the size only.
 ///
 /// Ownership: everything is borrowed for the call; the caller owns `buf`.
+/// `error` is NULL or receives the status and reason of a failure.
 /// Thread-safe (for different buffers).
 ///
 /// # Safety
 /// `first` and `second` are NULL or NUL-terminated strings; `buf` is NULL or
 /// valid for writing `buf_len` bytes and does not overlap them; `needed` is
-/// NULL or valid for writing one `size_t`.
+/// NULL or valid for writing one `size_t`; `error` is NULL or a live
+/// FfiError used by no other call at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn concat_strings_into(
     first: *const c_char,
@@ -125,24 +133,34 @@ pub unsafe extern "C" fn concat_strings_into(
     buf: *mut c_char,
     buf_len: usize,
     needed: *mut usize,
+    error: *mut FfiError,
 ) -> FfiStatus {
-    guard_status(|| {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         // SAFETY: the header requires NULL or valid NUL-terminated strings.
-        let a = unsafe { c_str(first) }?.to_bytes();
+        let a = unsafe { c_str(first, "first") }?.to_bytes();
         // SAFETY: as above.
-        let b = unsafe { c_str(second) }?.to_bytes();
+        let b = unsafe { c_str(second, "second") }?.to_bytes();
         if buf.is_null() && buf_len > 0 {
-            return Err(FfiStatus::NullArgument);
+            return Err(fail!(NullArgument, "buf is NULL but buf_len is {buf_len}"));
         }
         let total = a
             .len()
             .checked_add(b.len())
             .and_then(|n| n.checked_add(1))
-            .ok_or(FfiStatus::Overflow)?;
+            .ok_or_else(|| {
+                fail!(
+                    Overflow,
+                    "the combined length {} + {} + 1 does not fit in a size_t",
+                    a.len(),
+                    b.len()
+                )
+            })?;
         if !needed.is_null() {
             // SAFETY: the header requires `needed` to be NULL or a valid,
             // aligned `size_t *`.
-            unsafe { write_out(needed, total) }?;
+            unsafe { write_out(needed, total, "needed") }?;
         }
         if total > buf_len {
             if buf_len > 0 {
@@ -150,7 +168,10 @@ pub unsafe extern "C" fn concat_strings_into(
                 // `buf_len >= 1` bytes, as the header requires.
                 unsafe { buf.write(0) };
             }
-            return Err(FfiStatus::BufferTooSmall);
+            return Err(fail!(
+                BufferTooSmall,
+                "the result needs {total} bytes (NUL included) but buf_len is {buf_len}"
+            ));
         }
         // SAFETY: `buf` is valid for `buf_len >= total` bytes and, as the
         // header requires, does not overlap the inputs.
@@ -165,23 +186,34 @@ pub unsafe extern "C" fn concat_strings_into(
 /// Stores in `*out` the number of Unicode scalar values (code points) in the
 /// NUL-terminated UTF-8 string `s`: "héllo" has 5, "🦀" has 1.
 ///
-/// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_UTF8 if `s` is not valid UTF-8;
-/// FFI_STATUS_NULL_ARGUMENT if `s` or `out` is NULL. `*out` is written only on
-/// success. Everything is borrowed for the call. Thread-safe.
+/// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_UTF8 if `s` is not valid UTF-8
+/// (the reason gives the byte offset of the first invalid byte, from
+/// `Utf8Error::valid_up_to`: "s is not valid UTF-8: invalid byte sequence
+/// 0xff at byte offset 3"); FFI_STATUS_NULL_ARGUMENT if `s` or `out` is NULL.
+/// `*out` is written only on success. Everything is borrowed for the call;
+/// `error` is NULL or receives the status and reason of a failure.
+/// Thread-safe.
 ///
 /// # Safety
 /// `s` is NULL or a NUL-terminated string; `out` is NULL or valid for
-/// writing one `size_t`.
+/// writing one `size_t`; `error` is NULL or a live FfiError used by no other
+/// call at the same time.
 #[no_mangle]
-pub unsafe extern "C" fn count_characters(s: *const c_char, out: *mut usize) -> FfiStatus {
-    guard_status(|| {
+pub unsafe extern "C" fn count_characters(
+    s: *const c_char,
+    out: *mut usize,
+    error: *mut FfiError,
+) -> FfiStatus {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         if out.is_null() {
-            return Err(FfiStatus::NullArgument);
+            return Err(null_argument!("out"));
         }
         // SAFETY: the header requires NULL or a valid NUL-terminated string.
-        let text = unsafe { c_str_utf8(s) }?;
+        let text = unsafe { c_str_utf8(s, "s") }?;
         // SAFETY: `out` is non-NULL and, per the header, a valid `size_t *`.
-        unsafe { write_out(out, count_chars(text)) }
+        unsafe { write_out(out, count_chars(text), "out") }
     })
 }
 
@@ -222,6 +254,9 @@ mod tests {
 
     #[test]
     fn concat_into_fits_reports_and_refuses() {
+        let e = crate::error::ffi_error_new();
+        let reason = || crate::testing_support::message(e);
+        let null = std::ptr::null_mut::<FfiError>();
         // SAFETY: every pointer below is NULL or valid for the call, as the
         // functions require.
         unsafe {
@@ -233,6 +268,7 @@ mod tests {
                 buf.as_mut_ptr(),
                 buf.len(),
                 &mut needed,
+                e,
             );
             assert_eq!(st, FfiStatus::Ok);
             assert_eq!(needed, 5);
@@ -245,24 +281,50 @@ mod tests {
                 buf.as_mut_ptr(),
                 buf.len(),
                 &mut needed,
+                e,
             );
             assert_eq!(st, FfiStatus::BufferTooSmall);
+            assert_eq!(
+                reason(),
+                "the result needs 9 bytes (NUL included) but buf_len is 8"
+            );
             assert_eq!(needed, 9);
             assert_eq!(buf[0], 0, "a too-small buffer holds the empty string");
 
-            let st = concat_strings_into(cs!("ab"), cs!("c"), std::ptr::null_mut(), 0, &mut needed);
+            let st = concat_strings_into(
+                cs!("ab"),
+                cs!("c"),
+                std::ptr::null_mut(),
+                0,
+                &mut needed,
+                null,
+            );
             assert_eq!(st, FfiStatus::BufferTooSmall);
             assert_eq!(needed, 4);
-            let st = concat_strings_into(cs!("ab"), cs!("c"), std::ptr::null_mut(), 4, &mut needed);
+            let st =
+                concat_strings_into(cs!("ab"), cs!("c"), std::ptr::null_mut(), 4, &mut needed, e);
             assert_eq!(st, FfiStatus::NullArgument);
+            assert_eq!(reason(), "buf is NULL but buf_len is 4");
             let st = concat_strings_into(
                 std::ptr::null(),
                 cs!("c"),
                 buf.as_mut_ptr(),
                 8,
                 std::ptr::null_mut(),
+                e,
             );
             assert_eq!(st, FfiStatus::NullArgument);
+            assert_eq!(reason(), "first is NULL");
+            let st = concat_strings_into(
+                cs!("c"),
+                std::ptr::null(),
+                buf.as_mut_ptr(),
+                8,
+                std::ptr::null_mut(),
+                e,
+            );
+            assert_eq!(st, FfiStatus::NullArgument);
+            assert_eq!(reason(), "second is NULL");
             // Exactly fitting, with `needed` NULL.
             let mut exact = [1 as c_char; 3];
             let st = concat_strings_into(
@@ -271,40 +333,73 @@ mod tests {
                 exact.as_mut_ptr(),
                 3,
                 std::ptr::null_mut(),
+                e,
             );
             assert_eq!(st, FfiStatus::Ok);
             assert_eq!(exact, [b'a' as c_char, b'b' as c_char, 0]);
+            assert_eq!(
+                reason(),
+                "second is NULL",
+                "a success leaves the error alone"
+            );
+            crate::error::ffi_error_free(e);
         }
     }
 
     #[test]
     fn count_characters_counts_scalars_and_validates() {
+        let e = crate::error::ffi_error_new();
+        let reason = || crate::testing_support::message(e);
         // SAFETY: every pointer below is NULL or valid for the call, as the
         // functions require.
         unsafe {
             let mut n = 0usize;
             assert_eq!(
-                count_characters(b"h\xc3\xa9llo\0".as_ptr().cast::<c_char>(), &mut n),
+                count_characters(b"h\xc3\xa9llo\0".as_ptr().cast::<c_char>(), &mut n, e),
                 FfiStatus::Ok
             );
             assert_eq!(n, 5);
             assert_eq!(
-                count_characters(b"\xf0\x9f\xa6\x80\0".as_ptr().cast::<c_char>(), &mut n),
+                count_characters(b"\xf0\x9f\xa6\x80\0".as_ptr().cast::<c_char>(), &mut n, e),
                 FfiStatus::Ok
             );
             assert_eq!(n, 1);
             assert_eq!(
-                count_characters(b"\xff\0".as_ptr().cast::<c_char>(), &mut n),
+                count_characters(
+                    b"\xff\0".as_ptr().cast::<c_char>(),
+                    &mut n,
+                    std::ptr::null_mut()
+                ),
                 FfiStatus::InvalidUtf8
             );
             assert_eq!(
-                count_characters(std::ptr::null(), &mut n),
-                FfiStatus::NullArgument
+                count_characters(b"abc\xff\0".as_ptr().cast::<c_char>(), &mut n, e),
+                FfiStatus::InvalidUtf8
             );
             assert_eq!(
-                count_characters(cs!("x"), std::ptr::null_mut()),
+                reason(),
+                "s is not valid UTF-8: invalid byte sequence 0xff at byte offset 3"
+            );
+            assert_eq!(
+                count_characters(b"h\xc3\xa9\xe2\x82\0".as_ptr().cast::<c_char>(), &mut n, e),
+                FfiStatus::InvalidUtf8
+            );
+            assert_eq!(
+                reason(),
+                "s is not valid UTF-8: incomplete character at byte offset 3 (the input ends after 2 of its bytes)"
+            );
+            assert_eq!(n, 1, "untouched on failure");
+            assert_eq!(
+                count_characters(std::ptr::null(), &mut n, e),
                 FfiStatus::NullArgument
             );
+            assert_eq!(reason(), "s is NULL");
+            assert_eq!(
+                count_characters(cs!("x"), std::ptr::null_mut(), e),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(reason(), "out is NULL");
+            crate::error::ffi_error_free(e);
         }
     }
 
