@@ -91,7 +91,8 @@ describe('countCharacters', () => {
     try {
       countCharacters(new Uint8Array(bytes));
     } catch (err) {
-      expect(err).toMatchObject({ status: 'INVALID_UTF8', code: 2 });
+      expect(err).toMatchObject({ status: 'INVALID_UTF8', statusCode: 2, code: 'ERR_FFI_INVALID_UTF8' });
+      expect((err as Error).message).toMatch(/^countCharacters: s is not valid UTF-8: .* at byte offset \d+/);
     }
     expect(countCharacters('ok')).toBe(2);
   });

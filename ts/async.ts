@@ -20,6 +20,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { primes_up_to, sum_of_even } from './raw/slices';
+import { ffi_error_free, ffi_error_new } from './raw/error';
 import { check } from './status';
 import { checkPrimesLimit, takeU32Array } from './slices';
 import { uint32Array } from './validate';
@@ -153,13 +154,16 @@ export async function primesUpToAsync(limit: number): Promise<Uint32Array> {
   // own ArrayBuffer so the memory is off V8's heap from the start (small
   // typed arrays may live on the heap, which the GC moves).
   const out = new BigUint64Array(new ArrayBuffer(24));
+  // Per call too: the worker thread writes the reason while other calls run.
+  // Freed once the Promise settles (the native call is over by then).
+  const error = ffi_error_new();
   return callAsync(
     'primesUpToAsync',
-    (done) => primes_up_to.async(n, out, done),
+    (done) => primes_up_to.async(n, out, error, done),
     (status: number) => {
-      check(status, 'primesUpToAsync');
+      check(status, 'primesUpToAsync', error);
       return takeU32Array(out);
     },
     out,
-  );
+  ).finally(() => ffi_error_free(error));
 }

@@ -9,7 +9,7 @@
  * rethrows the very exception the predicate threw.
  */
 import { COUNT_WHERE_MATCH, COUNT_WHERE_NO_MATCH, COUNT_WHERE_STOP, count_where } from './raw/callbacks';
-import { check } from './status';
+import { check, syncError } from './status';
 import { uint32Array } from './validate';
 
 /**
@@ -50,7 +50,7 @@ export function countWhere(numbers: Uint32Array | readonly number[], predicate: 
       return COUNT_WHERE_STOP;
     }
   };
-  const status = count_where(array, array.length, trampoline, null, countOut);
+  const status = count_where(array, array.length, trampoline, null, countOut, syncError);
   if (failure !== undefined) {
     throw failure.error;
   }

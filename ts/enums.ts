@@ -29,7 +29,7 @@ import {
   Shape_Rectangle_Body,
   Shape_Triangle_Body,
 } from './raw/enums';
-import { check } from './status';
+import { check, syncError } from './status';
 import { number } from './validate';
 
 /** A circle of the given radius. */
@@ -144,7 +144,7 @@ function decode(): Shape {
  */
 export function shapeArea(shape: Shape): number {
   encode(shape);
-  check(shape_area(f64, areaOut), 'shapeArea');
+  check(shape_area(f64, areaOut, syncError), 'shapeArea');
   return areaOut[0];
 }
 
@@ -162,6 +162,6 @@ export function shapeArea(shape: Shape): number {
 export function scaleShape(shape: Shape, factor: number): Shape {
   const k = number(factor, 'factor');
   encode(shape);
-  check(shape_scale(f64, k), 'scaleShape');
+  check(shape_scale(f64, k, syncError), 'scaleShape');
   return decode();
 }

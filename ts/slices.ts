@@ -10,7 +10,7 @@
  */
 import { view } from 'koffi';
 import { PRIMES_UP_TO_MAX_LIMIT, primes_up_to, sum_of_even, u32_array_free } from './raw/slices';
-import { check } from './status';
+import { check, syncError } from './status';
 import { uint32, uint32Array } from './validate';
 
 export { PRIMES_UP_TO_MAX_LIMIT };
@@ -99,6 +99,6 @@ const primesOut = new BigUint64Array(3);
  */
 export function primesUpTo(limit: number): Uint32Array {
   const n = checkPrimesLimit(limit);
-  check(primes_up_to(n, primesOut), 'primesUpTo');
+  check(primes_up_to(n, primesOut, syncError), 'primesUpTo');
   return takeU32Array(primesOut);
 }

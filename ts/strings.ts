@@ -9,7 +9,7 @@
 import koffi from 'koffi';
 import { endianness } from 'node:os';
 import { concat_strings, concat_strings_into, count_characters, free_rust_string } from './raw/strings';
-import { check, FfiStatus } from './status';
+import { check, FfiStatus, syncError } from './status';
 import { cBytes, cString } from './validate';
 
 /**
@@ -67,7 +67,10 @@ export function concatStrings(first: string, second: string): string {
   if (typeof first !== 'string' || typeof second !== 'string' || !first.isWellFormed() || !second.isWellFormed()) {
     rejectArguments(first, second);
   }
-  const status = concat_strings_into(first, second, scratchAddress, SCRATCH_BYTES, neededAddress);
+  // No error object: BUFFER_TOO_SMALL is this function's normal path to the
+  // allocating call below, and the only other failures (NULL arguments) cannot
+  // come from JS; a reason would be formatted for nothing.
+  const status = concat_strings_into(first, second, scratchAddress, SCRATCH_BYTES, neededAddress, null);
   if (status === FfiStatus.OK) {
     const length = neededWords[LOW] - 1; // < SCRATCH_BYTES: the high word is 0
     const joined = HAS_UTF8_SLICE ? fastScratch.utf8Slice!(0, length) : scratch.toString('utf8', 0, length);
@@ -75,7 +78,7 @@ export function concatStrings(first: string, second: string): string {
     return joined;
   }
   if (status !== FfiStatus.BUFFER_TOO_SMALL) {
-    check(status, 'concatStrings');
+    check(status, 'concatStrings', null);
   }
   // The allocating path: every check before the call.
   cString(first, 'first');
@@ -113,6 +116,6 @@ const countOut = new BigUint64Array(1);
  */
 export function countCharacters(s: string | Uint8Array): number {
   const arg = typeof s === 'string' ? cString(s, 's') : cBytes(s, 's');
-  check(count_characters(arg, countOut), 'countCharacters');
+  check(count_characters(arg, countOut, syncError), 'countCharacters');
   return Number(countOut[0]);
 }

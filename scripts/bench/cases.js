@@ -80,7 +80,7 @@ function foundationConcat(ctx) {
   return (first, second) => {
     cString(first);
     cString(second);
-    const status = raw.concat_strings_into(first, second, scratch, 4096, neededOut);
+    const status = raw.concat_strings_into(first, second, scratch, 4096, neededOut, null);
     if (status === 0) return scratch.toString('utf8', 0, Number(neededOut[0]) - 1);
     const owned = raw.concat_strings(first, second);
     try {

@@ -110,7 +110,7 @@ async function main() {
   row(
     'raw primes_up_to + u32_array_free (no copy)',
     time(() => {
-      raw.primes_up_to(N, out);
+      raw.primes_up_to(N, out, null);
       raw.u32_array_free({ data: out[0], len: Number(out[1]), capacity: Number(out[2]) });
     }),
     jsp,

@@ -9,6 +9,8 @@
  * @packageDocumentation
  */
 export { lib, libraryPath, libraryCandidates, LIBRARY_FILE, PACKAGE_ROOT } from './library';
+export * from './version';
+export * from './error';
 export * from './status';
 export * from './numbers';
 export * from './strings';

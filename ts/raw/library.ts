@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import koffi, { type LibraryHandle } from 'koffi';
+import { checkLibraryVersion } from './version';
 
 /** The file name of the library on this platform. */
 export const LIBRARY_FILE =
@@ -54,6 +55,7 @@ function load(): { lib: LibraryHandle; path: string } {
 }
 
 const loaded = load();
+checkLibraryVersion(loaded.lib, loaded.path);
 
 /** The loaded library handle. Declare functions on it in the `raw/` modules only. */
 export const lib: LibraryHandle = loaded.lib;

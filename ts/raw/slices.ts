@@ -9,6 +9,8 @@
  */
 import koffi, { type KoffiFunc } from 'koffi';
 import { lib } from './library';
+import { FfiErrorPtr } from './error';
+import type { RawPointer } from './strings';
 
 /** `#define PRIMES_UP_TO_MAX_LIMIT (1 << 30)`: the largest limit `primes_up_to` accepts. */
 export const PRIMES_UP_TO_MAX_LIMIT = 2 ** 30;
@@ -39,13 +41,16 @@ export const sum_of_even = lib.func('uint64_t sum_of_even(const uint32_t *number
 >;
 
 /**
- * `FfiStatus primes_up_to(uint32_t limit, U32Array *out)`. `out` is a `BigUint64Array(3)`
- * laid out as the struct (`[data, len, capacity]`), written in place (zero-copy), or `null`.
- * On success the array it describes must go back to `u32_array_free`, exactly once.
+ * `FfiStatus primes_up_to(uint32_t limit, U32Array *out, FfiError *error)`. `out` is a `BigUint64Array(3)`
+ * laid out as the struct (`[data, len, capacity]`), written in place (zero-copy), or `null`; `error` an
+ * address from `ffi_error_new` or `null`. On success the array it describes must go back to
+ * `u32_array_free`, exactly once.
  */
-export const primes_up_to = lib.func('primes_up_to', 'int', ['uint32_t', koffi.pointer(U32Array)]) as KoffiFunc<
-  (limit: number, out: BigUint64Array | null) => number
->;
+export const primes_up_to = lib.func('primes_up_to', 'int', [
+  'uint32_t',
+  koffi.pointer(U32Array),
+  FfiErrorPtr,
+]) as KoffiFunc<(limit: number, out: BigUint64Array | null, error: RawPointer) => number>;
 
 /** `void u32_array_free(U32Array array)`: an empty array is a no-op; anything not from Rust crashes. */
 export const u32_array_free = lib.func('u32_array_free', 'void', [U32Array]) as KoffiFunc<

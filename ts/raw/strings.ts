@@ -7,6 +7,7 @@
  */
 import type { KoffiFunc } from 'koffi';
 import { lib } from './library';
+import { FfiErrorPtr } from './error';
 
 /** A pointer as koffi 3 returns it: an address, or `null` for NULL. */
 export type RawPointer = bigint | null;
@@ -23,23 +24,35 @@ export const free_rust_string = lib.func('void free_rust_string(void *s)') as Ko
 export const rust_string_live_count = lib.func('size_t rust_string_live_count(void)') as KoffiFunc<() => number>;
 
 /**
- * `FfiStatus concat_strings_into(const char *first, const char *second, char *buf, size_t buf_len, size_t *needed)`.
- * `buf` is a `Uint8Array`/`Buffer` (zero-copy) or an address; `needed` a `BigUint64Array(1)`, an address or
- * `null`. (An address, e.g. `koffi.address(buffer)`, skips koffi's TypedArray lookup on every call.)
+ * `FfiStatus concat_strings_into(const char *first, const char *second, char *buf, size_t buf_len, size_t *needed,
+ * FfiError *error)`. `buf` is a `Uint8Array`/`Buffer` (zero-copy) or an address; `needed` a `BigUint64Array(1)`,
+ * an address or `null`; `error` an address from `ffi_error_new` or `null`. (An address, e.g.
+ * `koffi.address(buffer)`, skips koffi's TypedArray lookup on every call.)
  */
-export const concat_strings_into = lib.func(
-  'int concat_strings_into(const char *first, const char *second, uint8_t *buf, size_t buf_len, size_t *needed)',
-) as KoffiFunc<
+export const concat_strings_into = lib.func('concat_strings_into', 'int', [
+  'const char *',
+  'const char *',
+  'uint8_t *',
+  'size_t',
+  'size_t *',
+  FfiErrorPtr,
+]) as KoffiFunc<
   (
     first: string | Uint8Array | null,
     second: string | Uint8Array | null,
     buf: Uint8Array | RawPointer,
     bufLen: number,
     needed: BigUint64Array | RawPointer,
+    error: RawPointer,
   ) => number
 >;
 
-/** `FfiStatus count_characters(const char *s, size_t *out)`: `out` is a `BigUint64Array(1)` or `null`. */
-export const count_characters = lib.func('int count_characters(const char *s, size_t *out)') as KoffiFunc<
-  (s: string | Uint8Array | null, out: BigUint64Array | null) => number
->;
+/**
+ * `FfiStatus count_characters(const char *s, size_t *out, FfiError *error)`: `out` is a `BigUint64Array(1)` or
+ * `null`; `error` an address from `ffi_error_new` or `null`.
+ */
+export const count_characters = lib.func('count_characters', 'int', [
+  'const char *',
+  'size_t *',
+  FfiErrorPtr,
+]) as KoffiFunc<(s: string | Uint8Array | null, out: BigUint64Array | null, error: RawPointer) => number>;
