@@ -10,6 +10,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import koffi from 'koffi';
 import * as raw from '../ts/raw';
 import * as pub from '../ts';
 import { parseHeader } from '../scripts/abi/header';
@@ -122,6 +123,90 @@ describe('ABI layout: C, Rust and TS agree on every header type', () => {
 
   it('TS (koffi) agrees with C (size, alignment, field offsets and sizes, enum values)', () => {
     expect(compare(c, ts, 'TS')).toEqual([]);
+  });
+
+  it('every scalar field has a kind on all three sides (signedness, integer, float, pointer)', () => {
+    for (const [side, m] of [
+      ['C', c],
+      ['TS', ts],
+    ] as const) {
+      for (const [type, fields] of m.fields)
+        for (const [field, layout] of fields)
+          expect(`${side} ${type}.${field}: ${layout.kind ?? '-'}`).toMatch(/: [iufpr]$/);
+    }
+    // Rust measures every field it has (see rustProbe's notes for the rest).
+    const rustKinds = [...rust.fields.values()]
+      .flatMap((f) => [...f.values()])
+      .filter((l) => l.offset >= 0 && l.size >= 0);
+    expect(rustKinds.length).toBeGreaterThan(10);
+    for (const l of rustKinds) expect(l.kind).toMatch(/^[iufpre]$/);
+    expect(c.fields.get('Tuple')?.get('_0')?.kind).toBe('u');
+    expect(c.fields.get('Point')?.get('x')?.kind).toBe('f');
+    expect(c.fields.get('U32Array')?.get('data')?.kind).toBe('p');
+    expect(c.fields.get('IntOrFloat')?.get('as_int')?.kind).toBe('i');
+  });
+
+  it('catches a same-size type change in TS (uint32_t → int32_t or float, size_t → pointer)', () => {
+    const doctored = {
+      ...raw,
+      Tuple: koffi.struct({ _0: 'int32_t', _1: 'float' }),
+      U32Array: koffi.struct({ data: 'uint32_t *', len: 'void *', capacity: 'size_t' }),
+    } as Record<string, unknown>;
+    const problems = compare(c, tsMeasure(header, doctored, pub as Record<string, unknown>), 'TS');
+    expect(problems).toEqual([
+      'Tuple._0: is an unsigned integer in C but a signed integer in TS',
+      'Tuple._1: is an unsigned integer in C but a floating-point number in TS',
+      'U32Array.len: is an unsigned integer in C but a pointer in TS',
+    ]);
+  });
+
+  it('catches a same-size type change in Rust (u32 → i32, f32 → u32)', () => {
+    // A stand-in crate named like ours whose Tuple and Point differ from the
+    // header only in their field types, probed against the real C measurement.
+    const dir = path.join(OUT, 'doctored');
+    fs.mkdirSync(dir, { recursive: true });
+    const lib = [
+      '#[repr(C)]',
+      'pub struct Tuple(pub i32, pub u32);',
+      '#[repr(C)]',
+      'pub struct Point { pub x: f32, pub y: u32 }',
+    ].join('\n');
+    const libSrc = path.join(dir, 'lib.rs');
+    fs.writeFileSync(libSrc, lib);
+    run('rustc', [
+      '--edition',
+      '2021',
+      '--crate-type',
+      'rlib',
+      '--crate-name',
+      'ffi_deep_dive',
+      libSrc,
+      '--out-dir',
+      dir,
+    ]);
+    const only = {
+      ...header,
+      types: header.types.filter((t) => t.name === 'Tuple' || t.name === 'Point'),
+      constants: [],
+    };
+    const probe = rustProbe(only, new Map([['lib.rs', lib]]), c);
+    expect(probe.missing).toEqual([]);
+    const src = path.join(dir, 'probe.rs');
+    fs.writeFileSync(src, probe.source);
+    const bin = path.join(dir, 'probe');
+    run('rustc', [
+      '--edition',
+      '2021',
+      src,
+      '-o',
+      bin,
+      '--extern',
+      `ffi_deep_dive=${path.join(dir, 'libffi_deep_dive.rlib')}`,
+    ]);
+    expect(compare(c, parseProbeOutput(run(bin, [])), 'Rust').sort()).toEqual([
+      'Point.y: is a floating-point number in C but an unsigned integer in Rust',
+      'Tuple._0: is an unsigned integer in C but a signed integer in Rust',
+    ]);
   });
 
   it('FfiStatus has the same numbers in C, Rust and TS', () => {
