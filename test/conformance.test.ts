@@ -15,7 +15,23 @@ import * as raw from '../ts/raw';
 import * as pub from '../ts';
 import { parseHeader } from '../scripts/abi/header';
 import { nullSweepProgram, sweepable } from '../scripts/abi/nullsweep';
-import { compare, cProbe, type Measured, parseProbeOutput, rustProbe, tsMeasure } from '../scripts/abi/probes';
+import {
+  compare,
+  cProbe,
+  findRustItem,
+  type Measured,
+  parseProbeOutput,
+  rustProbe,
+  tsMeasure,
+} from '../scripts/abi/probes';
+import {
+  compareSignatures,
+  cSignatureProbe,
+  parseSignatures,
+  rustSignatureProbe,
+  type Signatures,
+  tsSignatures,
+} from '../scripts/abi/signatures';
 
 const ROOT = path.resolve(__dirname, '..');
 const HEADER = path.join(ROOT, 'c', 'include', 'ffi_deep_dive.h');
@@ -258,6 +274,100 @@ describe('ABI symbols: the .so, the header and the TS raw layer export the same 
       expect(tsSymbols.has(name)).toBe(false);
     }
     expect(diff(so, exportedSymbols(TEST_PANIC_LIB))).toEqual([]);
+  });
+});
+
+describe("ABI signatures: every function has the header's parameter and return types", () => {
+  let c: Signatures;
+  beforeAll(() => {
+    fs.mkdirSync(OUT, { recursive: true });
+    const src = path.join(OUT, 'c_sig_probe.c');
+    fs.writeFileSync(src, cSignatureProbe(header));
+    const bin = path.join(OUT, 'c_sig_probe');
+    run(CC, ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic', `-I${path.dirname(HEADER)}`, src, '-o', bin]);
+    c = parseSignatures(run(bin, []));
+  });
+
+  it('the C probe measured every parameter and return type', () => {
+    expect([...c.keys()].sort()).toEqual(header.functions.map((f) => f.name).sort());
+    expect(c.get('primes_up_to')?.get(0)).toEqual({ size: 4, kind: 'u' });
+    expect(c.get('add_in_rust')?.get(-1)).toEqual({ size: 4, kind: 'i' });
+    expect(c.get('point_translated')?.get(0)).toEqual({ size: 8, kind: 'r' });
+    expect(c.get('count_where')?.get(2)?.kind).toBe('p');
+  });
+
+  it("TS (koffi) declares every function with the header's types", () => {
+    expect(compareSignatures(c, tsSignatures(raw as Record<string, unknown>), 'TS')).toEqual([]);
+  });
+
+  it("Rust exports every function with exactly the header's types (rustc checks a function-pointer assignment)", () => {
+    const sources = rustSources(path.join(ROOT, 'rust', 'src'));
+    const probe = rustSignatureProbe(header, sources, (n) => findRustItem(n, sources)?.path ?? null);
+    expect(probe.missing).toEqual([]);
+    expect(probe.checked.length).toBe(header.functions.length);
+    const src = path.join(OUT, 'rust_sig_probe.rs');
+    fs.writeFileSync(src, probe.source);
+    const r = spawnSync(
+      'rustc',
+      [
+        '--edition',
+        '2021',
+        src,
+        '-o',
+        path.join(OUT, 'rust_sig_probe'),
+        '--extern',
+        `ffi_deep_dive=${path.join(RELEASE, 'libffi_deep_dive.rlib')}`,
+        '-L',
+        `dependency=${path.join(RELEASE, 'deps')}`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect({ status: r.status, errors: r.stderr.split('\n').filter((l) => /^error|-->/.test(l)) }).toEqual({
+      status: 0,
+      errors: [],
+    });
+  });
+
+  it('catches a same-size signature change in TS and in Rust', () => {
+    const doctored = raw.lib.func('uint32_t add_in_rust(int a, float b)');
+    expect(compareSignatures(c, tsSignatures({ doctored }), 'TS')).toEqual([
+      "add_in_rust: parameter 2 is of kind 'i' in C but 'f' in TS",
+      "add_in_rust: return type is of kind 'i' in C but 'u' in TS",
+    ]);
+    const dir = path.join(OUT, 'doctored-sig');
+    fs.mkdirSync(dir, { recursive: true });
+    const lib = '#[no_mangle]\npub extern "C" fn add_in_rust(a: u32, b: i32) -> i32 {\n    a as i32 + b\n}\n';
+    fs.writeFileSync(path.join(dir, 'lib.rs'), lib);
+    run('rustc', [
+      '--edition',
+      '2021',
+      '--crate-type',
+      'rlib',
+      '--crate-name',
+      'ffi_deep_dive',
+      path.join(dir, 'lib.rs'),
+      '--out-dir',
+      dir,
+    ]);
+    const only = { ...header, functions: header.functions.filter((f) => f.name === 'add_in_rust') };
+    const probe = rustSignatureProbe(only, new Map([['lib.rs', lib]]), () => null);
+    expect(probe.checked).toEqual(['add_in_rust']);
+    fs.writeFileSync(path.join(dir, 'probe.rs'), probe.source);
+    const r = spawnSync(
+      'rustc',
+      [
+        '--edition',
+        '2021',
+        path.join(dir, 'probe.rs'),
+        '-o',
+        path.join(dir, 'probe'),
+        '--extern',
+        `ffi_deep_dive=${path.join(dir, 'libffi_deep_dive.rlib')}`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/mismatched types[\s\S]*found fn item `extern "C" fn\(u32, _\) -> _ {add_in_rust}`/);
   });
 });
 
