@@ -56,6 +56,55 @@ function run(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** Compiles a generated C probe against the header (strict warnings) and returns what it prints. */
+function runCProbe(name: string, source: string): string {
+  fs.mkdirSync(OUT, { recursive: true });
+  const src = path.join(OUT, `${name}.c`);
+  fs.writeFileSync(src, source);
+  const bin = path.join(OUT, name);
+  run(CC, ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic', `-I${path.dirname(HEADER)}`, src, '-o', bin]);
+  return run(bin, []);
+}
+
+/**
+ * Compiles a generated Rust program against an rlib of the crate (the real
+ * one by default) into `dir`; returns rustc's result and the binary's path.
+ */
+function rustcProgram(source: string, dir: string, name: string, rlibDir = RELEASE) {
+  fs.mkdirSync(dir, { recursive: true });
+  const src = path.join(dir, `${name}.rs`);
+  fs.writeFileSync(src, source);
+  const bin = path.join(dir, name);
+  const rustc = spawnSync(
+    'rustc',
+    [
+      ...['--edition', '2021', '--crate-name', 'abi_probe', src, '-o', bin],
+      ...['--extern', `ffi_deep_dive=${path.join(rlibDir, 'libffi_deep_dive.rlib')}`],
+      ...['-L', `dependency=${path.join(rlibDir, 'deps')}`],
+    ],
+    { encoding: 'utf8' },
+  );
+  return { rustc, bin };
+}
+
+/** Builds a stand-in crate named `ffi_deep_dive` from one source file into `dir`. */
+function standInCrate(dir: string, lib: string): Map<string, string> {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'lib.rs'), lib);
+  run('rustc', [
+    ...['--edition', '2021', '--crate-type', 'rlib', '--crate-name', 'ffi_deep_dive'],
+    ...[path.join(dir, 'lib.rs'), '--out-dir', dir],
+  ]);
+  return new Map([['lib.rs', lib]]);
+}
+
+/** Runs a generated Rust probe that must compile, and returns what it prints. */
+function runRustProbe(source: string, dir: string, name: string, rlibDir = RELEASE): string {
+  const { rustc, bin } = rustcProgram(source, dir, name, rlibDir);
+  if (rustc.status !== 0) throw new Error(`rustc failed on ${name}.rs:\n${rustc.stderr}`);
+  return run(bin, []);
+}
+
 /** Defined dynamic symbols of a shared library, by `nm -D --defined-only`. */
 function exportedSymbols(lib: string): Set<string> {
   const names = run('nm', ['-D', '--defined-only', lib])
@@ -87,31 +136,9 @@ describe('ABI layout: C, Rust and TS agree on every header type', () => {
   let ts: Measured;
 
   beforeAll(() => {
-    fs.mkdirSync(OUT, { recursive: true });
-    const cSrc = path.join(OUT, 'c_probe.c');
-    fs.writeFileSync(cSrc, cProbe(header));
-    const cBin = path.join(OUT, 'c_probe');
-    run(CC, ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic', `-I${path.dirname(HEADER)}`, cSrc, '-o', cBin]);
-    c = parseProbeOutput(run(cBin, []));
-
+    c = parseProbeOutput(runCProbe('c_probe', cProbe(header)));
     const probe = rustProbe(header, rustSources(path.join(ROOT, 'rust', 'src')), c);
-    const rsSrc = path.join(OUT, 'rust_probe.rs');
-    fs.writeFileSync(rsSrc, probe.source);
-    const rsBin = path.join(OUT, 'rust_probe');
-    run('rustc', [
-      '--edition',
-      '2021',
-      '--crate-name',
-      'abi_probe',
-      rsSrc,
-      '-o',
-      rsBin,
-      '--extern',
-      `ffi_deep_dive=${path.join(RELEASE, 'libffi_deep_dive.rlib')}`,
-      '-L',
-      `dependency=${path.join(RELEASE, 'deps')}`,
-    ]);
-    rust = parseProbeOutput(run(rsBin, []));
+    rust = parseProbeOutput(runRustProbe(probe.source, OUT, 'rust_probe'));
     rust.missing.push(...probe.missing);
     rust.notes.push(...probe.notes);
 
@@ -180,46 +207,23 @@ describe('ABI layout: C, Rust and TS agree on every header type', () => {
     // A stand-in crate named like ours whose Tuple and Point differ from the
     // header only in their field types, probed against the real C measurement.
     const dir = path.join(OUT, 'doctored');
-    fs.mkdirSync(dir, { recursive: true });
-    const lib = [
-      '#[repr(C)]',
-      'pub struct Tuple(pub i32, pub u32);',
-      '#[repr(C)]',
-      'pub struct Point { pub x: f32, pub y: u32 }',
-    ].join('\n');
-    const libSrc = path.join(dir, 'lib.rs');
-    fs.writeFileSync(libSrc, lib);
-    run('rustc', [
-      '--edition',
-      '2021',
-      '--crate-type',
-      'rlib',
-      '--crate-name',
-      'ffi_deep_dive',
-      libSrc,
-      '--out-dir',
+    const sources = standInCrate(
       dir,
-    ]);
+      [
+        '#[repr(C)]',
+        'pub struct Tuple(pub i32, pub u32);',
+        '#[repr(C)]',
+        'pub struct Point { pub x: f32, pub y: u32 }',
+      ].join('\n'),
+    );
     const only = {
       ...header,
       types: header.types.filter((t) => t.name === 'Tuple' || t.name === 'Point'),
       constants: [],
     };
-    const probe = rustProbe(only, new Map([['lib.rs', lib]]), c);
+    const probe = rustProbe(only, sources, c);
     expect(probe.missing).toEqual([]);
-    const src = path.join(dir, 'probe.rs');
-    fs.writeFileSync(src, probe.source);
-    const bin = path.join(dir, 'probe');
-    run('rustc', [
-      '--edition',
-      '2021',
-      src,
-      '-o',
-      bin,
-      '--extern',
-      `ffi_deep_dive=${path.join(dir, 'libffi_deep_dive.rlib')}`,
-    ]);
-    expect(compare(c, parseProbeOutput(run(bin, [])), 'Rust').sort()).toEqual([
+    expect(compare(c, parseProbeOutput(runRustProbe(probe.source, dir, 'probe', dir)), 'Rust').sort()).toEqual([
       'Point.y: is a floating-point number in C but an unsigned integer in Rust',
       'Tuple._0: is an unsigned integer in C but a signed integer in Rust',
     ]);
@@ -280,12 +284,7 @@ describe('ABI symbols: the .so, the header and the TS raw layer export the same 
 describe("ABI signatures: every function has the header's parameter and return types", () => {
   let c: Signatures;
   beforeAll(() => {
-    fs.mkdirSync(OUT, { recursive: true });
-    const src = path.join(OUT, 'c_sig_probe.c');
-    fs.writeFileSync(src, cSignatureProbe(header));
-    const bin = path.join(OUT, 'c_sig_probe');
-    run(CC, ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic', `-I${path.dirname(HEADER)}`, src, '-o', bin]);
-    c = parseSignatures(run(bin, []));
+    c = parseSignatures(runCProbe('c_sig_probe', cSignatureProbe(header)));
   });
 
   it('the C probe measured every parameter and return type', () => {
@@ -305,23 +304,7 @@ describe("ABI signatures: every function has the header's parameter and return t
     const probe = rustSignatureProbe(header, sources, (n) => findRustItem(n, sources)?.path ?? null);
     expect(probe.missing).toEqual([]);
     expect(probe.checked.length).toBe(header.functions.length);
-    const src = path.join(OUT, 'rust_sig_probe.rs');
-    fs.writeFileSync(src, probe.source);
-    const r = spawnSync(
-      'rustc',
-      [
-        '--edition',
-        '2021',
-        src,
-        '-o',
-        path.join(OUT, 'rust_sig_probe'),
-        '--extern',
-        `ffi_deep_dive=${path.join(RELEASE, 'libffi_deep_dive.rlib')}`,
-        '-L',
-        `dependency=${path.join(RELEASE, 'deps')}`,
-      ],
-      { encoding: 'utf8' },
-    );
+    const { rustc: r } = rustcProgram(probe.source, OUT, 'rust_sig_probe');
     expect({ status: r.status, errors: r.stderr.split('\n').filter((l) => /^error|-->/.test(l)) }).toEqual({
       status: 0,
       errors: [],
@@ -335,37 +318,14 @@ describe("ABI signatures: every function has the header's parameter and return t
       "add_in_rust: return type is of kind 'i' in C but 'u' in TS",
     ]);
     const dir = path.join(OUT, 'doctored-sig');
-    fs.mkdirSync(dir, { recursive: true });
-    const lib = '#[no_mangle]\npub extern "C" fn add_in_rust(a: u32, b: i32) -> i32 {\n    a as i32 + b\n}\n';
-    fs.writeFileSync(path.join(dir, 'lib.rs'), lib);
-    run('rustc', [
-      '--edition',
-      '2021',
-      '--crate-type',
-      'rlib',
-      '--crate-name',
-      'ffi_deep_dive',
-      path.join(dir, 'lib.rs'),
-      '--out-dir',
+    const sources = standInCrate(
       dir,
-    ]);
-    const only = { ...header, functions: header.functions.filter((f) => f.name === 'add_in_rust') };
-    const probe = rustSignatureProbe(only, new Map([['lib.rs', lib]]), () => null);
-    expect(probe.checked).toEqual(['add_in_rust']);
-    fs.writeFileSync(path.join(dir, 'probe.rs'), probe.source);
-    const r = spawnSync(
-      'rustc',
-      [
-        '--edition',
-        '2021',
-        path.join(dir, 'probe.rs'),
-        '-o',
-        path.join(dir, 'probe'),
-        '--extern',
-        `ffi_deep_dive=${path.join(dir, 'libffi_deep_dive.rlib')}`,
-      ],
-      { encoding: 'utf8' },
+      '#[no_mangle]\npub extern "C" fn add_in_rust(a: u32, b: i32) -> i32 {\n    a as i32 + b\n}\n',
     );
+    const only = { ...header, functions: header.functions.filter((f) => f.name === 'add_in_rust') };
+    const probe = rustSignatureProbe(only, sources, () => null);
+    expect(probe.checked).toEqual(['add_in_rust']);
+    const { rustc: r } = rustcProgram(probe.source, dir, 'probe', dir);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/mismatched types[\s\S]*found fn item `extern "C" fn\(u32, _\) -> _ {add_in_rust}`/);
   });

@@ -154,6 +154,17 @@ export function parseProbeOutput(text: string): Measured {
   return m;
 }
 
+/**
+ * `ABI_KIND(e)`: the {@link ScalarKind} of a scalar C expression, as a char.
+ * Records are named by the generators; every non-arithmetic type left is a pointer.
+ */
+export const C_KIND_MACRO: readonly string[] = [
+  "#define ABI_KIND(e) _Generic((e), _Bool: 'u', char: ((char)-1 < 0 ? 'i' : 'u'), \\",
+  "    signed char: 'i', short: 'i', int: 'i', long: 'i', long long: 'i', \\",
+  "    unsigned char: 'u', unsigned short: 'u', unsigned int: 'u', unsigned long: 'u', \\",
+  "    unsigned long long: 'u', float: 'f', double: 'f', long double: 'f', default: 'p')",
+];
+
 const isNumericConstant = (value: string): boolean =>
   /^[-+(]*(0x[0-9a-f]+|[0-9.]+(e[-+]?\d+)?)[uUlLfF]*\)?$/i.test(value);
 
@@ -165,12 +176,7 @@ export function cProbe(header: Header, headerName = 'ffi_deep_dive.h'): string {
     '#include <stddef.h>',
     `#include "${headerName}"`,
     '',
-    '/* The kind of a scalar expression; records are named by the generator, and',
-    '   every other non-arithmetic type left is a pointer. */',
-    "#define ABI_KIND(e) _Generic((e), _Bool: 'u', char: ((char)-1 < 0 ? 'i' : 'u'), \\",
-    "    signed char: 'i', short: 'i', int: 'i', long: 'i', long long: 'i', \\",
-    "    unsigned char: 'u', unsigned short: 'u', unsigned int: 'u', unsigned long: 'u', \\",
-    "    unsigned long long: 'u', float: 'f', double: 'f', long double: 'f', default: 'p')",
+    ...C_KIND_MACRO,
     '',
     'int main(void) {',
   ];
@@ -219,15 +225,29 @@ export interface RustItem {
  */
 export function findRustItem(name: string, sources: Map<string, string>, crate = 'ffi_deep_dive'): RustItem | null {
   const re = new RegExp(`^\\s*pub\\s+(struct|enum|union|type)\\s+${name}\\b\\s*(\\(|\\{|=|<|;)?`, 'm');
+  const found = findInCrate(name, sources, re, crate);
+  return found === null ? null : { path: found.path, kind: found.match[1], tuple: found.match[2] === '(' };
+}
+
+/**
+ * The first crate source in which `re` matches, with the path of `name` in
+ * that file's module (`ffi_deep_dive::strings::NAME` for `strings.rs`).
+ */
+export function findInCrate(
+  name: string,
+  sources: Map<string, string>,
+  re: RegExp,
+  crate = 'ffi_deep_dive',
+): { path: string; match: RegExpExecArray } | null {
   for (const [file, text] of sources) {
-    const m = re.exec(text);
-    if (m === null) continue;
+    const match = re.exec(text);
+    if (match === null) continue;
     const mod = file
       .replace(/\.rs$/, '')
       .replace(/(^|\/)(lib|mod)$/, '')
       .split('/')
       .filter((s) => s !== '');
-    return { path: [crate, ...mod, name].join('::'), kind: m[1], tuple: m[2] === '(' };
+    return { path: [crate, ...mod, name].join('::'), match };
   }
   return null;
 }
@@ -445,17 +465,7 @@ export function rustProbe(
 
 /** `pub const NAME` in the sources → its path, or null. */
 function findRustConst(name: string, sources: Map<string, string>): string | null {
-  const re = new RegExp(`^\\s*pub\\s+const\\s+${name}\\s*:`, 'm');
-  for (const [file, text] of sources) {
-    if (!re.test(text)) continue;
-    const mod = file
-      .replace(/\.rs$/, '')
-      .replace(/(^|\/)(lib|mod)$/, '')
-      .split('/')
-      .filter((s) => s !== '');
-    return ['ffi_deep_dive', ...mod, name].join('::');
-  }
-  return null;
+  return findInCrate(name, sources, new RegExp(`^\\s*pub\\s+const\\s+${name}\\s*:`, 'm'))?.path ?? null;
 }
 
 const isTypeObject = (v: unknown): v is TypeObject =>

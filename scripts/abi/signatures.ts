@@ -14,7 +14,7 @@
 import koffi from 'koffi';
 import type { TypeObject } from 'koffi';
 import { type Header, recordName } from './header';
-import { type ScalarKind, kindsAgree, koffiKind } from './probes';
+import { C_KIND_MACRO, findInCrate, type ScalarKind, kindsAgree, koffiKind } from './probes';
 
 /** One parameter (index ≥ 0) or the return type (index -1). */
 export interface SlotLayout {
@@ -34,10 +34,7 @@ export function cSignatureProbe(header: Header, headerName = 'ffi_deep_dive.h'):
     '#include <stdio.h>',
     `#include "${headerName}"`,
     '',
-    "#define ABI_KIND(e) _Generic((e), _Bool: 'u', char: ((char)-1 < 0 ? 'i' : 'u'), \\",
-    "    signed char: 'i', short: 'i', int: 'i', long: 'i', long long: 'i', \\",
-    "    unsigned char: 'u', unsigned short: 'u', unsigned int: 'u', unsigned long: 'u', \\",
-    "    unsigned long long: 'u', float: 'f', double: 'f', long double: 'f', default: 'p')",
+    ...C_KIND_MACRO,
     '',
     'int main(void) {',
   ];
@@ -160,18 +157,9 @@ export function rustType(cType: string, names: (name: string) => string | null):
 }
 
 /** Finds `pub [unsafe] extern "C" fn NAME` in the crate sources: its path, or null. */
-export function findRustFunction(name: string, sources: Map<string, string>, crate = 'ffi_deep_dive'): string | null {
+export function findRustFunction(name: string, sources: Map<string, string>): string | null {
   const re = new RegExp(`^\\s*pub\\s+(unsafe\\s+)?extern\\s+"C"\\s+fn\\s+${name}\\b`, 'm');
-  for (const [file, text] of sources) {
-    if (!re.test(text)) continue;
-    const mod = file
-      .replace(/\.rs$/, '')
-      .replace(/(^|\/)(lib|mod)$/, '')
-      .split('/')
-      .filter((s) => s !== '');
-    return [crate, ...mod, name].join('::');
-  }
-  return null;
+  return findInCrate(name, sources, re)?.path ?? null;
 }
 
 /**
