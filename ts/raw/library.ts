@@ -54,7 +54,10 @@ export function isDevelopmentCheckout(root: string = PACKAGE_ROOT): boolean {
  * cargo's target directory in a development checkout: `$CARGO_TARGET_DIR`
  * (relative to the checkout, where `make` runs cargo) or `rust/target`.
  */
-export function cargoTargetDir(root: string = PACKAGE_ROOT, env: NodeJS.ProcessEnv = process.env): string {
+export function cargoTargetDir(
+  root: string = PACKAGE_ROOT,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   const targetDir = env.CARGO_TARGET_DIR;
   return targetDir !== undefined && targetDir !== ''
     ? path.resolve(root, targetDir)
@@ -62,7 +65,10 @@ export function cargoTargetDir(root: string = PACKAGE_ROOT, env: NodeJS.ProcessE
 }
 
 /** The library `make` builds in a development checkout, honouring `CARGO_TARGET_DIR`. */
-export function localBuildLibrary(root: string = PACKAGE_ROOT, env: NodeJS.ProcessEnv = process.env): string {
+export function localBuildLibrary(
+  root: string = PACKAGE_ROOT,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   return path.join(cargoTargetDir(root, env), 'release', LIBRARY_FILE);
 }
 
