@@ -92,6 +92,8 @@ export type NativeTypeSpec = string | NativeType;
  * A native function declared with koffi, called as `F`. `async` runs the
  * call on one of koffi's worker threads and reports through a Node-style
  * callback; `info` is the prototype koffi parsed.
+ *
+ * @typeParam F - the call signature, written from the C prototype (`int` → `number`, `char *` → `string`, ...).
  */
 export type Native<F extends (...args: never[]) => unknown> = F & {
   /** The same call on a worker thread: `callback(error, result)` runs on the main thread afterwards. */
