@@ -1,11 +1,11 @@
 /** Raw declarations for the numbers module (`rust/src/numbers.rs`). No validation: koffi truncates and wraps silently. */
-import type { KoffiFunc } from 'koffi';
 import { lib } from './library';
 import { FfiErrorPtr } from './error';
+import type { Native } from './types';
 import type { RawPointer } from './strings';
 
 /** `int add_in_rust(int a, int b)` */
-export const add_in_rust = lib.func('int add_in_rust(int a, int b)') as KoffiFunc<(a: number, b: number) => number>;
+export const add_in_rust = lib.func('int add_in_rust(int a, int b)') as Native<(a: number, b: number) => number>;
 
 /**
  * `FfiStatus add_in_rust_checked(int a, int b, int *out, FfiError *error)`: `out` is an `Int32Array` of
@@ -16,4 +16,4 @@ export const add_in_rust_checked = lib.func('add_in_rust_checked', 'int', [
   'int',
   'int *',
   FfiErrorPtr,
-]) as KoffiFunc<(a: number, b: number, out: Int32Array | null, error: RawPointer) => number>;
+]) as Native<(a: number, b: number, out: Int32Array | null, error: RawPointer) => number>;

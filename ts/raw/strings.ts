@@ -5,23 +5,23 @@
  * caller sees the pointer it must give back to `free_rust_string`; koffi's
  * `char *` return would decode the text and lose the pointer, leaking it.
  */
-import type { KoffiFunc } from 'koffi';
 import { lib } from './library';
 import { FfiErrorPtr } from './error';
+import type { Native } from './types';
 
 /** A pointer as koffi 3 returns it: an address, or `null` for NULL. */
 export type RawPointer = bigint | null;
 
 /** `char *concat_strings(const char *first, const char *second)`: owned result, free with `free_rust_string`. */
-export const concat_strings = lib.func('void *concat_strings(const char *first, const char *second)') as KoffiFunc<
+export const concat_strings = lib.func('void *concat_strings(const char *first, const char *second)') as Native<
   (first: string | Uint8Array | null, second: string | Uint8Array | null) => RawPointer
 >;
 
 /** `void free_rust_string(char *s)`: NULL is a no-op; any other foreign pointer crashes. */
-export const free_rust_string = lib.func('void free_rust_string(void *s)') as KoffiFunc<(s: RawPointer) => void>;
+export const free_rust_string = lib.func('void free_rust_string(void *s)') as Native<(s: RawPointer) => void>;
 
 /** `size_t rust_string_live_count(void)` */
-export const rust_string_live_count = lib.func('size_t rust_string_live_count(void)') as KoffiFunc<() => number>;
+export const rust_string_live_count = lib.func('size_t rust_string_live_count(void)') as Native<() => number>;
 
 /**
  * `FfiStatus concat_strings_into(const char *first, const char *second, char *buf, size_t buf_len, size_t *needed,
@@ -36,7 +36,7 @@ export const concat_strings_into = lib.func('concat_strings_into', 'int', [
   'size_t',
   'size_t *',
   FfiErrorPtr,
-]) as KoffiFunc<
+]) as Native<
   (
     first: string | Uint8Array | null,
     second: string | Uint8Array | null,
@@ -55,4 +55,4 @@ export const count_characters = lib.func('count_characters', 'int', [
   'const char *',
   'size_t *',
   FfiErrorPtr,
-]) as KoffiFunc<(s: string | Uint8Array | null, out: BigUint64Array | null, error: RawPointer) => number>;
+]) as Native<(s: string | Uint8Array | null, out: BigUint64Array | null, error: RawPointer) => number>;

@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { KoffiFunc, LibraryHandle } from 'koffi';
+import type { Native, NativeLibrary } from './types';
 
 /** `#define FFI_DEEP_DIVE_VERSION_MAJOR 0`: the header's major version. */
 export const FFI_DEEP_DIVE_VERSION_MAJOR = 0;
@@ -24,7 +24,7 @@ export const FFI_DEEP_DIVE_VERSION_NUMBER =
  * `const char *ffi_deep_dive_version(void)`: the loaded library's version, e.g. `'0.2.0'` (static, never
  * freed). Declared by {@link checkLibraryVersion} when the library is loaded.
  */
-export let ffi_deep_dive_version: KoffiFunc<() => string | null>;
+export let ffi_deep_dive_version: Native<() => string | null>;
 
 /** The package root: `dist/raw/` and `ts/raw/` are both two levels below it. */
 const PACKAGE_JSON = path.resolve(__dirname, '..', '..', 'package.json');
@@ -48,13 +48,13 @@ function majorMinor(version: string): [number, number] | undefined {
  * path and both versions. The loader calls it right after loading and does
  * not try another candidate when it throws.
  */
-export function checkLibraryVersion(lib: LibraryHandle, libPath: string): string {
+export function checkLibraryVersion(lib: NativeLibrary, libPath: string): string {
   const wanted = packageVersion();
   const fix =
     'Rebuild it with `make` (or point FFI_DEEP_DIVE_LIB at a matching build), or install the package version that matches the library.';
-  let fn: KoffiFunc<() => string | null>;
+  let fn: Native<() => string | null>;
   try {
-    fn = lib.func('const char *ffi_deep_dive_version(void)') as KoffiFunc<() => string | null>;
+    fn = lib.func('const char *ffi_deep_dive_version(void)') as Native<() => string | null>;
   } catch (cause) {
     throw new Error(
       `ffi-deep-dive: the native library at ${libPath} does not export ffi_deep_dive_version, so it is older than 0.2.0 or not ffi-deep-dive; this package (version ${wanted}) needs a ${majorMinor(wanted)?.join('.') ?? wanted}.x library. ${fix}`,
