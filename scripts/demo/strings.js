@@ -10,7 +10,11 @@ module.exports = function demoStrings(ffi) {
   } catch (err) {
     console.log(`countCharacters(bytes 68 ff) throws ${err.name} ${err.status}: ${err.message}`);
   }
-  console.log('concatStrings("a\\0b", "c") =', JSON.stringify(ffi.concatStrings('a\0b', 'c')), '(text goes with its length)');
+  console.log(
+    'concatStrings("a\\0b", "c") =',
+    JSON.stringify(ffi.concatStrings('a\0b', 'c')),
+    '(text goes with its length)',
+  );
   try {
     ffi.concatStrings('\uD83D', 'c');
   } catch (err) {

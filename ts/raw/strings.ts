@@ -59,9 +59,9 @@ export const count_characters_utf16 = lib.func(
  * `s` is a `Uint8Array`/`Buffer` (zero-copy), an address, or a JS string (koffi converts it to UTF-8: pass
  * `Buffer.byteLength(s)` as `len`); `out` a `BigUint64Array(1)`, an address or `null`.
  */
-export const count_characters_utf8 = lib.func('int count_characters_utf8(const char *s, size_t len, size_t *out)') as KoffiFunc<
-  (s: string | Uint8Array | RawPointer, len: number, out: BigUint64Array | RawPointer) => number
->;
+export const count_characters_utf8 = lib.func(
+  'int count_characters_utf8(const char *s, size_t len, size_t *out)',
+) as KoffiFunc<(s: string | Uint8Array | RawPointer, len: number, out: BigUint64Array | RawPointer) => number>;
 
 /**
  * `FfiStatus concat_strings_utf16_into(const uint16_t *first, size_t first_len, const uint16_t *second,
