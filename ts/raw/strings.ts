@@ -52,7 +52,7 @@ export const count_characters = lib.func('int count_characters(const char *s, si
  */
 export const count_characters_utf16 = lib.func(
   'int count_characters_utf16(const char16_t *s, size_t len, size_t *out)',
-) as KoffiFunc<(s: string | Uint16Array | RawPointer, len: number, out: BigUint64Array | RawPointer) => number>;
+) as Native<(s: string | Uint16Array | RawPointer, len: number, out: BigUint64Array | RawPointer) => number>;
 
 /**
  * `FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out)`: `len` in bytes, no terminator read.
@@ -61,7 +61,7 @@ export const count_characters_utf16 = lib.func(
  */
 export const count_characters_utf8 = lib.func(
   'int count_characters_utf8(const char *s, size_t len, size_t *out)',
-) as KoffiFunc<(s: string | Uint8Array | RawPointer, len: number, out: BigUint64Array | RawPointer) => number>;
+) as Native<(s: string | Uint8Array | RawPointer, len: number, out: BigUint64Array | RawPointer) => number>;
 
 /**
  * `FfiStatus concat_strings_utf16_into(const uint16_t *first, size_t first_len, const uint16_t *second,
@@ -71,7 +71,7 @@ export const count_characters_utf8 = lib.func(
  */
 export const concat_strings_utf16_into = lib.func(
   'int concat_strings_utf16_into(const char16_t *first, size_t first_len, const char16_t *second, size_t second_len, uint16_t *buf, size_t buf_len, size_t *needed)',
-) as KoffiFunc<
+) as Native<
   (
     first: string | Uint16Array | RawPointer,
     firstLen: number,
