@@ -23,5 +23,13 @@ void demo_strings(void) {
            ffi_status_message(status), count);
     status = count_characters("ok\xff\xfe", &count, error);
     printf("count_characters(\"ok\\xff\\xfe\") -> %s: %s\n", ffi_status_message(status), ffi_error_message(error));
+
+    /* (pointer, length) text: UTF-16 code units, a NUL inside is a character. */
+    const uint16_t text[] = {0x68, 0x0000, 0xe9, 0xd83e, 0xdd80}; /* "h\0é🦀" */
+    status = count_characters_utf16(text, 5, &count, error);
+    printf("count_characters_utf16(\"h\\0\xc3\xa9\xf0\x9f\xa6\x80\", 5 units) -> %s, %zu characters\n",
+           ffi_status_message(status), count);
+    status = count_characters_utf16(text, 4, &count, error); /* cuts the surrogate pair */
+    printf("count_characters_utf16(first 4 units) -> %s: %s\n", ffi_status_message(status), ffi_error_message(error));
     ffi_error_free(error);
 }

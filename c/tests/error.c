@@ -112,6 +112,44 @@ static void test_strings_reasons(FfiError *e) {
     CHECK(n == 99);
     CHECK_FAILS(count_characters(NULL, &n, e), e, FFI_STATUS_NULL_ARGUMENT, "s is NULL");
     CHECK_FAILS(count_characters("x", NULL, e), e, FFI_STATUS_NULL_ARGUMENT, "out is NULL");
+
+    /* (pointer, length) text. */
+    const uint16_t units[] = {0x68, 0xdc00, 0xd83e, 0xdd80};
+    CHECK_FAILS(count_characters_utf16(units, 4, &n, e), e, FFI_STATUS_INVALID_ARGUMENT,
+                "s is not well-formed UTF-16: lone surrogate 0xDC00 at code unit 1");
+    CHECK_FAILS(count_characters_utf16(units + 2, 1, &n, e), e, FFI_STATUS_INVALID_ARGUMENT,
+                "s is not well-formed UTF-16: lone surrogate 0xD83E at code unit 0");
+    CHECK_FAILS(count_characters_utf16(NULL, 2, &n, e), e, FFI_STATUS_NULL_ARGUMENT, "s is NULL but len is 2");
+    CHECK_FAILS(count_characters_utf16(units, 1, NULL, e), e, FFI_STATUS_NULL_ARGUMENT, "out is NULL");
+    const uint16_t *odd = (const uint16_t *)(const void *)((const char *)units + 1);
+    char reason[160];
+    snprintf(reason, sizeof reason, "s is not aligned to 2 bytes (address %p), as a uint16_t * must be",
+             (const void *)odd);
+    CHECK_FAILS(count_characters_utf16(odd, 1, &n, e), e, FFI_STATUS_INVALID_ARGUMENT, reason);
+    snprintf(reason, sizeof reason, "len is %zu, more elements than any array can hold (at most %zu of 2 bytes)",
+             (size_t)SIZE_MAX, (size_t)PTRDIFF_MAX / 2);
+    CHECK_FAILS(count_characters_utf16(units, SIZE_MAX, &n, e), e, FFI_STATUS_INVALID_ARGUMENT, reason);
+
+    CHECK_FAILS(count_characters_utf8("a\0\xff", 3, &n, e), e, FFI_STATUS_INVALID_UTF8,
+                "s is not valid UTF-8: invalid byte sequence 0xff at byte offset 2");
+    CHECK_FAILS(count_characters_utf8(NULL, 1, &n, e), e, FFI_STATUS_NULL_ARGUMENT, "s is NULL but len is 1");
+    CHECK_FAILS(count_characters_utf8("x", 1, NULL, e), e, FFI_STATUS_NULL_ARGUMENT, "out is NULL");
+
+    uint16_t out16[4];
+    const uint16_t ab[] = {0x61, 0x62, 0x63};
+    CHECK_FAILS(concat_strings_utf16_into(ab, 3, ab, 2, out16, 4, &needed, e), e, FFI_STATUS_BUFFER_TOO_SMALL,
+                "the result needs 5 code units but buf_len is 4");
+    CHECK(needed == 5);
+    CHECK_FAILS(concat_strings_utf16_into(units, 2, ab, 1, out16, 4, NULL, e), e, FFI_STATUS_INVALID_ARGUMENT,
+                "first is not well-formed UTF-16: lone surrogate 0xDC00 at code unit 1");
+    CHECK_FAILS(concat_strings_utf16_into(ab, 1, units + 3, 1, out16, 4, NULL, e), e, FFI_STATUS_INVALID_ARGUMENT,
+                "second is not well-formed UTF-16: lone surrogate 0xDD80 at code unit 0");
+    CHECK_FAILS(concat_strings_utf16_into(NULL, 1, ab, 1, out16, 4, NULL, e), e, FFI_STATUS_NULL_ARGUMENT,
+                "first is NULL but first_len is 1");
+    CHECK_FAILS(concat_strings_utf16_into(ab, 1, NULL, 2, out16, 4, NULL, e), e, FFI_STATUS_NULL_ARGUMENT,
+                "second is NULL but second_len is 2");
+    CHECK_FAILS(concat_strings_utf16_into(ab, 1, ab, 1, NULL, 4, NULL, e), e, FFI_STATUS_NULL_ARGUMENT,
+                "buf is NULL but buf_len is 4");
 }
 
 static void test_enums_reasons(FfiError *e) {

@@ -50,16 +50,16 @@ function concatScratch(ctx) {
     big,
     u32,
     intoU32: decl(
-      'int concat_strings_into(const char *first, const char *second, uint8_t *buf, size_t buf_len, uint32_t *needed)',
+      'int concat_strings_into(const char *first, const char *second, uint8_t *buf, size_t buf_len, uint32_t *needed, void *error)',
     ),
     intoBytes: decl(
-      'int concat_strings_into(uint8_t *first, uint8_t *second, uint8_t *buf, size_t buf_len, uint32_t *needed)',
+      'int concat_strings_into(uint8_t *first, uint8_t *second, uint8_t *buf, size_t buf_len, uint32_t *needed, void *error)',
     ),
     intoAddr: decl(
-      'int concat_strings_into(const char *first, const char *second, void *buf, size_t buf_len, uint32_t *needed)',
+      'int concat_strings_into(const char *first, const char *second, void *buf, size_t buf_len, uint32_t *needed, void *error)',
     ),
     intoAddr2: decl(
-      'int concat_strings_into(const char *first, const char *second, void *buf, size_t buf_len, void *needed)',
+      'int concat_strings_into(const char *first, const char *second, void *buf, size_t buf_len, void *needed, void *error)',
     ),
     scratchAddr: koffi.address(scratch),
     u32Addr: koffi.address(u32),
@@ -107,7 +107,7 @@ const CASES = [
     public: { env: ({ ffi }) => ({ f: ffi.addChecked }), expr: 'f(i & 0xffff, 7)' },
     raw: {
       env: ({ raw }) => ({ f: raw.add_in_rust_checked, out: new Int32Array(1) }),
-      expr: 'f(i & 0xffff, 7, out) + out[0]',
+      expr: 'f(i & 0xffff, 7, out, null) + out[0]',
     },
   },
   {
@@ -135,57 +135,57 @@ const CASES = [
       },
       'into, BigUint64Array needed, toString': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
-        expr: "(s.raw.concat_strings_into(a, b, s.scratch, 4096, s.big), s.scratch.toString('utf8', 0, Number(s.big[0]) - 1).length)",
+        expr: "(s.raw.concat_strings_into(a, b, s.scratch, 4096, s.big, null), s.scratch.toString('utf8', 0, Number(s.big[0]) - 1).length)",
       },
       'into, Uint32Array needed, toString': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
-        expr: "(s.intoU32(a, b, s.scratch, 4096, s.u32), s.scratch.toString('utf8', 0, s.u32[0] - 1).length)",
+        expr: "(s.intoU32(a, b, s.scratch, 4096, s.u32, null), s.scratch.toString('utf8', 0, s.u32[0] - 1).length)",
       },
       'into, Uint32Array needed, utf8Slice': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
-        expr: '(s.intoU32(a, b, s.scratch, 4096, s.u32), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
+        expr: '(s.intoU32(a, b, s.scratch, 4096, s.u32, null), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
       },
       'into, buf as BigInt address, utf8Slice': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
-        expr: '(s.intoAddr(a, b, s.scratchAddr, 4096, s.u32), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
+        expr: '(s.intoAddr(a, b, s.scratchAddr, 4096, s.u32, null), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
       },
       'into, buf and needed as BigInt addresses, utf8Slice': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
-        expr: '(s.intoAddr2(a, b, s.scratchAddr, 4096, s.u32Addr), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
+        expr: '(s.intoAddr2(a, b, s.scratchAddr, 4096, s.u32Addr, null), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
       },
       'into (raw declaration), buf and needed as BigInt addresses, toString': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
-        expr: "(s.raw.concat_strings_into(a, b, s.scratchAddr, 4096, s.u32Addr), s.scratch.toString('utf8', 0, s.u32[0] - 1).length)",
+        expr: "(s.raw.concat_strings_into(a, b, s.scratchAddr, 4096, s.u32Addr, null), s.scratch.toString('utf8', 0, s.u32[0] - 1).length)",
       },
       'into (raw declaration), buf and needed as BigInt addresses, utf8Slice': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
-        expr: '(s.raw.concat_strings_into(a, b, s.scratchAddr, 4096, s.u32Addr), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
+        expr: '(s.raw.concat_strings_into(a, b, s.scratchAddr, 4096, s.u32Addr, null), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
       },
       'into (raw/strings module binding), buf and needed as BigInt addresses, utf8Slice': {
         env: (ctx) => ({ s: concatScratch(ctx), f: rawStrings().concat_strings_into, a: FIRST, b: SECOND }),
-        expr: '(f(a, b, s.scratchAddr, 4096, s.u32Addr), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
+        expr: '(f(a, b, s.scratchAddr, 4096, s.u32Addr, null), s.scratch.utf8Slice(0, s.u32[0] - 1).length)',
       },
       'into, buf as BigInt address, needed NULL, JS scan for NUL, utf8Slice': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
         expr:
-          '(s.intoAddr2(a, b, s.scratchAddr, 4096, null), ((u) => { let k = 0; while (u[k] !== 0) k++; ' +
+          '(s.intoAddr2(a, b, s.scratchAddr, 4096, null, null), ((u) => { let k = 0; while (u[k] !== 0) k++; ' +
           'return u.utf8Slice(0, k).length; })(s.scratch))',
       },
       'into, inputs encoded with utf8Write into Buffers': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
         expr:
-          '((n1, n2) => (s.inFirst[n1] = 0, s.inSecond[n2] = 0, s.intoBytes(s.inFirst, s.inSecond, s.scratch, 4096, s.u32), ' +
+          '((n1, n2) => (s.inFirst[n1] = 0, s.inSecond[n2] = 0, s.intoBytes(s.inFirst, s.inSecond, s.scratch, 4096, s.u32, null), ' +
           's.scratch.utf8Slice(0, s.u32[0] - 1).length))(s.inFirst.utf8Write(a, 0), s.inSecond.utf8Write(b, 0))',
       },
       'into, ASCII scan + latin1Slice': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
         expr:
           '((n) => { const u = s.scratch; let k = 0; while (k < n && u[k] < 0x80) k++; ' +
-          'return (k === n ? u.latin1Slice(0, n) : u.utf8Slice(0, n)).length; })((s.intoU32(a, b, s.scratch, 4096, s.u32), s.u32[0] - 1))',
+          'return (k === n ? u.latin1Slice(0, n) : u.utf8Slice(0, n)).length; })((s.intoU32(a, b, s.scratch, 4096, s.u32, null), s.u32[0] - 1))',
       },
       'call only (no decode)': {
         env: (ctx) => ({ s: concatScratch(ctx), a: FIRST, b: SECOND }),
-        expr: '(s.intoU32(a, b, s.scratch, 4096, s.u32), s.u32[0])',
+        expr: '(s.intoU32(a, b, s.scratch, 4096, s.u32, null), s.u32[0])',
       },
       'decode only (utf8Slice of 17 bytes)': {
         env: (ctx) => ({ s: concatScratch(ctx) }),
@@ -199,7 +199,7 @@ const CASES = [
     public: { env: ({ ffi }) => ({ f: ffi.countCharacters, s: COUNT_TEXT }), expr: 'f(s)' },
     raw: {
       env: ({ raw }) => ({ f: raw.count_characters, s: COUNT_TEXT, out: new BigUint64Array(1) }),
-      expr: 'f(s, out) + Number(out[0])',
+      expr: 'f(s, out, null) + Number(out[0])',
     },
     js: { env: () => ({ f: countCharactersJs, s: COUNT_TEXT }), expr: 'f(s)' },
     napi: {
@@ -284,7 +284,7 @@ const CASES = [
           view: koffi.view,
         },
       expr:
-        '((out) => { f(10000000, out); const copy = new Uint32Array(view(out.data, out.len * 4).slice(0)); ' +
+        '((out) => { f(10000000, out, null); const copy = new Uint32Array(view(out.data, out.len * 4).slice(0)); ' +
         'free(out); return copy.length; })({})',
     },
     js: { env: ({ ffi }) => has(ffi, 'primesUpTo') && { f: primesUpToJs }, expr: 'f(10000000).length' },
