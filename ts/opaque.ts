@@ -18,7 +18,8 @@
  * - the thread: points are created with `opaque_point_new_thread_owned`, so
  *   the ones still live when a worker thread ends (`worker.terminate()` or a
  *   normal exit) are freed by Rust when the thread's OS thread exits. On the
- *   main thread that is process exit, when the system reclaims everything.
+ *   main thread that is process exit, when the system reclaims everything
+ *   (glibc also runs the main thread's thread-local destructors then).
  *
  * GC bound: FinalizationRegistry callbacks never run inside a synchronous
  * job, so every point dropped without `free()` in one job keeps up to

@@ -197,12 +197,14 @@ pub extern "C" fn opaque_point_new(x: f32, y: f32) -> *mut OpaquePoint {
 ///
 /// "Exits" means the thread ends (its start routine returns, or
 /// pthread_exit()) and its thread-local destructors run; a Node.js worker's
-/// thread ends this way after worker.terminate() too. Two cases free
-/// nothing: the process's main thread, whose thread-local destructors do not
-/// run when the process exits (the system reclaims the memory then anyway),
-/// and a call made from a thread-local destructor of an exiting thread (the
-/// handle is then an ordinary one, to free with opaque_point_free()). The
-/// registry is per thread: no lock, no state shared between threads.
+/// thread ends this way after worker.terminate() too. The process's main
+/// thread is the exception: whether its thread-local destructors run when
+/// the process exits depends on the platform (glibc runs them in exit(),
+/// other C libraries may not, and _exit() or a crash never does), and the
+/// system reclaims the memory either way. A call made from a thread-local
+/// destructor of an exiting thread gives an ordinary handle, to free with
+/// opaque_point_free(). The registry is per thread: no lock, no state shared
+/// between threads.
 #[no_mangle]
 pub extern "C" fn opaque_point_new_thread_owned(x: f32, y: f32) -> *mut OpaquePoint {
     guard(|| {
