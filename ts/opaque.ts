@@ -23,11 +23,13 @@
  *
  * GC bound: FinalizationRegistry callbacks never run inside a synchronous
  * job, so every point dropped without `free()` in one job keeps up to
- * `OpaquePoint.GC_BYTES_PER_UNFREED` (100) bytes of V8 heap (the registry's
- * record of it and the handle it will free; the object itself is collected)
- * plus its Rust allocation, until the job ends. A loop that creates millions
+ * `OpaquePoint.GC_BYTES_PER_UNFREED` (80) bytes of V8 heap (the registry's
+ * record of it; the object itself is collected), plus 8 bytes for its slot
+ * and its Rust allocation, until the job ends. A loop that creates millions
  * of points in one go should free them (`using`, `free()`), or use the value
- * type `Point`, which holds no native memory at all.
+ * type `Point`, which holds no native memory at all. A point freed in the job
+ * that created it (up to 1024 points later) never reaches the registry; one
+ * freed later keeps its record until the object itself is collected.
  */
 /// <reference lib="esnext.disposable" preserve="true" />
 import { decode } from 'koffi';
@@ -42,20 +44,86 @@ import { free_rust_string } from './raw/strings';
 import { float32 } from './validate';
 
 /**
+ * The handles of the points the FinalizationRegistry knows, by slot: the
+ * registry's held value is the slot, a small integer that V8 stores inside
+ * its record at no extra cost (a `bigint` held value costs 24 more bytes per
+ * point, a `number` 16). No unregister token either (V8 keeps a table entry
+ * per token): `free()` zeroes its slot instead, and the slot is reused only
+ * after the registry's callback for it has run, so a late callback never
+ * sees another point's handle. 8 bytes per slot, off the V8 heap (a
+ * `BigUint64Array`), and 4 per free slot; both shrink back once no slot is in
+ * use.
+ */
+class HandleSlots {
+  static readonly #INITIAL = 1024;
+  /** Handle by slot; 0 for a slot whose point was freed explicitly (or that is free). */
+  #handles = new BigUint64Array(HandleSlots.#INITIAL);
+  /** Free slots below {@link #top}, as a stack. */
+  #free = new Int32Array(HandleSlots.#INITIAL);
+  #freeCount = 0;
+  /** Slots at and above this index were never used since the last reset. */
+  #top = 0;
+  /** Slots taken and not yet given back by {@link release}. */
+  #used = 0;
+
+  /** Stores `handle` in a slot and returns the slot. */
+  take(handle: bigint): number {
+    let slot: number;
+    if (this.#freeCount > 0) {
+      slot = this.#free[--this.#freeCount];
+    } else {
+      if (this.#top === this.#handles.length) {
+        const handles = new BigUint64Array(this.#top * 2);
+        handles.set(this.#handles);
+        this.#handles = handles;
+      }
+      slot = this.#top++;
+    }
+    this.#handles[slot] = handle;
+    this.#used++;
+    return slot;
+  }
+
+  /** Forgets the handle in `slot` (freed explicitly); the slot stays taken. */
+  clear(slot: number): void {
+    this.#handles[slot] = 0n;
+  }
+
+  /** Gives `slot` back and returns its handle, or 0n if it was cleared. */
+  release(slot: number): bigint {
+    const handle = this.#handles[slot];
+    this.#handles[slot] = 0n;
+    if (--this.#used === 0 && this.#top > HandleSlots.#INITIAL) {
+      this.#handles = new BigUint64Array(HandleSlots.#INITIAL);
+      this.#free = new Int32Array(HandleSlots.#INITIAL);
+      this.#freeCount = 0;
+      this.#top = 0;
+    } else if (this.#used === 0) {
+      this.#freeCount = 0;
+      this.#top = 0;
+    } else {
+      if (this.#freeCount === this.#free.length) {
+        const free = new Int32Array(this.#free.length * 2);
+        free.set(this.#free);
+        this.#free = free;
+      }
+      this.#free[this.#freeCount++] = slot;
+    }
+    return handle;
+  }
+}
+
+const slots = new HandleSlots();
+
+/**
  * Frees the handles of OpaquePoints that were garbage-collected without
- * `free()`. The held value is the handle as a `number` when that is exact
- * (below 2^53, as user-space addresses are on common 64-bit systems): a
- * 16-byte heap number instead of a 24-byte `bigint`. The instance itself is the
- * unregister token, so an explicit `free()` removes the entry and nothing is
- * ever freed twice. Runs on the thread that created the point, as
+ * `free()`, given their slot. Runs on the thread that created the point, as
  * `opaque_point_free` requires for a thread-owned handle.
  */
-const registry = new FinalizationRegistry<number | bigint>((handle) =>
-  opaque_point_free(typeof handle === 'bigint' ? handle : BigInt(handle)),
-);
-
-/** Handles up to this value are held by the registry as exact `number`s. */
-const MAX_SAFE_HANDLE = BigInt(Number.MAX_SAFE_INTEGER);
+const registry = new FinalizationRegistry<number>((slot) => {
+  const handle = slots.release(slot);
+  if (handle !== 0n) opaque_point_free(handle);
+});
 
 /**
  * Points created but not registered yet. `FinalizationRegistry.register`
@@ -94,20 +162,20 @@ const PENDING_MAX = 1024;
 export class OpaquePoint {
   /**
    * The most V8 heap, in bytes, that one OpaquePoint dropped without `free()`
-   * keeps until the job that dropped it ends: measured 81 to 89 for 10^5 to
-   * 2 × 10^6 points on Node 20, x64 (113 before this bound was set), and
-   * test/lifetimes.test.ts holds every build to it. About 72 are V8's record
+   * keeps until the job that dropped it ends: measured 72 for 10^5 to
+   * 2 × 10^6 points on Node 20, x64 (98 to 113 before this bound was set),
+   * and test/lifetimes.test.ts holds every build to it. That is V8's record
    * of a FinalizationRegistry target, which no design that frees forgotten
-   * points avoids; the rest is the handle that record keeps (a 16-byte heap
-   * number) and the unregister token's share of the registry's table. Its
-   * Rust allocation (a 12-byte point, plus its entry in the thread's
-   * registry) comes on top, off the V8 heap.
+   * points avoids; the class adds nothing to it (the record holds a slot
+   * number, not the handle, and no unregister token). Off the V8 heap come 8
+   * bytes for the slot, and the Rust point (12 bytes in a malloc block, plus
+   * its entry in the thread's registry).
    */
-  static readonly GC_BYTES_PER_UNFREED = 100;
+  static readonly GC_BYTES_PER_UNFREED = 80;
 
   #handle: bigint | null;
-  /** Whether the FinalizationRegistry knows this point (then `free()` must unregister it). */
-  #registered = false;
+  /** The point's slot in {@link slots} once the FinalizationRegistry knows it, else -1. */
+  #slot = -1;
 
   /**
    * Creates a point in Rust at (`x`, `y`) (`opaque_point_new`).
@@ -136,8 +204,8 @@ export class OpaquePoint {
     for (const point of batch) {
       const handle = point.#handle;
       if (handle !== null) {
-        point.#registered = true;
-        registry.register(point, handle <= MAX_SAFE_HANDLE ? Number(handle) : handle, point);
+        point.#slot = slots.take(handle);
+        registry.register(point, point.#slot);
       }
     }
   }
@@ -211,10 +279,7 @@ export class OpaquePoint {
     const handle = this.#handle;
     if (handle === null) return;
     this.#handle = null;
-    if (this.#registered) {
-      this.#registered = false;
-      registry.unregister(this);
-    }
+    if (this.#slot >= 0) slots.clear(this.#slot); // its registry callback will find nothing to free
     opaque_point_free(handle);
   }
 
