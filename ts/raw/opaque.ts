@@ -31,10 +31,10 @@ export const opaque_point_new = lib.func('opaque_point_new', OpaquePointPtr, ['f
 export const opaque_point_new_thread_owned = lib.func('opaque_point_new_thread_owned', OpaquePointPtr, [
   'float',
   'float',
-]) as KoffiFunc<(x: number, y: number) => RawPointer>;
+]) as Native<(x: number, y: number) => RawPointer>;
 
 /** `size_t opaque_point_thread_owned_count(void)`: the calling thread's thread-owned handles not freed yet. */
-export const opaque_point_thread_owned_count = lib.func('opaque_point_thread_owned_count', 'size_t', []) as KoffiFunc<
+export const opaque_point_thread_owned_count = lib.func('opaque_point_thread_owned_count', 'size_t', []) as Native<
   () => number
 >;
 

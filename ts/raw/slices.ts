@@ -60,7 +60,7 @@ export const u32_array_move_into = lib.func('u32_array_move_into', 'int', [
   koffi.pointer(U32Array),
   koffi.pointer(koffi.types.uint32_t),
   'size_t',
-]) as KoffiFunc<(array: BigUint64Array | null, dest: Uint32Array | null, dest_len: number) => number>;
+]) as Native<(array: BigUint64Array | null, dest: Uint32Array | null, dest_len: number) => number>;
 
 /** `size_t u32_array_live_count(void)`: arrays handed out and not freed yet. */
 export const u32_array_live_count = lib.func('size_t u32_array_live_count(void)') as Native<() => number>;
