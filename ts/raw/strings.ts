@@ -5,22 +5,22 @@
  * caller sees the pointer it must give back to `free_rust_string`; koffi's
  * `char *` return would decode the text and lose the pointer, leaking it.
  */
-import type { KoffiFunc } from 'koffi';
 import { lib } from './library';
+import type { Native } from './types';
 
 /** A pointer as koffi 3 returns it: an address, or `null` for NULL. */
 export type RawPointer = bigint | null;
 
 /** `char *concat_strings(const char *first, const char *second)`: owned result, free with `free_rust_string`. */
-export const concat_strings = lib.func('void *concat_strings(const char *first, const char *second)') as KoffiFunc<
+export const concat_strings = lib.func('void *concat_strings(const char *first, const char *second)') as Native<
   (first: string | Uint8Array | null, second: string | Uint8Array | null) => RawPointer
 >;
 
 /** `void free_rust_string(char *s)`: NULL is a no-op; any other foreign pointer crashes. */
-export const free_rust_string = lib.func('void free_rust_string(void *s)') as KoffiFunc<(s: RawPointer) => void>;
+export const free_rust_string = lib.func('void free_rust_string(void *s)') as Native<(s: RawPointer) => void>;
 
 /** `size_t rust_string_live_count(void)` */
-export const rust_string_live_count = lib.func('size_t rust_string_live_count(void)') as KoffiFunc<() => number>;
+export const rust_string_live_count = lib.func('size_t rust_string_live_count(void)') as Native<() => number>;
 
 /**
  * `FfiStatus concat_strings_into(const char *first, const char *second, char *buf, size_t buf_len, size_t *needed)`.
@@ -29,7 +29,7 @@ export const rust_string_live_count = lib.func('size_t rust_string_live_count(vo
  */
 export const concat_strings_into = lib.func(
   'int concat_strings_into(const char *first, const char *second, uint8_t *buf, size_t buf_len, size_t *needed)',
-) as KoffiFunc<
+) as Native<
   (
     first: string | Uint8Array | null,
     second: string | Uint8Array | null,
@@ -40,6 +40,45 @@ export const concat_strings_into = lib.func(
 >;
 
 /** `FfiStatus count_characters(const char *s, size_t *out)`: `out` is a `BigUint64Array(1)` or `null`. */
-export const count_characters = lib.func('int count_characters(const char *s, size_t *out)') as KoffiFunc<
+export const count_characters = lib.func('int count_characters(const char *s, size_t *out)') as Native<
   (s: string | Uint8Array | null, out: BigUint64Array | null) => number
+>;
+
+/**
+ * `FfiStatus count_characters_utf16(const uint16_t *s, size_t len, size_t *out)`: `len` in UTF-16 code units.
+ * `s` is a JS string (koffi copies its code units, as they are, into its call memory: no UTF-8 conversion),
+ * a `Uint16Array` (zero-copy) or an address; `out` a `BigUint64Array(1)`, an address or `null`.
+ * Declared as `char16_t *` so that koffi accepts a string; the C type is `const uint16_t *`.
+ */
+export const count_characters_utf16 = lib.func(
+  'int count_characters_utf16(const char16_t *s, size_t len, size_t *out)',
+) as Native<(s: string | Uint16Array | RawPointer, len: number, out: BigUint64Array | RawPointer) => number>;
+
+/**
+ * `FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out)`: `len` in bytes, no terminator read.
+ * `s` is a `Uint8Array`/`Buffer` (zero-copy), an address, or a JS string (koffi converts it to UTF-8: pass
+ * `Buffer.byteLength(s)` as `len`); `out` a `BigUint64Array(1)`, an address or `null`.
+ */
+export const count_characters_utf8 = lib.func(
+  'int count_characters_utf8(const char *s, size_t len, size_t *out)',
+) as Native<(s: string | Uint8Array | RawPointer, len: number, out: BigUint64Array | RawPointer) => number>;
+
+/**
+ * `FfiStatus concat_strings_utf16_into(const uint16_t *first, size_t first_len, const uint16_t *second,
+ * size_t second_len, uint16_t *buf, size_t buf_len, size_t *needed)`: lengths in UTF-16 code units, the result is
+ * not terminated. `first`/`second` are JS strings (copied by koffi as UTF-16), `Uint16Array`s or addresses; `buf` a
+ * `Uint16Array` (zero-copy) or an address (2-byte aligned); `needed` a `BigUint64Array(1)`, an address or `null`.
+ */
+export const concat_strings_utf16_into = lib.func(
+  'int concat_strings_utf16_into(const char16_t *first, size_t first_len, const char16_t *second, size_t second_len, uint16_t *buf, size_t buf_len, size_t *needed)',
+) as Native<
+  (
+    first: string | Uint16Array | RawPointer,
+    firstLen: number,
+    second: string | Uint16Array | RawPointer,
+    secondLen: number,
+    buf: Uint16Array | RawPointer,
+    bufLen: number,
+    needed: BigUint64Array | RawPointer,
+  ) => number
 >;
