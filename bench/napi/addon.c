@@ -36,7 +36,8 @@
     }                                                      \
   } while (0)
 
-/* A UTF-8 copy of a JS string: on the stack when short, else on the heap. */
+/* A UTF-8 copy of a JS string: on the stack when short (one Node-API call),
+ * else on the heap (a second call for the length, a third for the copy). */
 typedef struct Utf8Arg {
   char *text;
   char small[256];
@@ -44,6 +45,18 @@ typedef struct Utf8Arg {
 
 static int utf8_arg(napi_env env, napi_value value, Utf8Arg *arg) {
   size_t len = 0;
+  arg->text = arg->small;
+  if (napi_get_value_string_utf8(env, value, arg->small, sizeof arg->small, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected a string");
+    return 0;
+  }
+  /* A cut copy stops at a character boundary, at most 3 bytes (one UTF-8
+   * sequence minus one) short of the buffer's last byte: a shorter copy is
+   * the whole string. */
+  if (len + 4 < sizeof arg->small) {
+    return 1;
+  }
+  /* Possibly cut at the buffer's end: ask for the length and copy again. */
   if (napi_get_value_string_utf8(env, value, NULL, 0, &len) != napi_ok) {
     napi_throw_type_error(env, NULL, "expected a string");
     return 0;
@@ -54,6 +67,9 @@ static int utf8_arg(napi_env env, napi_value value, Utf8Arg *arg) {
     return 0;
   }
   if (napi_get_value_string_utf8(env, value, arg->text, len + 1, &len) != napi_ok) {
+    if (arg->text != arg->small) {
+      free(arg->text);
+    }
     napi_throw_type_error(env, NULL, "expected a string");
     return 0;
   }
