@@ -36,8 +36,8 @@ import {
 const ROOT = path.resolve(__dirname, '..');
 const HEADER = path.join(ROOT, 'c', 'include', 'ffi_deep_dive.h');
 const OUT = path.join(ROOT, 'build', 'abi');
-const RELEASE = path.join(ROOT, 'rust', 'target', 'release');
-const TEST_PANIC_LIB = path.join(ROOT, 'rust', 'target', 'test-panic', 'release', 'libffi_deep_dive.so');
+const RELEASE = path.join(raw.cargoTargetDir(), 'release');
+const TEST_PANIC_LIB = path.join(raw.cargoTargetDir(), 'test-panic', 'release', 'libffi_deep_dive.so');
 const CC = process.env.CC ?? 'gcc';
 
 const header = parseHeader(fs.readFileSync(HEADER, 'utf8'));
