@@ -13,8 +13,11 @@
  *
  * Where the public API uses another algorithm than the obvious one, the addon
  * has both, so the bench can compare like with like: `concat` (the
- * allocating concat_strings) and `concatInto` (concat_strings_into a reused
- * buffer, as concatStrings does).
+ * allocating concat_strings on UTF-8 copies) and `concatUtf16Into`
+ * (concat_strings_utf16_into a reused buffer of UTF-16 code units, as the
+ * public concatStrings does); `countCharacters` (UTF-8 copy, count_characters)
+ * and `countCharactersUtf16` (UTF-16 copy, count_characters_utf16, as the
+ * public countCharacters does for a string).
  *
  * Async work (`sumOfEvenAsync`, `primesUpToAsync`) is the Node-API way
  * (napi_create_async_work on libuv's thread pool, completed through a
@@ -77,6 +80,51 @@ static int utf8_arg(napi_env env, napi_value value, Utf8Arg *arg) {
 }
 
 static void utf8_arg_free(Utf8Arg *arg) {
+  if (arg->text != arg->small) {
+    free(arg->text);
+  }
+}
+
+/* A UTF-16 copy of a JS string (Node-API has no zero-copy access to a
+ * string's characters): on the stack when short, else on the heap. */
+typedef struct Utf16Arg {
+  char16_t *text;
+  size_t len;
+  char16_t small[256];
+} Utf16Arg;
+
+static int utf16_arg(napi_env env, napi_value value, Utf16Arg *arg) {
+  size_t len = 0;
+  arg->text = arg->small;
+  if (napi_get_value_string_utf16(env, value, arg->small, sizeof arg->small / sizeof(char16_t),
+                                  &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected a string");
+    return 0;
+  }
+  /* UTF-16 copies are cut at the buffer's last unit exactly: shorter is whole. */
+  if (len + 1 < sizeof arg->small / sizeof(char16_t)) {
+    arg->len = len;
+    return 1;
+  }
+  if (napi_get_value_string_utf16(env, value, NULL, 0, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected a string");
+    return 0;
+  }
+  arg->text = malloc((len + 1) * sizeof(char16_t));
+  if (arg->text == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return 0;
+  }
+  if (napi_get_value_string_utf16(env, value, arg->text, len + 1, &len) != napi_ok) {
+    free(arg->text);
+    napi_throw_type_error(env, NULL, "expected a string");
+    return 0;
+  }
+  arg->len = len;
+  return 1;
+}
+
+static void utf16_arg_free(Utf16Arg *arg) {
   if (arg->text != arg->small) {
     free(arg->text);
   }
@@ -177,6 +225,72 @@ static napi_value js_concat_into_length(napi_env env, napi_callback_info info) {
     return NULL;
   }
   CHECK(env, napi_create_uint32(env, (uint32_t)needed, &result));
+  return result;
+}
+
+/* concat_strings_utf16_into a reused buffer of 4096 code units +
+ * napi_create_string_utf16: the public concatStrings' algorithm (which
+ * switches to a bigger buffer for longer results; the bench's fit). */
+static uint16_t concat16_scratch[4096];
+
+static napi_value concat_utf16(napi_env env, napi_callback_info info, int make_string) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_value result = NULL;
+  Utf16Arg first, second;
+  size_t needed = 0;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!utf16_arg(env, argv[0], &first)) {
+    return NULL;
+  }
+  if (!utf16_arg(env, argv[1], &second)) {
+    utf16_arg_free(&first);
+    return NULL;
+  }
+  FfiStatus status = concat_strings_utf16_into(
+      (const uint16_t *)first.text, first.len, (const uint16_t *)second.text, second.len,
+      concat16_scratch, sizeof concat16_scratch / sizeof concat16_scratch[0], &needed);
+  utf16_arg_free(&first);
+  utf16_arg_free(&second);
+  if (status != FFI_STATUS_OK) {
+    napi_throw_error(env, NULL, ffi_status_message((int)status));
+    return NULL;
+  }
+  if (make_string) {
+    CHECK(env, napi_create_string_utf16(env, (const char16_t *)concat16_scratch, needed, &result));
+  } else {
+    CHECK(env, napi_create_uint32(env, (uint32_t)needed, &result));
+  }
+  return result;
+}
+
+static napi_value js_concat_utf16_into(napi_env env, napi_callback_info info) {
+  return concat_utf16(env, info, 1);
+}
+
+/* The call alone: returns the length instead of making a JS string. */
+static napi_value js_concat_utf16_into_length(napi_env env, napi_callback_info info) {
+  return concat_utf16(env, info, 0);
+}
+
+/* A UTF-16 copy + count_characters_utf16: the public countCharacters' algorithm. */
+static napi_value js_count_characters_utf16(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_value result;
+  Utf16Arg text;
+  size_t count = 0;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!utf16_arg(env, argv[0], &text)) {
+    return NULL;
+  }
+  FfiStatus status = count_characters_utf16((const uint16_t *)text.text, text.len, &count);
+  utf16_arg_free(&text);
+  if (status != FFI_STATUS_OK) {
+    napi_throw_error(env, NULL, ffi_status_message((int)status));
+    return NULL;
+  }
+  CHECK(env, napi_create_double(env, (double)count, &result));
   return result;
 }
 
@@ -431,6 +545,9 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   int ok = export_fn(env, exports, "add", js_add) && export_fn(env, exports, "concat", js_concat) &&
            export_fn(env, exports, "concatInto", js_concat_into) &&
            export_fn(env, exports, "concatIntoLength", js_concat_into_length) &&
+           export_fn(env, exports, "concatUtf16Into", js_concat_utf16_into) &&
+           export_fn(env, exports, "concatUtf16IntoLength", js_concat_utf16_into_length) &&
+           export_fn(env, exports, "countCharactersUtf16", js_count_characters_utf16) &&
            export_fn(env, exports, "countCharacters", js_count_characters) &&
            export_fn(env, exports, "sumOfEven", js_sum_of_even) &&
            export_fn(env, exports, "primesUpTo", js_primes_up_to) &&

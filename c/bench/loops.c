@@ -58,6 +58,33 @@ uint32_t ffi_bench_concat_into(uint64_t n, const char *first, const char *second
   return fold(acc);
 }
 
+/* concat_strings_utf16_into a caller buffer of UTF-16 code units: the public
+ * concatStrings' algorithm (JS strings are UTF-16). */
+uint32_t ffi_bench_concat_utf16_into(uint64_t n, const uint16_t *first, size_t first_len,
+                                     const uint16_t *second, size_t second_len) {
+  uint64_t acc = 0;
+  uint16_t buf[4096];
+  size_t needed = 0;
+  for (uint64_t i = 0; i < n; i++) {
+    acc += (uint64_t)concat_strings_utf16_into(first, first_len, second, second_len, buf,
+                                               sizeof buf / sizeof buf[0], &needed);
+    acc += needed + buf[0];
+  }
+  return fold(acc);
+}
+
+/* count_characters_utf16 on UTF-16 code units: the public countCharacters'
+ * algorithm for a string. */
+uint32_t ffi_bench_count_characters_utf16(uint64_t n, const uint16_t *text, size_t len) {
+  uint64_t acc = 0;
+  size_t out = 0;
+  for (uint64_t i = 0; i < n; i++) {
+    acc += (uint64_t)count_characters_utf16(text, len, &out);
+    acc += out;
+  }
+  return fold(acc);
+}
+
 /* count_characters on NUL-terminated UTF-8. */
 uint32_t ffi_bench_count_characters(uint64_t n, const char *text) {
   uint64_t acc = 0;

@@ -24,6 +24,7 @@ const {
   u32Array,
   text,
   utf8z,
+  utf16,
   ASCII,
   MIXED,
   SUM_OF_EVEN_JS,
@@ -78,11 +79,19 @@ function utf8PathCountCharacters({ raw }) {
   };
 }
 
+const COUNT_LABELS = {
+  raw: 'raw koffi (count_characters: koffi converts to UTF-8)',
+  napi: 'Node-API addon (UTF-8 copy + count_characters)',
+  napiSame: 'Node-API addon, same algorithm (UTF-16 copy + count_characters_utf16)',
+  c: 'C direct (count_characters_utf16 on UTF-16 units)',
+};
+
 /** countCharacters on `len` code points of ASCII or mixed text: one case. */
 function countCharactersCase(kind, len) {
   const pattern = kind === 'ASCII' ? ASCII : MIXED;
   const s = () => once(`text:${kind}:${len}`, () => text(len, pattern));
   const z = () => once(`utf8z:${kind}:${len}`, () => utf8z(s()));
+  const u = () => once(`utf16:${kind}:${len}`, () => utf16(s()));
   const label = len >= 1e6 ? `${len / 1e6}M` : `${len / 1e3}k`;
   return {
     name: `countCharacters(${kind} ${label})`,
@@ -95,11 +104,19 @@ function countCharactersCase(kind, len) {
         expr: (env) => `${rawCall('s, out', 2)(env)} + Number(out[0])`,
       },
       napi: { env: ({ napi }) => has(napi, 'countCharacters') && { f: napi.countCharacters, s: s() }, expr: 'f(s)' },
-      c: { env: ({ cloops }) => cloops && { f: cloops.countCharacters, t: z() }, batch: 'f(n, t)' },
+      napiSame: {
+        env: ({ napi }) => has(napi, 'countCharactersUtf16') && { f: napi.countCharactersUtf16, s: s() },
+        expr: 'f(s)',
+      },
+      c: { env: ({ cloops }) => cloops && { f: cloops.countCharactersUtf16, t: u() }, batch: 'f(n, t, t.length)' },
     },
-    labels: { c: 'C direct (UTF-8 bytes)' },
+    labels: COUNT_LABELS,
     js: jsFrom(COUNT_CHARACTERS_JS, 'f(s)', () => ({ s: s() })),
     variants: {
+      'C direct, count_characters on NUL-terminated UTF-8 bytes': {
+        env: ({ cloops }) => cloops && { f: cloops.countCharacters, t: z() },
+        batch: 'f(n, t)',
+      },
       'UTF-8 path (the public API before issue 14: checks + koffi converts to UTF-8)': {
         env: (ctx) => ({ f: utf8PathCountCharacters(ctx), s: s() }),
         expr: 'f(s)',
@@ -166,53 +183,54 @@ const CASES = [
         expr: 'f(a, b).length',
       },
       napiSame: {
-        env: ({ napi }) => has(napi, 'concatInto') && { f: napi.concatInto, a: FIRST, b: SECOND },
+        env: ({ napi }) => has(napi, 'concatUtf16Into') && { f: napi.concatUtf16Into, a: FIRST, b: SECOND },
         expr: 'f(a, b).length',
       },
       c: {
-        env: ({ cloops }) => cloops && { f: cloops.concatInto, a: utf8z(FIRST), b: utf8z(SECOND) },
-        batch: 'f(n, a, b)',
+        env: ({ cloops }) => cloops && { f: cloops.concatUtf16Into, a: utf16(FIRST), b: utf16(SECOND) },
+        batch: 'f(n, a, a.length, b, b.length)',
       },
     },
     labels: {
       raw: 'raw koffi (concat_strings + decode + free_rust_string)',
-      napi: 'Node-API addon (concat_strings + free_rust_string)',
-      napiSame: 'Node-API addon, same algorithm (concat_strings_into a reused buffer)',
-      c: 'C direct (concat_strings_into)',
+      napi: 'Node-API addon (UTF-8 copies, concat_strings + free_rust_string)',
+      napiSame: 'Node-API addon, same algorithm (UTF-16 copies, concat_strings_utf16_into a reused buffer)',
+      c: 'C direct (concat_strings_utf16_into)',
     },
     // Alternating first arguments, so V8 cannot fold the concatenation away.
     js: jsFrom(CONCAT_JS, 'f(xs[i & 1], b).length', () => ({ xs: [FIRST, FIRST.slice(0, 6) + ' '], b: SECOND })),
     variants: {
-      'C direct (concat_strings + free_rust_string)': {
+      'C direct (concat_strings_into, UTF-8)': {
+        env: ({ cloops }) => cloops && { f: cloops.concatInto, a: utf8z(FIRST), b: utf8z(SECOND) },
+        batch: 'f(n, a, b)',
+      },
+      'C direct (concat_strings + free_rust_string, UTF-8)': {
         env: ({ cloops }) => cloops && { f: cloops.concatFree, a: utf8z(FIRST), b: utf8z(SECOND) },
         batch: 'f(n, a, b)',
       },
-      'parts: the checks of the public API alone (2 × typeof + isWellFormed)': {
+      'Node-API addon, concat_strings_into a reused buffer (UTF-8 copies and result)': {
+        env: ({ napi }) => has(napi, 'concatInto') && { f: napi.concatInto, a: FIRST, b: SECOND },
+        expr: 'f(a, b).length',
+      },
+      'parts: the checks of the public API alone (2 × typeof, total length)': {
         env: () => ({ a: FIRST, b: SECOND }),
-        expr: "(typeof a === 'string' && typeof b === 'string' && a.isWellFormed() && b.isWellFormed() ? 1 : 0)",
+        expr: "(typeof a === 'string' && typeof b === 'string' && a.length + b.length <= 536870888 ? 1 : 0)",
       },
-      'parts: the koffi call alone (concat_strings_into, no decode)': {
+      'parts: the koffi call alone (concat_strings_utf16_into, no decode)': {
         env: ({ raw, koffi }) => {
-          const scratch = Buffer.alloc(4096);
-          const needed = new Uint32Array(2);
+          if (!has(raw, 'concat_strings_utf16_into')) return null;
+          const scratch = new Uint16Array(4096);
           keepAlive.push(scratch); // only its address is in the loop: this keeps the memory alive
-          return {
-            f: raw.concat_strings_into,
-            a: FIRST,
-            b: SECOND,
-            buf: koffi.address(scratch),
-            out: koffi.address(needed),
-            needed,
-          };
+          return { f: raw.concat_strings_utf16_into, a: FIRST, b: SECOND, buf: koffi.address(scratch) };
         },
-        expr: (env) => `${rawCall('a, b, buf, 4096, out', 5)(env)} + needed[0]`,
+        expr: (env) => rawCall('a, a.length, b, b.length, buf, 4096, null', 7)(env),
       },
-      'parts: the decode alone (Buffer utf8Slice of 17 bytes)': {
-        env: () => ({ s: Buffer.from(FIRST + SECOND) }),
-        expr: 's.utf8Slice(0, 17).length',
+      'parts: the decode alone (Buffer ucs2Slice of 17 code units)': {
+        env: () => ({ s: Buffer.from(FIRST + SECOND, 'utf16le') }),
+        expr: 's.ucs2Slice(0, 34).length',
       },
-      'parts: the Node-API call alone (concat_strings_into, returns the length, no string made)': {
-        env: ({ napi }) => has(napi, 'concatIntoLength') && { f: napi.concatIntoLength, a: FIRST, b: SECOND },
+      'parts: the Node-API call alone (UTF-16 copies + concat_strings_utf16_into, no string made)': {
+        env: ({ napi }) => has(napi, 'concatUtf16IntoLength') && { f: napi.concatUtf16IntoLength, a: FIRST, b: SECOND },
         expr: 'f(a, b)',
       },
     },
@@ -231,9 +249,16 @@ const CASES = [
         env: ({ napi }) => has(napi, 'countCharacters') && { f: napi.countCharacters, s: SHORT_TEXT },
         expr: 'f(s)',
       },
-      c: { env: ({ cloops }) => cloops && { f: cloops.countCharacters, t: utf8z(SHORT_TEXT) }, batch: 'f(n, t)' },
+      napiSame: {
+        env: ({ napi }) => has(napi, 'countCharactersUtf16') && { f: napi.countCharactersUtf16, s: SHORT_TEXT },
+        expr: 'f(s)',
+      },
+      c: {
+        env: ({ cloops }) => cloops && { f: cloops.countCharactersUtf16, t: utf16(SHORT_TEXT) },
+        batch: 'f(n, t, t.length)',
+      },
     },
-    labels: { c: 'C direct (UTF-8 bytes)' },
+    labels: COUNT_LABELS,
     js: jsFrom(COUNT_CHARACTERS_JS, 'f(s)', () => ({ s: SHORT_TEXT })),
   },
   ...['ASCII', 'mixed'].flatMap((kind) => [1e3, 1e4, 1e6].map((len) => countCharactersCase(kind, len))),

@@ -21,6 +21,12 @@ function loadCLoops(koffi) {
       concatFree: f('uint32_t ffi_bench_concat_free(uint64_t n, const uint8_t *first, const uint8_t *second)'),
       concatInto: f('uint32_t ffi_bench_concat_into(uint64_t n, const uint8_t *first, const uint8_t *second)'),
       countCharacters: f('uint32_t ffi_bench_count_characters(uint64_t n, const uint8_t *text)'),
+      concatUtf16Into: f(
+        'uint32_t ffi_bench_concat_utf16_into(uint64_t n, const uint16_t *first, size_t first_len, const uint16_t *second, size_t second_len)',
+      ),
+      countCharactersUtf16: f(
+        'uint32_t ffi_bench_count_characters_utf16(uint64_t n, const uint16_t *text, size_t len)',
+      ),
       pointTranslate: f('uint32_t ffi_bench_point_translate(uint64_t n)'),
       opaqueNewFree: f('uint32_t ffi_bench_opaque_new_free(uint64_t n)'),
       sumOfEven: f('uint32_t ffi_bench_sum_of_even(uint64_t n, const uint32_t *data, size_t len)'),

@@ -40,6 +40,13 @@ function text(codePoints, pattern = MIXED) {
 /** NUL-terminated UTF-8 bytes of `s`, for the C loops. */
 const utf8z = (s) => Buffer.from(s + '\0', 'utf8');
 
+/** The UTF-16 code units of `s`, for the C loops. */
+const utf16 = (s) => {
+  const units = new Uint16Array(s.length);
+  for (let i = 0; i < s.length; i++) units[i] = s.charCodeAt(i);
+  return units;
+};
+
 // ---- sumOfEven: the sum of the even values of a Uint32Array (exact below 2^53) ----
 
 const SUM_OF_EVEN_JS = {
@@ -227,6 +234,7 @@ module.exports = {
   u32Array,
   text,
   utf8z,
+  utf16,
   MIXED,
   ASCII,
   SUM_OF_EVEN_JS,
