@@ -401,6 +401,26 @@ describe('reasons through the raw layer, with an error object', () => {
       'limit 1073741825 is above PRIMES_UP_TO_MAX_LIMIT (1073741824)',
     ],
     ['primes_up_to out', () => raw.primes_up_to(10, null, error), 'NULL_ARGUMENT', 'out is NULL'],
+    [
+      'u32_array_move_into too small',
+      () => {
+        const out = new BigUint64Array(3);
+        expect(raw.primes_up_to(30, out, null)).toBe(FfiStatus.OK);
+        try {
+          return raw.u32_array_move_into(out, new Uint32Array(9), 9, error);
+        } finally {
+          raw.u32_array_free({ data: out[0], len: Number(out[1]), capacity: Number(out[2]) });
+        }
+      },
+      'BUFFER_TOO_SMALL',
+      'the array has 10 values but dest_len is 9',
+    ],
+    [
+      'u32_array_move_into array',
+      () => raw.u32_array_move_into(null, null, 0, error),
+      'NULL_ARGUMENT',
+      'array is NULL',
+    ],
   ];
 
   it.each(cases)('%s', (_label, call, status, reason) => {

@@ -162,7 +162,7 @@ export async function primesUpToAsync(limit: number): Promise<Uint32Array> {
     (done) => primes_up_to.async(n, out, error, done),
     (status: number) => {
       check(status, 'primesUpToAsync', error);
-      return takeU32Array(out);
+      return takeU32Array(out, 'primesUpToAsync');
     },
     out,
   ).finally(() => ffi_error_free(error));

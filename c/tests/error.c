@@ -287,6 +287,16 @@ static void test_slices_reasons(FfiError *e) {
                 "limit 4294967295 is above PRIMES_UP_TO_MAX_LIMIT (1073741824)");
     CHECK(out.data == NULL && out.len == 0);
     CHECK_FAILS(primes_up_to(10, NULL, e), e, FFI_STATUS_NULL_ARGUMENT, "out is NULL");
+
+    CHECK_STATUS(primes_up_to(30, &out, NULL), FFI_STATUS_OK);
+    uint32_t dest[10];
+    CHECK_FAILS(u32_array_move_into(&out, dest, 9, e), e, FFI_STATUS_BUFFER_TOO_SMALL,
+                "the array has 10 values but dest_len is 9");
+    CHECK_FAILS(u32_array_move_into(&out, NULL, 10, e), e, FFI_STATUS_NULL_ARGUMENT,
+                "dest is NULL but the array has 10 values");
+    CHECK_FAILS(u32_array_move_into(NULL, dest, 10, e), e, FFI_STATUS_NULL_ARGUMENT, "array is NULL");
+    CHECK_STATUS(u32_array_move_into(&out, dest, 10, e), FFI_STATUS_OK);
+    CHECK(dest[9] == 29 && out.data == NULL);
 }
 
 void test_error(void) {
