@@ -5,19 +5,21 @@
 // --json, one JSON object (reusable by `make bench`).
 //
 //   node scripts/async-lanes.js [--json] [--cases=sum,primes,...] [--in-flight=8,64,512,1000]
+//                               [--root=/path/to/another/checkout]   (built; for before/after)
 //   ASYNC_LANES_TOTAL=20000 ASYNC_LANES_ROUNDS=5 node scripts/async-lanes.js
 //
 // Each case runs in this process after a warm-up; the figure is the median
-// of the rounds, in microseconds per call (wall time / calls).
+// of the rounds, in microseconds per call (wall time / calls), with the CPU
+// time per call of all the process's threads beside it.
 
 const path = require('node:path');
 
-const ROOT = path.resolve(__dirname, '..');
-const ffi = require(ROOT);
-const raw = require(path.join(ROOT, 'dist', 'raw'));
-
 const args = process.argv.slice(2);
 const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+
+const ROOT = path.resolve(flag('root') ?? path.join(__dirname, '..'));
+const ffi = require(ROOT);
+const raw = require(path.join(ROOT, 'dist', 'raw'));
 const json = args.includes('--json');
 const IN_FLIGHT = (flag('in-flight') ?? '8,64,512,1000').split(',').map(Number);
 const TOTAL = Number(process.env.ASYNC_LANES_TOTAL ?? 20000);
@@ -67,18 +69,23 @@ const CASES = {
   'raw-primes': { name: 'primes_up_to.async + free (raw koffi)', call: rawPrimes, check: (r) => r === expectedPrimes },
 };
 
-/** Runs `total` calls with `inFlight` lanes; returns µs per call. */
+/**
+ * Runs `total` calls with `inFlight` lanes; returns wall µs per call and CPU
+ * µs per call (all threads of the process: less sensitive to a loaded machine).
+ */
 async function lanes(call, check, total, inFlight) {
   let next = 0;
   let bad = 0;
   const lane = async () => {
     while (next++ < total) if (!check(await call())) bad++;
   };
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await Promise.all(Array.from({ length: inFlight }, lane));
-  const us = Number(process.hrtime.bigint() - t0) / 1000 / total;
+  const wall = Number(process.hrtime.bigint() - t0) / 1000 / total;
+  const cpu = process.cpuUsage(cpu0);
   if (bad > 0) throw new Error(`${bad} wrong results`);
-  return us;
+  return { wall, cpu: (cpu.user + cpu.system) / total };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -97,15 +104,25 @@ async function main() {
         continue;
       }
       await lanes(c.call, c.check, Math.min(TOTAL, 2000), n); // warm-up
-      const samples = [];
-      for (let r = 0; r < ROUNDS; r++) samples.push(await lanes(c.call, c.check, TOTAL, n));
-      entry.usPerCall[n] = { median: median(samples), min: Math.min(...samples), max: Math.max(...samples) };
+      const walls = [];
+      const cpus = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const { wall, cpu } = await lanes(c.call, c.check, TOTAL, n);
+        walls.push(wall);
+        cpus.push(cpu);
+      }
+      entry.usPerCall[n] = {
+        median: median(walls),
+        min: Math.min(...walls),
+        max: Math.max(...walls),
+        cpu: median(cpus),
+      };
     }
     out.cases.push(entry);
     if (!json) {
       const cells = IN_FLIGHT.map((n) => {
         const r = entry.usPerCall[n];
-        return `${String(n).padStart(5)}: ${r === null ? '   n/a' : r.median.toFixed(2).padStart(6)} µs`;
+        return `${String(n).padStart(5)}: ${r === null ? '      n/a' : `${r.median.toFixed(2).padStart(6)} µs (cpu ${r.cpu.toFixed(2)})`}`;
       });
       console.log(`${c.name.padEnd(40)} ${cells.join('  ')}`);
     }

@@ -458,7 +458,7 @@ export function sumOfEvenAsync(
 ): Promise<number | TransferredSum<number>>;
 export function sumOfEvenAsync(
   numbers: Uint32Array | readonly number[],
-  options?: TransferOptions,
+  options: TransferOptions | undefined = undefined, // a default, so that sumOfEvenAsync.length is 1
 ): Promise<number | TransferredSum<number>> {
   try {
     return wantsTransfer(options, SUM)
@@ -491,7 +491,7 @@ export function sumOfEvenBigIntAsync(
 ): Promise<bigint | TransferredSum<bigint>>;
 export function sumOfEvenBigIntAsync(
   numbers: Uint32Array | readonly number[],
-  options?: TransferOptions,
+  options: TransferOptions | undefined = undefined, // a default, so that .length is 1
 ): Promise<bigint | TransferredSum<bigint>> {
   const operation = 'sumOfEvenBigIntAsync';
   try {

@@ -162,6 +162,19 @@ export interface RustItem {
   tuple: boolean;
 }
 
+/** Rust keywords a module may be named after, written `r#name` in a path (`mod r#async;`). */
+const KEYWORD_MODULES = new Set(['async', 'await', 'dyn', 'try', 'type', 'match', 'move', 'ref', 'static', 'use']);
+
+/** The module path of a source file relative to `src/`: `a/mod.rs` → `['a']`, `async.rs` → `['r#async']`. */
+function modulePath(file: string): string[] {
+  return file
+    .replace(/\.rs$/, '')
+    .replace(/(^|\/)(lib|mod)$/, '')
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => (KEYWORD_MODULES.has(s) ? `r#${s}` : s));
+}
+
 /**
  * Finds `pub struct|enum|union|type NAME` in the crate's sources and returns
  * the path to reach it (`ffi_deep_dive::strings::NAME`), or null.
@@ -172,12 +185,7 @@ export function findRustItem(name: string, sources: Map<string, string>, crate =
   for (const [file, text] of sources) {
     const m = re.exec(text);
     if (m === null) continue;
-    const mod = file
-      .replace(/\.rs$/, '')
-      .replace(/(^|\/)(lib|mod)$/, '')
-      .split('/')
-      .filter((s) => s !== '');
-    return { path: [crate, ...mod, name].join('::'), kind: m[1], tuple: m[2] === '(' };
+    return { path: [crate, ...modulePath(file), name].join('::'), kind: m[1], tuple: m[2] === '(' };
   }
   return null;
 }
@@ -366,12 +374,7 @@ function findRustConst(name: string, sources: Map<string, string>): string | nul
   const re = new RegExp(`^\\s*pub\\s+const\\s+${name}\\s*:`, 'm');
   for (const [file, text] of sources) {
     if (!re.test(text)) continue;
-    const mod = file
-      .replace(/\.rs$/, '')
-      .replace(/(^|\/)(lib|mod)$/, '')
-      .split('/')
-      .filter((s) => s !== '');
-    return ['ffi_deep_dive', ...mod, name].join('::');
+    return ['ffi_deep_dive', ...modulePath(file), name].join('::');
   }
   return null;
 }
