@@ -8,8 +8,9 @@
  * buffers: larger values make Rust read and write past them. The public layer
  * (`ts/async.ts`) owns both buffers and never lends them to user code.
  */
-import koffi, { type KoffiFunc } from 'koffi';
+import koffi from 'koffi';
 import { lib } from './library';
+import type { Native, NativeType } from './types';
 
 /** `#define ASYNC_JOB_SUM_OF_EVEN 1`: sum the even values of an arena range. */
 export const ASYNC_JOB_SUM_OF_EVEN = 1;
@@ -22,7 +23,7 @@ export const ASYNC_JOB_PRIMES_UP_TO = 2;
  * uint64_t input_offset, input_len, output_offset, output_capacity, result; } AsyncJob;`
  * (56 bytes, 8-byte aligned). Declared anonymously: koffi type names are process-global.
  */
-export const AsyncJob = koffi.struct({
+export const AsyncJob: NativeType = koffi.struct({
   kind: 'uint32_t',
   status: 'int32_t',
   limit: 'uint32_t',
@@ -44,9 +45,9 @@ export const async_jobs_run = lib.func('async_jobs_run', 'int', [
   'size_t',
   koffi.pointer(koffi.types.uint32_t),
   'size_t',
-]) as KoffiFunc<(jobs: Uint32Array | null, count: number, arena: Uint32Array | null, arenaLen: number) => number>;
+]) as Native<(jobs: Uint32Array | null, count: number, arena: Uint32Array | null, arenaLen: number) => number>;
 
 /** `size_t async_job_primes_capacity(uint32_t limit)`: the output room a primes job needs. */
-export const async_job_primes_capacity = lib.func('size_t async_job_primes_capacity(uint32_t limit)') as KoffiFunc<
+export const async_job_primes_capacity = lib.func('size_t async_job_primes_capacity(uint32_t limit)') as Native<
   (limit: number) => number
 >;
