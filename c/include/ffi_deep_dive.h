@@ -58,11 +58,11 @@
 // gigabytes.
 #define PRIMES_UP_TO_MAX_LIMIT (1 << 30)
 
-// [`AsyncJob::kind`]: sum the even values of `arena[input_offset ..
+// AsyncJob.kind: sum the even values of `arena[input_offset ..
 // input_offset + input_len]`, as sum_of_even() does; `result` is the sum.
 #define ASYNC_JOB_SUM_OF_EVEN 1
 
-// [`AsyncJob::kind`]: write the primes `<= limit` to `arena[output_offset
+// AsyncJob.kind: write the primes `<= limit` to `arena[output_offset
 // ..]`, as primes_up_to() computes them; `result` is how many were written.
 // `output_capacity` must be at least async_job_primes_capacity(limit).
 #define ASYNC_JOB_PRIMES_UP_TO 2
