@@ -403,3 +403,19 @@ docs: $(NODE_STAMP)
 clean: clean-docs
 clean-docs:
 	rm -rf docs/api
+
+## ---- Mutation testing (issue 15): not part of `make test` ----
+#
+#   make mutate          both of the below (about 40 min on 2 cores; see README "Mutation testing")
+#   make mutate-ts       Stryker over ts/ with the jest runner and the TypeScript checker
+#                        (report: build/mutation/index.html)
+#   make mutate-native   scripts/mutate/mutations.js applied one at a time to a copy of the
+#                        tree, each run through cargo test, the C tests and jest
+.PHONY: mutate mutate-ts mutate-native
+mutate: mutate-ts mutate-native
+
+mutate-ts: all
+	FFI_DEEP_DIVE_LIB=$(abspath $(LIB)) npx stryker run
+
+mutate-native: all
+	node scripts/mutate/native.js
