@@ -147,6 +147,9 @@ const COUNT_ENGINES = {
   'variant: encodeInto + count_characters_utf8': encodeIntoUtf8,
   'variant: ucs2Write + count_characters_utf16': ucs2WriteUtf16,
   ...(napi ? { 'Node-API addon (UTF-8, as before)': napi.countCharacters } : {}),
+  ...(napi && napi.countCharactersUtf16
+    ? { 'Node-API addon (UTF-16 copy, count_characters_utf16)': napi.countCharactersUtf16 }
+    : {}),
   'JS charCodeAt loop': charCodeAtLoop,
   'JS for…of': forOf,
   'JS [...s].length': spread,
@@ -157,6 +160,13 @@ const CONCAT_ENGINES = {
   'public concatStrings (now)': ffi.concatStrings,
   'public concatStrings (before)': before.concatStrings,
   ...(napi ? { 'Node-API addon (concat_strings, UTF-8)': napi.concat } : {}),
+  ...(napi && napi.concatUtf16Into
+    ? {
+        // The addon's buffer holds 4096 code units: longer results are skipped.
+        'Node-API addon (UTF-16 copies, concat_strings_utf16_into)': (a, b) =>
+          a.length + b.length <= 4096 ? napi.concatUtf16Into(a, b) : a + b,
+      }
+    : {}),
 };
 
 // ---- Inputs ----
@@ -292,7 +302,9 @@ const concatCases = [
 ];
 for (const [label, a, b] of concatCases) {
   const expected = a + b;
-  const t = measure(CONCAT_ENGINES, 2, a, b, (name, got) => {
+  const engines = { ...CONCAT_ENGINES };
+  if (a.length + b.length > 4096) delete engines['Node-API addon (UTF-16 copies, concat_strings_utf16_into)'];
+  const t = measure(engines, 2, a, b, (name, got) => {
     if (got !== expected) throw new Error(`${name}: wrong result for ${label}`);
   });
   const napiName = 'Node-API addon (concat_strings, UTF-8)';
