@@ -20,5 +20,6 @@ int main(void) {
     demo_tuples();
     demo_slices();
     demo_callbacks();
+    demo_async();
     return 0;
 }

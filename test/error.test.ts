@@ -421,6 +421,25 @@ describe('reasons through the raw layer, with an error object', () => {
       'NULL_ARGUMENT',
       'array is NULL',
     ],
+    [
+      'async_jobs_run job',
+      () => {
+        // One AsyncJob (14 words): kind, status, limit, reserved, then u64 offsets and lengths.
+        const job = new Uint32Array(14);
+        job[0] = raw.ASYNC_JOB_PRIMES_UP_TO;
+        job[2] = 100; // limit
+        job[10] = 4; // output_capacity (low word)
+        return raw.async_jobs_run(job, 1, new Uint32Array(4), 4, error);
+      },
+      'BUFFER_TOO_SMALL',
+      'job 0: output_capacity 4 is below async_job_primes_capacity(100) = 28',
+    ],
+    [
+      'async_jobs_run jobs',
+      () => raw.async_jobs_run(null, 2, new Uint32Array(4), 4, error),
+      'NULL_ARGUMENT',
+      'jobs is NULL but count is 2',
+    ],
   ];
 
   it.each(cases)('%s', (_label, call, status, reason) => {

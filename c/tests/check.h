@@ -66,5 +66,6 @@ void test_tuples(void);
 void test_slices(void);
 void test_callbacks(void);
 void test_error(void);
+void test_async(void);
 
 #endif

@@ -299,6 +299,32 @@ static void test_slices_reasons(FfiError *e) {
     CHECK(dest[9] == 29 && out.data == NULL);
 }
 
+static void test_async_reasons(FfiError *e) {
+    uint32_t arena[4] = {0};
+    AsyncJob jobs[3];
+    memset(jobs, 0, sizeof jobs);
+    jobs[0].kind = ASYNC_JOB_SUM_OF_EVEN;
+    jobs[0].input_len = 4;
+    jobs[1].kind = ASYNC_JOB_PRIMES_UP_TO;
+    jobs[1].limit = 100;
+    jobs[1].output_capacity = 4;
+    jobs[2].kind = 42;
+    CHECK_FAILS(async_jobs_run(jobs, 3, arena, 4, e), e, FFI_STATUS_BUFFER_TOO_SMALL,
+                "job 1: output_capacity 4 is below async_job_primes_capacity(100) = 28 (1 other job failed too)");
+    CHECK(jobs[0].status == FFI_STATUS_OK && jobs[1].status == FFI_STATUS_BUFFER_TOO_SMALL &&
+          jobs[2].status == FFI_STATUS_INVALID_ARGUMENT);
+    CHECK_FAILS(async_jobs_run(jobs + 2, 1, arena, 4, e), e, FFI_STATUS_INVALID_ARGUMENT,
+                "job 0: unknown kind 42: expected ASYNC_JOB_SUM_OF_EVEN (1) or ASYNC_JOB_PRIMES_UP_TO (2)");
+    jobs[0].input_offset = 2;
+    CHECK_FAILS(async_jobs_run(jobs, 1, arena, 4, e), e, FFI_STATUS_INVALID_ARGUMENT,
+                "job 0: input 2 + 4 values lie outside the arena of 4 values");
+    jobs[1].limit = PRIMES_UP_TO_MAX_LIMIT + 1u;
+    CHECK_FAILS(async_jobs_run(jobs + 1, 1, arena, 4, e), e, FFI_STATUS_INVALID_ARGUMENT,
+                "job 0: limit 1073741825 is above PRIMES_UP_TO_MAX_LIMIT (1073741824)");
+    CHECK_FAILS(async_jobs_run(NULL, 2, arena, 4, e), e, FFI_STATUS_NULL_ARGUMENT, "jobs is NULL but count is 2");
+    CHECK_FAILS(async_jobs_run(jobs, 1, NULL, 4, e), e, FFI_STATUS_NULL_ARGUMENT, "arena is NULL but arena_len is 4");
+}
+
 void test_error(void) {
     test_error_object();
     test_version();
@@ -309,6 +335,7 @@ void test_error(void) {
     test_unions_reasons(e);
     test_callbacks_reasons(e);
     test_slices_reasons(e);
+    test_async_reasons(e);
     ffi_error_free(e);
     printf("errors: %d reasons checked word for word\n", reasons_checked);
 }
