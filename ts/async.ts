@@ -22,7 +22,7 @@ import { availableParallelism } from 'node:os';
 import { primes_up_to, sum_of_even } from './raw/slices';
 import { check } from './status';
 import { checkPrimesLimit, takeU32Array } from './slices';
-import { uint32Array } from './validate';
+import { resultOutOfRange, TypedArrayPrototypeGetLength, uint32Array } from './validate';
 
 /**
  * The most calls this module has inside koffi's async queue at once; the
@@ -103,8 +103,9 @@ function callAsync<R, T>(
 
 function toNumber(sum: number | bigint): number {
   if (typeof sum === 'number' && sum <= Number.MAX_SAFE_INTEGER) return sum;
-  throw new RangeError(
-    `sumOfEvenAsync: the sum ${BigInt(sum)} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use sumOfEvenBigIntAsync(), which returns a bigint`,
+  throw resultOutOfRange(
+    'sumOfEvenAsync',
+    `the sum ${sum} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use sumOfEvenBigIntAsync(), which returns a bigint`,
   );
 }
 
@@ -119,8 +120,9 @@ function toNumber(sum: number | bigint): number {
  * @example await sumOfEvenAsync(new Uint32Array([1, 2, 3, 4])) // 6
  */
 export async function sumOfEvenAsync(numbers: Uint32Array | readonly number[]): Promise<number> {
-  const array = uint32Array(numbers, 'numbers');
-  return callAsync('sumOfEvenAsync', (done) => sum_of_even.async(array, array.length, done), toNumber, array);
+  const array = uint32Array(numbers, 'sumOfEvenAsync', 'numbers');
+  const length = TypedArrayPrototypeGetLength(array);
+  return callAsync('sumOfEvenAsync', (done) => sum_of_even.async(array, length, done), toNumber, array);
 }
 
 /**
@@ -130,10 +132,11 @@ export async function sumOfEvenAsync(numbers: Uint32Array | readonly number[]): 
  * @example await sumOfEvenBigIntAsync([2, 4]) // 6n
  */
 export async function sumOfEvenBigIntAsync(numbers: Uint32Array | readonly number[]): Promise<bigint> {
-  const array = uint32Array(numbers, 'numbers');
+  const array = uint32Array(numbers, 'sumOfEvenBigIntAsync', 'numbers');
+  const length = TypedArrayPrototypeGetLength(array);
   return callAsync(
     'sumOfEvenBigIntAsync',
-    (done) => sum_of_even.async(array, array.length, done),
+    (done) => sum_of_even.async(array, length, done),
     (sum: number | bigint) => BigInt(sum),
     array,
   );
@@ -148,7 +151,7 @@ export async function sumOfEvenBigIntAsync(numbers: Uint32Array | readonly numbe
  * @example await primesUpToAsync(10) // Uint32Array [2, 3, 5, 7]
  */
 export async function primesUpToAsync(limit: number): Promise<Uint32Array> {
-  const n = checkPrimesLimit(limit);
+  const n = checkPrimesLimit(limit, 'primesUpToAsync');
   // Per call: the worker writes into it while other calls run. Backed by its
   // own ArrayBuffer so the memory is off V8's heap from the start (small
   // typed arrays may live on the heap, which the GC moves).

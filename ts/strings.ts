@@ -10,7 +10,7 @@ import koffi from 'koffi';
 import { endianness } from 'node:os';
 import { concat_strings, concat_strings_into, count_characters, free_rust_string } from './raw/strings';
 import { check, FfiStatus } from './status';
-import { cBytes, cString } from './validate';
+import { cBytes, cString, isWellFormed, MAX_STRING_LENGTH, stringTooLong } from './validate';
 
 /**
  * Scratch space for concat_strings_into: most results fit, so the common case
@@ -51,7 +51,10 @@ function neededBytes(): number {
  * longer ones come back as a Rust-owned string (`concat_strings`), decoded and
  * freed with `free_rust_string` at once.
  *
- * @throws TypeError if an argument is not a string, contains `\0` or a lone surrogate
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` if an argument is not a string;
+ *   `ERR_INVALID_ARG_VALUE` if it contains `\0` or a lone surrogate
+ * @throws RangeError `ERR_STRING_TOO_LONG` if the result would be longer than
+ *   V8's longest string (`buffer.constants.MAX_STRING_LENGTH` UTF-16 code units)
  * @example concatStrings('Hello, ', 'Rustacean!') // 'Hello, Rustacean!'
  */
 export function concatStrings(first: string, second: string): string {
@@ -64,7 +67,13 @@ export function concatStrings(first: string, second: string): string {
   // call with a cut string only wrote into the scratch buffer. Either way
   // cString() then throws the same error, in the same order, as it would
   // before any call.
-  if (typeof first !== 'string' || typeof second !== 'string' || !first.isWellFormed() || !second.isWellFormed()) {
+  if (
+    typeof first !== 'string' ||
+    typeof second !== 'string' ||
+    first.length + second.length > MAX_STRING_LENGTH ||
+    !isWellFormed(first) ||
+    !isWellFormed(second)
+  ) {
     rejectArguments(first, second);
   }
   const status = concat_strings_into(first, second, scratchAddress, SCRATCH_BYTES, neededAddress);
@@ -78,8 +87,8 @@ export function concatStrings(first: string, second: string): string {
     check(status, 'concatStrings');
   }
   // The allocating path: every check before the call.
-  cString(first, 'first');
-  cString(second, 'second');
+  cString(first, 'concatStrings', 'first');
+  cString(second, 'concatStrings', 'second');
   const length = neededBytes() - 1;
   const owned = concat_strings(first, second);
   if (owned === null) {
@@ -92,10 +101,15 @@ export function concatStrings(first: string, second: string): string {
   }
 }
 
-/** Throws cString()'s error for the first bad argument. */
+/** Throws the error for the first bad argument: cString()'s, or a result too long for V8. */
 function rejectArguments(first: unknown, second: unknown): never {
-  cString(first, 'first');
-  cString(second, 'second');
+  const a = cString(first, 'concatStrings', 'first');
+  const b = cString(second, 'concatStrings', 'second');
+  // The result's exact UTF-16 length: well-formed text without NUL keeps its
+  // UTF-16 length through UTF-8 and back (its UTF-8 byte count is no bound:
+  // 1 to 3 bytes per code unit). Past V8's limit koffi.decode would return
+  // garbage, so this is refused before any native call.
+  if (a.length + b.length > MAX_STRING_LENGTH) throw stringTooLong('concatStrings', a.length + b.length);
   throw new Error('concatStrings: the result has an unexpected length for valid arguments');
 }
 
@@ -108,11 +122,18 @@ const countOut = new BigUint64Array(1);
  * A `Uint8Array` is passed to Rust as raw bytes, so invalid UTF-8 can be
  * checked: it throws {@link FfiError} with status `'INVALID_UTF8'`.
  *
- * @throws TypeError for another type, a `\0` / 0 byte, or a lone surrogate
+ * A `Uint8Array` is copied (with a terminating 0) before anything is
+ * checked, so the bytes checked are the bytes Rust reads.
+ *
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` for another type;
+ *   `ERR_INVALID_ARG_VALUE` for a `\0` / 0 byte or a lone surrogate
  * @throws FfiError `'INVALID_UTF8'` for bytes that are not UTF-8
  */
 export function countCharacters(s: string | Uint8Array): number {
-  const arg = typeof s === 'string' ? cString(s, 's') : cBytes(s, 's');
+  const arg =
+    typeof s === 'string'
+      ? cString(s, 'countCharacters', 's')
+      : cBytes(s, 'countCharacters', 's', 'a string or a Uint8Array');
   check(count_characters(arg, countOut), 'countCharacters');
   return Number(countOut[0]);
 }
