@@ -174,7 +174,7 @@ function describe(value: unknown): string {
     default: {
       if (value === null) return 'null';
       const tag = TypedArrayPrototypeGetSymbolToStringTag(value);
-      if (tag !== undefined) return `a ${tag}`;
+      if (tag !== undefined) return `${tag[0] === 'I' ? 'an' : 'a'} ${tag}`; // an Int32Array, a Uint8Array
       if (isProxy(value)) return 'a Proxy';
       if (isDataView(value)) return 'a DataView';
       if (isAnyArrayBuffer(value)) return 'an ArrayBuffer';
