@@ -517,7 +517,10 @@ enum FfiStatus parse_number(const char *text, struct Either *out);
 // called again and `*out` holds the matches counted before the stop;
 // FFI_STATUS_NULL_ARGUMENT if `predicate` or `out` is NULL, or `numbers` is
 // NULL while `length > 0` (then the predicate is never called and `*out` is
-// unchanged). `numbers` may be NULL when `length` is 0.
+// unchanged); FFI_STATUS_INVALID_ARGUMENT if `length` is so large that its
+// byte size (`length * sizeof(uint32_t)`) would not fit in a `ptrdiff_t`
+// (no array can be that long: nothing is read, the predicate is never
+// called and `*out` is unchanged). `numbers` may be NULL when `length` is 0.
 //
 // Ownership: `numbers` and `user_data` are borrowed for the call. Rust never
 // reads or frees `user_data`; it only passes it to the predicate, which is
@@ -540,9 +543,11 @@ enum FfiStatus count_where(const uint32_t *numbers, size_t length, CountWherePre
 // modulo 2^64.
 //
 // `numbers` may be NULL when `length` is 0 (the sum is 0). NULL with
-// `length > 0` also returns 0: this function has no status to report it, so
-// a caller that cannot rule it out should check first. Returns 0 on an
-// internal panic.
+// `length > 0` also returns 0, and so does a `length` whose byte size
+// (`length * sizeof(uint32_t)`) would not fit in a `ptrdiff_t` (no array
+// can be that long; nothing is read): this function has no status to report
+// either, so a caller that cannot rule them out should check first. Returns
+// 0 on an internal panic.
 //
 // Ownership: `numbers` is borrowed for the call only and never written.
 // Thread-safe; several threads may sum the same array at once, but nobody
