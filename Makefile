@@ -1,16 +1,23 @@
 # ffi-deep-dive: Rust exposed to C and Node.js through a plain C ABI.
 #
 #   make demo    build everything, run the C demo and the Node demo
-#   make test    build and run every test and lint check
+#   make test    build and run every test and lint check (the full suite)
+#   make test-fast   unit tests and lint only (what `npm test` runs, about a minute)
+#   make test-bare   `make test` on a PATH without the optional tools (scripts/bare-path.sh)
 #   make bench   benchmarks
 #   make header  regenerate c/include/ffi_deep_dive.h with cbindgen (commit it)
 #   make docs    API reference from the TS doc comments (typedoc) into docs/api/
-#   make install PREFIX=/usr/local   install the .so, the header and ffi_deep_dive.pc
+#   make install PREFIX=/usr/local   install what `make` built: the libraries, the header and ffi_deep_dive.pc
 #   make test-package   npm pack + install the tarball elsewhere + call every export
 #   make clean   remove build output
 #
-# Optional tools (cbindgen, valgrind, clang) are used when present; a check
-# that cannot run says so loudly. Under CI (CI=true) a missing one fails.
+# Optional tools (cbindgen, clang, valgrind, pkg-config, a C++ compiler, and
+# cargo's rustfmt and clippy) are used when present; a check that cannot run
+# says so loudly, by name, and `make test` lists the skipped checks at the end.
+# Under CI (CI=true) a missing one fails instead.
+#
+# CARGO_TARGET_DIR is honoured: cargo builds there, and the C programs, the
+# tests and the Node loader (ts/raw/library.ts) look there.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -26,7 +33,14 @@ endif
 NPM     ?= npm
 
 RUST_DIR   := rust
+# cargo resolves a relative CARGO_TARGET_DIR against the directory it runs
+# in (this one); exported absolute, so that jest and the scripts agree.
+ifneq ($(strip $(CARGO_TARGET_DIR)),)
+export CARGO_TARGET_DIR := $(abspath $(CARGO_TARGET_DIR))
+TARGET_DIR := $(CARGO_TARGET_DIR)
+else
 TARGET_DIR := $(RUST_DIR)/target
+endif
 LIB_DIR    := $(TARGET_DIR)/release
 LIB        := $(LIB_DIR)/libffi_deep_dive.so
 HEADER     := c/include/ffi_deep_dive.h
@@ -37,8 +51,10 @@ WARN     := -Wall -Wextra -Werror -pedantic
 CFLAGS   ?= -O2 -g
 CPPFLAGS := -Ic/include
 # The binaries live in build/ and find the library through a relative rpath,
-# so they run without LD_LIBRARY_PATH wherever the checkout is.
-LDLIBS   := -L$(LIB_DIR) -lffi_deep_dive -Wl,-rpath,'$$ORIGIN/../$(LIB_DIR)'
+# so they run without LD_LIBRARY_PATH wherever the checkout is (an absolute
+# CARGO_TARGET_DIR gives an absolute rpath).
+rpath_to = -Wl,-rpath,'$(if $(filter /%,$(1)),$(1),$$ORIGIN/../$(1))'
+LDLIBS   := -L$(LIB_DIR) -lffi_deep_dive $(call rpath_to,$(LIB_DIR))
 
 DEMO_SRC  := c/demo.c $(wildcard c/demo/*.c)
 TEST_SRC  := $(filter-out c/tests/panic.c,$(wildcard c/tests/*.c))
@@ -47,16 +63,35 @@ C_HEADERS := $(HEADER) c/demo/demo.h c/tests/check.h
 NODE_STAMP := node_modules/.ffi-deep-dive-stamp
 TS_SRC     := $(shell find ts -name '*.ts')
 
-# CI=true turns "tool missing, check skipped" into a failure.
-define optional_tool
-if ! command -v $(1) >/dev/null 2>&1; then \
-  if [ "$${CI:-}" = "true" ]; then echo "ERROR: $(1) is required in CI for: $(2)"; exit 1; fi; \
-  echo "!!! SKIPPED: $(1) is not installed, so $(2) did NOT run (apt-get install $(3)) !!!"; exit 0; \
-fi
+## Optional tools, probed once when make starts. A check that needs one is
+## defined twice below (ifeq ... else ... endif): its real recipe when the tool
+## is there, and otherwise a recipe that only reports the skip, so nothing
+## after a missing tool runs.
+have_cmd     = $(shell command -v $(1) >/dev/null 2>&1 && echo yes)
+have_cargo   = $(shell $(CARGO) $(1) --version >/dev/null 2>&1 && echo yes)
+HAVE_CBINDGEN   := $(call have_cmd,cbindgen)
+HAVE_CLANG      := $(call have_cmd,clang)
+HAVE_VALGRIND   := $(call have_cmd,valgrind)
+HAVE_PKG_CONFIG := $(call have_cmd,pkg-config)
+HAVE_CXX        := $(call have_cmd,$(CXX))
+HAVE_RUSTFMT    := $(call have_cargo,fmt)
+HAVE_CLIPPY     := $(call have_cargo,clippy)
+# What `make test` cannot run here, named in its last line.
+SKIPPED_FAST := $(strip $(if $(HAVE_RUSTFMT),,rustfmt) $(if $(HAVE_CLIPPY),,clippy) \
+  $(if $(HAVE_CXX),,$(CXX)) $(if $(HAVE_CBINDGEN),,cbindgen))
+SKIPPED := $(strip $(SKIPPED_FAST) $(if $(HAVE_VALGRIND),,valgrind) \
+  $(if $(HAVE_CLANG),,clang) $(if $(HAVE_PKG_CONFIG),,pkg-config))
+
+# $(call skip,TOOL,CHECK,HOW TO GET IT): the whole recipe of a check whose tool
+# is missing. CI=true turns the skip into a failure.
+define skip
+@if [ "$${CI:-}" = "true" ]; then \
+  echo "ERROR: $(1) is required in CI (CI=true) for $(2); install it: $(3)" >&2; exit 1; fi
+@echo "!!! SKIPPED: $(2) did NOT run: $(1) is not installed (install it: $(3)) !!!"
 endef
 
-.PHONY: all tools lib lib-test-panic c ts demo test test-rust test-c test-valgrind test-js \
-        lint lint-rust lint-c lint-ts check-header header bench clean
+.PHONY: all tools lib lib-test-panic c ts demo test test-fast test-bare test-rust test-c test-valgrind test-js \
+        lint lint-rust lint-rustfmt lint-clippy lint-c lint-cxx lint-ts check-header header bench clean
 .PHONY: check-header-docs test-package test-install install uninstall docs clean-docs
 
 all: tools lib c ts
@@ -84,6 +119,7 @@ lib-test-panic: tools
 	  --target-dir $(TARGET_DIR)/test-panic
 
 header:
+	@command -v cbindgen >/dev/null || { echo "make header: cbindgen is not installed (apt-get install cbindgen; 0.24.3 generated the committed header)" >&2; exit 1; }
 	cbindgen --config $(RUST_DIR)/cbindgen.toml --crate ffi_deep_dive --quiet \
 	  --output $(HEADER) $(RUST_DIR)
 
@@ -114,6 +150,22 @@ demo: all
 
 test: all lint check-header test-rust test-c test-valgrind test-js
 	@echo "make test: all checks passed"
+	$(if $(SKIPPED),@echo "!!! make test: checks SKIPPED for missing tools: $(SKIPPED) (see the SKIPPED lines above) !!!")
+
+## The fast path (`npm test`, about a minute): lint, the header check, the C
+## tests and the jest suites except the slow ones. A jest file whose name
+## contains soak, fuzz, pressure or slow is left to `make test`.
+JEST_SLOW := /[^/]*(soak|fuzz|pressure|slow)[^/]*\.test\.ts$$
+test-fast: all lib-test-panic lint check-header test-c
+	npx jest --testPathIgnorePatterns '$(JEST_SLOW)'
+	@echo "make test-fast: passed (the full suite is \`make test\`)"
+	$(if $(SKIPPED_FAST),@echo "!!! make test-fast: checks SKIPPED for missing tools: $(SKIPPED_FAST) (see the SKIPPED lines above) !!!")
+
+## The full suite on a PATH without the optional tools, as on a machine with
+## only Node.js, cargo and gcc: every such check must say SKIPPED, and the rest
+## must pass. CI is unset inside, since there a skip would fail.
+test-bare:
+	CI= scripts/bare-path.sh $(MAKE) --no-print-directory test
 
 test-rust:
 	$(CARGO) test --manifest-path $(RUST_DIR)/Cargo.toml
@@ -122,26 +174,50 @@ test-rust:
 test-c: $(BUILD)/test_c
 	$(BUILD)/test_c
 
+ifeq ($(HAVE_VALGRIND),yes)
 test-valgrind: $(BUILD)/test_c
-	@$(call optional_tool,valgrind,the valgrind leak check of the C tests,valgrind)
 	valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
 	  --error-exitcode=1 --quiet $(BUILD)/test_c
+else
+test-valgrind:
+	$(call skip,valgrind,the valgrind leak check of the C tests (test-valgrind),apt-get install valgrind)
+endif
 
 test-js: all
 	npx jest
 
 lint: lint-rust lint-c lint-ts
 
-lint-rust:
+lint-rust: lint-rustfmt lint-clippy
+
+ifeq ($(HAVE_RUSTFMT),yes)
+lint-rustfmt:
 	$(CARGO) fmt --manifest-path $(RUST_DIR)/Cargo.toml -- --check
+else
+lint-rustfmt:
+	$(call skip,rustfmt,the Rust format check (cargo fmt --check),rustup component add rustfmt)
+endif
+
+ifeq ($(HAVE_CLIPPY),yes)
+lint-clippy:
 	$(CARGO) clippy --manifest-path $(RUST_DIR)/Cargo.toml --all-targets -- -D warnings
 	$(CARGO) clippy --manifest-path $(RUST_DIR)/Cargo.toml --all-targets --features test-panic -- -D warnings
+else
+lint-clippy:
+	$(call skip,clippy,the Rust lint (cargo clippy -D warnings),rustup component add clippy)
+endif
 
 ## The header compiles cleanly as C11 and as C++.
-lint-c:
-	@mkdir -p $(BUILD)
+lint-c: lint-cxx
 	echo '#include "ffi_deep_dive.h"' | $(CC) $(CSTD) $(WARN) $(CPPFLAGS) -x c -fsyntax-only -
+
+ifeq ($(HAVE_CXX),yes)
+lint-cxx:
 	echo '#include "ffi_deep_dive.h"' | $(CXX) -std=c++17 $(WARN) $(CPPFLAGS) -x c++ -fsyntax-only -
+else
+lint-cxx:
+	$(call skip,$(CXX),the check that the header compiles as C++ (lint-cxx),apt-get install g++)
+endif
 
 lint-ts: $(NODE_STAMP)
 	npx tsc -p tsconfig.test.json
@@ -149,14 +225,18 @@ lint-ts: $(NODE_STAMP)
 	npx prettier --check ts test scripts
 
 ## The committed header equals what cbindgen generates from the crate now.
+ifeq ($(HAVE_CBINDGEN),yes)
 check-header:
-	@$(call optional_tool,cbindgen,the header drift check,cbindgen)
 	@tmp=$$(mktemp); \
 	cbindgen --config $(RUST_DIR)/cbindgen.toml --crate ffi_deep_dive --quiet --output $$tmp $(RUST_DIR) || exit 1; \
 	if ! diff -u $(HEADER) $$tmp; then \
 	  echo "ERROR: $(HEADER) differs from what cbindgen generates (diff above). Run 'make header' and commit it."; \
 	  rm -f $$tmp; exit 1; \
 	fi; rm -f $$tmp; echo "header: $(HEADER) matches cbindgen output"
+else
+check-header:
+	$(call skip,cbindgen,the header drift check (check-header),apt-get install cbindgen)
+endif
 
 ## Benchmarks: the C floor (build/bench_c), then scripts/bench.js, which builds
 ## the Node-API addon (bench/napi, node-gyp; skipped with a message if it
@@ -209,7 +289,7 @@ TEST_PANIC_LIB_DIR := $(TARGET_DIR)/test-panic/release
 $(BUILD)/test_panic: c/tests/panic.c $(C_HEADERS) lib-test-panic
 	@mkdir -p $(BUILD)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) c/tests/panic.c -o $@ \
-	  -L$(TEST_PANIC_LIB_DIR) -lffi_deep_dive -Wl,-rpath,'$$ORIGIN/../$(TEST_PANIC_LIB_DIR)'
+	  -L$(TEST_PANIC_LIB_DIR) -lffi_deep_dive $(call rpath_to,$(TEST_PANIC_LIB_DIR))
 
 ## The deliberate panics print Rust's panic message on stderr: that is expected.
 test-panic: $(BUILD)/test_panic
@@ -243,10 +323,9 @@ $(BUILD)/fuzz_ffi: c/fuzz/fuzz_ffi.c $(HEADER) lib-fuzz
 	@mkdir -p $(BUILD)
 	clang -std=c11 -Wall -Wextra -Werror -g -O1 -fsanitize=fuzzer,address,undefined $(FUZZ_DEFS) \
 	  $(CPPFLAGS) c/fuzz/fuzz_ffi.c -o $@ \
-	  -L$(FUZZ_LIB_DIR) -lffi_deep_dive -Wl,-rpath,'$$ORIGIN/../$(FUZZ_LIB_DIR)'
+	  -L$(FUZZ_LIB_DIR) -lffi_deep_dive $(call rpath_to,$(FUZZ_LIB_DIR))
 
 define run_fuzz
-@$(call optional_tool,clang,the libFuzzer run of c/fuzz,clang libclang-rt-14-dev)
 $(MAKE) --no-print-directory $(BUILD)/fuzz_ffi
 @mkdir -p $(BUILD)/fuzz-corpus
 @echo "fuzz: concat_strings concat_strings_into count_characters $(FUZZ_FOUND) for $(1) s (log: $(BUILD)/fuzz.log)"
@@ -256,11 +335,19 @@ $(MAKE) --no-print-directory $(BUILD)/fuzz_ffi
 else tail -n 60 $(BUILD)/fuzz.log; echo "ERROR: the fuzzer found a crash (input saved as $(BUILD)/crash-*)"; exit 1; fi
 endef
 
+ifeq ($(HAVE_CLANG),yes)
 fuzz:
 	$(call run_fuzz,$(FUZZ_SECONDS))
 
 test-fuzz-smoke:
 	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
+else
+fuzz:
+	@echo "make fuzz: clang is not installed (apt-get install clang libclang-rt-14-dev)" >&2; exit 1
+
+test-fuzz-smoke:
+	$(call skip,clang,the libFuzzer smoke run of c/fuzz (test-fuzz-smoke),apt-get install clang libclang-rt-14-dev)
+endif
 
 SOAK_ITERATIONS ?= 1000000
 soak: all
@@ -301,9 +388,13 @@ uninstall:
 	  $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
 
 ## The C demo, built against `make install` output with pkg-config, runs.
+ifeq ($(HAVE_PKG_CONFIG),yes)
 test-install: $(BUILD)/demo
-	@$(call optional_tool,pkg-config,the install test (C demo built with pkg-config),pkg-config)
 	scripts/test-install.sh
+else
+test-install:
+	$(call skip,pkg-config,the C install test (test-install: make install + pkg-config + link),apt-get install pkg-config)
+endif
 
 ## API reference from the TS doc comments; typedoc warnings fail the build.
 docs: $(NODE_STAMP)

@@ -161,15 +161,21 @@ describe('parseHeader on cbindgen output', () => {
       path.join(out, 'fixture_probe'),
     ]);
     const m = parseProbeOutput(execFileSync(path.join(out, 'fixture_probe'), { encoding: 'utf8' }));
-    expect(m.fields.get('Shape')?.get('TRIANGLE.c')).toEqual({ offset: 24, size: 8 });
-    expect(m.fields.get('Mixed')?.get('one')).toEqual({ offset: 8, size: 4 });
-    expect(m.fields.get('Mixed')?.get('TWO._1')).toEqual({ offset: 16, size: 8 });
+    expect(m.fields.get('Shape')?.get('TRIANGLE.c')).toEqual({ offset: 24, size: 8, kind: 'f' });
+    expect(m.fields.get('Mixed')?.get('one')).toEqual({ offset: 8, size: 4, kind: 'i' });
+    expect(m.fields.get('Mixed')?.get('TWO._1')).toEqual({ offset: 16, size: 8, kind: 'f' });
     expect(m.types.get('Small')).toEqual({ size: 1, align: 1 });
     expect(m.enums.get('Small')?.get('SMALL_B')).toBe(200);
     expect(m.types.get('Predicate')?.size).toBe(8);
     expect(m.constants.get('MAX_THINGS')).toBe(42);
     expect(m.exists.has('OpaquePoint')).toBe(true);
-    expect(m.fields.get('Prim')?.get('C.x')).toEqual({ offset: 8, size: 8 });
-    expect(m.fields.get('Prim')?.get('b')).toEqual({ offset: 4, size: 4 });
+    expect(m.fields.get('Prim')?.get('C.x')).toEqual({ offset: 8, size: 8, kind: 'f' });
+    expect(m.fields.get('Prim')?.get('b')).toEqual({ offset: 4, size: 4, kind: 'i' });
+    // The kind of every scalar class: unsigned, pointer, record, bool.
+    expect(m.fields.get('U32Array')?.get('data')?.kind).toBe('p');
+    expect(m.fields.get('U32Array')?.get('len')?.kind).toBe('u');
+    expect(m.fields.get('Line')?.get('a')?.kind).toBe('r');
+    expect(m.fields.get('Line')?.get('tag')?.kind).toBe('u');
+    expect(m.fields.get('Tuple')?.get('_0')?.kind).toBe('u');
   });
 });

@@ -301,6 +301,21 @@ const SLOTS_BASE = {
       expect: { throws: FfiError, status: 'INVALID_ARGUMENT' },
     },
     { label: 'edge: huge circle', value: { kind: 'circle', radius: 1e300 }, expect: { model: true } },
+    { label: 'edge: zero radius', value: { kind: 'circle', radius: 0 }, expect: { model: true } },
+    { label: 'edge: -0 width', value: { kind: 'rectangle', width: -0, height: 2 }, expect: { model: true } },
+    { label: 'edge: 3-4-5 triangle', value: { kind: 'triangle', a: 3, b: 4, c: 5 }, expect: { model: true } },
+    { label: 'edge: flat triangle (1, 2, 3)', value: { kind: 'triangle', a: 1, b: 2, c: 3 }, expect: { model: true } },
+    { label: 'edge: triangle of zeros', value: { kind: 'triangle', a: 0, b: 0, c: 0 }, expect: { model: true } },
+    {
+      label: 'edge: area past f64 (1e200 × 1e200)',
+      value: { kind: 'rectangle', width: 1e200, height: 1e200 },
+      expect: { model: true },
+    },
+    {
+      label: 'edge: huge equilateral triangle (1e308 sides)',
+      value: { kind: 'triangle', a: 1e308, b: 1e308, c: 1e308 },
+      expect: { model: true },
+    },
   ] as Case[],
   u32pair: [
     ...wrongTypes(['an array', 'an object']),
@@ -378,12 +393,10 @@ interface FunctionRow {
   /** A normal call: run after every bad one to show the process still works. */
   valid: unknown[];
   /**
-   * The right result for any valid arguments, in pure JS (it may throw the
-   * documented error). Without a model, `result` is the valid call's result and
-   * edge values only have to return or throw a documented error class.
+   * The right result for any valid arguments, in pure JS: a value, or the
+   * error it must throw (a {@link ModelStatus} for an FfiError status).
    */
-  model?: AnyFn;
-  result?: unknown;
+  model: AnyFn;
   /**
    * An async function: every call must return a Promise, and every error
    * (bad arguments included) must reject it, never throw synchronously.
@@ -444,6 +457,86 @@ function evenSumNumber(numbers: unknown): number {
   if (sum > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('above 2^53 - 1');
   return Number(sum);
 }
+/** What a model throws for a failure Rust reports: the FfiError status it must be. */
+class ModelStatus extends Error {
+  constructor(readonly status: FfiStatusName) {
+    super(status);
+  }
+}
+
+/** parse_number's grammar in JS: an optional sign and digits is an int32, else a finite f32. */
+function parseNumberModel(text: unknown): { kind: 'left' | 'right'; value: number } {
+  let s: string;
+  try {
+    s = typeof text === 'string' ? text : decodeUtf8(text as Uint8Array);
+  } catch {
+    throw new ModelStatus('INVALID_UTF8');
+  }
+  if (/^[+-]?[0-9]+$/.test(s)) {
+    const n = BigInt(s);
+    if (n < -(2n ** 31n) || n >= 2n ** 31n) throw new ModelStatus('INVALID_ARGUMENT');
+    return { kind: 'left', value: Number(n) };
+  }
+  // Rust's f32 grammar for finite decimals (inf/nan are refused anyway).
+  if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(s)) throw new ModelStatus('INVALID_ARGUMENT');
+  const x = Math.fround(Number(s));
+  if (!Number.isFinite(x)) throw new ModelStatus('INVALID_ARGUMENT');
+  return { kind: 'right', value: x };
+}
+
+type ShapeValue =
+  | { kind: 'circle'; radius: number }
+  | { kind: 'rectangle'; width: number; height: number }
+  | { kind: 'triangle'; a: number; b: number; c: number };
+
+/** The dimensions of a shape, in the order the C struct has them. */
+const dimensions = (s: ShapeValue): number[] =>
+  s.kind === 'circle' ? [s.radius] : s.kind === 'rectangle' ? [s.width, s.height] : [s.a, s.b, s.c];
+const isLength = (x: number): boolean => Number.isFinite(x) && x >= 0;
+const TRIANGLE_SLACK = 4 * Number.EPSILON;
+
+/** Shape::validate in JS: finite, non-negative dimensions; the triangle inequality within 4 ε. */
+function validateShapeModel(s: ShapeValue): void {
+  if (!dimensions(s).every(isLength)) throw new ModelStatus('INVALID_ARGUMENT');
+  if (s.kind === 'triangle') {
+    const [x, y, z] = [s.a, s.b, s.c].sort((p, q) => q - p);
+    if (x > (y + z) * (1 + TRIANGLE_SLACK)) throw new ModelStatus('INVALID_ARGUMENT');
+  }
+}
+
+/** Shape::area in JS, with the same floating-point operations (Kahan's Heron). */
+function shapeAreaModel(shape: unknown): number {
+  const s = shape as ShapeValue;
+  validateShapeModel(s);
+  let area: number;
+  if (s.kind === 'circle') area = Math.PI * s.radius * s.radius;
+  else if (s.kind === 'rectangle') area = s.width * s.height;
+  else {
+    const [longest, y0, z0] = [s.a, s.b, s.c].sort((p, q) => q - p);
+    if (longest === 0) return 0;
+    const [x, y, z] = [1, y0 / longest, z0 / longest];
+    const p = (x + (y + z)) * Math.max(z - (x - y), 0) * (z + (x - y)) * (x + (y - z));
+    area = 0.25 * Math.sqrt(p) * longest * longest;
+  }
+  if (!Number.isFinite(area)) throw new ModelStatus('OVERFLOW');
+  return area;
+}
+
+/** Shape::scaled in JS: every dimension times a finite, non-negative factor. */
+function scaleShapeModel(shape: unknown, factor: unknown): ShapeValue {
+  const s = shape as ShapeValue;
+  validateShapeModel(s);
+  const f = factor as number;
+  if (!isLength(f)) throw new ModelStatus('INVALID_ARGUMENT');
+  const scale = (x: number): number => {
+    if (!Number.isFinite(x * f)) throw new ModelStatus('OVERFLOW');
+    return x * f;
+  };
+  if (s.kind === 'circle') return { kind: 'circle', radius: scale(s.radius) };
+  if (s.kind === 'rectangle') return { kind: 'rectangle', width: scale(s.width), height: scale(s.height) };
+  return { kind: 'triangle', a: scale(s.a), b: scale(s.b), c: scale(s.c) };
+}
+
 /** The primes <= limit, by a plain sieve of Eratosthenes. */
 function primesModel(limit: unknown): Uint32Array {
   const n = limit as number;
@@ -638,21 +731,21 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
     call: fn(api.parseNumber),
     slots: ['textOrBytes'],
     valid: ['42'],
-    result: { kind: 'left', value: 42 },
+    model: parseNumberModel,
   },
   shapeArea: {
     kind: 'function',
     call: fn(api.shapeArea),
     slots: ['shape'],
     valid: [{ kind: 'rectangle', width: 2, height: 3 }],
-    result: 6,
+    model: shapeAreaModel,
   },
   scaleShape: {
     kind: 'function',
     call: fn(api.scaleShape),
     slots: ['shape', 'anyNumber'],
     valid: [{ kind: 'circle', radius: 1 }, 2],
-    result: { kind: 'circle', radius: 2 },
+    model: scaleShapeModel,
   },
   flipThings: {
     kind: 'function',
@@ -868,9 +961,6 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
   },
 };
 
-/** Errors a public function documents; anything else escaping is a bug. */
-const DOCUMENTED: ErrorClass[] = [TypeError, RangeError, FfiError];
-
 type Outcome = { value: unknown } | { error: unknown };
 
 /**
@@ -912,7 +1002,7 @@ function expectEqual(got: unknown, want: unknown): void {
 async function runExpect(
   run: () => unknown,
   e: Expect & { returns?: unknown },
-  model: (() => unknown) | null,
+  model: () => unknown,
   isAsync: boolean,
   names: RegExp,
 ): Promise<void> {
@@ -933,20 +1023,19 @@ async function runExpect(
     }
     return;
   }
-  if (model === null && e.returns === undefined) {
-    // No model: an edge value must give a result or a documented error.
-    if ('error' in got) expect(DOCUMENTED.some((cls) => got.error instanceof cls)).toBe(true);
-    return;
-  }
   // A valid edge value: the same outcome as the pure-JS model (result or error).
   let want: unknown;
   let wantError: unknown;
   try {
-    want = e.returns !== undefined || model === null ? e.returns : model();
+    want = e.returns !== undefined ? e.returns : model();
   } catch (err) {
     wantError = err;
   }
-  if (wantError !== undefined) {
+  if (wantError instanceof ModelStatus) {
+    const thrown = 'error' in got ? got.error : got;
+    expect(thrown).toBeInstanceOf(FfiError);
+    expect((thrown as FfiError).status).toBe(wantError.status);
+  } else if (wantError !== undefined) {
     expect('error' in got ? got.error : got).toBeInstanceOf((wantError as Error).constructor as ErrorClass);
   } else {
     if ('error' in got) throw got.error;
@@ -983,7 +1072,7 @@ for (const [name, row] of Object.entries(TABLE) as [string, FunctionRow | OtherR
       if (row.kind === 'function') {
         const got = await outcome(() => row.call(...row.valid), isAsync);
         if ('error' in got) throw got.error;
-        expectEqual(got.value, row.model !== undefined ? row.model(...row.valid) : row.result);
+        expectEqual(got.value, row.model(...row.valid));
       } else row.valid?.();
     };
 
@@ -992,11 +1081,10 @@ for (const [name, row] of Object.entries(TABLE) as [string, FunctionRow | OtherR
         it.each(SLOTS[slot].map((c) => [c.label, c] as const))(`argument ${i + 1} (${slot}): %s`, async (_label, c) => {
           const args = [...row.valid];
           args[i] = c.value;
-          const model = row.model;
           await runExpect(
             () => row.call(...args),
             c.expect,
-            model === undefined ? null : () => model(...args),
+            () => row.model(...args),
             isAsync,
             names,
           );

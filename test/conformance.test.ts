@@ -10,17 +10,34 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import koffi from 'koffi';
 import * as raw from '../ts/raw';
 import * as pub from '../ts';
 import { parseHeader } from '../scripts/abi/header';
 import { nullSweepProgram, sweepable } from '../scripts/abi/nullsweep';
-import { compare, cProbe, type Measured, parseProbeOutput, rustProbe, tsMeasure } from '../scripts/abi/probes';
+import {
+  compare,
+  cProbe,
+  findRustItem,
+  type Measured,
+  parseProbeOutput,
+  rustProbe,
+  tsMeasure,
+} from '../scripts/abi/probes';
+import {
+  compareSignatures,
+  cSignatureProbe,
+  parseSignatures,
+  rustSignatureProbe,
+  type Signatures,
+  tsSignatures,
+} from '../scripts/abi/signatures';
 
 const ROOT = path.resolve(__dirname, '..');
 const HEADER = path.join(ROOT, 'c', 'include', 'ffi_deep_dive.h');
 const OUT = path.join(ROOT, 'build', 'abi');
-const RELEASE = path.join(ROOT, 'rust', 'target', 'release');
-const TEST_PANIC_LIB = path.join(ROOT, 'rust', 'target', 'test-panic', 'release', 'libffi_deep_dive.so');
+const RELEASE = path.join(raw.cargoTargetDir(), 'release');
+const TEST_PANIC_LIB = path.join(raw.cargoTargetDir(), 'test-panic', 'release', 'libffi_deep_dive.so');
 const CC = process.env.CC ?? 'gcc';
 
 const header = parseHeader(fs.readFileSync(HEADER, 'utf8'));
@@ -37,6 +54,55 @@ function rustSources(dir: string, base = dir, out = new Map<string, string>()): 
 
 function run(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Compiles a generated C probe against the header (strict warnings) and returns what it prints. */
+function runCProbe(name: string, source: string): string {
+  fs.mkdirSync(OUT, { recursive: true });
+  const src = path.join(OUT, `${name}.c`);
+  fs.writeFileSync(src, source);
+  const bin = path.join(OUT, name);
+  run(CC, ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic', `-I${path.dirname(HEADER)}`, src, '-o', bin]);
+  return run(bin, []);
+}
+
+/**
+ * Compiles a generated Rust program against an rlib of the crate (the real
+ * one by default) into `dir`; returns rustc's result and the binary's path.
+ */
+function rustcProgram(source: string, dir: string, name: string, rlibDir = RELEASE) {
+  fs.mkdirSync(dir, { recursive: true });
+  const src = path.join(dir, `${name}.rs`);
+  fs.writeFileSync(src, source);
+  const bin = path.join(dir, name);
+  const rustc = spawnSync(
+    'rustc',
+    [
+      ...['--edition', '2021', '--crate-name', 'abi_probe', src, '-o', bin],
+      ...['--extern', `ffi_deep_dive=${path.join(rlibDir, 'libffi_deep_dive.rlib')}`],
+      ...['-L', `dependency=${path.join(rlibDir, 'deps')}`],
+    ],
+    { encoding: 'utf8' },
+  );
+  return { rustc, bin };
+}
+
+/** Builds a stand-in crate named `ffi_deep_dive` from one source file into `dir`. */
+function standInCrate(dir: string, lib: string): Map<string, string> {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'lib.rs'), lib);
+  run('rustc', [
+    ...['--edition', '2021', '--crate-type', 'rlib', '--crate-name', 'ffi_deep_dive'],
+    ...[path.join(dir, 'lib.rs'), '--out-dir', dir],
+  ]);
+  return new Map([['lib.rs', lib]]);
+}
+
+/** Runs a generated Rust probe that must compile, and returns what it prints. */
+function runRustProbe(source: string, dir: string, name: string, rlibDir = RELEASE): string {
+  const { rustc, bin } = rustcProgram(source, dir, name, rlibDir);
+  if (rustc.status !== 0) throw new Error(`rustc failed on ${name}.rs:\n${rustc.stderr}`);
+  return run(bin, []);
 }
 
 /** Defined dynamic symbols of a shared library, by `nm -D --defined-only`. */
@@ -70,31 +136,9 @@ describe('ABI layout: C, Rust and TS agree on every header type', () => {
   let ts: Measured;
 
   beforeAll(() => {
-    fs.mkdirSync(OUT, { recursive: true });
-    const cSrc = path.join(OUT, 'c_probe.c');
-    fs.writeFileSync(cSrc, cProbe(header));
-    const cBin = path.join(OUT, 'c_probe');
-    run(CC, ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic', `-I${path.dirname(HEADER)}`, cSrc, '-o', cBin]);
-    c = parseProbeOutput(run(cBin, []));
-
+    c = parseProbeOutput(runCProbe('c_probe', cProbe(header)));
     const probe = rustProbe(header, rustSources(path.join(ROOT, 'rust', 'src')), c);
-    const rsSrc = path.join(OUT, 'rust_probe.rs');
-    fs.writeFileSync(rsSrc, probe.source);
-    const rsBin = path.join(OUT, 'rust_probe');
-    run('rustc', [
-      '--edition',
-      '2021',
-      '--crate-name',
-      'abi_probe',
-      rsSrc,
-      '-o',
-      rsBin,
-      '--extern',
-      `ffi_deep_dive=${path.join(RELEASE, 'libffi_deep_dive.rlib')}`,
-      '-L',
-      `dependency=${path.join(RELEASE, 'deps')}`,
-    ]);
-    rust = parseProbeOutput(run(rsBin, []));
+    rust = parseProbeOutput(runRustProbe(probe.source, OUT, 'rust_probe'));
     rust.missing.push(...probe.missing);
     rust.notes.push(...probe.notes);
 
@@ -122,6 +166,67 @@ describe('ABI layout: C, Rust and TS agree on every header type', () => {
 
   it('TS (koffi) agrees with C (size, alignment, field offsets and sizes, enum values)', () => {
     expect(compare(c, ts, 'TS')).toEqual([]);
+  });
+
+  it('every scalar field has a kind on all three sides (signedness, integer, float, pointer)', () => {
+    for (const [side, m] of [
+      ['C', c],
+      ['TS', ts],
+    ] as const) {
+      for (const [type, fields] of m.fields)
+        for (const [field, layout] of fields)
+          expect(`${side} ${type}.${field}: ${layout.kind ?? '-'}`).toMatch(/: [iufpr]$/);
+    }
+    // Rust measures every field it has (see rustProbe's notes for the rest).
+    const rustKinds = [...rust.fields.values()]
+      .flatMap((f) => [...f.values()])
+      .filter((l) => l.offset >= 0 && l.size >= 0);
+    expect(rustKinds.length).toBeGreaterThan(10);
+    for (const l of rustKinds) expect(l.kind).toMatch(/^[iufpre]$/);
+    expect(c.fields.get('Tuple')?.get('_0')?.kind).toBe('u');
+    expect(c.fields.get('Point')?.get('x')?.kind).toBe('f');
+    expect(c.fields.get('U32Array')?.get('data')?.kind).toBe('p');
+    expect(c.fields.get('IntOrFloat')?.get('as_int')?.kind).toBe('i');
+  });
+
+  it('catches a same-size type change in TS (uint32_t → int32_t or float, size_t → pointer)', () => {
+    const doctored = {
+      ...raw,
+      Tuple: koffi.struct({ _0: 'int32_t', _1: 'float' }),
+      U32Array: koffi.struct({ data: 'uint32_t *', len: 'void *', capacity: 'size_t' }),
+    } as Record<string, unknown>;
+    const problems = compare(c, tsMeasure(header, doctored, pub as Record<string, unknown>), 'TS');
+    expect(problems).toEqual([
+      'Tuple._0: is an unsigned integer in C but a signed integer in TS',
+      'Tuple._1: is an unsigned integer in C but a floating-point number in TS',
+      'U32Array.len: is an unsigned integer in C but a pointer in TS',
+    ]);
+  });
+
+  it('catches a same-size type change in Rust (u32 → i32, f32 → u32)', () => {
+    // A stand-in crate named like ours whose Tuple and Point differ from the
+    // header only in their field types, probed against the real C measurement.
+    const dir = path.join(OUT, 'doctored');
+    const sources = standInCrate(
+      dir,
+      [
+        '#[repr(C)]',
+        'pub struct Tuple(pub i32, pub u32);',
+        '#[repr(C)]',
+        'pub struct Point { pub x: f32, pub y: u32 }',
+      ].join('\n'),
+    );
+    const only = {
+      ...header,
+      types: header.types.filter((t) => t.name === 'Tuple' || t.name === 'Point'),
+      constants: [],
+    };
+    const probe = rustProbe(only, sources, c);
+    expect(probe.missing).toEqual([]);
+    expect(compare(c, parseProbeOutput(runRustProbe(probe.source, dir, 'probe', dir)), 'Rust').sort()).toEqual([
+      'Point.y: is a floating-point number in C but an unsigned integer in Rust',
+      'Tuple._0: is an unsigned integer in C but a signed integer in Rust',
+    ]);
   });
 
   it('FfiStatus has the same numbers in C, Rust and TS', () => {
@@ -173,6 +278,56 @@ describe('ABI symbols: the .so, the header and the TS raw layer export the same 
       expect(tsSymbols.has(name)).toBe(false);
     }
     expect(diff(so, exportedSymbols(TEST_PANIC_LIB))).toEqual([]);
+  });
+});
+
+describe("ABI signatures: every function has the header's parameter and return types", () => {
+  let c: Signatures;
+  beforeAll(() => {
+    c = parseSignatures(runCProbe('c_sig_probe', cSignatureProbe(header)));
+  });
+
+  it('the C probe measured every parameter and return type', () => {
+    expect([...c.keys()].sort()).toEqual(header.functions.map((f) => f.name).sort());
+    expect(c.get('primes_up_to')?.get(0)).toEqual({ size: 4, kind: 'u' });
+    expect(c.get('add_in_rust')?.get(-1)).toEqual({ size: 4, kind: 'i' });
+    expect(c.get('point_translated')?.get(0)).toEqual({ size: 8, kind: 'r' });
+    expect(c.get('count_where')?.get(2)?.kind).toBe('p');
+  });
+
+  it("TS (koffi) declares every function with the header's types", () => {
+    expect(compareSignatures(c, tsSignatures(raw as Record<string, unknown>), 'TS')).toEqual([]);
+  });
+
+  it("Rust exports every function with exactly the header's types (rustc checks a function-pointer assignment)", () => {
+    const sources = rustSources(path.join(ROOT, 'rust', 'src'));
+    const probe = rustSignatureProbe(header, sources, (n) => findRustItem(n, sources)?.path ?? null);
+    expect(probe.missing).toEqual([]);
+    expect(probe.checked.length).toBe(header.functions.length);
+    const { rustc: r } = rustcProgram(probe.source, OUT, 'rust_sig_probe');
+    expect({ status: r.status, errors: r.stderr.split('\n').filter((l) => /^error|-->/.test(l)) }).toEqual({
+      status: 0,
+      errors: [],
+    });
+  });
+
+  it('catches a same-size signature change in TS and in Rust', () => {
+    const doctored = raw.lib.func('uint32_t add_in_rust(int a, float b)');
+    expect(compareSignatures(c, tsSignatures({ doctored }), 'TS')).toEqual([
+      "add_in_rust: parameter 2 is of kind 'i' in C but 'f' in TS",
+      "add_in_rust: return type is of kind 'i' in C but 'u' in TS",
+    ]);
+    const dir = path.join(OUT, 'doctored-sig');
+    const sources = standInCrate(
+      dir,
+      '#[no_mangle]\npub extern "C" fn add_in_rust(a: u32, b: i32) -> i32 {\n    a as i32 + b\n}\n',
+    );
+    const only = { ...header, functions: header.functions.filter((f) => f.name === 'add_in_rust') };
+    const probe = rustSignatureProbe(only, sources, () => null);
+    expect(probe.checked).toEqual(['add_in_rust']);
+    const { rustc: r } = rustcProgram(probe.source, dir, 'probe', dir);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/mismatched types[\s\S]*found fn item `extern "C" fn\(u32, _\) -> _ {add_in_rust}`/);
   });
 });
 

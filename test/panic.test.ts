@@ -11,9 +11,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FfiStatus } from '../ts';
+import { cargoTargetDir } from '../ts/raw';
 
 const ROOT = path.resolve(__dirname, '..');
-const TEST_LIB = path.join(ROOT, 'rust', 'target', 'test-panic', 'release', 'libffi_deep_dive.so');
+const TEST_LIB = path.join(cargoTargetDir(), 'test-panic', 'release', 'libffi_deep_dive.so');
 
 const CHILD = `
 const koffi = require('koffi');

@@ -8,6 +8,13 @@
  * - TS: `koffi.sizeof`/`alignof` and member offsets of the type objects the
  *   raw layer exports under the C names.
  *
+ * Every field also gets a {@link ScalarKind}: whether its type is a signed or
+ * unsigned integer, a floating-point number, a pointer or a record, so a
+ * same-size change (`uint32_t` to `int32_t` or `float`, `size_t` to a pointer)
+ * is caught as well as a change of size or offset. C says it with `_Generic`,
+ * Rust with a trait implemented for its primitive types, TS with the koffi
+ * type's `primitive`.
+ *
  * Each prints/returns the same record format ({@link Measured}), and
  * {@link compare} lists every disagreement with the type and field named.
  *
@@ -55,10 +62,42 @@ import {
   taggedEnum,
 } from './header';
 
+/**
+ * What kind of value a field holds: `i` signed integer, `u` unsigned integer
+ * (`bool` included), `f` floating point, `p` pointer (data or function), `r`
+ * record (struct or union), `e` a Rust fieldless enum (C gives its enum type
+ * the representation of an integer, `i` or `u`), `?` not measurable.
+ */
+export type ScalarKind = 'i' | 'u' | 'f' | 'p' | 'r' | 'e' | '?';
+
+/** The layout of one field; `kind` is absent where a side cannot tell. */
+export interface FieldLayout {
+  offset: number;
+  size: number;
+  kind?: ScalarKind;
+}
+
+const KIND_NAMES: Record<ScalarKind, string> = {
+  i: 'a signed integer',
+  u: 'an unsigned integer',
+  f: 'a floating-point number',
+  p: 'a pointer',
+  r: 'a record',
+  e: 'an enum',
+  '?': 'unknown',
+};
+
+/** Whether two kinds name the same C type class (an enum is an integer of either sign). */
+export function kindsAgree(a: ScalarKind, b: ScalarKind): boolean {
+  if (a === b || a === '?' || b === '?') return true;
+  const isInt = (k: ScalarKind): boolean => k === 'i' || k === 'u';
+  return (a === 'e' && isInt(b)) || (b === 'e' && isInt(a));
+}
+
 /** One side's measurements. `-1` means "not measurable on this side". */
 export interface Measured {
   types: Map<string, { size: number; align: number }>;
-  fields: Map<string, Map<string, { offset: number; size: number }>>;
+  fields: Map<string, Map<string, FieldLayout>>;
   enums: Map<string, Map<string, number>>;
   constants: Map<string, number>;
   /** Types checked to exist without a layout (opaque). */
@@ -92,7 +131,9 @@ export function parseProbeOutput(text: string): Measured {
         break;
       case 'F': {
         if (!m.fields.has(f[1])) m.fields.set(f[1], new Map());
-        m.fields.get(f[1])?.set(f[2], { offset: Number(f[3]), size: Number(f[4]) });
+        const layout: FieldLayout = { offset: Number(f[3]), size: Number(f[4]) };
+        if (f[5] !== undefined && f[5] !== '') layout.kind = f[5] as ScalarKind;
+        m.fields.get(f[1])?.set(f[2], layout);
         break;
       }
       case 'E': {
@@ -113,6 +154,17 @@ export function parseProbeOutput(text: string): Measured {
   return m;
 }
 
+/**
+ * `ABI_KIND(e)`: the {@link ScalarKind} of a scalar C expression, as a char.
+ * Records are named by the generators; every non-arithmetic type left is a pointer.
+ */
+export const C_KIND_MACRO: readonly string[] = [
+  "#define ABI_KIND(e) _Generic((e), _Bool: 'u', char: ((char)-1 < 0 ? 'i' : 'u'), \\",
+  "    signed char: 'i', short: 'i', int: 'i', long: 'i', long long: 'i', \\",
+  "    unsigned char: 'u', unsigned short: 'u', unsigned int: 'u', unsigned long: 'u', \\",
+  "    unsigned long long: 'u', float: 'f', double: 'f', long double: 'f', default: 'p')",
+];
+
 const isNumericConstant = (value: string): boolean =>
   /^[-+(]*(0x[0-9a-f]+|[0-9.]+(e[-+]?\d+)?)[uUlLfF]*\)?$/i.test(value);
 
@@ -124,6 +176,8 @@ export function cProbe(header: Header, headerName = 'ffi_deep_dive.h'): string {
     '#include <stddef.h>',
     `#include "${headerName}"`,
     '',
+    ...C_KIND_MACRO,
+    '',
     'int main(void) {',
   ];
   for (const t of header.types) {
@@ -134,8 +188,10 @@ export function cProbe(header: Header, headerName = 'ffi_deep_dive.h'): string {
     lines.push(`    printf("T\\t${t.name}\\t%zu\\t%zu\\n", sizeof(${t.name}), _Alignof(${t.name}));`);
     if (t.kind === 'struct' || t.kind === 'union') {
       for (const f of fieldPaths(t, header)) {
+        const member = `((${t.name} *)0)->${f.path}`;
+        const kind = recordName(f.type, header) !== null ? "'r'" : `ABI_KIND(${member})`;
         lines.push(
-          `    printf("F\\t${t.name}\\t${f.path}\\t%zu\\t%zu\\n", offsetof(${t.name}, ${f.path}), sizeof(((${t.name} *)0)->${f.path}));`,
+          `    printf("F\\t${t.name}\\t${f.path}\\t%zu\\t%zu\\t%c\\n", offsetof(${t.name}, ${f.path}), sizeof(${member}), ${kind});`,
         );
       }
     }
@@ -169,15 +225,29 @@ export interface RustItem {
  */
 export function findRustItem(name: string, sources: Map<string, string>, crate = 'ffi_deep_dive'): RustItem | null {
   const re = new RegExp(`^\\s*pub\\s+(struct|enum|union|type)\\s+${name}\\b\\s*(\\(|\\{|=|<|;)?`, 'm');
+  const found = findInCrate(name, sources, re, crate);
+  return found === null ? null : { path: found.path, kind: found.match[1], tuple: found.match[2] === '(' };
+}
+
+/**
+ * The first crate source in which `re` matches, with the path of `name` in
+ * that file's module (`ffi_deep_dive::strings::NAME` for `strings.rs`).
+ */
+export function findInCrate(
+  name: string,
+  sources: Map<string, string>,
+  re: RegExp,
+  crate = 'ffi_deep_dive',
+): { path: string; match: RegExpExecArray } | null {
   for (const [file, text] of sources) {
-    const m = re.exec(text);
-    if (m === null) continue;
+    const match = re.exec(text);
+    if (match === null) continue;
     const mod = file
       .replace(/\.rs$/, '')
       .replace(/(^|\/)(lib|mod)$/, '')
       .split('/')
       .filter((s) => s !== '');
-    return { path: [crate, ...mod, name].join('::'), kind: m[1], tuple: m[2] === '(' };
+    return { path: [crate, ...mod, name].join('::'), match };
   }
   return null;
 }
@@ -263,7 +333,7 @@ export function rustProbe(
           body.push(`        if let ${pattern} = &v {`);
           v.fields.forEach((f, i) => {
             body.push(
-              `            println!("F\\t${t.name}\\t${f.path}\\t{}\\t{}", ${binds[i]} as *const _ as usize - base, sz(${binds[i]} as *const _));`,
+              `            println!("F\\t${t.name}\\t${f.path}\\t{}\\t{}\\t{}", ${binds[i]} as *const _ as usize - base, sz(${binds[i]} as *const _), kind(${binds[i]} as *const _));`,
             );
           });
           if (v.bodyPath !== undefined) {
@@ -319,7 +389,7 @@ export function rustProbe(
         const rp = rustSegs.join('.');
         body.push(
           `        // SAFETY: addr_of! on a field of an uninitialised value only computes an address.`,
-          `        println!("F\\t${t.name}\\t${f.path}\\t{}\\t{}", offset_of!(${t.name}, ${rp}), sz(unsafe { ::core::ptr::addr_of!((*p).${rp}) }));`,
+          `        println!("F\\t${t.name}\\t${f.path}\\t{}\\t{}\\t{}", offset_of!(${t.name}, ${rp}), sz(unsafe { ::core::ptr::addr_of!((*p).${rp}) }), kind(unsafe { ::core::ptr::addr_of!((*p).${rp}) }));`,
         );
       }
       body.push(`    }`);
@@ -336,6 +406,15 @@ export function rustProbe(
     uses.push(`use ${cItem};`);
     body.push(`    println!("K\\t${k.name}\\t{}", ${k.name});`);
   }
+  // Header records are 'r' and fieldless enums 'e' in Rust too; cbindgen's
+  // helper types do not exist in Rust.
+  const recordKinds: string[] = [];
+  for (const t of header.types) {
+    if (helpers.has(t.name) || t.kind === 'opaque' || t.kind === 'alias') continue;
+    if (findRustItem(t.name, sources) === null) continue;
+    const k = t.kind === 'enum' && taggedEnum(t, header) === null ? 'e' : 'r';
+    recordKinds.push(`impl Kind for ${t.name} { const K: char = '${k}'; }`);
+  }
   const source = [
     '// Generated by scripts/abi/probes.ts from the header: do not edit.',
     '#![allow(unused_imports, unused_unsafe, clippy::all)]',
@@ -345,6 +424,29 @@ export function rustProbe(
     '/// The size of the value a raw pointer points to (never read).',
     'fn sz<T>(_: *const T) -> usize {',
     '    size_of::<T>()',
+    '}',
+    '',
+    '/// The kind of value a field holds (see `ScalarKind` in scripts/abi/probes.ts).',
+    'trait Kind {',
+    '    const K: char;',
+    '}',
+    'macro_rules! kinds {',
+    '    ($k:literal: $($t:ty),*) => { $(impl Kind for $t { const K: char = $k; })* };',
+    '}',
+    "kinds!('i': i8, i16, i32, i64, i128, isize);",
+    "kinds!('u': u8, u16, u32, u64, u128, usize, bool);",
+    "kinds!('f': f32, f64);",
+    "impl<T: ?Sized> Kind for *const T { const K: char = 'p'; }",
+    "impl<T: ?Sized> Kind for *mut T { const K: char = 'p'; }",
+    "impl<T: ?Sized> Kind for ::core::ptr::NonNull<T> { const K: char = 'p'; }",
+    '/// `Option<extern "C" fn(..)>` and `Option<NonNull<T>>`: nullable pointers.',
+    "impl<T> Kind for Option<T> { const K: char = 'p'; }",
+    'impl<T: Kind, const N: usize> Kind for [T; N] { const K: char = T::K; }',
+    ...recordKinds,
+    '',
+    '/// The kind of the value a raw pointer points to (never read).',
+    'fn kind<T: Kind>(_: *const T) -> char {',
+    '    T::K',
     '}',
     '',
     '/// An all-zero value, to build each variant of a data-carrying enum.',
@@ -363,17 +465,7 @@ export function rustProbe(
 
 /** `pub const NAME` in the sources → its path, or null. */
 function findRustConst(name: string, sources: Map<string, string>): string | null {
-  const re = new RegExp(`^\\s*pub\\s+const\\s+${name}\\s*:`, 'm');
-  for (const [file, text] of sources) {
-    if (!re.test(text)) continue;
-    const mod = file
-      .replace(/\.rs$/, '')
-      .replace(/(^|\/)(lib|mod)$/, '')
-      .split('/')
-      .filter((s) => s !== '');
-    return ['ffi_deep_dive', ...mod, name].join('::');
-  }
-  return null;
+  return findInCrate(name, sources, new RegExp(`^\\s*pub\\s+const\\s+${name}\\s*:`, 'm'))?.path ?? null;
 }
 
 const isTypeObject = (v: unknown): v is TypeObject =>
@@ -436,7 +528,7 @@ export function tsMeasure(header: Header, raw: Record<string, unknown>, pub: Rec
     m.types.set(t.name, { size: koffi.sizeof(v), align: koffi.alignof(v) });
     const paths = fieldPaths(t, header);
     const cPaths = new Set(paths.map((p) => p.path));
-    const fields = new Map<string, { offset: number; size: number }>();
+    const fields = new Map<string, FieldLayout>();
     for (const p of paths) {
       const found = resolveMember(v, p.path.split('.'), '', cPaths);
       if (found !== null) fields.set(p.path, found);
@@ -453,27 +545,35 @@ export function tsMeasure(header: Header, raw: Record<string, unknown>, pub: Rec
 }
 
 /** Finds a C member path in a koffi type, looking through stand-ins for anonymous members. */
-function resolveMember(
-  type: TypeObject,
-  segs: string[],
-  prefix: string,
-  cPaths: Set<string>,
-): { offset: number; size: number } | null {
+function resolveMember(type: TypeObject, segs: string[], prefix: string, cPaths: Set<string>): FieldLayout | null {
   const members = type.members ?? {};
   const [seg, ...rest] = segs;
   const direct = members[seg];
   if (direct !== undefined) {
-    if (rest.length === 0) return { offset: direct.offset, size: koffi.sizeof(direct.type) };
+    if (rest.length === 0)
+      return { offset: direct.offset, size: koffi.sizeof(direct.type), kind: koffiKind(direct.type) };
     const inner = resolveMember(direct.type, rest, `${prefix}${seg}.`, cPaths);
-    return inner === null ? null : { offset: direct.offset + inner.offset, size: inner.size };
+    return inner === null ? null : { ...inner, offset: direct.offset + inner.offset };
   }
   for (const w of Object.values(members)) {
     const kind = w.type.primitive;
     if ((kind !== 'Record' && kind !== 'Union') || cPaths.has(prefix + w.name)) continue;
     const inner = resolveMember(w.type, segs, prefix, cPaths);
-    if (inner !== null) return { offset: w.offset + inner.offset, size: inner.size };
+    if (inner !== null) return { ...inner, offset: w.offset + inner.offset };
   }
   return null;
+}
+
+/** The {@link ScalarKind} of a koffi type (an array has its element's kind, as in Rust). */
+export function koffiKind(type: TypeObject): ScalarKind {
+  const p = type.primitive;
+  if (p === 'Array') return type.ref === undefined ? '?' : koffiKind(type.ref);
+  if (p === 'Bool' || p.startsWith('UInt')) return 'u';
+  if (p.startsWith('Int')) return 'i';
+  if (p.startsWith('Float')) return 'f';
+  if (p === 'Record' || p === 'Union') return 'r';
+  if (p === 'Pointer' || p.startsWith('String') || p === 'Callback') return 'p';
+  return '?';
 }
 
 /**
@@ -502,6 +602,8 @@ export function compare(c: Measured, other: Measured, side: string): string[] {
       if (ov.offset !== cv.offset) out.push(`${name}.${path}: offset is ${cv.offset} in C but ${ov.offset} in ${side}`);
       if (ov.size >= 0 && ov.size !== cv.size)
         out.push(`${name}.${path}: size is ${cv.size} in C but ${ov.size} in ${side}`);
+      if (ov.kind !== undefined && cv.kind !== undefined && !kindsAgree(cv.kind, ov.kind))
+        out.push(`${name}.${path}: is ${KIND_NAMES[cv.kind]} in C but ${KIND_NAMES[ov.kind]} in ${side}`);
     }
   }
   for (const [name, ce] of c.enums) {

@@ -9,8 +9,9 @@
  * exception. The public layer (`ts/callbacks.ts`) catches the exception in a
  * trampoline and answers `COUNT_WHERE_STOP` instead, so Rust stops at once.
  */
-import koffi, { type KoffiFunc } from 'koffi';
+import koffi from 'koffi';
 import { lib } from './library';
+import type { Native, NativeType } from './types';
 
 /** `#define COUNT_WHERE_MATCH 1`: the value matches. */
 export const COUNT_WHERE_MATCH = 1;
@@ -23,7 +24,7 @@ export const COUNT_WHERE_STOP = -1;
  * `typedef int (*CountWherePredicate)(uint32_t value, void *user_data)`: the prototype
  * (declared anonymously; use `koffi.pointer(CountWherePredicate)` for the pointer type).
  */
-export const CountWherePredicate = koffi.proto('int', ['uint32_t', 'void *']);
+export const CountWherePredicate: NativeType = koffi.proto('int', ['uint32_t', 'void *']);
 
 /** A JS predicate as koffi calls it: `userData` is a BigInt address or `null`. */
 export type CountWherePredicateFn = (value: number, userData: bigint | null) => number;
@@ -38,7 +39,7 @@ export const count_where = lib.func('count_where', 'int', [
   koffi.pointer(CountWherePredicate),
   'void *',
   'size_t *',
-]) as KoffiFunc<
+]) as Native<
   (
     numbers: Uint32Array | null,
     length: number,

@@ -8,11 +8,12 @@
  * objects are anonymous (koffi type names are process-global) and exported
  * under their C names.
  */
-import koffi, { type KoffiFunc } from 'koffi';
+import koffi from 'koffi';
 import { lib } from './library';
+import type { Native, NativeType } from './types';
 
 /** `typedef uint32_t Shape_Tag` (C++: `enum Shape_Tag : uint32_t`). */
-export const Shape_Tag = koffi.type('uint32_t');
+export const Shape_Tag: NativeType = koffi.type('uint32_t');
 
 /** `Shape_Tag` value: the `CIRCLE` member is valid. */
 export const SHAPE_CIRCLE = 0;
@@ -22,16 +23,16 @@ export const SHAPE_RECTANGLE = 1;
 export const SHAPE_TRIANGLE = 2;
 
 /** `struct Shape_Circle_Body { Shape_Tag tag; double radius; }` */
-export const Shape_Circle_Body = koffi.struct({ tag: Shape_Tag, radius: 'double' });
+export const Shape_Circle_Body: NativeType = koffi.struct({ tag: Shape_Tag, radius: 'double' });
 
 /** `struct Shape_Rectangle_Body { Shape_Tag tag; double width; double height; }` */
-export const Shape_Rectangle_Body = koffi.struct({ tag: Shape_Tag, width: 'double', height: 'double' });
+export const Shape_Rectangle_Body: NativeType = koffi.struct({ tag: Shape_Tag, width: 'double', height: 'double' });
 
 /** `struct Shape_Triangle_Body { Shape_Tag tag; double a; double b; double c; }` */
-export const Shape_Triangle_Body = koffi.struct({ tag: Shape_Tag, a: 'double', b: 'double', c: 'double' });
+export const Shape_Triangle_Body: NativeType = koffi.struct({ tag: Shape_Tag, a: 'double', b: 'double', c: 'double' });
 
 /** `union Shape { Shape_Tag tag; Shape_Circle_Body CIRCLE; Shape_Rectangle_Body RECTANGLE; Shape_Triangle_Body TRIANGLE; }` */
-export const Shape = koffi.union({
+export const Shape: NativeType = koffi.union({
   tag: Shape_Tag,
   CIRCLE: Shape_Circle_Body,
   RECTANGLE: Shape_Rectangle_Body,
@@ -51,7 +52,7 @@ export type ShapeIn =
  * `koffi.sizeof(Shape)` bytes, zero-copy) or a {@link ShapeIn} object that koffi
  * marshals; `out` is a `Float64Array(1)`.
  */
-export const shape_area = lib.func('shape_area', 'int', [koffi.pointer(Shape), 'double *']) as KoffiFunc<
+export const shape_area = lib.func('shape_area', 'int', [koffi.pointer(Shape), 'double *']) as Native<
   (shape: ArrayBufferView | ShapeIn | null, out: Float64Array | null) => number
 >;
 
@@ -59,6 +60,6 @@ export const shape_area = lib.func('shape_area', 'int', [koffi.pointer(Shape), '
  * `FfiStatus shape_scale(Shape *shape, double factor)`: scales in place, so
  * pass memory (a typed array over a `Shape`) to see the result.
  */
-export const shape_scale = lib.func('shape_scale', 'int', [koffi.pointer(Shape), 'double']) as KoffiFunc<
+export const shape_scale = lib.func('shape_scale', 'int', [koffi.pointer(Shape), 'double']) as Native<
   (shape: ArrayBufferView | ShapeIn | null, factor: number) => number
 >;

@@ -8,7 +8,23 @@
  *
  * @packageDocumentation
  */
-export { lib, libraryPath, libraryCandidates, LIBRARY_FILE, PACKAGE_ROOT } from './library';
+export {
+  lib,
+  libraryPath,
+  librarySource,
+  libraryCandidates,
+  isDevelopmentCheckout,
+  cargoTargetDir,
+  localBuildLibrary,
+  sourceBuildLibrary,
+  LIBRARY_FILE,
+  PACKAGE_ROOT,
+  PREBUILD_PLATFORM,
+  PREBUILT_LIBRARY,
+  PREBUILD_MIN_GLIBC,
+} from './library';
+export type { LibrarySource } from './library';
+export type * from './types';
 export * from './status';
 export * from './numbers';
 export * from './strings';

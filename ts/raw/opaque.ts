@@ -6,19 +6,20 @@
  * process (or worse). The public `OpaquePoint` class keeps its handle private
  * for that reason.
  */
-import koffi, { type KoffiFunc } from 'koffi';
+import koffi from 'koffi';
 import { lib } from './library';
+import type { Native, NativeType } from './types';
 import { Point } from './point';
 import type { RawPointer } from './strings';
 
 /** `typedef struct OpaquePoint OpaquePoint;`: incomplete, pointers only. Anonymous: see ts/raw/library.ts. */
-export const OpaquePoint = koffi.opaque();
+export const OpaquePoint: NativeType = koffi.opaque();
 
 /** `OpaquePoint *` */
-export const OpaquePointPtr = koffi.pointer(OpaquePoint);
+export const OpaquePointPtr: NativeType = koffi.pointer(OpaquePoint);
 
 /** `OpaquePoint *opaque_point_new(float x, float y)`: owned handle, free with `opaque_point_free` exactly once. */
-export const opaque_point_new = lib.func('opaque_point_new', OpaquePointPtr, ['float', 'float']) as KoffiFunc<
+export const opaque_point_new = lib.func('opaque_point_new', OpaquePointPtr, ['float', 'float']) as Native<
   (x: number, y: number) => RawPointer
 >;
 
@@ -27,25 +28,25 @@ export const opaque_point_translate = lib.func('opaque_point_translate', 'void',
   OpaquePointPtr,
   'float',
   'float',
-]) as KoffiFunc<(point: RawPointer, by_x: number, by_y: number) => void>;
+]) as Native<(point: RawPointer, by_x: number, by_y: number) => void>;
 
 /**
  * `char *opaque_point_describe(const OpaquePoint *point)`, declared as returning `void *`: the result is an
  * owned string to decode and then free with `free_rust_string`. NULL for NULL.
  */
-export const opaque_point_describe = lib.func('opaque_point_describe', 'void *', [OpaquePointPtr]) as KoffiFunc<
+export const opaque_point_describe = lib.func('opaque_point_describe', 'void *', [OpaquePointPtr]) as Native<
   (point: RawPointer) => RawPointer
 >;
 
 /** `Point opaque_point_get(const OpaquePoint *point)`: a copy of the coordinates; `{ x: NaN, y: NaN }` for NULL. */
-export const opaque_point_get = lib.func('opaque_point_get', Point, [OpaquePointPtr]) as KoffiFunc<
+export const opaque_point_get = lib.func('opaque_point_get', Point, [OpaquePointPtr]) as Native<
   (point: RawPointer) => Point
 >;
 
 /** `void opaque_point_free(OpaquePoint *point)`: NULL is a no-op; at most once per handle. */
-export const opaque_point_free = lib.func('opaque_point_free', 'void', [OpaquePointPtr]) as KoffiFunc<
+export const opaque_point_free = lib.func('opaque_point_free', 'void', [OpaquePointPtr]) as Native<
   (point: RawPointer) => void
 >;
 
 /** `size_t opaque_point_live_count(void)`: handles created and not yet freed. */
-export const opaque_point_live_count = lib.func('opaque_point_live_count', 'size_t', []) as KoffiFunc<() => number>;
+export const opaque_point_live_count = lib.func('opaque_point_live_count', 'size_t', []) as Native<() => number>;

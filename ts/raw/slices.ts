@@ -7,8 +7,9 @@
  * plain JS array is converted to a temporary C array. The public layer
  * (`ts/slices.ts`) refuses both.
  */
-import koffi, { type KoffiFunc } from 'koffi';
+import koffi from 'koffi';
 import { lib } from './library';
+import type { Native, NativeType } from './types';
 
 /** `#define PRIMES_UP_TO_MAX_LIMIT (1 << 30)`: the largest limit `primes_up_to` accepts. */
 export const PRIMES_UP_TO_MAX_LIMIT = 2 ** 30;
@@ -17,7 +18,7 @@ export const PRIMES_UP_TO_MAX_LIMIT = 2 ** 30;
  * `typedef struct U32Array { uint32_t *data; size_t len; size_t capacity; } U32Array;`
  * (24 bytes on 64-bit targets). Declared anonymously: koffi type names are process-global.
  */
-export const U32Array = koffi.struct({
+export const U32Array: NativeType = koffi.struct({
   data: koffi.pointer(koffi.types.uint32_t),
   len: 'size_t',
   capacity: 'size_t',
@@ -34,7 +35,7 @@ export interface U32ArrayValue {
  * `uint64_t sum_of_even(const uint32_t *numbers, size_t length)`. koffi returns a
  * `number` up to 2^53 - 1 and a `bigint` above.
  */
-export const sum_of_even = lib.func('uint64_t sum_of_even(const uint32_t *numbers, size_t length)') as KoffiFunc<
+export const sum_of_even = lib.func('uint64_t sum_of_even(const uint32_t *numbers, size_t length)') as Native<
   (numbers: Uint32Array | null, length: number) => number | bigint
 >;
 
@@ -43,14 +44,12 @@ export const sum_of_even = lib.func('uint64_t sum_of_even(const uint32_t *number
  * laid out as the struct (`[data, len, capacity]`), written in place (zero-copy), or `null`.
  * On success the array it describes must go back to `u32_array_free`, exactly once.
  */
-export const primes_up_to = lib.func('primes_up_to', 'int', ['uint32_t', koffi.pointer(U32Array)]) as KoffiFunc<
+export const primes_up_to = lib.func('primes_up_to', 'int', ['uint32_t', koffi.pointer(U32Array)]) as Native<
   (limit: number, out: BigUint64Array | null) => number
 >;
 
 /** `void u32_array_free(U32Array array)`: an empty array is a no-op; anything not from Rust crashes. */
-export const u32_array_free = lib.func('u32_array_free', 'void', [U32Array]) as KoffiFunc<
-  (array: U32ArrayValue) => void
->;
+export const u32_array_free = lib.func('u32_array_free', 'void', [U32Array]) as Native<(array: U32ArrayValue) => void>;
 
 /** `size_t u32_array_live_count(void)`: arrays handed out and not freed yet. */
-export const u32_array_live_count = lib.func('size_t u32_array_live_count(void)') as KoffiFunc<() => number>;
+export const u32_array_live_count = lib.func('size_t u32_array_live_count(void)') as Native<() => number>;

@@ -5,22 +5,22 @@
  * caller sees the pointer it must give back to `free_rust_string`; koffi's
  * `char *` return would decode the text and lose the pointer, leaking it.
  */
-import type { KoffiFunc } from 'koffi';
 import { lib } from './library';
+import type { Native } from './types';
 
 /** A pointer as koffi 3 returns it: an address, or `null` for NULL. */
 export type RawPointer = bigint | null;
 
 /** `char *concat_strings(const char *first, const char *second)`: owned result, free with `free_rust_string`. */
-export const concat_strings = lib.func('void *concat_strings(const char *first, const char *second)') as KoffiFunc<
+export const concat_strings = lib.func('void *concat_strings(const char *first, const char *second)') as Native<
   (first: string | Uint8Array | null, second: string | Uint8Array | null) => RawPointer
 >;
 
 /** `void free_rust_string(char *s)`: NULL is a no-op; any other foreign pointer crashes. */
-export const free_rust_string = lib.func('void free_rust_string(void *s)') as KoffiFunc<(s: RawPointer) => void>;
+export const free_rust_string = lib.func('void free_rust_string(void *s)') as Native<(s: RawPointer) => void>;
 
 /** `size_t rust_string_live_count(void)` */
-export const rust_string_live_count = lib.func('size_t rust_string_live_count(void)') as KoffiFunc<() => number>;
+export const rust_string_live_count = lib.func('size_t rust_string_live_count(void)') as Native<() => number>;
 
 /**
  * `FfiStatus concat_strings_into(const char *first, const char *second, char *buf, size_t buf_len, size_t *needed)`.
@@ -29,7 +29,7 @@ export const rust_string_live_count = lib.func('size_t rust_string_live_count(vo
  */
 export const concat_strings_into = lib.func(
   'int concat_strings_into(const char *first, const char *second, uint8_t *buf, size_t buf_len, size_t *needed)',
-) as KoffiFunc<
+) as Native<
   (
     first: string | Uint8Array | null,
     second: string | Uint8Array | null,
@@ -40,6 +40,6 @@ export const concat_strings_into = lib.func(
 >;
 
 /** `FfiStatus count_characters(const char *s, size_t *out)`: `out` is a `BigUint64Array(1)` or `null`. */
-export const count_characters = lib.func('int count_characters(const char *s, size_t *out)') as KoffiFunc<
+export const count_characters = lib.func('int count_characters(const char *s, size_t *out)') as Native<
   (s: string | Uint8Array | null, out: BigUint64Array | null) => number
 >;

@@ -2,11 +2,12 @@
  * Raw declarations for the tuples module (`rust/src/tuples.rs`): the tuple
  * struct `Tuple`, a C struct with fields `_0` and `_1`, passed by value.
  */
-import koffi, { type KoffiFunc } from 'koffi';
+import koffi from 'koffi';
 import { lib } from './library';
+import type { Native, NativeType } from './types';
 
 /** `struct Tuple { uint32_t _0; uint32_t _1; }` (declared anonymously: koffi type names are process-global). */
-export const Tuple = koffi.struct({ _0: 'uint32_t', _1: 'uint32_t' });
+export const Tuple: NativeType = koffi.struct({ _0: 'uint32_t', _1: 'uint32_t' });
 
 /** A `Tuple` as koffi passes and returns it. No range check: koffi wraps out-of-range numbers. */
 export interface TupleValue {
@@ -17,4 +18,4 @@ export interface TupleValue {
 }
 
 /** `Tuple flip_things(Tuple t)`: by value both ways. */
-export const flip_things = lib.func('flip_things', Tuple, [Tuple]) as KoffiFunc<(t: TupleValue) => TupleValue>;
+export const flip_things = lib.func('flip_things', Tuple, [Tuple]) as Native<(t: TupleValue) => TupleValue>;

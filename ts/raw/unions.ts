@@ -7,17 +7,18 @@
  * type names are process-global, and a named type would be declared twice when
  * the module is evaluated twice (jest does that).
  */
-import koffi, { type KoffiFunc, type Union } from 'koffi';
+import koffi from 'koffi';
 import { lib } from './library';
+import type { Native, NativeType, NativeUnion } from './types';
 
 /** `union IntOrFloat { int32_t as_int; float as_float; }` */
-export const IntOrFloat = koffi.union({ as_int: 'int32_t', as_float: 'float' });
+export const IntOrFloat: NativeType = koffi.union({ as_int: 'int32_t', as_float: 'float' });
 
 /**
  * An `IntOrFloat` argument: an object literal setting exactly one member, or a
  * `koffi.Union(IntOrFloat)` instance.
  */
-export type IntOrFloatIn = { as_int: number } | { as_float: number } | Union;
+export type IntOrFloatIn = { as_int: number } | { as_float: number } | NativeUnion;
 
 /** An `IntOrFloat` returned by value: koffi decodes a member when it is read. */
 export interface IntOrFloatOut {
@@ -28,17 +29,17 @@ export interface IntOrFloatOut {
 }
 
 /** `IntOrFloat int_or_float_from_float(float value)` */
-export const int_or_float_from_float = lib.func('int_or_float_from_float', IntOrFloat, ['float']) as KoffiFunc<
+export const int_or_float_from_float = lib.func('int_or_float_from_float', IntOrFloat, ['float']) as Native<
   (value: number) => IntOrFloatOut
 >;
 
 /** `float int_or_float_as_float(IntOrFloat value)` */
-export const int_or_float_as_float = lib.func('int_or_float_as_float', 'float', [IntOrFloat]) as KoffiFunc<
+export const int_or_float_as_float = lib.func('int_or_float_as_float', 'float', [IntOrFloat]) as Native<
   (value: IntOrFloatIn) => number
 >;
 
 /** `int32_t int_or_float_as_int(IntOrFloat value)` */
-export const int_or_float_as_int = lib.func('int_or_float_as_int', 'int32_t', [IntOrFloat]) as KoffiFunc<
+export const int_or_float_as_int = lib.func('int_or_float_as_int', 'int32_t', [IntOrFloat]) as Native<
   (value: IntOrFloatIn) => number
 >;
 
@@ -49,10 +50,10 @@ export const EITHER_LEFT = 0;
 export const EITHER_RIGHT = 1;
 
 /** `union EitherValue { int32_t left; float right; }` */
-export const EitherValue = koffi.union({ left: 'int32_t', right: 'float' });
+export const EitherValue: NativeType = koffi.union({ left: 'int32_t', right: 'float' });
 
 /** `struct Either { uint32_t tag; EitherValue value; }` */
-export const Either = koffi.struct({ tag: 'uint32_t', value: EitherValue });
+export const Either: NativeType = koffi.struct({ tag: 'uint32_t', value: EitherValue });
 
 /**
  * `FfiStatus parse_number(const char *text, Either *out)`.
@@ -62,6 +63,6 @@ export const Either = koffi.struct({ tag: 'uint32_t', value: EitherValue });
  * `koffi.offsetof` gives. A string `text` is encoded as UTF-8 by koffi; pass a
  * NUL-terminated `Uint8Array` for raw bytes.
  */
-export const parse_number = lib.func('parse_number', 'int', ['const char *', koffi.pointer(Either)]) as KoffiFunc<
+export const parse_number = lib.func('parse_number', 'int', ['const char *', koffi.pointer(Either)]) as Native<
   (text: string | Uint8Array | null, out: ArrayBufferView | null) => number
 >;
