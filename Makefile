@@ -328,7 +328,7 @@ $(BUILD)/fuzz_ffi: c/fuzz/fuzz_ffi.c $(HEADER) lib-fuzz
 define run_fuzz
 $(MAKE) --no-print-directory $(BUILD)/fuzz_ffi
 @mkdir -p $(BUILD)/fuzz-corpus
-@echo "fuzz: concat_strings concat_strings_into count_characters $(FUZZ_FOUND) for $(1) s (log: $(BUILD)/fuzz.log)"
+@echo "fuzz: concat_strings concat_strings_into count_characters count_characters_utf16 count_characters_utf8 concat_strings_utf16_into $(FUZZ_FOUND) for $(1) s (log: $(BUILD)/fuzz.log)"
 @if $(SAN_ENV) $(BUILD)/fuzz_ffi -max_total_time=$(1) -print_final_stats=1 -artifact_prefix=$(BUILD)/ \
   $(BUILD)/fuzz-corpus >$(BUILD)/fuzz.log 2>&1; then \
   grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)' $(BUILD)/fuzz.log; \

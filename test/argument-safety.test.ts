@@ -136,14 +136,14 @@ describe('class 1: memory facts come from the engine, not from the argument', ()
 
   it('a 0 byte is found even when includes/indexOf are overridden on the argument', () =>
     throws(
-      `const b = new Uint8Array([0x61, 0, 0x62]);
+      `const b = new Uint8Array([0x31, 0, 0x32]);
        b.includes = () => false;
        b.indexOf = () => -1;
        Object.defineProperty(b, 'length', { value: 1 });
-       return api.countCharacters(b);`,
+       return api.parseNumber(b);`,
       'TypeError',
       'ERR_INVALID_ARG_VALUE',
-      /^countCharacters: s must not contain a 0 byte/,
+      /^parseNumber: text must not contain a 0 byte/,
     ));
 
   it('bytes are checked and read as the engine sees them (a Buffer subclass with a lying length)', () =>
@@ -247,7 +247,7 @@ describe('class 1: memory facts come from the engine, not from the argument', ()
        const outcomes = [];
        for (const run of [
          () => api.sumOfEven(new Float64Array([2])),
-         () => api.concatStrings('a\\0', 'b'),
+         () => api.parseNumber('1\\0'),
          () => api.concatStrings('\\uD800', 'b'),
          () => api.pointTranslated({ x: 1e39, y: 0 }, 0, 0),
          () => api.sumOfEven({ length: 1, 0: 2 }),
@@ -358,25 +358,14 @@ describe('class 2: user code running during a call cannot change what Rust uses'
 });
 
 describe('class 4: results the engine cannot represent', () => {
-  it('concatStrings past V8 string limit throws RangeError ERR_STRING_TOO_LONG before any native call', () =>
+  it('concatStrings past V8 string limit throws RangeError ERR_OUT_OF_RANGE before any native call', () =>
     throws(
       `const { MAX_STRING_LENGTH } = require('node:buffer').constants;
        const half = 'a'.repeat(Math.ceil((MAX_STRING_LENGTH + 1) / 2)); // two of them are 1 too long
        return api.concatStrings(half, half);`,
       'RangeError',
-      'ERR_STRING_TOO_LONG',
-      /^concatStrings: the result would be 5368708(89|90) UTF-16 code units long, more than V8's limit \(buffer\.constants\.MAX_STRING_LENGTH = 536870888\)$/,
-      ['--max-old-space-size=2048'],
-    ));
-
-  it('a NUL is still reported first in a too-long pair', () =>
-    throws(
-      `const { MAX_STRING_LENGTH } = require('node:buffer').constants;
-       const half = 'a'.repeat(Math.ceil((MAX_STRING_LENGTH + 1) / 2));
-       return api.concatStrings(half, '\\0' + half);`,
-      'TypeError',
-      'ERR_INVALID_ARG_VALUE',
-      /^concatStrings: second must not contain a NUL/,
+      'ERR_OUT_OF_RANGE',
+      /^concatStrings: the result would have 5368708(89|90) UTF-16 code units, more than the longest string this engine can create \(536870888\)$/,
       ['--max-old-space-size=2048'],
     ));
 });

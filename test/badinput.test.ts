@@ -134,6 +134,10 @@ const bytesCases: Case[] = [
   { label: 'edge: 64 MiB of UTF-8 bytes', value: Buffer.from(bigText.repeat(4)), expect: { model: true } },
 ];
 
+/** The NUL cases of a text slot become valid text for the `(pointer, length)` paths, where `\0` is U+0000. */
+const countedText = (cases: Case[]): Case[] =>
+  cases.map((c) => (/\\0|0 byte/.test(c.label) ? { ...c, label: `edge: ${c.label}`, expect: { model: true } } : c));
+
 const FLT_MAX = 3.4028234663852886e38;
 /** The least magnitude Math.fround rounds to Infinity: halfway between FLT_MAX and 2^128. */
 const FLT_ROUNDING_LIMIT = 2 ** 128 - 2 ** 103;
@@ -375,6 +379,13 @@ const SLOTS_BASE = {
   cString: stringCases,
   /** `string | Uint8Array` text (Uint8Array = raw UTF-8 bytes that Rust validates). */
   textOrBytes: [...stringCases.filter((c) => !c.label.startsWith('wrong type: a Buffer')), ...bytesCases],
+  /** Text passed with its length (`_utf16`/`_utf8` entry points): `\0` is an ordinary character. */
+  countedText: countedText(stringCases),
+  /** `string | Uint8Array` passed with its length: `\0` and 0 bytes are ordinary characters. */
+  countedTextOrBytes: countedText([
+    ...stringCases.filter((c) => !c.label.startsWith('wrong type: a Buffer')),
+    ...bytesCases,
+  ]),
 } satisfies Record<string, Case[]>;
 const SLOTS = {
   ...SLOTS_BASE,
@@ -617,7 +628,7 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
   concatStrings: {
     kind: 'function',
     call: fn(api.concatStrings),
-    slots: ['cString', 'cString'],
+    slots: ['countedText', 'countedText'],
     valid: ['Hello, ', 'Rustacean!'],
     model: (a, b) => (a as string) + (b as string),
   },
@@ -757,7 +768,7 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
   countCharacters: {
     kind: 'function',
     call: fn(api.countCharacters),
-    slots: ['textOrBytes'],
+    slots: ['countedTextOrBytes'],
     valid: ['héllo'],
     model: (s) => codePoints(typeof s === 'string' ? s : decodeUtf8(s as Uint8Array)),
   },

@@ -76,6 +76,8 @@ function shape(tag: number, ...dims: number[]): Float64Array {
 }
 
 const u32 = new Uint32Array([1, 2, 3]);
+/** SIZE_MAX: a length no array can have (a BigInt: koffi saturates a number like 2 ** 63 to INT64_MAX). */
+const SIZE_MAX = 2n ** 64n - 1n;
 const sizeOut = new BigUint64Array(1);
 const primesOut = (): BigUint64Array => new BigUint64Array(3);
 const freePrimes = (out: BigUint64Array): void =>
@@ -102,6 +104,28 @@ const PROVOKE: Record<string, Record<string, () => unknown>> = {
     'invalid UTF-8': () => call(raw.count_characters, new Uint8Array([0x61, 0xff, 0]), sizeOut),
     'NULL s': () => call(raw.count_characters, null, sizeOut),
     'NULL out': () => call(raw.count_characters, 'x', null),
+  },
+  count_characters_utf16: {
+    text: () => call(raw.count_characters_utf16, 'héllo', 5, sizeOut),
+    'lone surrogate': () => call(raw.count_characters_utf16, new Uint16Array([0x61, 0xd800]), 2, sizeOut),
+    'impossible length': () => call(raw.count_characters_utf16, new Uint16Array(2), SIZE_MAX, sizeOut),
+    'NULL s with a length': () => call(raw.count_characters_utf16, null, 3, sizeOut),
+  },
+  count_characters_utf8: {
+    bytes: () => call(raw.count_characters_utf8, Buffer.from('héllo'), 6, sizeOut),
+    'invalid UTF-8': () => call(raw.count_characters_utf8, new Uint8Array([0x61, 0xff]), 2, sizeOut),
+    'impossible length': () => call(raw.count_characters_utf8, new Uint8Array(2), SIZE_MAX, sizeOut),
+    'NULL out': () => call(raw.count_characters_utf8, new Uint8Array(2), 2, null),
+  },
+  concat_strings_utf16_into: {
+    fits: () => call(raw.concat_strings_utf16_into, 'ab', 2, 'cd', 2, new Uint16Array(8), 8, sizeOut),
+    'too small': () => call(raw.concat_strings_utf16_into, 'abc', 3, 'cd', 2, new Uint16Array(2), 2, sizeOut),
+    'lone surrogate': () =>
+      call(raw.concat_strings_utf16_into, new Uint16Array([0xd800]), 1, 'cd', 2, new Uint16Array(8), 8, sizeOut),
+    'impossible lengths (each beyond any array)': () =>
+      call(raw.concat_strings_utf16_into, 'ab', SIZE_MAX, 'cd', SIZE_MAX, new Uint16Array(8), 8, sizeOut),
+    'NULL first with a length': () =>
+      call(raw.concat_strings_utf16_into, null, 2, 'cd', 2, new Uint16Array(8), 8, sizeOut),
   },
   shape_area: {
     circle: () => call(raw.shape_area, shape(raw.SHAPE_CIRCLE, 1), new Float64Array(1)),
@@ -130,7 +154,7 @@ const PROVOKE: Record<string, Record<string, () => unknown>> = {
     'NULL predicate': () => call(raw.count_where, u32, 3, null, null, sizeOut),
     'NULL numbers with a length': () => call(raw.count_where, null, 3, () => 1, null, sizeOut),
     // A length whose byte size does not fit in ptrdiff_t: refused before any read.
-    'impossible length': () => call(raw.count_where, u32, 2 ** 62, () => 1, null, sizeOut),
+    'impossible length': () => call(raw.count_where, u32, SIZE_MAX, () => 1, null, sizeOut),
   },
   primes_up_to: {
     'limit 10': () => {
@@ -161,7 +185,7 @@ const FALLBACKS: { fn: string; label: string; run: () => unknown; returns: unkno
   {
     fn: 'sum_of_even',
     label: 'an impossible length (byte size beyond ptrdiff_t)',
-    run: () => call(raw.sum_of_even, u32, 2 ** 62),
+    run: () => call(raw.sum_of_even, u32, SIZE_MAX),
     returns: 0,
     doc: /also returns 0, and so does a `length` whose byte size/,
   },
@@ -175,7 +199,7 @@ const FALLBACKS: { fn: string; label: string; run: () => unknown; returns: unkno
   {
     fn: 'points_translate',
     label: 'an impossible count',
-    run: () => call(raw.points_translate, new Float32Array(2), 2 ** 62, 1, 1),
+    run: () => call(raw.points_translate, new Float32Array(2), SIZE_MAX, 1, 1),
     returns: undefined,
     doc: /a `count` whose byte size .* would not fit in a `ptrdiff_t`/,
   },

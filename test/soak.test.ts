@@ -62,10 +62,10 @@ const primeCounts = ((): number[] => {
  * awaited before the next.
  */
 const ROWS: Record<string, (i: number) => void | Promise<void>> = {
-  'concatStrings (short, caller buffer)': (i) => {
+  'concatStrings (short, reused UTF-16 buffer)': (i) => {
     if (api.concatStrings('n=', String(i)) !== `n=${i}`) throw new Error('wrong result');
   },
-  'concatStrings (long, Rust-owned string freed at once)': (i) => {
+  'concatStrings (long, a JS-owned UTF-16 buffer per call)': (i) => {
     if (api.concatStrings(long, String(i)).length !== 5000 + String(i).length) throw new Error('wrong result');
   },
   'OpaquePoint (new, translate, describe, free)': (i) => {
@@ -79,7 +79,7 @@ const ROWS: Record<string, (i: number) => void | Promise<void>> = {
   'countCharacters (string)': () => {
     if (api.countCharacters('héllo wörld 🦀') !== 13) throw new Error('wrong result');
   },
-  'countCharacters (bytes, copied with a NUL)': () => {
+  'countCharacters (bytes, passed with their length)': () => {
     if (api.countCharacters(bytes) !== 11) throw new Error('wrong result');
   },
   'primesUpTo (Rust-owned array copied and freed at once)': (i) => {

@@ -1,9 +1,36 @@
 import fc from 'fast-check';
 import { concatStrings, countCharacters, FfiError } from '../ts';
-import { rust_string_live_count } from '../ts/raw';
+import { count_characters, rust_string_live_count } from '../ts/raw';
 
-/** Strings C can receive intact: any code points but NUL (no lone surrogates). */
-const cText = fc.string({ unit: 'binary' }).filter((s) => !s.includes('\0'));
+/** Well-formed text: any code points, `\0` included (no lone surrogates). */
+const text = fc.string({ unit: 'binary' });
+/** Any sequence of UTF-16 code units: lone surrogates, pairs, NUL, ASCII, Latin-1 and the rest of the BMP. */
+const codeUnits = fc.string({
+  unit: fc
+    .oneof(
+      fc.integer({ min: 0xd800, max: 0xdfff }),
+      fc.integer({ min: 0, max: 0x7f }),
+      fc.integer({ min: 0x80, max: 0xff }),
+      fc.integer({ min: 0, max: 0xffff }),
+    )
+    .map((u) => String.fromCharCode(u)),
+  maxLength: 40,
+});
+/** Text mixing one-, two- and four-byte UTF-8 characters (V8 stores it with two bytes per unit). */
+const mixed = (units: number): string => {
+  const s = 'héllo wörld 🦀 ünïcode '.repeat(Math.ceil(units / 22)).slice(0, units);
+  return s.isWellFormed() ? s : s.slice(0, -1) + 'x';
+};
+
+/** Runs `f` and returns what it threw. */
+function thrown(f: () => unknown): Error & { code?: unknown; status?: unknown } {
+  try {
+    f();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a throw');
+}
 
 describe('concatStrings', () => {
   it('joins', () => {
@@ -12,26 +39,51 @@ describe('concatStrings', () => {
     expect(concatStrings('🦀', 'é')).toBe('🦀é');
   });
 
-  it('handles results larger than the scratch buffer through the Rust-owned path', () => {
-    const big = 'x'.repeat(100_000) + '🦀';
-    expect(concatStrings(big, big)).toBe(big + big);
-    expect(concatStrings('a'.repeat(4094), 'b')).toHaveLength(4095); // fits with the NUL
-    expect(concatStrings('a'.repeat(4095), 'b')).toHaveLength(4096); // one byte over
+  it('joins text with \\0 like any other character (the text goes with its length)', () => {
+    expect(concatStrings('a\0b', 'c')).toBe('a\0bc');
+    expect(concatStrings('\0', '\0')).toBe('\0\0');
   });
 
-  it('frees every Rust string it receives', () => {
+  it('handles results of every size: the reused buffer, its growth (to 65,536 units) and a buffer of their own', () => {
+    expect(concatStrings('a'.repeat(4095), 'b')).toBe('a'.repeat(4095) + 'b'); // the initial 4096 units
+    expect(concatStrings('a'.repeat(4095), '🦀')).toBe('a'.repeat(4095) + '🦀'); // grows
+    expect(concatStrings('é'.repeat(65_535), 'b')).toBe('é'.repeat(65_535) + 'b'); // the largest reused
+    expect(concatStrings('é'.repeat(65_535), '🦀')).toBe('é'.repeat(65_535) + '🦀'); // one unit over
+    const big = 'x'.repeat(100_000) + '🦀';
+    expect(concatStrings(big, big)).toBe(big + big);
+    const two = mixed(1_000_000);
+    expect(concatStrings(two, two)).toBe(two + two);
+    expect(concatStrings('short', ' again')).toBe('short again'); // after the large ones
+  });
+
+  it('allocates nothing in Rust', () => {
     const before = rust_string_live_count();
-    const big = 'y'.repeat(10_000);
-    for (let i = 0; i < 100; i++) concatStrings(big, String(i));
+    for (let i = 0; i < 100; i++) concatStrings('y'.repeat(10_000), String(i));
     expect(rust_string_live_count()).toBe(before);
   });
 
   it('equals a + b for arbitrary text', () => {
     fc.assert(
-      fc.property(cText, cText, (a, b) => {
+      fc.property(text, text, (a, b) => {
         expect(concatStrings(a, b)).toBe(a + b);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('equals a + b for any code units, or throws ERR_INVALID_ARG_VALUE naming the argument with a lone surrogate', () => {
+    fc.assert(
+      fc.property(codeUnits, codeUnits, (a, b) => {
+        if (a.isWellFormed() && b.isWellFormed()) {
+          expect(concatStrings(a, b)).toBe(a + b);
+        } else {
+          const err = thrown(() => concatStrings(a, b));
+          expect(err).toBeInstanceOf(TypeError);
+          expect(err.code).toBe('ERR_INVALID_ARG_VALUE');
+          expect(err.message).toMatch(a.isWellFormed() ? /^concatStrings: second / : /^concatStrings: first /);
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 
@@ -40,20 +92,46 @@ describe('concatStrings', () => {
     ['null', null],
     ['undefined', undefined],
     ['a Buffer', Buffer.from('x')],
-  ])('refuses %s with TypeError', (_label, bad) => {
-    expect(() => concatStrings(bad as unknown as string, 'x')).toThrow(TypeError);
-    expect(() => concatStrings('x', bad as unknown as string)).toThrow(TypeError);
+    ['a String object', new String('x')],
+  ])('refuses %s with TypeError ERR_INVALID_ARG_TYPE', (_label, bad) => {
+    expect(thrown(() => concatStrings(bad as unknown as string, 'x'))).toMatchObject({
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: expect.stringMatching(/^concatStrings: first must be a string, got /),
+    });
+    expect(thrown(() => concatStrings('x', bad as unknown as string))).toMatchObject({
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: expect.stringMatching(/^concatStrings: second must be a string, got /),
+    });
   });
 
-  it('refuses embedded NUL instead of letting C cut the string', () => {
-    expect(() => concatStrings('a\0b', 'c')).toThrow(/NUL/);
-    expect(() => concatStrings('a', '\0')).toThrow(TypeError);
-  });
-
-  it('refuses lone surrogates instead of replacing them', () => {
-    expect(() => concatStrings('\uD83D', 'x')).toThrow(/surrogate/);
-    expect(() => concatStrings('x', '\uDE00')).toThrow(TypeError);
+  it('refuses lone surrogates, and says where the first one is', () => {
+    expect(thrown(() => concatStrings('\uD83D', 'x'))).toMatchObject({
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_VALUE',
+      message:
+        'concatStrings: first must be well-formed text, but contains a lone UTF-16 surrogate (0xD83D at index 0)',
+    });
+    expect(thrown(() => concatStrings('x', 'ab\uDE00'))).toMatchObject({
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringMatching(/second .*0xDE00 at index 2/),
+    });
+    // Halves of a pair split across the two arguments are lone in each.
+    expect(() => concatStrings('\uD83E', '\uDD80')).toThrow(TypeError);
+    // In the long path too.
+    expect(() => concatStrings('x'.repeat(5000), 'y\uD800')).toThrow(/second .*0xD800 at index 1/);
     expect(concatStrings('ok', 'ok')).toBe('okok');
+  });
+
+  it('refuses a result longer than the engine can represent with RangeError, before any native call', () => {
+    const half = 'x'.repeat(2 ** 28); // a rope: the length is known without building it
+    expect(thrown(() => concatStrings(half, half))).toMatchObject({
+      name: 'RangeError',
+      code: 'ERR_OUT_OF_RANGE',
+      message: expect.stringMatching(/^concatStrings: the result would have 536870912 UTF-16 code units/),
+    });
   });
 });
 
@@ -63,21 +141,87 @@ describe('countCharacters', () => {
     expect(countCharacters('héllo')).toBe(5);
     expect(countCharacters('🦀')).toBe(1);
     expect(countCharacters('👩‍👩‍👧')).toBe(5); // code points, not graphemes
+    expect(countCharacters('a\0b')).toBe(3); // \0 is U+0000
   });
 
-  it('equals [...s].length for arbitrary text', () => {
+  it('equals [...s].length for arbitrary text, and the NUL-terminated UTF-8 path where that can take it', () => {
+    const out = new BigUint64Array(1);
     fc.assert(
-      fc.property(cText, (s) => {
+      fc.property(text, (s) => {
         expect(countCharacters(s)).toBe([...s].length);
+        if (!s.includes('\0')) {
+          expect(count_characters(s, out)).toBe(0);
+          expect(Number(out[0])).toBe([...s].length);
+        }
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
   });
 
-  it('counts UTF-8 bytes given as a Uint8Array', () => {
+  it('equals [...s].length for any code units, or throws ERR_INVALID_ARG_VALUE for a lone surrogate', () => {
+    fc.assert(
+      fc.property(codeUnits, (s) => {
+        if (s.isWellFormed()) {
+          expect(countCharacters(s)).toBe([...s].length);
+        } else {
+          const err = thrown(() => countCharacters(s));
+          expect(err).toBeInstanceOf(TypeError);
+          expect(err.code).toBe('ERR_INVALID_ARG_VALUE');
+          expect(err.message).toMatch(
+            /^countCharacters: s must be well-formed text, but contains a lone UTF-16 surrogate/,
+          );
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('counts long one-byte and two-byte strings', () => {
+    for (const n of [1000, 10_000, 1_000_000]) {
+      const ascii = 'a'.repeat(n);
+      expect(countCharacters(ascii)).toBe(n);
+      const two = mixed(n);
+      expect(countCharacters(two)).toBe([...two].length);
+      expect(() => countCharacters(two + '\uD800')).toThrow(new RegExp(`0xD800 at index ${n}\\)`));
+    }
+  });
+
+  it('counts UTF-8 bytes given as a Uint8Array, 0 bytes included', () => {
     expect(countCharacters(new TextEncoder().encode('h🦀'))).toBe(2);
     expect(countCharacters(Buffer.from('héllo'))).toBe(5);
     expect(countCharacters(new Uint8Array(0))).toBe(0);
+    expect(countCharacters(new Uint8Array([0x61, 0, 0x62]))).toBe(3);
+    expect(countCharacters(Buffer.from('zzhéllozz').subarray(2, 8))).toBe(5);
+  });
+
+  it('equals the decoded text`s code points for arbitrary bytes, or throws INVALID_UTF8', () => {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 32 }), (bytes) => {
+        let decoded: string | undefined;
+        try {
+          decoded = decoder.decode(bytes);
+        } catch {
+          decoded = undefined;
+        }
+        if (decoded !== undefined) expect(countCharacters(bytes)).toBe([...decoded].length);
+        else expect(thrown(() => countCharacters(bytes))).toMatchObject({ status: 'INVALID_UTF8' });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('takes the bytes and their count from the engine, not from the array`s own properties', () => {
+    const lying = new Uint8Array([0x61, 0x62]);
+    Object.defineProperty(lying, 'length', { value: 2 ** 31 });
+    expect(countCharacters(lying)).toBe(2);
+    const disguised = new Uint16Array([0x6161]);
+    Object.setPrototypeOf(disguised, Uint8Array.prototype);
+    expect(() => countCharacters(disguised as unknown as Uint8Array)).toThrow(TypeError);
+    expect(() => countCharacters(new Proxy(new Uint8Array(1), {}))).toThrow(TypeError);
+    const shared = new Uint8Array(new SharedArrayBuffer(3));
+    shared.set([0x68, 0xc3, 0xa9]);
+    expect(countCharacters(shared)).toBe(2);
   });
 
   it.each([
@@ -87,20 +231,33 @@ describe('countCharacters', () => {
     ['an overlong encoding', [0xc0, 0xaf]],
     ['an encoded surrogate', [0xed, 0xa0, 0x80]],
   ])('throws FfiError INVALID_UTF8 for %s', (_label, bytes) => {
-    expect(() => countCharacters(new Uint8Array(bytes))).toThrow(FfiError);
-    try {
-      countCharacters(new Uint8Array(bytes));
-    } catch (err) {
-      expect(err).toMatchObject({ status: 'INVALID_UTF8', code: 2 });
-    }
+    const err = thrown(() => countCharacters(new Uint8Array(bytes)));
+    expect(err).toBeInstanceOf(FfiError);
+    expect(err).toMatchObject({ status: 'INVALID_UTF8' });
     expect(countCharacters('ok')).toBe(2);
   });
 
-  it('refuses 0 bytes, NUL, lone surrogates and other types', () => {
-    expect(() => countCharacters(new Uint8Array([0x61, 0, 0x62]))).toThrow(TypeError);
-    expect(() => countCharacters('a\0')).toThrow(TypeError);
-    expect(() => countCharacters('\uD800')).toThrow(TypeError);
-    expect(() => countCharacters(42 as unknown as string)).toThrow(TypeError);
-    expect(() => countCharacters(new Uint16Array(2) as unknown as Uint8Array)).toThrow(TypeError);
+  it('refuses lone surrogates and other types', () => {
+    expect(thrown(() => countCharacters('ab\uD800'))).toMatchObject({
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: 'countCharacters: s must be well-formed text, but contains a lone UTF-16 surrogate (0xD800 at index 2)',
+    });
+    expect(() => countCharacters('\uDC00x')).toThrow(/0xDC00 at index 0/);
+    for (const bad of [
+      42,
+      null,
+      undefined,
+      {},
+      new Uint16Array(2),
+      new Int8Array(1),
+      new DataView(new ArrayBuffer(1)),
+    ]) {
+      expect(thrown(() => countCharacters(bad as unknown as string))).toMatchObject({
+        name: 'TypeError',
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: expect.stringMatching(/^countCharacters: s must be a string or a Uint8Array, got /),
+      });
+    }
   });
 });

@@ -22,4 +22,12 @@ void demo_strings(void) {
            ffi_status_message(status), count);
     status = count_characters("\xff\xfe", &count);
     printf("count_characters(invalid UTF-8) -> %s\n", ffi_status_message(status));
+
+    /* (pointer, length) text: UTF-16 code units, a NUL inside is a character. */
+    const uint16_t text[] = {0x68, 0x0000, 0xe9, 0xd83e, 0xdd80}; /* "h\0é🦀" */
+    status = count_characters_utf16(text, 5, &count);
+    printf("count_characters_utf16(\"h\\0\xc3\xa9\xf0\x9f\xa6\x80\", 5 units) -> %s, %zu characters\n",
+           ffi_status_message(status), count);
+    status = count_characters_utf16(text, 4, &count); /* cuts the surrogate pair */
+    printf("count_characters_utf16(first 4 units: a lone surrogate) -> %s\n", ffi_status_message(status));
 }

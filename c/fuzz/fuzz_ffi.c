@@ -107,6 +107,95 @@ static void fuzz_count_characters(const uint8_t *data, size_t size) {
     free(s.second);
 }
 
+/* A C model of UTF-16 well-formedness: the number of code points, or -1 for a lone surrogate. */
+static long long utf16_code_points(const uint16_t *units, size_t len) {
+    long long n = 0;
+    for (size_t i = 0; i < len; i++, n++) {
+        uint16_t u = units[i];
+        if (u >= 0xdc00 && u <= 0xdfff) return -1;
+        if (u >= 0xd800 && u <= 0xdbff) {
+            if (i + 1 == len || units[i + 1] < 0xdc00 || units[i + 1] > 0xdfff) return -1;
+            i++;
+        }
+    }
+    return n;
+}
+
+/* The input as UTF-16 code units in an exactly-sized, aligned buffer (an odd last byte is dropped). */
+static uint16_t *utf16_copy(const uint8_t *data, size_t size, size_t *len) {
+    *len = size / 2;
+    uint16_t *units = malloc(*len * 2 + 1);
+    REQUIRE(units != NULL);
+    memcpy(units, data, *len * 2);
+    return units;
+}
+
+static void fuzz_count_characters_utf16(const uint8_t *data, size_t size) {
+    size_t len;
+    uint16_t *units = utf16_copy(data, size, &len);
+    size_t n = (size_t)-1;
+    FfiStatus st = count_characters_utf16(units, len, &n);
+    long long expected = utf16_code_points(units, len);
+    if (expected >= 0) {
+        REQUIRE(st == FFI_STATUS_OK);
+        REQUIRE(n == (size_t)expected);
+    } else {
+        REQUIRE(st == FFI_STATUS_INVALID_ARGUMENT);
+        REQUIRE(n == (size_t)-1); /* written only on success */
+    }
+    free(units);
+}
+
+static void fuzz_count_characters_utf8(const uint8_t *data, size_t size) {
+    /* Exactly `size` bytes, 0 bytes included, no terminator: ASan sees any read past the end. */
+    char *bytes = malloc(size + 1);
+    REQUIRE(bytes != NULL);
+    memcpy(bytes, data, size);
+    size_t n = (size_t)-1;
+    FfiStatus st = count_characters_utf8(size > 0 ? bytes : NULL, size, &n);
+    REQUIRE(st == FFI_STATUS_OK || st == FFI_STATUS_INVALID_UTF8);
+    if (st == FFI_STATUS_OK) {
+        size_t expected = 0;
+        for (size_t i = 0; i < size; i++) expected += ((uint8_t)bytes[i] & 0xc0) != 0x80;
+        REQUIRE(n == expected);
+    } else {
+        REQUIRE(n == (size_t)-1);
+    }
+    free(bytes);
+}
+
+static void fuzz_concat_strings_utf16_into(const uint8_t *data, size_t size) {
+    /* The last byte chooses the buffer size (0..255 units), the first the split point. */
+    size_t buf_len = size > 0 ? data[size - 1] : 0;
+    size_t units_len;
+    uint16_t *units = utf16_copy(data, size > 0 ? size - 1 : 0, &units_len);
+    size_t first_len = units_len > 0 ? (size > 0 ? data[0] : 0) % (units_len + 1) : 0;
+    size_t second_len = units_len - first_len;
+    /* Each input in its own exactly-sized allocation. */
+    uint16_t *first = malloc(first_len * 2 + 1);
+    uint16_t *second = malloc(second_len * 2 + 1);
+    uint16_t *buf = buf_len > 0 ? malloc(buf_len * 2) : NULL;
+    REQUIRE(first != NULL && second != NULL && (buf_len == 0 || buf != NULL));
+    memcpy(first, units, first_len * 2);
+    memcpy(second, units + first_len, second_len * 2);
+    size_t needed = (size_t)-1;
+    FfiStatus st = concat_strings_utf16_into(first, first_len, second, second_len, buf, buf_len, &needed);
+    REQUIRE(needed == first_len + second_len);
+    if (utf16_code_points(first, first_len) < 0 || utf16_code_points(second, second_len) < 0) {
+        REQUIRE(st == FFI_STATUS_INVALID_ARGUMENT);
+    } else if (needed <= buf_len) {
+        REQUIRE(st == FFI_STATUS_OK);
+        REQUIRE(first_len == 0 || memcmp(buf, first, first_len * 2) == 0);
+        REQUIRE(second_len == 0 || memcmp(buf + first_len, second, second_len * 2) == 0);
+    } else {
+        REQUIRE(st == FFI_STATUS_BUFFER_TOO_SMALL);
+    }
+    free(buf);
+    free(first);
+    free(second);
+    free(units);
+}
+
 #ifdef FFI_HAVE_parse_number
 static void fuzz_parse_number(const uint8_t *data, size_t size) {
     Split s = split(data, size);
@@ -141,6 +230,9 @@ static const Target targets[] = {
     fuzz_concat_strings,
     fuzz_concat_strings_into,
     fuzz_count_characters,
+    fuzz_count_characters_utf16,
+    fuzz_count_characters_utf8,
+    fuzz_concat_strings_utf16_into,
 #ifdef FFI_HAVE_parse_number
     fuzz_parse_number,
 #endif

@@ -24,8 +24,14 @@
  *   OpaquePoint, an output buffer) concurrently. There is no global mutable
  *   state besides atomic counters.
  *
- * - Strings are NUL-terminated. Functions that interpret text require UTF-8
- *   and say so; the others work on bytes.
+ * - Strings. A `const char *` on its own is NUL-terminated: the text ends at
+ *   its first 0 byte. Functions with `_utf8` or `_utf16` in their name take
+ *   text as a pointer and a length instead (`const char *` and a count of
+ *   bytes, or `const uint16_t *` and a count of UTF-16 code units in the
+ *   machine's byte order): no terminator is read or written, a 0 inside is
+ *   an ordinary character (U+0000), and the pointer may be NULL when the
+ *   length is 0. Functions that interpret text require UTF-8, or UTF-16
+ *   without lone surrogates, and say so; the others work on bytes.
  */
 
 #ifndef FFI_DEEP_DIVE_H
@@ -321,6 +327,79 @@ enum FfiStatus concat_strings_into(const char *first, const char *second, char *
 // `s` is NULL or a NUL-terminated string; `out` is NULL or valid for
 // writing one `size_t`.
 enum FfiStatus count_characters(const char *s, size_t *out);
+
+// Stores in `*out` the number of Unicode scalar values (code points) in the
+// UTF-16 text of `len` code units at `s`: "héllo" has 5, "🦀" (two code
+// units) has 1. What JavaScript's `[...s].length` gives for a string.
+//
+// The text is counted by its length, not by a terminator: a 0 unit is an
+// ordinary character (U+0000) and is counted. `s` is read in the machine's
+// byte order (UTF-16LE on little-endian machines).
+//
+// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_ARGUMENT if the text contains a
+// lone surrogate (a high surrogate not followed by a low one, or a low one
+// not preceded by a high one: not well-formed UTF-16), if `s` is not 2-byte
+// aligned (with `len > 0`), or if `len` is larger than any array can be;
+// FFI_STATUS_NULL_ARGUMENT if `out` is NULL, or `s` is NULL while
+// `len > 0`. `s` may be NULL when `len` is 0 (the empty text). `*out` is
+// written only on success. Everything is borrowed for the call.
+// Thread-safe.
+//
+// # Safety
+// `s` is NULL or valid for reading `len` `uint16_t`s; `out` is NULL or valid
+// for writing one `size_t`.
+enum FfiStatus count_characters_utf16(const uint16_t *s, size_t len, size_t *out);
+
+// Stores in `*out` the number of Unicode scalar values (code points) in the
+// UTF-8 text of `len` bytes at `s`: like count_characters(), but counted by
+// its length, so a 0 byte is an ordinary character (U+0000) and is counted,
+// and no terminator is read.
+//
+// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_UTF8 if the bytes are not valid
+// UTF-8; FFI_STATUS_INVALID_ARGUMENT if `len` is larger than any array can
+// be; FFI_STATUS_NULL_ARGUMENT if `out` is NULL, or `s` is NULL while
+// `len > 0`. `s` may be NULL when `len` is 0. `*out` is written only on
+// success. Everything is borrowed for the call. Thread-safe.
+//
+// # Safety
+// `s` is NULL or valid for reading `len` bytes; `out` is NULL or valid for
+// writing one `size_t`.
+enum FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out);
+
+// Writes `first` (`first_len` UTF-16 code units) followed by `second`
+// (`second_len` units) into the caller's buffer `buf` of `buf_len` code
+// units. The result is counted, not terminated: no 0 unit is appended, and
+// 0 units inside the inputs are copied like any other character.
+//
+// If `needed` is not NULL it receives the length the result needs, in code
+// units (`first_len + second_len`), whatever the outcome except a NULL or
+// misaligned argument.
+//
+// Both inputs must be well-formed UTF-16 on their own (what a JavaScript
+// string without lone surrogates is): a lone surrogate in either is refused,
+// even where the two halves would pair up across the join.
+//
+// Returns FFI_STATUS_OK on success; FFI_STATUS_NULL_ARGUMENT if `first` is
+// NULL while `first_len > 0`, `second` is NULL while `second_len > 0`, or
+// `buf` is NULL while `buf_len > 0`; FFI_STATUS_INVALID_ARGUMENT if a
+// non-NULL pointer is not 2-byte aligned, a length is larger than any array
+// can be, or an input contains a lone surrogate (two lengths that pass that
+// check cannot add up past a size_t); FFI_STATUS_BUFFER_TOO_SMALL
+// if the result does not fit, in which case nothing is written to `buf`
+// (never a partial result). NULL with a length of 0 is the empty text, and
+// `buf` may be NULL with `buf_len == 0` to ask for the size only. The checks
+// run in that order: a size query on text with a lone surrogate gives
+// FFI_STATUS_INVALID_ARGUMENT.
+//
+// Ownership: everything is borrowed for the call; the caller owns `buf`.
+// Thread-safe (for different buffers).
+//
+// # Safety
+// `first`, `second` are NULL or valid for reading `first_len` / `second_len`
+// `uint16_t`s; `buf` is NULL or valid for writing `buf_len` `uint16_t`s and
+// does not overlap the inputs; `needed` is NULL or valid for writing one
+// `size_t`.
+enum FfiStatus concat_strings_utf16_into(const uint16_t *first, size_t first_len, const uint16_t *second, size_t second_len, uint16_t *buf, size_t buf_len, size_t *needed);
 
 // Creates a point at (`x`, `y`). Any float is accepted, NaN and infinities
 // included.

@@ -10,9 +10,14 @@ module.exports = function demoStrings(ffi) {
   } catch (err) {
     console.log(`countCharacters(bytes 68 ff) throws ${err.name} ${err.status}: ${err.message}`);
   }
+  console.log(
+    'concatStrings("a\\0b", "c") =',
+    JSON.stringify(ffi.concatStrings('a\0b', 'c')),
+    '(text goes with its length)',
+  );
   try {
-    ffi.concatStrings('a\0b', 'c');
+    ffi.concatStrings('\uD83D', 'c');
   } catch (err) {
-    console.log(`concatStrings("a\\0b", "c") throws ${err.name}: ${err.message}`);
+    console.log(`concatStrings("\\uD83D", "c") throws ${err.name} ${err.code}: ${err.message}`);
   }
 };

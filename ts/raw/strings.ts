@@ -43,3 +43,42 @@ export const concat_strings_into = lib.func(
 export const count_characters = lib.func('int count_characters(const char *s, size_t *out)') as Native<
   (s: string | Uint8Array | null, out: BigUint64Array | null) => number
 >;
+
+/**
+ * `FfiStatus count_characters_utf16(const uint16_t *s, size_t len, size_t *out)`: `len` in UTF-16 code units.
+ * `s` is a JS string (koffi copies its code units, as they are, into its call memory: no UTF-8 conversion),
+ * a `Uint16Array` (zero-copy) or an address; `out` a `BigUint64Array(1)`, an address or `null`.
+ * Declared as `char16_t *` so that koffi accepts a string; the C type is `const uint16_t *`.
+ */
+export const count_characters_utf16 = lib.func(
+  'int count_characters_utf16(const char16_t *s, size_t len, size_t *out)',
+) as Native<(s: string | Uint16Array | RawPointer, len: number, out: BigUint64Array | RawPointer) => number>;
+
+/**
+ * `FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out)`: `len` in bytes, no terminator read.
+ * `s` is a `Uint8Array`/`Buffer` (zero-copy), an address, or a JS string (koffi converts it to UTF-8: pass
+ * `Buffer.byteLength(s)` as `len`); `out` a `BigUint64Array(1)`, an address or `null`.
+ */
+export const count_characters_utf8 = lib.func(
+  'int count_characters_utf8(const char *s, size_t len, size_t *out)',
+) as Native<(s: string | Uint8Array | RawPointer, len: number, out: BigUint64Array | RawPointer) => number>;
+
+/**
+ * `FfiStatus concat_strings_utf16_into(const uint16_t *first, size_t first_len, const uint16_t *second,
+ * size_t second_len, uint16_t *buf, size_t buf_len, size_t *needed)`: lengths in UTF-16 code units, the result is
+ * not terminated. `first`/`second` are JS strings (copied by koffi as UTF-16), `Uint16Array`s or addresses; `buf` a
+ * `Uint16Array` (zero-copy) or an address (2-byte aligned); `needed` a `BigUint64Array(1)`, an address or `null`.
+ */
+export const concat_strings_utf16_into = lib.func(
+  'int concat_strings_utf16_into(const char16_t *first, size_t first_len, const char16_t *second, size_t second_len, uint16_t *buf, size_t buf_len, size_t *needed)',
+) as Native<
+  (
+    first: string | Uint16Array | RawPointer,
+    firstLen: number,
+    second: string | Uint16Array | RawPointer,
+    secondLen: number,
+    buf: Uint16Array | RawPointer,
+    bufLen: number,
+    needed: BigUint64Array | RawPointer,
+  ) => number
+>;
