@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // `make bench`: what each call costs, side by side — public API, raw koffi,
-// pure JS, the C floor and a Node-API addon — and where crossing into Rust
-// starts to pay off.
+// the fastest pure JS, C and a Node-API addon — in the same process and the
+// same rounds, so every ratio is paired per round; where crossing into Rust
+// starts to pay off; async time per call against calls in flight; and the
+// verdict on every target (scripts/bench/report.js, rule in stats.js).
 //
-//   make bench                  full run (a few minutes), writes docs/bench.{json,md} and docs/bench-*.svg
-//   BENCH_QUICK=1 make bench    short run (< 30 s) to check that everything works; writes build/bench-quick/
-//   BENCH_FILTER=regex          only the cases and sweeps whose name matches
+//   make bench                  full run (about 5 min), writes docs/bench.{json,md}, docs/bench-*.svg, README block
+//   BENCH_QUICK=1 make bench    short run to check that everything works; writes build/bench-quick/
+//   BENCH_FILTER=regex          only the cases, sweeps and async cases whose name matches
 //   BENCH_KOFFI_CONFIG='{...}'  koffi.config() applied before the library loads (async pool tuning)
 //   BENCH_OUT=dir               where to write the results
 //
-// What is measured is listed in scripts/bench/cases.js; each engine runs in a
-// child process (calls, sweeps, async), the C bench is build/bench_c.
+// What is measured is listed in scripts/bench/cases.js. Each part runs in its
+// own child process (calls.js, sweep.js, async.js).
 'use strict';
 
 const fs = require('node:fs');
@@ -18,10 +20,11 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const napi = require('./bench/napi');
-const { crossover, sweepSpec, renderSvg } = require('./bench/chart');
+const { crossover, sweepSpec, asyncSpec, renderSvg } = require('./bench/chart');
 const report = require('./bench/report');
 const { SWEEPS } = require('./bench/cases');
-const { settings, sweepLengths } = require('./bench/harness');
+const { settings } = require('./bench/harness');
+const { C_LOOPS } = require('./bench/context');
 
 const ROOT = path.resolve(__dirname, '..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -33,28 +36,17 @@ function child(script, env) {
     env: { ...process.env, ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
+    maxBuffer: 256 * 1024 * 1024,
   });
   if (r.status !== 0) throw new Error(`bench: ${script} failed (exit ${r.status})`);
   return JSON.parse(r.stdout);
 }
 
-/** Runs the C bench; returns its JSON or `{ error }`. */
-function runC(lengths) {
-  const exe = path.join(ROOT, 'build', 'bench_c');
-  if (!fs.existsSync(exe)) return { error: `${exe} is missing (make build/bench_c)` };
-  const args = ['--lengths', lengths.join(',')];
-  if (QUICK) args.push('--quick');
-  const r = spawnSync(exe, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  if (r.status !== 0) return { error: `build/bench_c failed (exit ${r.status}): ${r.stderr}` };
-  return JSON.parse(r.stdout);
-}
-
-const summarizeC = (samples) => {
-  const s = [...samples].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return { median: s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2, min: s[0], max: s.at(-1), samples };
-};
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 /** Keeps the README's benchmark section (between markers) in step with docs/bench.md. */
 function updateReadme(results, charts) {
@@ -65,20 +57,7 @@ function updateReadme(results, charts) {
   const a = readme.indexOf(start);
   const b = readme.indexOf(end);
   if (a < 0 || b < a) return false;
-  const chartLines = Object.entries(charts).map(([name, rel]) => `![${name}](docs/${path.basename(rel)})`);
-  const table = report.mdTable(
-    report.CALL_HEADER,
-    report.callBody(results).filter((r) => !String(r[1]).startsWith('variant')),
-  );
-  const block = [
-    start,
-    `Measured by \`make bench\` on ${results.meta.date} (${results.meta.cpu}, Node ${results.meta.node}); details, variants`,
-    'and targets in [docs/bench.md](docs/bench.md), raw figures in [docs/bench.json](docs/bench.json).',
-    '',
-    ...chartLines.flatMap((l) => [l, '']),
-    table,
-    end,
-  ].join('\n');
+  const block = `${start}\n${report.readmeBlock(results, charts)}\n${end}`;
   fs.writeFileSync(file, readme.slice(0, a) + block + readme.slice(b + end.length));
   return true;
 }
@@ -99,56 +78,49 @@ async function main() {
     koffi: koffiVersion,
     cpu: os.cpus()[0]?.model ?? 'unknown CPU',
     cpus: os.cpus().length,
-    loadavg: os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' '),
+    loadavg: loadavg(),
     rounds: settings(QUICK).rounds,
   };
 
   const built = napi.build((msg) => console.log(msg));
   meta.napi = built.path ? 'built' : `not built (${built.error.split('\n')[0]})`;
   if (built.error) console.log(`bench: the Node-API addon could not be built, continuing without it:\n${built.error}`);
-
-  console.log('bench: C floor (build/bench_c)');
-  const c = runC(sweepLengths(QUICK));
-  meta.c = c.error ? c.error : 'ran';
-  if (c.error) console.log(`bench: ${c.error}; continuing without the C column`);
+  meta.c = fs.existsSync(C_LOOPS) ? 'ran' : `${path.relative(ROOT, C_LOOPS)} is missing (make bench builds it)`;
+  if (meta.c !== 'ran') console.log(`bench: ${meta.c}; continuing without the C rows`);
 
   const env = { BENCH_NAPI_ADDON: built.path ?? '', BENCH_QUICK: QUICK ? '1' : '0' };
   console.log('bench: per-call table (scripts/bench/calls.js)');
   const calls = child('calls.js', env).cases;
-  for (const cs of calls) {
-    for (const e of [...Object.values(cs.engines), ...Object.values(cs.variants)]) if (e.samples) e.paired = true;
-    if (cs.c && c.cases?.[cs.c]) cs.engines.c = summarizeC(c.cases[cs.c]);
-  }
   console.log('bench: length sweeps (scripts/bench/sweep.js)');
-  const sweeps = child('sweep.js', env).sweeps;
+  const sweepOut = child('sweep.js', env);
+  meta.sweepRounds = sweepOut.rounds;
+  const sweeps = sweepOut.sweeps;
   for (const s of sweeps) {
     const def = SWEEPS.find((d) => d.name === s.name);
     Object.assign(s, { title: def.title, unit: def.unit, file: def.file });
-    if (!s.points) continue;
-    for (const p of s.points) {
-      p.lib.paired = true;
-      p.js.paired = true;
-    }
-    s.crossover = crossover(s.points);
-    const cs = c.sweeps?.[def.c];
-    if (cs) s.c = Object.fromEntries(Object.entries(cs).map(([len, samples]) => [len, summarizeC(samples).median]));
+    if (s.points) s.crossover = crossover(report.sweepRatios(s));
   }
-  console.log('bench: async throughput (scripts/bench/async.js)');
+  console.log('bench: async time per call against calls in flight (scripts/bench/async.js)');
   const asyncResults = child('async.js', env);
+  meta.loadavgEnd = loadavg();
 
-  const results = { meta, calls, sweeps, async: asyncResults, c: c.error ? null : c };
+  const results = { meta, calls, sweeps, async: asyncResults };
   results.targets = report.targets(results);
 
   fs.mkdirSync(OUT, { recursive: true });
   const charts = {};
   for (const s of sweeps) {
     if (!s.points) continue;
-    const svg = await renderSvg(sweepSpec(s, s.title, s.unit, s.c));
+    const svg = await renderSvg(
+      sweepSpec({ title: s.title, unit: s.unit, lines: report.sweepLines(s), cross: s.crossover }),
+    );
     fs.writeFileSync(path.join(OUT, s.file), svg);
     charts[s.name] = s.file;
+  }
+  const asyncRows = report.asyncRows(results);
+  if (asyncRows.length) {
+    fs.writeFileSync(path.join(OUT, 'bench-async.svg'), await renderSvg(asyncSpec(asyncRows)));
+    charts.async = 'bench-async.svg';
   }
   fs.writeFileSync(path.join(OUT, 'bench.json'), JSON.stringify(results, null, 2) + '\n');
   fs.writeFileSync(path.join(OUT, 'bench.md'), report.markdown(results, charts));

@@ -166,6 +166,21 @@ const PROVOKE: Record<string, Record<string, () => unknown>> = {
     'above PRIMES_UP_TO_MAX_LIMIT': () => call(raw.primes_up_to, 2 ** 30 + 1, primesOut()),
     'NULL out': () => call(raw.primes_up_to, 10, null),
   },
+  u32_array_move_into: {
+    'the primes up to 10': () => {
+      const out = primesOut();
+      call(raw.primes_up_to, 10, out);
+      return call(raw.u32_array_move_into, out, new Uint32Array(4), 4);
+    },
+    "dest too small (the array stays the caller's)": () => {
+      const out = primesOut();
+      call(raw.primes_up_to, 10, out);
+      const status = call(raw.u32_array_move_into, out, new Uint32Array(2), 2);
+      freePrimes(out);
+      return status;
+    },
+    'NULL array': () => call(raw.u32_array_move_into, null, new Uint32Array(4), 4),
+  },
 };
 
 /** Status-returning functions that report a status rather than produce one. */

@@ -1,7 +1,9 @@
 'use strict';
-// Bench child: the per-call table. Every engine of every case (and every
-// variant) is compiled into its own loop, then all of them are timed in the
-// same interleaved rounds. Prints JSON on stdout.
+// Bench child: the per-call table. Every engine, pure-JS candidate and
+// variant of every case is compiled into its own loop (C rows: one call into
+// the C loops per round), then all of them are timed in the same interleaved
+// rounds, so any two rows can be compared round by round. Prints JSON on
+// stdout.
 //
 // BENCH_FILTER=regex limits the cases by name.
 
@@ -9,7 +11,7 @@ const { CASES } = require('./cases');
 const { settings, compile, interleaved } = require('./harness');
 const { context, quick, tryCompile } = require('./context');
 
-const ENGINES = ['public', 'raw', 'js', 'napi'];
+const ENGINES = ['public', 'raw', 'napi', 'napiSame', 'c'];
 
 function main() {
   const ctx = context();
@@ -18,7 +20,15 @@ function main() {
   const results = [];
   for (const c of CASES) {
     if (filter && !filter.test(c.name)) continue;
-    const entry = { name: c.name, call: c.call, c: c.c ?? null, engines: {}, variants: {} };
+    const entry = {
+      name: c.name,
+      call: c.call,
+      group: c.group ?? c.name,
+      labels: c.labels ?? {},
+      engines: {},
+      js: {},
+      variants: {},
+    };
     const add = (bucket, key, spec) => {
       const label = `${c.name} ${key}`;
       const r = tryCompile(compile, label, spec, ctx);
@@ -30,14 +40,15 @@ function main() {
       items.push({ key: label, run: r.run, bucket, slot: key });
     };
     for (const engine of ENGINES) {
-      if (!c[engine]) continue;
-      if (engine === 'napi' && ctx.napi === null) entry.engines.napi = { skipped: 'the addon was not built' };
-      else add(entry.engines, engine, c[engine]);
+      const spec = c.engines[engine];
+      if (!spec) continue;
+      if (engine.startsWith('napi') && ctx.napi === null)
+        entry.engines[engine] = { skipped: 'the addon was not built' };
+      else if (engine === 'c' && ctx.cloops === null) entry.engines.c = { skipped: ctx.cloopsError };
+      else add(entry.engines, engine, spec);
     }
-    if (entry.engines.public?.skipped && entry.engines.raw?.skipped) {
-      // Nothing of this function is in the build yet: leave it out entirely.
-      continue;
-    }
+    if (entry.engines.public?.skipped && (!entry.engines.raw || entry.engines.raw.skipped)) continue; // not in this build
+    for (const [name, spec] of Object.entries(c.js ?? {})) add(entry.js, name, spec);
     for (const [name, spec] of Object.entries(c.variants ?? {})) add(entry.variants, name, spec);
     results.push(entry);
   }

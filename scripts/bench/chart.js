@@ -5,87 +5,101 @@
 
 /**
  * The crossover: the smallest length from which the library is at least as
- * fast as pure JS at every measured length above it, interpolated on the
- * log-log lines between the two points around it. `null` if the library
- * never wins at the top of the range; `{ length, below: true }` if it wins
- * everywhere.
+ * fast as pure JS at every measured length above it, by the bench's rule
+ * (`points[k].ratio` is the decisive quantile of library ÷ pure JS at that
+ * length: it must be ≤ 1), interpolated on the log-log line between the two
+ * points around it. `null` if the library does not win at the top of the
+ * range; `{ length, below: true }` if it wins everywhere.
  */
 function crossover(points) {
-  const ratio = (p) => Math.log(p.lib.median / p.js.median); // < 0: library faster
+  const r = (p) => Math.log(p.ratio); // ≤ 0: library faster
   let k = points.length;
-  while (k > 0 && ratio(points[k - 1]) <= 0) k--;
+  while (k > 0 && r(points[k - 1]) <= 0) k--;
   if (k === points.length) return null;
   if (k === 0) return { length: points[0].length, below: true };
   const a = points[k - 1];
   const b = points[k];
-  const ra = ratio(a);
-  const rb = ratio(b);
-  const t = ra / (ra - rb);
+  const t = r(a) / (r(a) - r(b));
   const length = Math.exp(Math.log(a.length) + t * (Math.log(b.length) - Math.log(a.length)));
   return { length: Math.round(length), below: false };
 }
 
-/** The vega-lite spec of a sweep chart. `c` is the C bench's `{ length: ns per call }`, if any. */
-function sweepSpec(sweep, title, unit, c) {
-  const rows = [];
-  for (const p of sweep.points) {
-    rows.push({ engine: 'library (public API)', length: p.length, ns: p.lib.median / p.length });
-    rows.push({ engine: 'pure JS loop', length: p.length, ns: p.js.median / p.length });
-    if (c && c[p.length] !== undefined) rows.push({ engine: 'C direct', length: p.length, ns: c[p.length] / p.length });
-  }
-  const cross = crossover(sweep.points);
+const logAxis = (field, title, format) => ({
+  field,
+  type: 'quantitative',
+  scale: { type: 'log' },
+  axis: { title, ...(format ? { format } : {}) },
+});
+
+/**
+ * The vega-lite spec of a sweep chart. `lines` are `{ engine, length, ns }`
+ * rows (ns per element); `cross` the crossover, if any.
+ */
+function sweepSpec({ title, unit, lines, cross }) {
   const layers = [
     {
       mark: { type: 'line', point: true },
       encoding: {
-        x: {
-          field: 'length',
-          type: 'quantitative',
-          scale: { type: 'log' },
-          axis: { title: `input length (${unit}s)`, format: '~s' },
-        },
-        y: {
-          field: 'ns',
-          type: 'quantitative',
-          scale: { type: 'log' },
-          axis: { title: `ns per ${unit} (median)` },
-        },
+        x: logAxis('length', `input length (${unit}s)`, '~s'),
+        y: logAxis('ns', `ns per ${unit} (median)`),
         color: { field: 'engine', type: 'nominal', legend: { title: null, orient: 'top-right', labelLimit: 400 } },
       },
     },
   ];
   if (cross && !cross.below) {
     const label = `crossover ≈ ${cross.length.toLocaleString('en-US')} ${unit}s`;
+    const at = { data: { values: [{ length: cross.length, label }] } };
     layers.push(
       {
-        data: { values: [{ length: cross.length, label }] },
+        ...at,
         mark: { type: 'rule', strokeDash: [4, 4], color: '#555' },
         encoding: { x: { field: 'length', type: 'quantitative' } },
       },
       {
-        data: { values: [{ length: cross.length, label }] },
+        ...at,
         mark: { type: 'text', align: 'left', dx: 4, dy: -4, baseline: 'bottom', color: '#333' },
-        encoding: {
-          x: { field: 'length', type: 'quantitative' },
-          y: { value: 12 },
-          text: { field: 'label' },
-        },
+        encoding: { x: { field: 'length', type: 'quantitative' }, y: { value: 12 }, text: { field: 'label' } },
       },
     );
   }
   const subtitle = cross
     ? cross.below
       ? 'the library is faster at every length measured'
-      : `the library is faster from about ${cross.length.toLocaleString('en-US')} ${unit}s on`
-    : 'the pure-JS loop is faster at every length measured';
+      : `the library is faster from about ${cross.length.toLocaleString('en-US')} ${unit}s on (75% of rounds)`
+    : 'the fastest pure-JS version is faster at the longest lengths measured';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, subtitle },
     width: 560,
     height: 340,
     background: 'white',
-    data: { values: rows },
+    data: { values: lines },
     layer: layers,
+  };
+}
+
+/** The async chart: µs per call against calls in flight; `rows` are `{ fn, engine, inFlight, us }`. */
+function asyncSpec(rows) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: 'Async: time per call against calls in flight',
+      subtitle: 'keep-N-in-flight lanes; lower is better; raw koffi .async stops at its max_async_calls (256)',
+    },
+    background: 'white',
+    data: { values: rows },
+    facet: { column: { field: 'fn', type: 'nominal', title: null, header: { labelFontSize: 12 } } },
+    spec: {
+      width: 300,
+      height: 260,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: logAxis('inFlight', 'calls in flight'),
+        y: logAxis('us', 'µs per call (median)'),
+        color: { field: 'engine', type: 'nominal', legend: { title: null, orient: 'bottom', labelLimit: 400 } },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
   };
 }
 
@@ -100,4 +114,4 @@ async function renderSvg(vlSpec) {
   return svg;
 }
 
-module.exports = { crossover, sweepSpec, renderSvg };
+module.exports = { crossover, sweepSpec, asyncSpec, renderSvg };

@@ -1,6 +1,11 @@
 'use strict';
 // Timing machinery shared by the bench children (calls.js, sweep.js).
 //
+// A C row is a spec with `batch` instead of `expr`: an expression that runs
+// all `n` iterations itself (one koffi call into build/libffi_bench_c.so per
+// round, which loops in C), so C is timed in the same process and the same
+// rounds as the JS rows.
+//
 // Each measured thing is compiled into its own loop function with
 // `new Function`, so every call site has its own type feedback: a shared
 // `for (...) fn()` helper would turn megamorphic after a few cases and add its
@@ -14,7 +19,7 @@
  * many rounds shrugs off the ones that are.
  */
 function settings(quick) {
-  return quick ? { rounds: 7, batchMs: 2, warmupMs: 60 } : { rounds: 21, batchMs: 5, warmupMs: 300 };
+  return quick ? { rounds: 5, batchMs: 2, warmupMs: 30 } : { rounds: 31, batchMs: 5, warmupMs: 250 };
 }
 
 /** Sweep lengths: 1, 3, 10, 30, ... 10^7 (full run) or 1, 10, ... 10^6 (quick run). */
@@ -34,7 +39,10 @@ globalThis.__benchSink = 0;
  * Compiles `spec` ({ env(ctx) -> object | null, expr }) into `run(n, input)`,
  * a loop of `n` evaluations of `expr`. The names of `env` are constants in
  * the loop's scope; `i` is the iteration number and `input` the second
- * argument. Returns null when `env` says the engine is not available.
+ * argument. With `batch` instead of `expr`, `run(n, input)` evaluates
+ * `batch` once (it does the `n` iterations itself, e.g. in C). `expr` and
+ * `batch` may also be functions of the env, returning the source. Returns
+ * null when `env` says the engine is not available.
  */
 function compile(label, spec, ctx) {
   const env = spec.env(ctx);
@@ -44,15 +52,17 @@ function compile(label, spec, ctx) {
     if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new Error(`bad env name ${name} in ${label}`);
   }
   const fnName = 'bench_' + label.replace(/[^\w$]/g, '_');
+  const code = (x) => (typeof x === 'function' ? x(env) : x);
+  const body =
+    spec.batch !== undefined
+      ? `  return (${code(spec.batch)});\n`
+      : `  let sink = 0;\n` +
+        `  for (let i = 0; i < n; i++) {\n` +
+        `    sink += (${code(spec.expr)});\n` +
+        `  }\n` +
+        `  return sink;\n`;
   const source =
-    `'use strict';\nconst { ${names.join(', ')} } = env;\n` +
-    `return function ${fnName}(n, input) {\n` +
-    `  let sink = 0;\n` +
-    `  for (let i = 0; i < n; i++) {\n` +
-    `    sink += (${spec.expr});\n` +
-    `  }\n` +
-    `  return sink;\n` +
-    `};`;
+    `'use strict';\nconst { ${names.join(', ')} } = env;\n` + `return function ${fnName}(n, input) {\n${body}};`;
   return new Function('env', source)(env);
 }
 

@@ -10,11 +10,13 @@ const { spawnSync } = require('node:child_process');
 const ROOT = path.resolve(__dirname, '..', '..');
 const DIR = path.join(ROOT, 'bench', 'napi');
 const ADDON = path.join(DIR, 'build', 'Release', 'ffi_bench_napi.node');
+/** The library's directory: the Makefile exports CARGO_TARGET_DIR (absolute) when it is set. */
+const LIB_DIR = path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'rust', 'target'), 'release');
 const INPUTS = [
   path.join(DIR, 'addon.c'),
   path.join(DIR, 'binding.gyp'),
   path.join(ROOT, 'c', 'include', 'ffi_deep_dive.h'),
-  path.join(ROOT, 'rust', 'target', 'release', 'libffi_deep_dive.so'),
+  path.join(LIB_DIR, 'libffi_deep_dive.so'),
 ];
 
 const mtime = (p) => (fs.existsSync(p) ? fs.statSync(p).mtimeMs : Infinity);
@@ -39,7 +41,11 @@ function build(log = console.log) {
   const dir = nodedir();
   if (dir !== null) args.push(`--nodedir=${dir}`);
   log(`bench: building the Node-API addon: node ${args.slice(1).join(' ')}`);
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, FFI_BENCH_LIB_DIR: LIB_DIR },
+  });
   if (r.status !== 0 || !fs.existsSync(ADDON)) {
     const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
     return { error: `node-gyp failed (exit ${r.status})${r.error ? ': ' + r.error.message : ''}\n${tail}` };

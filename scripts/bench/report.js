@@ -1,14 +1,24 @@
 'use strict';
-// Turns the measurements into the printed table, docs/bench.md and the
-// target checks of issue 7.
+// Turns the measurements into the printed table, docs/bench.md, the README
+// block and the target verdicts (issues 7, 14 and 15).
+//
+// Every ratio is per round (scripts/bench/stats.js): rows of a case, the C
+// row included, were timed in the same rounds. Ratio columns show the median
+// of the per-round ratios; a target's verdict uses the rule in stats.js (the
+// 75th percentile on the unfavourable side).
+
+const { pairedRatios, quantile, judge } = require('./stats');
 
 const ENGINE_LABELS = {
   public: 'public API',
   raw: 'raw koffi',
-  js: 'pure JS',
-  napi: 'Node-API addon',
+  napi: 'Node-API addon (floor: minimal checks)',
+  napiSame: 'Node-API addon, same algorithm (floor: minimal checks)',
   c: 'C direct',
 };
+
+/** "No slower" / "no worse" targets allow this much: the A/A control rows show how far identical code lands. */
+const SAME_TOLERANCE = 1.05;
 
 const fmt = (ns) => {
   if (ns === undefined || ns === null || Number.isNaN(ns)) return '–';
@@ -17,47 +27,378 @@ const fmt = (ns) => {
   if (ns >= 100) return ns.toFixed(0);
   return ns.toFixed(1);
 };
-
+const fmtRatio = (r) => (r === null || r === undefined ? '–' : r >= 100 ? `${r.toFixed(0)}×` : `${r.toFixed(2)}×`);
 const timing = (s) => `${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}]`;
+const ok = (t) => t && !t.skipped && Array.isArray(t.samples);
+const medianRatio = (a, b) => {
+  const r = ok(a) && ok(b) ? pairedRatios(a, b) : null;
+  return r === null ? null : quantile(r, 0.5);
+};
 
-/**
- * `a / b`: per round when both were timed in the same interleaved rounds
- * (the median of the per-round ratios, robust to machine noise), else the
- * ratio of the medians.
- */
-function ratio(a, b) {
-  if (!a || !b || a.median === undefined || b.median === undefined) return null;
-  if (a.paired && b.paired && a.samples.length === b.samples.length) {
-    const r = a.samples.map((x, i) => x / b.samples[i]).sort((x, y) => x - y);
-    const m = r.length >> 1;
-    return r.length % 2 ? r[m] : (r[m - 1] + r[m]) / 2;
+/** The fastest pure-JS candidate of a case (or sweep point): `{ name, t }` or null. */
+function fastest(candidates) {
+  let best = null;
+  for (const [name, t] of Object.entries(candidates ?? {})) {
+    if (ok(t) && (best === null || t.median < best.t.median)) best = { name, t };
   }
-  return a.median / b.median;
+  return best;
 }
 
-const fmtRatio = (r) => (r === null ? '–' : r >= 100 ? `${r.toFixed(0)}×` : `${r.toFixed(2)}×`);
+const jsOfPoint = (p) =>
+  fastest(
+    Object.fromEntries(
+      Object.entries(p.engines)
+        .filter(([k]) => k.startsWith('js:'))
+        .map(([k, t]) => [k.slice(3), t]),
+    ),
+  );
 
-/** Rows of the call table: one per engine and variant of every case. */
-function rows(results) {
+/** The rows of one case: engines in order, the fastest pure JS, then the variants. */
+function caseRows(c) {
   const out = [];
+  for (const key of ['public', 'raw', 'napi', 'napiSame', 'c']) {
+    const t = c.engines[key];
+    if (ok(t)) out.push({ key, label: c.labels?.[key] ?? ENGINE_LABELS[key], t });
+  }
+  const js = fastest(c.js);
+  if (js) out.push({ key: 'js', label: `pure JS, fastest: ${js.name}`, t: js.t });
+  for (const [name, t] of Object.entries(c.variants ?? {}))
+    if (ok(t)) out.push({ key: 'variant', label: `variant: ${name}`, t });
+  return out;
+}
+
+const CALL_HEADER = ['function', 'engine', 'ns/call median [min–max]', '÷ raw koffi', '÷ Node-API', '÷ C', '÷ pure JS'];
+
+function callBody(results, { variants = true } = {}) {
+  const body = [];
   for (const c of results.calls) {
-    const rawT = c.engines.raw;
-    const napiT = c.engines.napi;
-    const add = (label, t) => {
-      if (!t || t.skipped) return;
-      out.push({
-        fn: c.name,
-        engine: label,
-        time: timing(t),
-        median: t.median,
-        vsRaw: fmtRatio(ratio(t, rawT?.skipped ? null : rawT)),
-        vsNapi: fmtRatio(ratio(t, napiT?.skipped ? null : napiT)),
-      });
-    };
-    for (const engine of ['public', 'raw', 'napi', 'c', 'js']) add(ENGINE_LABELS[engine], c.engines[engine]);
-    for (const [name, t] of Object.entries(c.variants)) add(`variant: ${name}`, t);
+    const js = fastest(c.js)?.t;
+    for (const r of caseRows(c)) {
+      if (!variants && r.key === 'variant') continue;
+      body.push([
+        c.name,
+        r.label,
+        timing(r.t),
+        fmtRatio(medianRatio(r.t, c.engines.raw)),
+        fmtRatio(medianRatio(r.t, c.engines.napi)),
+        fmtRatio(medianRatio(r.t, c.engines.c)),
+        fmtRatio(medianRatio(r.t, js)),
+      ]);
+    }
+  }
+  return body;
+}
+
+/** Every pure-JS candidate of every case, with its time and its ratio to the fastest. */
+function baselineBody(results) {
+  const body = [];
+  for (const c of results.calls) {
+    const best = fastest(c.js);
+    if (!best) continue;
+    const entries = Object.entries(c.js).filter(([, t]) => ok(t));
+    entries.sort((a, b) => a[1].median - b[1].median);
+    for (const [name, t] of entries) {
+      body.push([c.name, name, timing(t), fmtRatio(medianRatio(t, best.t)), name === best.name ? 'baseline' : '']);
+    }
+  }
+  return body;
+}
+const BASELINE_HEADER = ['function', 'pure-JS version', 'ns/call median [min–max]', '÷ fastest', 'kept'];
+
+// ---- targets ----
+
+/** Every target this build can measure: `{ source, target, median, decisive, rule, pass }`. */
+function targets(results) {
+  const find = (name) => results.calls.find((c) => c.name === name);
+  const eng = (name, engine) => find(name)?.engines[engine];
+  const variant = (name, v) => find(name)?.variants?.[v];
+  const js = (name) => fastest(find(name)?.js)?.t;
+  const asyncT = (name, engine, k) => results.async?.cases?.find((c) => c.name === name)?.engines[engine]?.results?.[k];
+  const out = [];
+  const check = (source, target, a, b, limit, direction) => {
+    const ratios = ok(a) && ok(b) ? pairedRatios(a, b) : null;
+    const v = judge(ratios, limit, direction);
+    if (v === null) {
+      out.push({ source, target, median: null, decisive: null, rule: direction === 'max' ? 'p75' : 'p25', pass: null });
+      return;
+    }
+    out.push({ source, target, ...v, rule: direction === 'max' ? 'p75' : 'p25' });
+  };
+  check('7', 'addInRust: public ÷ raw koffi ≤ 1.3', eng('addInRust', 'public'), eng('addInRust', 'raw'), 1.3, 'max');
+  check(
+    '7, 14',
+    'concatStrings: public ÷ Node-API same algorithm ≤ 1.0',
+    eng('concatStrings', 'public'),
+    eng('concatStrings', 'napiSame'),
+    1.0,
+    'max',
+  );
+  check(
+    '7',
+    'concatStrings: disposable path (raw koffi) ÷ public ≥ 2',
+    eng('concatStrings', 'raw'),
+    eng('concatStrings', 'public'),
+    2,
+    'min',
+  );
+  check(
+    '7',
+    'Point.translate: public ÷ addInRust public ≤ 2',
+    eng('Point.translate', 'public'),
+    eng('addInRust', 'public'),
+    2,
+    'max',
+  );
+  check(
+    '7',
+    'Point.translate: koffi object marshalling ÷ public ≥ 10',
+    variant('Point.translate', 'raw, koffi object marshalling (_Inout_ Point *)'),
+    eng('Point.translate', 'public'),
+    10,
+    'min',
+  );
+  check(
+    '7',
+    'new OpaquePoint + free(): public ÷ raw koffi ≤ 1.3',
+    eng('OpaquePoint new+free', 'public'),
+    eng('OpaquePoint new+free', 'raw'),
+    1.3,
+    'max',
+  );
+  check(
+    '7, 14',
+    'sumOfEven(10M): public ÷ C ≤ 1.1',
+    eng('sumOfEven(10M)', 'public'),
+    eng('sumOfEven(10M)', 'c'),
+    1.1,
+    'max',
+  );
+  check(
+    '7, 15',
+    'sumOfEven(10M): fastest pure JS ÷ public ≥ 3',
+    js('sumOfEven(10M)'),
+    eng('sumOfEven(10M)', 'public'),
+    3,
+    'min',
+  );
+  const sweep = results.sweeps.find((s) => s.name === 'sumOfEven' && s.points);
+  if (sweep) {
+    const cross = sweep.crossover;
+    out.push({
+      source: '7, 15',
+      target: 'sumOfEven crossover against the fastest pure JS ≤ 1,000 elements',
+      median: null,
+      decisive: cross ? (cross.below ? `< ${cross.length}` : cross.length.toLocaleString('en-US')) : 'none',
+      rule: 'p75 at every longer length',
+      pass: cross !== null && cross.length <= 1000,
+    });
+  }
+  check(
+    '7, 15',
+    'primesUpTo(10M): fastest pure JS ÷ public ≥ 2',
+    js('primesUpTo(10M)'),
+    eng('primesUpTo(10M)', 'public'),
+    2,
+    'min',
+  );
+  check(
+    '14',
+    'countCharacters, mixed text, 1M: fastest pure JS ÷ public ≥ 2',
+    js('countCharacters(mixed 1M)'),
+    eng('countCharacters(mixed 1M)', 'public'),
+    2,
+    'min',
+  );
+  check(
+    '14',
+    'countCharacters, mixed text, 1k: fastest pure JS ÷ public ≥ 1',
+    js('countCharacters(mixed 1k)'),
+    eng('countCharacters(mixed 1k)', 'public'),
+    1,
+    'min',
+  );
+  const utf8Path = 'UTF-8 path (the public API before issue 14: checks + koffi converts to UTF-8)';
+  for (const len of ['1k', '10k', '1M']) {
+    check(
+      '14',
+      `countCharacters, ASCII, ${len}: public ÷ the pre-issue-14 UTF-8 path ≤ ${SAME_TOLERANCE} (no slower)`,
+      eng(`countCharacters(ASCII ${len})`, 'public'),
+      variant(`countCharacters(ASCII ${len})`, utf8Path),
+      SAME_TOLERANCE,
+      'max',
+    );
+  }
+  for (const fn of ['sumOfEvenAsync(1000 elements)', 'primesUpToAsync(10000)']) {
+    const short = fn.replace(/\(.*/, '');
+    check(
+      '14',
+      `${short}: public at 64 in flight ÷ raw koffi .async at 8 ≤ 0.5`,
+      asyncT(fn, 'public', 64),
+      asyncT(fn, 'raw', 8),
+      0.5,
+      'max',
+    );
+    check(
+      '14',
+      `${short}: public at 1000 in flight ÷ public at 64 ≤ ${SAME_TOLERANCE} (no worse)`,
+      asyncT(fn, 'public', 1000),
+      asyncT(fn, 'public', 64),
+      SAME_TOLERANCE,
+      'max',
+    );
   }
   return out;
+}
+
+const TARGET_HEADER = ['issue', 'target', 'median ratio', 'judged on', 'met'];
+const targetBody = (results) =>
+  results.targets.map((x) => [
+    x.source,
+    x.target,
+    typeof x.median === 'number' ? fmtRatio(x.median) : '–',
+    typeof x.decisive === 'number' ? `${x.rule} ${fmtRatio(x.decisive)}` : `${x.decisive ?? 'not measured'}`,
+    x.pass === null ? 'not measured' : x.pass ? 'yes' : '**NO**',
+  ]);
+
+/** A/A controls: the same code timed twice; how far apart identical code lands (p25–p75 of the per-round ratio). */
+function controls(results) {
+  const out = [];
+  for (const c of results.calls) {
+    for (const [name, t] of Object.entries(c.variants ?? {})) {
+      if (!name.includes('A/A control') || !ok(t)) continue;
+      const twin =
+        c.name === 'addInRust'
+          ? c.engines.raw
+          : c.variants['UTF-8 path (the public API before issue 14: checks + koffi converts to UTF-8)'];
+      const r = ok(twin) ? pairedRatios(t, twin) : null;
+      if (r) out.push({ name: c.name, p25: quantile(r, 0.25), median: quantile(r, 0.5), p75: quantile(r, 0.75) });
+    }
+  }
+  return out;
+}
+
+// ---- sweeps ----
+
+function sweepLines(s) {
+  const lines = [];
+  for (const p of s.points) {
+    const js = jsOfPoint(p);
+    lines.push({ engine: 'library (public API)', length: p.length, ns: p.engines.lib.median / p.length });
+    if (js)
+      lines.push({ engine: 'pure JS (fastest version at each length)', length: p.length, ns: js.t.median / p.length });
+    if (ok(p.engines.c)) lines.push({ engine: 'C direct', length: p.length, ns: p.engines.c.median / p.length });
+  }
+  return lines;
+}
+
+/** Per point: the decisive (p75) ratio library ÷ fastest JS, for the crossover. */
+function sweepRatios(s) {
+  return s.points.map((p) => {
+    const js = jsOfPoint(p);
+    const r = js ? pairedRatios(p.engines.lib, js.t) : null;
+    return { length: p.length, ratio: r ? quantile(r, 0.75) : Infinity, median: r ? quantile(r, 0.5) : null };
+  });
+}
+
+const SWEEP_HEADER = [
+  'length',
+  'library ns/elem',
+  'fastest pure JS ns/elem',
+  'C ns/elem',
+  'pure JS ÷ library (median)',
+  'fastest pure JS',
+];
+function sweepBody(s) {
+  return s.points.map((p) => {
+    const js = jsOfPoint(p);
+    return [
+      p.length.toLocaleString('en-US'),
+      fmt(p.engines.lib.median / p.length),
+      js ? fmt(js.t.median / p.length) : '–',
+      ok(p.engines.c) ? fmt(p.engines.c.median / p.length) : '–',
+      fmtRatio(js ? medianRatio(js.t, p.engines.lib) : null),
+      js ? js.name : '–',
+    ];
+  });
+}
+
+function crossoverLine(s) {
+  const c = s.crossover;
+  if (c === null)
+    return `crossover: none; the fastest pure JS is faster at ${s.points.at(-1).length.toLocaleString('en-US')} ${s.unit}s`;
+  if (c.below) return `crossover: below ${c.length}; the library is faster at every length measured (in 75% of rounds)`;
+  return `crossover: the library is faster than the fastest pure JS from about ${c.length.toLocaleString('en-US')} ${s.unit}s on (in 75% of rounds at every longer length)`;
+}
+
+// ---- async ----
+
+const ASYNC_LABELS = {
+  public: 'public API',
+  raw: 'raw koffi .async',
+  napi: 'Node-API async work (floor: minimal checks)',
+};
+
+function asyncRows(results) {
+  const rows = [];
+  for (const c of results.async?.cases ?? []) {
+    for (const [engine, e] of Object.entries(c.engines)) {
+      if (!e.results) continue;
+      for (const [k, r] of Object.entries(e.results)) {
+        if (ok(r))
+          rows.push({ fn: c.name, engine: ASYNC_LABELS[engine] ?? engine, inFlight: Number(k), us: r.median / 1e3 });
+      }
+    }
+  }
+  return rows;
+}
+
+function asyncBody(results) {
+  const body = [];
+  const a = results.async;
+  for (const c of a?.cases ?? []) {
+    const ref = c.engines.raw?.results?.[8];
+    for (const [engine, e] of Object.entries(c.engines)) {
+      if (!e.results) continue;
+      body.push([
+        c.name,
+        ASYNC_LABELS[engine] ?? engine,
+        ...a.inFlight.map((k) => {
+          const r = e.results[k];
+          if (!ok(r)) return '–';
+          const vs = medianRatio(r, ref);
+          return `${fmt(r.median)}${vs !== null && !(engine === 'raw' && k === 8) ? ` (${fmtRatio(vs)})` : ''}`;
+        }),
+      ]);
+    }
+  }
+  return body;
+}
+const asyncHeader = (results) => ['call', 'engine', ...results.async.inFlight.map((k) => `${k} in flight`)];
+
+// ---- output ----
+
+function skippedLines(results) {
+  const lines = [];
+  for (const c of results.calls) {
+    for (const [engine, e] of Object.entries(c.engines)) {
+      if (e.skipped) lines.push(`${c.name} / ${c.labels?.[engine] ?? ENGINE_LABELS[engine] ?? engine}: ${e.skipped}`);
+    }
+    for (const [name, e] of Object.entries({ ...c.js, ...c.variants }))
+      if (e.skipped) lines.push(`${c.name} / ${name}: ${e.skipped}`);
+  }
+  for (const s of results.sweeps) if (s.skipped) lines.push(`sweep ${s.name}: ${s.skipped}`);
+  for (const c of results.async?.cases ?? []) {
+    for (const [engine, e] of Object.entries(c.engines)) {
+      if (e.skipped) lines.push(`async ${c.name} / ${ASYNC_LABELS[engine] ?? engine}: ${e.skipped}`);
+      for (const [k, r] of Object.entries(e.results ?? {})) {
+        if (r.skipped)
+          lines.push(`async ${c.name} / ${ASYNC_LABELS[engine] ?? engine} at ${k} in flight: ${r.skipped}`);
+      }
+    }
+  }
+  if (results.meta.napi !== 'built') lines.push(`Node-API addon: ${results.meta.napi}`);
+  if (results.meta.c !== 'ran') lines.push(`C loops: ${results.meta.c}`);
+  return lines;
 }
 
 function textTable(header, body) {
@@ -75,153 +416,45 @@ function mdTable(header, body) {
   ].join('\n');
 }
 
-const CALL_HEADER = ['function', 'engine', 'ns/call median [min–max]', '× raw koffi', '× Node-API'];
-const callBody = (results) => rows(results).map((r) => [r.fn, r.engine, r.time, r.vsRaw, r.vsNapi]);
-
-/** Each target of issue 7 that this build can measure: `{ target, measured, pass }`. */
-function targets(results) {
-  const find = (name) => results.calls.find((c) => c.name === name);
-  const t = (name, engine) => {
-    const c = find(name);
-    const e = c?.engines[engine];
-    return e && !e.skipped ? e : null;
-  };
-  const v = (name, variant) => {
-    const e = find(name)?.variants[variant];
-    return e && !e.skipped ? e : null;
-  };
-  const out = [];
-  const check = (target, r, limit, how = 'max') => {
-    if (r === null) return;
-    out.push({
-      target,
-      measured: fmtRatio(r),
-      pass: how === 'max' ? r <= limit : r >= limit,
-    });
-  };
-  check('addInRust public ≤ 1.3× raw koffi', ratio(t('addInRust', 'public'), t('addInRust', 'raw')), 1.3);
-  check(
-    'concatStrings public ≤ Node-API concat (1.0×)',
-    ratio(t('concatStrings', 'public'), t('concatStrings', 'napi')),
-    1.0,
-  );
-  check(
-    'concatStrings public ≥ 2× faster than the disposable path (raw koffi)',
-    ratio(t('concatStrings', 'raw'), t('concatStrings', 'public')),
-    2.0,
-    'min',
-  );
-  check(
-    'Point.translate public ≤ 2× addInRust public',
-    ratio(t('Point.translate', 'public'), t('addInRust', 'public')),
-    2.0,
-  );
-  check(
-    'Point.translate ≥ 10× faster than koffi object marshalling',
-    ratio(v('Point.translate', 'raw, koffi object marshalling (_Inout_ Point *)'), t('Point.translate', 'public')),
-    10,
-    'min',
-  );
-  check(
-    'new OpaquePoint + free() public ≤ 1.3× raw koffi',
-    ratio(t('OpaquePoint new+free', 'public'), t('OpaquePoint new+free', 'raw')),
-    1.3,
-  );
-  check('sumOfEven(10M) public ≤ 1.1× C direct', ratio(t('sumOfEven(10M)', 'public'), t('sumOfEven(10M)', 'c')), 1.1);
-  check(
-    'sumOfEven(10M) ≥ 3× faster than the pure-JS loop',
-    ratio(t('sumOfEven(10M)', 'js'), t('sumOfEven(10M)', 'public')),
-    3,
-    'min',
-  );
-  const sweep = results.sweeps.find((s) => s.name === 'sumOfEven' && s.points);
-  if (sweep) {
-    const cross = sweep.crossover;
-    out.push({
-      target: 'sumOfEven crossover ≤ 1,000 elements',
-      measured: cross ? (cross.below ? `< ${cross.length}` : String(cross.length)) : 'none',
-      pass: cross !== null && cross.length <= 1000,
-    });
-  }
-  check(
-    'primesUpTo(10M) ≥ 2× faster than the pure-JS sieve',
-    ratio(t('primesUpTo(10M)', 'js'), t('primesUpTo(10M)', 'public')),
-    2,
-    'min',
-  );
-  return out;
-}
-
-const TARGET_HEADER = ['target', 'measured', 'met'];
-const targetBody = (results) => results.targets.map((x) => [x.target, x.measured, x.pass ? 'yes' : 'NO']);
-
-function sweepBody(sweep) {
-  return sweep.points.map((p) => [
-    p.length.toLocaleString('en-US'),
-    fmt(p.lib.median / p.length),
-    fmt(p.js.median / p.length),
-    sweep.c?.[p.length] !== undefined ? fmt(sweep.c[p.length] / p.length) : '–',
-    fmtRatio(ratio(p.js, p.lib)),
-  ]);
-}
-const SWEEP_HEADER = ['length', 'library ns/elem', 'pure JS ns/elem', 'C ns/elem', 'JS ÷ library'];
-
-function asyncBody(results) {
-  const body = [];
-  for (const c of results.async?.cases ?? []) {
-    if (!c.results) continue;
-    body.push([
-      c.name,
-      ...results.async.inFlight.map((k) => {
-        const r = c.results[k];
-        return `${fmt(r.median)} (${Math.round(r.callsPerSecond).toLocaleString('en-US')}/s)`;
-      }),
-    ]);
-  }
-  return body;
-}
-
-function skippedLines(results) {
-  const lines = [];
-  for (const c of results.calls) {
-    for (const [engine, e] of Object.entries(c.engines)) {
-      if (e.skipped && engine !== 'js') lines.push(`${c.name} / ${ENGINE_LABELS[engine] ?? engine}: ${e.skipped}`);
-    }
-  }
-  for (const s of results.sweeps) if (s.skipped) lines.push(`sweep ${s.name}: ${s.skipped}`);
-  for (const c of results.async?.cases ?? []) if (c.skipped) lines.push(`async ${c.name}: ${c.skipped}`);
-  if (results.meta.napi !== 'built') lines.push(`Node-API addon: ${results.meta.napi}`);
-  if (results.meta.c !== 'ran') lines.push(`C bench: ${results.meta.c}`);
-  return lines;
-}
-
 /** The console report. */
 function text(results) {
   const parts = [textTable(CALL_HEADER, callBody(results))];
   for (const s of results.sweeps) {
     if (!s.points) continue;
-    parts.push(`\n${s.name} sweep (per ${s.unit}):\n` + textTable(SWEEP_HEADER, sweepBody(s)));
-    parts.push(crossoverLine(s));
+    parts.push(`\n${s.name} sweep (per ${s.unit}):\n` + textTable(SWEEP_HEADER, sweepBody(s)), crossoverLine(s));
   }
-  const ab = asyncBody(results);
-  if (ab.length) {
+  if (results.async)
     parts.push(
-      '\nasync, ns per call (calls/s), by calls in flight:\n' +
-        textTable(['call', ...results.async.inFlight.map((k) => `${k} in flight`)], ab),
+      '\nasync, ns per call (÷ raw koffi .async at 8 in flight):\n' +
+        textTable(asyncHeader(results), asyncBody(results)),
+    );
+  parts.push('\ntargets:\n' + textTable(TARGET_HEADER, targetBody(results)).replace(/\*\*/g, ''));
+  for (const c of controls(results)) {
+    parts.push(
+      `A/A control ${c.name}: per-round ratio p25 ${fmtRatio(c.p25)}, median ${fmtRatio(c.median)}, p75 ${fmtRatio(c.p75)}`,
     );
   }
-  if (results.targets.length) parts.push('\ntargets (issue 7):\n' + textTable(TARGET_HEADER, targetBody(results)));
   const skipped = skippedLines(results);
   if (skipped.length) parts.push('\nnot measured:\n  ' + skipped.join('\n  '));
   return parts.join('\n');
 }
 
-function crossoverLine(s) {
-  const c = s.crossover;
-  if (c === null) return `crossover: none, the pure-JS loop is faster at every length up to ${s.points.at(-1).length}`;
-  if (c.below) return `crossover: below ${c.length}, the library is faster at every length measured`;
-  return `crossover: the library is faster from about ${c.length.toLocaleString('en-US')} ${s.unit}s on`;
-}
+const RULE_TEXT = [
+  '**How to read the figures.** Every row of the call table (C included: a C loop in',
+  '`build/libffi_bench_c.so`, called once per round through koffi) was timed in the same process and the same',
+  'interleaved rounds, so every ratio is a median of per-round ratios. **A target is met only if it holds in at',
+  'least 3 rounds out of 4**: for "≤ limit" the 75th percentile of the per-round ratio must be at most the limit,',
+  'for "≥ limit" the 25th percentile must be at least the limit (`scripts/bench/stats.js`, unit-tested in',
+  '`test/bench-stats.test.ts`). A target met by the median but not by that quantile is **not** met: it holds only',
+  `within noise. "No slower" / "no worse" targets allow ${SAME_TOLERANCE}×, the spread the A/A control rows (the same`,
+  'code timed twice) show.',
+  '',
+  '**What the rows are.** The pure-JS row is the fastest of several straightforward versions (all listed under',
+  '[Pure-JS baselines tried](#pure-js-baselines-tried)). The Node-API addon (`bench/napi/addon.c`) is a **floor with',
+  "minimal checks**, not a like-for-like API: it does none of the public API's validation; where the public API uses",
+  "another algorithm than the addon's obvious one (concatStrings writes into a reused buffer with",
+  '`concat_strings_into`), the addon also runs the same algorithm as a second row.',
+];
 
 /** docs/bench.md */
 function markdown(results, charts) {
@@ -230,37 +463,94 @@ function markdown(results, charts) {
     '# Benchmark',
     '',
     `Generated by \`make bench\` (\`scripts/bench.js\`) on ${m.date}${m.quick ? ' in **quick mode** (short batches: for checking, not for figures)' : ''}:`,
-    `${m.cpu} (${m.cpus} CPUs), Node ${m.node}, koffi ${m.koffi}; load average at start ${m.loadavg}.`,
+    `${m.cpu} (${m.cpus} CPUs), Node ${m.node}, koffi ${m.koffi}; load average at start ${m.loadavg}, at the end ${m.loadavgEnd ?? '–'}.`,
+    `${m.rounds} rounds per row in the call table, ${m.sweepRounds ?? '–'} per sweep point, ${results.async?.rounds ?? '–'} in the async bench. Investigations`,
+    'behind the figures (perf counters, memory bandwidth, the async harness): [bench-findings.md](bench-findings.md).',
     '',
-    `Each JS row is the median of ${m.rounds} interleaved rounds after a warm-up, with min–max, in ns per call;`,
-    'every engine ran in the same process, one loop per engine and case. Ratios are per round (median of the',
-    'per-round ratios). The C row is `build/bench_c` (c/bench/bench.c), the native floor; the Node-API row is',
-    'the addon in bench/napi, the floor for a JS→native call. Variants are other ways to make the same call',
-    'through koffi, measured to choose the public implementation.',
+    ...RULE_TEXT,
+    '',
+    '## Targets',
+    '',
+    mdTable(TARGET_HEADER, targetBody(results)),
+    '',
+    ...controls(results).map(
+      (c) =>
+        `A/A control, ${c.name}: the same code timed twice lands at p25 ${fmtRatio(c.p25)}, median ${fmtRatio(c.median)}, p75 ${fmtRatio(c.p75)} of itself.`,
+    ),
+    '',
+    '## Per call',
+    '',
+    'ns per call, median of the rounds [min–max]; `÷ X` is the median of the per-round ratios of this row to row X.',
     '',
     mdTable(CALL_HEADER, callBody(results)),
   ];
-  if (results.targets.length) out.push('', '## Targets', '', mdTable(TARGET_HEADER, targetBody(results)));
   for (const s of results.sweeps) {
     if (!s.points) continue;
-    out.push('', `## ${s.name}: time per ${s.unit}`, '');
+    out.push('', `## ${s.title}`, '');
     if (charts[s.name]) out.push(`![${s.title}](${charts[s.name]})`, '');
     out.push(crossoverLine(s), '', mdTable(SWEEP_HEADER, sweepBody(s)));
   }
-  const ab = asyncBody(results);
-  if (ab.length) {
+  if (results.async) {
+    const a = results.async;
     out.push(
       '',
-      '## Async',
+      '## Async: time per call against calls in flight',
       '',
-      `koffi config: ${JSON.stringify(results.async.config)}.`,
+      ...(charts.async ? [`![async time per call against calls in flight](${charts.async})`, ''] : []),
+      `Keep-N-in-flight lanes (\`async function lane() { while (next++ < total) await call(); }\` × N), ${a.callsPerRun} calls`,
+      `per run, ${a.rounds} rounds, every (engine, N) once per round in a rotating order. ns per call, median; in brackets the`,
+      `median per-round ratio to the same function's raw koffi \`.async\` at 8 in flight. The public API keeps at most`,
+      `${a.maxAsyncInFlight ?? '?'} calls inside koffi and queues the rest. koffi config: \`${JSON.stringify(a.config)}\`.`,
       '',
-      mdTable(['call', ...results.async.inFlight.map((k) => `ns/call, ${k} in flight`)], ab),
+      mdTable(asyncHeader(results), asyncBody(results)),
     );
   }
+  out.push(
+    '',
+    '## Pure-JS baselines tried',
+    '',
+    'Every version was timed in the same rounds; the fastest is the baseline of its function.',
+    '',
+    mdTable(BASELINE_HEADER, baselineBody(results)),
+  );
   const skipped = skippedLines(results);
   if (skipped.length) out.push('', '## Not measured in this run', '', ...skipped.map((l) => `- ${l}`));
   return out.join('\n') + '\n';
 }
 
-module.exports = { text, markdown, targets, ratio, callBody, mdTable, CALL_HEADER };
+/** The README's benchmark block (between its markers). */
+function readmeBlock(results, charts) {
+  const m = results.meta;
+  const mainRows = callBody(results, { variants: false });
+  return [
+    `Measured by \`make bench\` on ${m.date} (${m.cpu}, ${m.cpus} CPUs, Node ${m.node}; load average ${m.loadavg} at the start).`,
+    'Full tables, the pure-JS versions tried, variants and raw figures: [docs/bench.md](docs/bench.md),',
+    '[docs/bench.json](docs/bench.json); investigations: [docs/bench-findings.md](docs/bench-findings.md).',
+    '',
+    ...RULE_TEXT,
+    '',
+    '### Targets',
+    '',
+    mdTable(TARGET_HEADER, targetBody(results)),
+    '',
+    '### Charts',
+    '',
+    ...Object.entries(charts).flatMap(([name, file]) => [`![${name}](docs/${file})`, '']),
+    '### Per call',
+    '',
+    mdTable(CALL_HEADER, mainRows),
+  ].join('\n');
+}
+
+module.exports = {
+  text,
+  markdown,
+  readmeBlock,
+  targets,
+  fastest,
+  sweepLines,
+  sweepRatios,
+  asyncRows,
+  crossoverLine,
+  SAME_TOLERANCE,
+};

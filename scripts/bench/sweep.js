@@ -1,6 +1,7 @@
 'use strict';
-// Bench child: the length sweeps (time per element from 1 to 10^7 elements),
-// library vs pure JS, interleaved at each length. Prints JSON on stdout.
+// Bench child: the length sweeps (time per element from 1 to 10^7 elements):
+// the library, the C loop and the pure-JS candidates, interleaved at each
+// length. Prints JSON on stdout.
 
 const { SWEEPS } = require('./cases');
 const { settings, compile, interleaved, sweepLengths: lengths } = require('./harness');
@@ -10,47 +11,62 @@ function main() {
   const ctx = context();
   const isQuick = quick();
   const opts = settings(isQuick);
-  // Shorter batches than the call table: a sweep has many points.
-  const sweepOpts = { ...opts, batchMs: Math.max(4, opts.batchMs / 4), warmupMs: opts.warmupMs / 2 };
+  // Shorter batches, fewer rounds and warm-ups than the call table: a sweep has many points.
+  const sweepOpts = {
+    ...opts,
+    rounds: Math.max(5, Math.round((opts.rounds * 2) / 3)),
+    batchMs: Math.max(2, opts.batchMs / 2),
+    warmupMs: opts.warmupMs / 2,
+  };
   const filter = process.env.BENCH_FILTER ? new RegExp(process.env.BENCH_FILTER) : null;
   const out = [];
   for (const sweep of SWEEPS) {
     if (filter && !filter.test(sweep.name)) continue;
     const first = sweep.make(1);
-    const lib = tryCompile(compile, `${sweep.name} lib`, sweep.lib, ctx, first);
-    const js = tryCompile(compile, `${sweep.name} js`, sweep.js, ctx, first);
-    if (lib.skipped || js.skipped) {
-      out.push({ name: sweep.name, skipped: lib.skipped ?? js.skipped });
+    const engines = { lib: sweep.lib, ...(sweep.c && ctx.cloops ? { c: sweep.c } : {}) };
+    for (const [name, spec] of Object.entries(sweep.js)) engines[`js:${name}`] = spec;
+    const compiled = {};
+    let skipped = null;
+    for (const [key, spec] of Object.entries(engines)) {
+      const r = tryCompile(compile, `${sweep.name} ${key}`, spec, ctx, spec.input ? spec.input(first) : first);
+      if (r.skipped) {
+        if (key === 'lib' || key.startsWith('js:')) skipped = r.skipped;
+        continue;
+      }
+      compiled[key] = { run: r.run, input: spec.input };
+    }
+    if (skipped !== null) {
+      out.push({ name: sweep.name, skipped });
       continue;
     }
     try {
-      out.push({ name: sweep.name, points: measure(sweep, lib, js, isQuick, sweepOpts) });
+      out.push({ name: sweep.name, points: measure(sweep, compiled, isQuick, sweepOpts), c: !!compiled.c });
     } catch (err) {
       out.push({ name: sweep.name, skipped: `failed: ${err.message}` });
     }
   }
   process.stderr.write('\n');
-  process.stdout.write(JSON.stringify({ sweeps: out, lengths: lengths(isQuick) }));
+  process.stdout.write(JSON.stringify({ sweeps: out, lengths: lengths(isQuick), rounds: sweepOpts.rounds }));
 }
 
-function measure(sweep, lib, js, isQuick, sweepOpts) {
+function measure(sweep, compiled, isQuick, sweepOpts) {
   const points = [];
   for (const len of lengths(isQuick)) {
-    const input = sweep.make(len);
-    const libCheck = lib.run(1, input);
-    const jsCheck = js.run(1, input);
-    // Same result from both, up to double rounding (for sweeps that return floats).
-    if (!(Math.abs(libCheck - jsCheck) <= 1e-9 * Math.abs(jsCheck))) {
-      throw new Error(`${sweep.name}(${len}): library gave ${libCheck}, pure JS ${jsCheck}`);
+    const made = sweep.make(len);
+    const items = Object.entries(compiled).map(([key, { run, input }]) => ({
+      key,
+      run,
+      input: input ? input(made) : made,
+    }));
+    // The library and every JS candidate agree (the C loops return a checksum).
+    const want = compiled.lib.run(1, made);
+    for (const item of items) {
+      if (!item.key.startsWith('js:')) continue;
+      const got = item.run(1, item.input);
+      if (got !== want) throw new Error(`${sweep.name}(${len}): library gave ${want}, ${item.key} ${got}`);
     }
-    const t = interleaved(
-      [
-        { key: 'lib', run: lib.run, input },
-        { key: 'js', run: js.run, input },
-      ],
-      sweepOpts,
-    );
-    points.push({ length: len, lib: t.lib, js: t.js });
+    const t = interleaved(items, sweepOpts);
+    points.push({ length: len, engines: t });
     process.stderr.write('.');
   }
   return points;

@@ -1,0 +1,30 @@
+// Mutation testing of the TypeScript layer: `make mutate` (not part of
+// `make test`). Stryker changes one thing at a time in ts/ (a condition, an
+// operator, a string, a removed statement...) and runs the jest suites that
+// cover it: a mutant the tests do not notice "survives" and is either killed
+// by a new test or explained as equivalent in README "Mutation testing".
+//
+// ts/raw/ is left out: it holds koffi declarations (C signatures as strings),
+// which the ABI conformance test checks against the header instead.
+// FFI_DEEP_DIVE_LIB must name the built library: the sandbox Stryker copies
+// the project to has no rust/target (the Makefile sets it).
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: { configFile: 'jest.stryker.config.js', enableFindRelatedTests: false },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  mutate: ['ts/**/*.ts', '!ts/raw/**', '!ts/index.ts'],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 30000,
+  timeoutFactor: 2,
+  tempDirName: 'build/stryker-tmp',
+  cleanTempDir: 'always',
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  htmlReporter: { fileName: 'build/mutation/index.html' },
+  jsonReporter: { fileName: 'build/mutation/report.json' },
+  thresholds: { high: 90, low: 75, break: null },
+};
