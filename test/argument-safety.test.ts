@@ -339,6 +339,22 @@ describe('class 2: user code running during a call cannot change what Rust uses'
       [12, 1],
     ));
 
+  it("a revoked Proxy is refused with a coded TypeError, not the engine's", () =>
+    returns(
+      `const { proxy, revoke } = Proxy.revocable([1, 2], {});
+       revoke();
+       const codes = [];
+       for (const run of [() => api.sumOfEven(proxy), () => api.countWhere(proxy, () => true), () => api.flipThings(proxy)]) {
+         try { run(); } catch (e) { codes.push([e.code, e.message]); }
+       }
+       return codes;`,
+      [
+        ['ERR_INVALID_ARG_TYPE', 'sumOfEven: numbers must be a Uint32Array or an array of numbers, got a Proxy'],
+        ['ERR_INVALID_ARG_TYPE', 'countWhere: numbers must be a Uint32Array or an array of numbers, got a Proxy'],
+        ['ERR_INVALID_ARG_TYPE', 'flipThings: pair must be an array of two uint32 numbers, got a Proxy'],
+      ],
+    ));
+
   it('a Proxy array whose length is not a uint32 is refused', () =>
     throws(
       `return api.sumOfEven(new Proxy([], { get: (t, k) => (k === 'length' ? -1 : undefined) }));`,

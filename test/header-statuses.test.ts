@@ -75,6 +75,20 @@ function shape(tag: number, ...dims: number[]): Float64Array {
   return buf;
 }
 
+/**
+ * One `AsyncJob` as 14 words: kind, status, limit, reserved, then the u64s
+ * input_offset, input_len, output_offset, output_capacity, result; the input
+ * (or output) is words 0..2 of the arena.
+ */
+function job(kind: number, limit: number): Uint32Array {
+  const words = new Uint32Array(14);
+  words[0] = kind;
+  words[2] = limit;
+  words[6] = 2; // input_len
+  words[10] = 2; // output_capacity
+  return words;
+}
+
 const u32 = new Uint32Array([1, 2, 3]);
 /** SIZE_MAX: a length no array can have (a BigInt: koffi saturates a number like 2 ** 63 to INT64_MAX). */
 const SIZE_MAX = 2n ** 64n - 1n;
@@ -180,6 +194,13 @@ const PROVOKE: Record<string, Record<string, () => unknown>> = {
       return status;
     },
     'NULL array': () => call(raw.u32_array_move_into, null, new Uint32Array(4), 4),
+  },
+  async_jobs_run: {
+    'a sum job': () => call(raw.async_jobs_run, job(raw.ASYNC_JOB_SUM_OF_EVEN, 0), 1, new Uint32Array([2, 4]), 2),
+    'an unknown kind': () => call(raw.async_jobs_run, job(99, 0), 1, new Uint32Array(2), 2),
+    'primes into too small an output': () =>
+      call(raw.async_jobs_run, job(raw.ASYNC_JOB_PRIMES_UP_TO, 100), 1, new Uint32Array(2), 2),
+    'NULL jobs with a count': () => call(raw.async_jobs_run, null, 1, new Uint32Array(2), 2),
   },
 };
 

@@ -379,7 +379,7 @@ export function uint32Array(value: unknown, fn: string, name: string): Uint32Arr
   if (TypedArrayPrototypeGetSymbolToStringTag(value) === 'Uint32Array') {
     return isShared(value) ? copyOfU32(value) : (value as Uint32Array);
   }
-  if (ArrayIsArray(value)) return copyOfArray(value, fn, name);
+  if (isArray(value)) return copyOfArray(value, fn, name);
   throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
 }
 
@@ -390,7 +390,7 @@ export function uint32Array(value: unknown, fn: string, name: string): Uint32Arr
  */
 export function uint32ArrayCopy(value: unknown, fn: string, name: string): Uint32Array {
   if (TypedArrayPrototypeGetSymbolToStringTag(value) === 'Uint32Array') return copyOfU32(value);
-  if (ArrayIsArray(value)) return copyOfArray(value, fn, name);
+  if (isArray(value)) return copyOfArray(value, fn, name);
   throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
 }
 
@@ -439,7 +439,14 @@ export function object(value: unknown, fn: string, name: string, expected: strin
   throw invalidArgType(fn, name, expected, value);
 }
 
-/** `Array.isArray`, captured at load (true for a Proxy of an array). */
+/**
+ * `Array.isArray`, captured at load: true for an array or a Proxy of one;
+ * false, not a throw, for a revoked Proxy.
+ */
 export function isArray(value: unknown): value is readonly unknown[] {
-  return ArrayIsArray(value);
+  try {
+    return ArrayIsArray(value);
+  } catch {
+    return false; // a revoked Proxy
+  }
 }
