@@ -381,7 +381,9 @@ function sumCopied<T>(operation: string, numbers: unknown, convert: Convert): Pr
   const length = typedArrayLength.call(array);
   const b = place(length);
   const offset = b.reserved;
-  typedArraySet.call(b.arena, array, offset); // the copy: reads the engine's own length
+  // The copy: reads the engine's own length. An out-of-bounds view (its
+  // resizable buffer shrank below it) has length 0, and set() would throw.
+  if (length !== 0) typedArraySet.call(b.arena, array, offset);
   const base = b.count * WORDS;
   const t = b.table;
   t[base + KIND] = ASYNC_JOB_SUM_OF_EVEN;
