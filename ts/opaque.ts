@@ -181,7 +181,7 @@ export class OpaquePoint {
   #slot = -1;
 
   /**
-   * Creates a point in Rust at (`x`, `y`) (`opaque_point_new`).
+   * Creates a point in Rust at (`x`, `y`) (`opaque_point_new_thread_owned`: owned by this thread).
    *
    * @throws TypeError `ERR_INVALID_ARG_TYPE` if a coordinate is not a number
    * @throws RangeError `ERR_OUT_OF_RANGE` if a coordinate is not finite as a `float`
