@@ -458,9 +458,8 @@ size_t rust_string_live_count(void);
 // string (never a partial result; reason: "the result needs 9 bytes (NUL
 // included) but buf_len is 8"); FFI_STATUS_NULL_ARGUMENT if `first` or
 // `second` is NULL, or `buf` is NULL while `buf_len > 0` (the reason names
-// the parameter); FFI_STATUS_OVERFLOW if the combined length does not fit
-// in a `size_t` (impossible for strings that exist in memory). `buf` may be
-// NULL with `buf_len == 0` to ask for the size only.
+// the parameter). `buf` may be NULL with `buf_len == 0` to ask for the
+// size only.
 //
 // Ownership: everything is borrowed for the call; the caller owns `buf`.
 // `error` is NULL or receives the status and reason of a failure.

@@ -115,9 +115,8 @@ pub extern "C" fn rust_string_live_count() -> usize {
 /// string (never a partial result; reason: "the result needs 9 bytes (NUL
 /// included) but buf_len is 8"); FFI_STATUS_NULL_ARGUMENT if `first` or
 /// `second` is NULL, or `buf` is NULL while `buf_len > 0` (the reason names
-/// the parameter); FFI_STATUS_OVERFLOW if the combined length does not fit
-/// in a `size_t` (impossible for strings that exist in memory). `buf` may be
-/// NULL with `buf_len == 0` to ask for the size only.
+/// the parameter). `buf` may be NULL with `buf_len == 0` to ask for the
+/// size only.
 ///
 /// Ownership: everything is borrowed for the call; the caller owns `buf`.
 /// `error` is NULL or receives the status and reason of a failure.
@@ -151,14 +150,9 @@ pub unsafe extern "C" fn concat_strings_into(
             .len()
             .checked_add(b.len())
             .and_then(|n| n.checked_add(1))
-            .ok_or_else(|| {
-                fail!(
-                    Overflow,
-                    "the combined length {} + {} + 1 does not fit in a size_t",
-                    a.len(),
-                    b.len()
-                )
-            })?;
+            // Cannot fail: two strings in memory are at most isize::MAX bytes
+            // each, so the sum plus 1 fits in a usize.
+            .ok_or_else(|| fail!(Overflow, "the combined length does not fit in a size_t"))?;
         if !needed.is_null() {
             // SAFETY: the header requires `needed` to be NULL or a valid,
             // aligned `size_t *`.
