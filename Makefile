@@ -331,9 +331,11 @@ FUZZ_RUSTFLAGS     := -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-lev
   -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
   -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks
 
+## `cargo rustc -- flags` instruments the library only; RUSTFLAGS would also
+## instrument rust/build.rs, which then fails to link without libFuzzer.
 lib-fuzz: tools
-	RUSTFLAGS="$(FUZZ_RUSTFLAGS)" $(CARGO) build --release --manifest-path $(RUST_DIR)/Cargo.toml \
-	  --target-dir $(TARGET_DIR)/fuzz
+	$(CARGO) rustc --release --lib --manifest-path $(RUST_DIR)/Cargo.toml \
+	  --target-dir $(TARGET_DIR)/fuzz -- $(FUZZ_RUSTFLAGS)
 	@$(call soname_link,$(FUZZ_LIB_DIR))
 
 $(BUILD)/fuzz_ffi: c/fuzz/fuzz_ffi.c $(HEADER) lib-fuzz
