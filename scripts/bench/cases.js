@@ -465,6 +465,31 @@ const koffiAsync = (f, ...args) =>
  * or null when unavailable. Raw koffi `.async` cannot have more calls pending
  * than koffi's `max_async_calls` (256 by default): those lanes are not run.
  */
+/**
+ * `sumOfEvenAsync(…, { transfer: true })` through a pool of arrays of `len`
+ * values: each call takes a free array (or makes one), moves its buffer into
+ * the call and gets it back with the result, as a caller that reuses its
+ * arrays would. Null when this build has no transfer option.
+ */
+async function transferringSum(ffi, len) {
+  if (!has(ffi, 'sumOfEvenAsync')) return null;
+  const probe = await ffi.sumOfEvenAsync(u32Array(4), { transfer: true });
+  if (typeof probe !== 'object' || probe === null || !(probe.numbers instanceof Uint32Array)) return null;
+  const free = [];
+  return async () => {
+    const a = free.pop() ?? u32Array(len);
+    const { sum, numbers } = await ffi.sumOfEvenAsync(a, { transfer: true });
+    free.push(numbers);
+    return sum;
+  };
+}
+
+/**
+ * Async cases: per engine, `start(ctx)` returns (or resolves to) `() =>
+ * Promise` (one call), or null when unavailable. Raw koffi `.async` cannot
+ * have more calls pending than koffi's `max_async_calls` (256 by default):
+ * those lanes are not run. `inFlight` and `calls` override the defaults.
+ */
 const ASYNC_CASES = [
   {
     name: 'sumOfEvenAsync(1000 elements)',
@@ -474,6 +499,7 @@ const ASYNC_CASES = [
         const a = u32Array(1000);
         return () => ffi.sumOfEvenAsync(a);
       },
+      publicTransfer: ({ ffi }) => transferringSum(ffi, 1000),
       raw: ({ raw }) => {
         const a = u32Array(1000);
         return () => koffiAsync(raw.sum_of_even, a, a.length);
@@ -505,6 +531,29 @@ const ASYNC_CASES = [
         };
       },
       napi: ({ napi }) => (has(napi, 'primesUpToAsync') ? () => napi.primesUpToAsync(10000) : null),
+    },
+  },
+  {
+    // What the async input copy costs on a large array, against a transfer.
+    name: 'sumOfEvenAsync(1M elements): input copied vs transferred',
+    inFlight: [1, 8],
+    calls: 200,
+    engines: {
+      public: ({ ffi }) => {
+        if (!has(ffi, 'sumOfEvenAsync')) return null;
+        const a = u32Array(1_000_000);
+        return () => ffi.sumOfEvenAsync(a);
+      },
+      publicTransfer: ({ ffi }) => transferringSum(ffi, 1_000_000),
+      raw: ({ raw }) => {
+        const a = u32Array(1_000_000);
+        return () => koffiAsync(raw.sum_of_even, a, a.length);
+      },
+      napi: ({ napi }) => {
+        if (!has(napi, 'sumOfEvenAsync')) return null;
+        const a = u32Array(1_000_000);
+        return () => napi.sumOfEvenAsync(a);
+      },
     },
   },
   {

@@ -334,13 +334,16 @@ function crossoverLine(s) {
 
 const ASYNC_LABELS = {
   public: 'public API',
+  publicTransfer: 'public API, { transfer: true }',
   raw: 'raw koffi .async',
   napi: 'Node-API async work (floor: minimal checks)',
 };
 
 function asyncRows(results) {
   const rows = [];
+  // The chart shows the calls-in-flight cases (not the 1M-element copy/transfer one).
   for (const c of results.async?.cases ?? []) {
+    if (c.name.includes('1M')) continue;
     for (const [engine, e] of Object.entries(c.engines)) {
       if (!e.results) continue;
       for (const [k, r] of Object.entries(e.results)) {
@@ -364,6 +367,7 @@ function asyncBody(results) {
         ASYNC_LABELS[engine] ?? engine,
         ...a.inFlight.map((k) => {
           const r = e.results[k];
+          if (r === undefined) return '';
           if (!ok(r)) return '–';
           const vs = medianRatio(r, ref);
           return `${fmt(r.median)}${vs !== null && !(engine === 'raw' && k === 8) ? ` (${fmtRatio(vs)})` : ''}`;
