@@ -7,7 +7,8 @@
 // build does not have what it needs, so entries switch themselves on when a
 // function lands), and `expr` is evaluated once per iteration (`i` is the
 // iteration number) and must give a number, which is added to a sink. A C
-// spec has `batch` instead: one call that runs all `n` iterations in C.
+// spec has `batch` instead: one call that runs all `n` iterations in C. A
+// case's `batchMs` overrides the time each round gives each of its rows.
 // Engines (rows, in this order):
 //   public    the package's public API, as users call it
 //   raw       the same symbol through the raw koffi layer, no validation
@@ -225,9 +226,13 @@ const CASES = [
         },
         expr: (env) => rawCall('a, a.length, b, b.length, buf, 4096, null', 7)(env),
       },
-      'parts: the decode alone (Buffer ucs2Slice of 17 code units)': {
-        env: () => ({ s: Buffer.from(FIRST + SECOND, 'utf16le') }),
-        expr: 's.ucs2Slice(0, 34).length',
+      'parts: the decode alone (ucs2Slice of 17 code units from a Uint16Array, as the public API)': {
+        env: () => {
+          const units = new Uint16Array(4096);
+          for (let k = 0; k < 17; k++) units[k] = (FIRST + SECOND).charCodeAt(k);
+          return { decode: Function.prototype.call.bind(Buffer.prototype.ucs2Slice), units };
+        },
+        expr: 'decode(units, 0, 34).length',
       },
       'parts: the Node-API call alone (UTF-16 copies + concat_strings_utf16_into, no string made)': {
         env: ({ napi }) => has(napi, 'concatUtf16IntoLength') && { f: napi.concatUtf16IntoLength, a: FIRST, b: SECOND },
@@ -315,6 +320,9 @@ const CASES = [
   {
     name: 'sumOfEven(10M)',
     call: 'sumOfEven(Uint32Array of 10^7)',
+    // Memory-bound (40 MB per call): batches of several calls, so a round's
+    // time is not one call's luck with the memory bus.
+    batchMs: 30,
     engines: {
       public: {
         env: ({ ffi }) => has(ffi, 'sumOfEven') && { f: ffi.sumOfEven, a: tenMillionU32() },
