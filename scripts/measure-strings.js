@@ -16,7 +16,8 @@
 // Usage: make all && node scripts/measure-strings.js   (ROUNDS=n, default 15;
 // ONLY=regex to run the engines whose label matches).
 // Every engine runs in this one process, interleaved round by round; each
-// figure is the median of the rounds, in ns per call (and per code point).
+// figure is the median of the rounds and the fastest round (on a loaded machine
+// the fastest round is the better estimate), in ns per call (and per code point).
 
 const path = require('node:path');
 const fs = require('node:fs');
@@ -146,6 +147,9 @@ const COUNT_ENGINES = {
   'variant: encodeInto + count_characters_utf8': encodeIntoUtf8,
   'variant: ucs2Write + count_characters_utf16': ucs2WriteUtf16,
   ...(napi ? { 'Node-API addon (UTF-8, as before)': napi.countCharacters } : {}),
+  ...(napi && napi.countCharactersUtf16
+    ? { 'Node-API addon (UTF-16 copy, count_characters_utf16)': napi.countCharactersUtf16 }
+    : {}),
   'JS charCodeAt loop': charCodeAtLoop,
   'JS for…of': forOf,
   'JS [...s].length': spread,
@@ -156,11 +160,13 @@ const CONCAT_ENGINES = {
   'public concatStrings (now)': ffi.concatStrings,
   'public concatStrings (before)': before.concatStrings,
   ...(napi ? { 'Node-API addon (concat_strings, UTF-8)': napi.concat } : {}),
-  'JS a + b (flattened)': (a, b) => {
-    const s = a + b;
-    s.charCodeAt(0); // a rope until read: make V8 build the string
-    return s;
-  },
+  ...(napi && napi.concatUtf16Into
+    ? {
+        // The addon's buffer holds 4096 code units: longer results are skipped.
+        'Node-API addon (UTF-16 copies, concat_strings_utf16_into)': (a, b) =>
+          a.length + b.length <= 4096 ? napi.concatUtf16Into(a, b) : a + b,
+      }
+    : {}),
 };
 
 // ---- Inputs ----
@@ -232,8 +238,10 @@ print(
 print();
 print('## countCharacters');
 print();
-print('| text | engine | ns/call (median) | ns/call (fastest round) | ns/code point | × JS |');
-print('| --- | --- | --- | --- | --- | --- |');
+print(
+  '| text | engine | ns/call (median) | ns/call (fastest round) | ns/code point (median) | × JS (median) | × JS (fastest) |',
+);
+print('| --- | --- | --- | --- | --- | --- | --- |');
 const summary = [];
 for (const len of [1000, 10_000, 1_000_000]) {
   for (const [kind, gen] of [
@@ -246,26 +254,32 @@ for (const len of [1000, 10_000, 1_000_000]) {
       if (got !== expected) throw new Error(`${name}: ${got} for ${kind} ${len}, expected ${expected}`);
     });
     const js = JS_BASELINES.filter((n) => n in t);
-    const best = js.reduce((m, n) => (t[n] < t[m] ? n : m), js[0]);
+    const m = mins.get(t);
+    const best = js.reduce((b, n) => (t[n] < t[b] ? n : b), js[0]);
+    const bestMin = js.reduce((b, n) => (m[n] < m[b] ? n : b), js[0]);
     for (const [name, ns] of Object.entries(t)) {
       const ratio = best ? (t[best] / ns).toFixed(2) + '×' : '–';
+      const ratioMin = bestMin ? (m[bestMin] / m[name]).toFixed(2) + '×' : '–';
+      const mark = name === best ? ' (baseline)' : name === bestMin ? ' (baseline, fastest rounds)' : '';
       print(
-        `| ${kind} ${len.toLocaleString('en')} | ${name}${name === best ? ' (baseline)' : ''} | ${fmt(ns)} | ` +
-          `${fmt(mins.get(t)[name])} | ${(ns / expected).toFixed(3)} | ${ratio} |`,
+        `| ${kind} ${len.toLocaleString('en')} | ${name}${mark} | ${fmt(ns)} | ${fmt(m[name])} | ` +
+          `${(ns / expected).toFixed(3)} | ${ratio} | ${ratioMin} |`,
       );
     }
-    if (best) summary.push({ kind, len, best, t });
+    if (best) summary.push({ kind, len, best, bestMin, t, m });
   }
 }
 print();
 print('Summary (public countCharacters vs the fastest JS loop):');
-for (const { kind, len, best, t } of summary) {
-  const now_ = t['public countCharacters (now)'];
-  const was = t['public countCharacters (before)'];
-  if (now_ === undefined || was === undefined) continue;
+for (const { kind, len, best, bestMin, t, m } of summary) {
+  const pub = 'public countCharacters (now)';
+  const old = 'public countCharacters (before)';
+  if (!(pub in t) || !(old in t)) continue;
   print(
-    `- ${kind} ${len.toLocaleString('en')}: now ${fmt(now_)} (${(t[best] / now_).toFixed(2)}× ${best}), ` +
-      `before ${fmt(was)} (${(t[best] / was).toFixed(2)}×), now/before ${(now_ / was).toFixed(2)}`,
+    `- ${kind} ${len.toLocaleString('en')}: now ${fmt(t[pub])} / ${fmt(m[pub])} (median / fastest round), ` +
+      `${(t[best] / t[pub]).toFixed(2)}× / ${(m[bestMin] / m[pub]).toFixed(2)}× faster than ${best}; ` +
+      `before ${fmt(t[old])} / ${fmt(m[old])}, ${(t[best] / t[old]).toFixed(2)}× / ${(m[bestMin] / m[old]).toFixed(2)}×; ` +
+      `now ÷ before ${(t[pub] / t[old]).toFixed(2)} / ${(m[pub] / m[old]).toFixed(2)}`,
   );
 }
 print(
@@ -275,8 +289,10 @@ print(
 print();
 print('## concatStrings');
 print();
-print('| inputs | engine | ns/call (median) | ns/call (fastest round) | ns/code unit of the result | × Node-API |');
-print('| --- | --- | --- | --- | --- | --- |');
+print(
+  '| inputs | engine | ns/call (median) | ns/call (fastest round) | ns/code unit (median) | × Node-API (median) | × Node-API (fastest) |',
+);
+print('| --- | --- | --- | --- | --- | --- | --- |');
 const concatCases = [
   ['bench case', 'Hello, ', 'Rustacean!'],
   ...[1000, 10_000, 1_000_000].flatMap((len) => [
@@ -286,14 +302,18 @@ const concatCases = [
 ];
 for (const [label, a, b] of concatCases) {
   const expected = a + b;
-  const t = measure(CONCAT_ENGINES, 2, a, b, (name, got) => {
+  const engines = { ...CONCAT_ENGINES };
+  if (a.length + b.length > 4096) delete engines['Node-API addon (UTF-16 copies, concat_strings_utf16_into)'];
+  const t = measure(engines, 2, a, b, (name, got) => {
     if (got !== expected) throw new Error(`${name}: wrong result for ${label}`);
   });
-  const ref = t['Node-API addon (concat_strings, UTF-8)'];
+  const napiName = 'Node-API addon (concat_strings, UTF-8)';
+  const m = mins.get(t);
   for (const [name, ns] of Object.entries(t)) {
+    const ratio = napiName in t ? (ns / t[napiName]).toFixed(2) + '×' : '–';
+    const ratioMin = napiName in t ? (m[name] / m[napiName]).toFixed(2) + '×' : '–';
     print(
-      `| ${label} | ${name} | ${fmt(ns)} | ${fmt(mins.get(t)[name])} | ${(ns / expected.length).toFixed(3)} | ` +
-        `${ref ? (ns / ref).toFixed(2) + '×' : '–'} |`,
+      `| ${label} | ${name} | ${fmt(ns)} | ${fmt(m[name])} | ${(ns / expected.length).toFixed(3)} | ${ratio} | ${ratioMin} |`,
     );
   }
 }

@@ -56,6 +56,31 @@ describe('concatStrings', () => {
     expect(concatStrings('short', ' again')).toBe('short again'); // after the large ones
   });
 
+  it('joins long Latin-1 text as bytes, and falls back to UTF-16 for \\0 and for anything above U+00FF', () => {
+    const latin1 = 'ÿé'.repeat(1500) + 'x'; // 3001 units, all <= U+00FF
+    expect(concatStrings(latin1, latin1)).toBe(latin1 + latin1);
+    expect(concatStrings(latin1 + '\0' + latin1, '\0')).toBe(latin1 + '\0' + latin1 + '\0'); // a NUL ends the bytes early
+    expect(concatStrings(latin1, 'Ā')).toBe(latin1 + 'Ā'); // U+0100: UTF-16
+    expect(() => concatStrings(latin1, latin1 + '\uDC00')).toThrow(/second .*0xDC00 at index 3001/);
+    const huge = 'z'.repeat(200_000); // past the 128 KiB reused buffers
+    expect(concatStrings(huge, latin1)).toBe(huge + latin1);
+    expect(concatStrings('a'.repeat(512), 'b'.repeat(512))).toBe('a'.repeat(512) + 'b'.repeat(512)); // the threshold
+    expect(concatStrings('a'.repeat(511), 'b'.repeat(512))).toBe('a'.repeat(511) + 'b'.repeat(512)); // just below
+  });
+
+  it('equals a + b for long text of any mix of Latin-1, other characters and \\0', () => {
+    const unit = fc.oneof(fc.integer({ min: 0, max: 0xff }), fc.integer({ min: 0x100, max: 0xd7ff }), fc.constant(0));
+    const piece = fc.string({ unit: unit.map((u) => String.fromCharCode(u)), minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(piece, fc.integer({ min: 0, max: 1200 }), piece, fc.integer({ min: 0, max: 1200 }), (a, m, b, n) => {
+        const first = a.repeat(m);
+        const second = b.repeat(n);
+        expect(concatStrings(first, second)).toBe(first + second);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('allocates nothing in Rust', () => {
     const before = rust_string_live_count();
     for (let i = 0; i < 100; i++) concatStrings('y'.repeat(10_000), String(i));

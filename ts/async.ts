@@ -158,7 +158,7 @@ export async function primesUpToAsync(limit: number): Promise<Uint32Array> {
     (done) => primes_up_to.async(n, out, done),
     (status: number) => {
       check(status, 'primesUpToAsync');
-      return takeU32Array(out);
+      return takeU32Array(out, 'primesUpToAsync');
     },
     out,
   );

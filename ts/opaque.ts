@@ -10,6 +10,26 @@
  * Numbers follow the policy of the point module: a non-number is a
  * `TypeError`; NaN, ±Infinity and values beyond the `float` range are a
  * `RangeError`.
+ *
+ * Lifetime, three ways, whichever comes first:
+ * - `free()` or the end of a `using` block frees the Rust point at once;
+ * - the garbage collector: a `FinalizationRegistry` frees a point that became
+ *   unreachable, some time after the job that dropped it ends;
+ * - the thread: points are created with `opaque_point_new_thread_owned`, so
+ *   the ones still live when a worker thread ends (`worker.terminate()` or a
+ *   normal exit) are freed by Rust when the thread's OS thread exits. On the
+ *   main thread that is process exit, when the system reclaims everything
+ *   (glibc also runs the main thread's thread-local destructors then).
+ *
+ * GC bound: FinalizationRegistry callbacks never run inside a synchronous
+ * job, so every point dropped without `free()` in one job keeps up to
+ * `OpaquePoint.GC_BYTES_PER_UNFREED` (80) bytes of V8 heap (the registry's
+ * record of it; the object itself is collected), plus 8 bytes for its slot
+ * and its Rust allocation, until the job ends. A loop that creates millions
+ * of points in one go should free them (`using`, `free()`), or use the value
+ * type `Point`, which holds no native memory at all. A point freed in the job
+ * that created it (up to 1024 points later) never reaches the registry; one
+ * freed later keeps its record until the object itself is collected.
  */
 /// <reference lib="esnext.disposable" preserve="true" />
 import { decode } from 'koffi';
@@ -17,18 +37,93 @@ import {
   opaque_point_describe,
   opaque_point_free,
   opaque_point_get,
-  opaque_point_new,
+  opaque_point_new_thread_owned,
   opaque_point_translate,
 } from './raw/opaque';
 import { free_rust_string } from './raw/strings';
 import { float32 } from './validate';
 
 /**
- * Frees the handles of OpaquePoints that were garbage-collected without
- * `free()`. The instance itself is the unregister token, so an explicit
- * `free()` removes the entry and nothing is ever freed twice.
+ * The handles of the points the FinalizationRegistry knows, by slot: the
+ * registry's held value is the slot, a small integer that V8 stores inside
+ * its record at no extra cost (a `bigint` held value costs 24 more bytes per
+ * point, a `number` 16). No unregister token either (V8 keeps a table entry
+ * per token): `free()` zeroes its slot instead, and the slot is reused only
+ * after the registry's callback for it has run, so a late callback never
+ * sees another point's handle. 8 bytes per slot, off the V8 heap (a
+ * `BigUint64Array`), and 4 per free slot; both shrink back once no slot is in
+ * use.
  */
-const registry = new FinalizationRegistry<bigint>(opaque_point_free);
+class HandleSlots {
+  static readonly #INITIAL = 1024;
+  /** Handle by slot; 0 for a slot whose point was freed explicitly (or that is free). */
+  #handles = new BigUint64Array(HandleSlots.#INITIAL);
+  /** Free slots below {@link #top}, as a stack. */
+  #free = new Int32Array(HandleSlots.#INITIAL);
+  #freeCount = 0;
+  /** Slots at and above this index were never used since the last reset. */
+  #top = 0;
+  /** Slots taken and not yet given back by {@link release}. */
+  #used = 0;
+
+  /** Stores `handle` in a slot and returns the slot. */
+  take(handle: bigint): number {
+    let slot: number;
+    if (this.#freeCount > 0) {
+      slot = this.#free[--this.#freeCount];
+    } else {
+      if (this.#top === this.#handles.length) {
+        const handles = new BigUint64Array(this.#top * 2);
+        handles.set(this.#handles);
+        this.#handles = handles;
+      }
+      slot = this.#top++;
+    }
+    this.#handles[slot] = handle;
+    this.#used++;
+    return slot;
+  }
+
+  /** Forgets the handle in `slot` (freed explicitly); the slot stays taken. */
+  clear(slot: number): void {
+    this.#handles[slot] = 0n;
+  }
+
+  /** Gives `slot` back and returns its handle, or 0n if it was cleared. */
+  release(slot: number): bigint {
+    const handle = this.#handles[slot];
+    this.#handles[slot] = 0n;
+    if (--this.#used === 0 && this.#top > HandleSlots.#INITIAL) {
+      this.#handles = new BigUint64Array(HandleSlots.#INITIAL);
+      this.#free = new Int32Array(HandleSlots.#INITIAL);
+      this.#freeCount = 0;
+      this.#top = 0;
+    } else if (this.#used === 0) {
+      this.#freeCount = 0;
+      this.#top = 0;
+    } else {
+      if (this.#freeCount === this.#free.length) {
+        const free = new Int32Array(this.#free.length * 2);
+        free.set(this.#free);
+        this.#free = free;
+      }
+      this.#free[this.#freeCount++] = slot;
+    }
+    return handle;
+  }
+}
+
+const slots = new HandleSlots();
+
+/**
+ * Frees the handles of OpaquePoints that were garbage-collected without
+ * `free()`, given their slot. Runs on the thread that created the point, as
+ * `opaque_point_free` requires for a thread-owned handle.
+ */
+const registry = new FinalizationRegistry<number>((slot) => {
+  const handle = slots.release(slot);
+  if (handle !== 0n) opaque_point_free(handle);
+});
 
 /**
  * Points created but not registered yet. `FinalizationRegistry.register`
@@ -50,8 +145,13 @@ const PENDING_MAX = 1024;
  * Free it with `free()` (idempotent) or a `using` declaration; if it is
  * simply dropped, the garbage collector frees it eventually (through a
  * `FinalizationRegistry`, registered at the end of the job that created the
- * point unless it was freed by then). Any method or getter called after
- * `free()` throws an `Error`.
+ * point unless it was freed by then), and a worker thread's points that are
+ * still live when the worker ends are freed with its thread. Any method or
+ * getter called after `free()` throws an `Error`.
+ *
+ * Until the job that dropped it ends, a point left to the garbage collector
+ * costs up to {@link OpaquePoint.GC_BYTES_PER_UNFREED} bytes of V8 heap: free
+ * points made in long synchronous loops, or use `Point`.
  *
  * @example
  * {
@@ -60,9 +160,22 @@ const PENDING_MAX = 1024;
  * } // freed here
  */
 export class OpaquePoint {
+  /**
+   * The most V8 heap, in bytes, that one OpaquePoint dropped without `free()`
+   * keeps until the job that dropped it ends: measured 72 for 10^5 to
+   * 2 × 10^6 points on Node 20, x64 (98 to 113 before this bound was set),
+   * and test/lifetimes.test.ts holds every build to it. That is V8's record
+   * of a FinalizationRegistry target, which no design that frees forgotten
+   * points avoids; the class adds nothing to it (the record holds a slot
+   * number, not the handle, and no unregister token). Off the V8 heap come 8
+   * bytes for the slot, and the Rust point (12 bytes in a malloc block, plus
+   * its entry in the thread's registry).
+   */
+  static readonly GC_BYTES_PER_UNFREED = 80;
+
   #handle: bigint | null;
-  /** Whether the FinalizationRegistry knows this point (then `free()` must unregister it). */
-  #registered = false;
+  /** The point's slot in {@link slots} once the FinalizationRegistry knows it, else -1. */
+  #slot = -1;
 
   /**
    * Creates a point in Rust at (`x`, `y`) (`opaque_point_new`).
@@ -71,9 +184,9 @@ export class OpaquePoint {
    * @throws RangeError if a coordinate is not finite as a `float`
    */
   constructor(x: number, y: number) {
-    const handle = opaque_point_new(float32(x, 'x'), float32(y, 'y'));
+    const handle = opaque_point_new_thread_owned(float32(x, 'x'), float32(y, 'y'));
     if (handle === null) {
-      throw new Error('OpaquePoint: opaque_point_new returned NULL (an internal panic in Rust)');
+      throw new Error('OpaquePoint: opaque_point_new_thread_owned returned NULL (an internal panic in Rust)');
     }
     this.#handle = handle;
     if (pending.length >= PENDING_MAX) {
@@ -91,8 +204,8 @@ export class OpaquePoint {
     for (const point of batch) {
       const handle = point.#handle;
       if (handle !== null) {
-        point.#registered = true;
-        registry.register(point, handle, point);
+        point.#slot = slots.take(handle);
+        registry.register(point, point.#slot);
       }
     }
   }
@@ -166,10 +279,7 @@ export class OpaquePoint {
     const handle = this.#handle;
     if (handle === null) return;
     this.#handle = null;
-    if (this.#registered) {
-      this.#registered = false;
-      registry.unregister(this);
-    }
+    if (this.#slot >= 0) slots.clear(this.#slot); // its registry callback will find nothing to free
     opaque_point_free(handle);
   }
 

@@ -18,7 +18,12 @@ import koffi from 'koffi';
 import { constants as bufferConstants } from 'node:buffer';
 import { endianness } from 'node:os';
 import { types } from 'node:util';
-import { concat_strings_utf16_into, count_characters_utf16, count_characters_utf8 } from './raw/strings';
+import {
+  concat_strings_into,
+  concat_strings_utf16_into,
+  count_characters_utf16,
+  count_characters_utf8,
+} from './raw/strings';
 import { check, FfiStatus } from './status';
 
 // ---- Intrinsics captured at load (user code may replace the originals later) ----
@@ -51,6 +56,13 @@ const regExpExec = uncurryThis(RegExp.prototype.exec as (text: string) => RegExp
  */
 const ucs2Slice = (Buffer.prototype as Buffer & { ucs2Slice?: (start: number, end: number) => string }).ucs2Slice;
 const ucs2SliceOf = ucs2Slice === undefined ? undefined : uncurryThis(ucs2Slice);
+const latin1Write = uncurryThis(
+  (Buffer.prototype as Buffer & { latin1Write: (text: string, offset: number, length: number) => number }).latin1Write,
+);
+const latin1Slice = uncurryThis(
+  (Buffer.prototype as Buffer & { latin1Slice: (start: number, end: number) => string }).latin1Slice,
+);
+const allocUnsafeSlow = Buffer.allocUnsafeSlow.bind(Buffer);
 const bufferToString = uncurryThis(
   Buffer.prototype.toString as (encoding: string, start: number, end: number) => string,
 );
@@ -155,12 +167,62 @@ function scratchFor(units: number): boolean {
   return true;
 }
 
+/** A character above U+00FF: a string without one is Latin-1 text, one byte per character. */
+const NON_LATIN1 = /[^\0-\xff]/;
+/**
+ * From this many code units on, concatStrings checks whether both strings
+ * are Latin-1 text and then joins them as bytes (measured on ASCII: about
+ * 1.6× slower than the UTF-16 path for the 17-unit bench case, 1.3× faster at
+ * 1,000 units, 2.5–9× faster from 10,000 on).
+ */
+const LATIN1_MIN_UNITS = 1024;
+
+/**
+ * `first + second` for long Latin-1 text, one byte per character: V8 keeps
+ * such strings with one byte per character, so writing them as Latin-1 is a
+ * copy, and the check (a regular expression V8 answers without reading a
+ * one-byte string) costs about 50 ns. The bytes go to `concat_strings_into`
+ * (which works on bytes, whatever their encoding) NUL-terminated, in
+ * JS-owned buffers. Returns `undefined` if the result came back shorter: a
+ * `\0` inside ended an input early, and the UTF-16 path, which carries the
+ * length, must join them.
+ */
+function concatLatin1(first: string, second: string, total: number): string | undefined {
+  const a = latin1Buffer(0, first.length + 1);
+  a[latin1Write(a, first, 0, first.length)] = 0;
+  const b = latin1Buffer(1, second.length + 1);
+  b[latin1Write(b, second, 0, second.length)] = 0;
+  const joined = latin1Buffer(2, total + 1);
+  const status = concat_strings_into(a, b, joined, total + 1, outAddress);
+  if (status !== FfiStatus.OK || outValue() !== total + 1) return undefined;
+  return latin1Slice(joined, 0, total);
+}
+
+/**
+ * The Latin-1 path's three buffers (first, second, result), reused up to
+ * 128 KiB each like the UTF-16 scratch (a fresh buffer per call measured
+ * 1.8 µs instead of 0.6 µs at 10,000 units); larger ones are allocated per
+ * call.
+ */
+const LATIN1_SCRATCH_MAX_BYTES = 1 << 17;
+const latin1Scratch: Buffer[] = [allocUnsafeSlow(0), allocUnsafeSlow(0), allocUnsafeSlow(0)];
+
+function latin1Buffer(which: 0 | 1 | 2, bytes: number): Buffer {
+  if (bytes <= latin1Scratch[which].length) return latin1Scratch[which];
+  if (bytes > LATIN1_SCRATCH_MAX_BYTES) return allocUnsafeSlow(bytes);
+  return (latin1Scratch[which] = allocUnsafeSlow(
+    Math.min(LATIN1_SCRATCH_MAX_BYTES, Math.max(bytes, 2 * latin1Scratch[which].length)),
+  ));
+}
+
 /**
  * `first + second`, joined by Rust.
  *
  * Both strings go to Rust as UTF-16 with their lengths; Rust checks them and
  * writes the result into JS-owned memory (`concat_strings_utf16_into`), which
- * is decoded at once. `\0` is joined like any other character. Nothing is
+ * is decoded at once. Long Latin-1 text (no character above U+00FF, from
+ * 1,024 code units on) goes as bytes instead, which is a copy for V8's
+ * one-byte strings. `\0` is joined like any other character. Nothing is
  * allocated in Rust.
  *
  * @throws TypeError `ERR_INVALID_ARG_TYPE` if an argument is not a string
@@ -179,6 +241,10 @@ export function concatStrings(first: string, second: string): string {
       `concatStrings: the result would have ${total} UTF-16 code units, more than the longest string ` +
         `this engine can create (${MAX_STRING_LENGTH})`,
     );
+  }
+  if (total >= LATIN1_MIN_UNITS && regExpExec(NON_LATIN1, first) === null && regExpExec(NON_LATIN1, second) === null) {
+    const joined = concatLatin1(first, second, total);
+    if (joined !== undefined) return joined;
   }
   if (scratchFor(total)) {
     const status = concat_strings_utf16_into(

@@ -22,7 +22,10 @@
  * - Threads. Every function may be called from any thread at the same time,
  *   as long as two threads do not use the same mutable object (a Point, an
  *   OpaquePoint, an output buffer) concurrently. There is no global mutable
- *   state besides atomic counters.
+ *   state besides atomic counters, and no state shared between threads
+ *   besides those: each thread has one private registry, of the handles
+ *   opaque_point_new_thread_owned() created on it, which the thread frees
+ *   when it exits.
  *
  * - Strings. A `const char *` on its own is NUL-terminated: the text ends at
  *   its first 0 byte. Functions with `_utf8` or `_utf16` in their name take
@@ -89,7 +92,9 @@ typedef enum FfiStatus {
 //
 // To C this is an incomplete type used through pointers only. A handle may
 // be moved between threads, but must not be used from two threads at once
-// while one of them translates or frees it.
+// while one of them translates or frees it. A handle from
+// opaque_point_new_thread_owned() belongs to the thread that created it:
+// only that thread frees it, explicitly or when it exits.
 typedef struct OpaquePoint OpaquePoint;
 
 // A point in the plane, shared by value and by pointer with C.
@@ -410,6 +415,40 @@ enum FfiStatus concat_strings_utf16_into(const uint16_t *first, size_t first_len
 // Rust). Thread-safe.
 struct OpaquePoint *opaque_point_new(float x, float y);
 
+// Creates a point at (`x`, `y`), as opaque_point_new(), that the calling
+// thread owns: if it is still live when the thread exits, the library frees
+// it then. For bindings whose objects cannot outlive a thread, such as a
+// Node.js worker thread (the package's OpaquePoint class uses it), so that a
+// handle their garbage collector never reached is not leaked.
+//
+// Ownership: the caller may free the handle earlier with
+// opaque_point_free(), at most once, on the creating thread; it is then
+// taken out of the thread's registry, and nothing is freed twice. Freeing it
+// on another thread does nothing (the handle stays valid, and is freed when
+// its own thread exits). Every other function accepts it from any thread, as
+// for opaque_point_new(); but it must not be used once its thread has
+// exited. Returns NULL only if an internal panic was caught.
+//
+// "Exits" means the thread ends (its start routine returns, or
+// pthread_exit()) and its thread-local destructors run; a Node.js worker's
+// thread ends this way after worker.terminate() too. The process's main
+// thread is the exception: whether its thread-local destructors run when
+// the process exits depends on the platform (glibc runs them in exit(),
+// other C libraries may not, and _exit() or a crash never does), and the
+// system reclaims the memory either way. A call made from a thread-local
+// destructor of an exiting thread gives an ordinary handle, to free with
+// opaque_point_free(). The registry is per thread: no lock, no state shared
+// between threads.
+struct OpaquePoint *opaque_point_new_thread_owned(float x, float y);
+
+// The number of handles that opaque_point_new_thread_owned() created on the
+// calling thread and that are not freed yet (those its exit will free).
+// Meant for tests.
+//
+// No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe
+// (it only reads the calling thread's registry). 0 while the thread exits.
+size_t opaque_point_thread_owned_count(void);
+
 // Moves the point by (`by_x`, `by_y`), in place, with float arithmetic
 // (as point_translate()).
 //
@@ -417,7 +456,8 @@ struct OpaquePoint *opaque_point_new(float x, float y);
 // owned by the caller. Not to be called on a handle another thread is using.
 //
 // # Safety
-// `point` is NULL or a live handle from opaque_point_new().
+// `point` is NULL or a live handle from opaque_point_new() or
+// opaque_point_new_thread_owned().
 void opaque_point_translate(struct OpaquePoint *point, float by_x, float by_y);
 
 // Returns a new string describing the point, e.g. "OpaquePoint(1.5, -2)"
@@ -431,7 +471,8 @@ void opaque_point_translate(struct OpaquePoint *point, float by_x, float by_y);
 // for handles no other thread is modifying.
 //
 // # Safety
-// `point` is NULL or a live handle from opaque_point_new().
+// `point` is NULL or a live handle from opaque_point_new() or
+// opaque_point_new_thread_owned().
 char *opaque_point_describe(const struct OpaquePoint *point);
 
 // Returns the point's coordinates as a Point value (a copy: changing it
@@ -446,24 +487,29 @@ char *opaque_point_describe(const struct OpaquePoint *point);
 // finite coordinates. Thread-safe for handles no other thread is modifying.
 //
 // # Safety
-// `point` is NULL or a live handle from opaque_point_new().
+// `point` is NULL or a live handle from opaque_point_new() or
+// opaque_point_new_thread_owned().
 struct Point opaque_point_get(const struct OpaquePoint *point);
 
-// Destroys a point created by opaque_point_new(). NULL is a harmless no-op.
+// Destroys a point created by opaque_point_new() or
+// opaque_point_new_thread_owned(). NULL is a harmless no-op.
 //
 // This must be called at most once for any OpaquePoint: the handle is
 // invalid afterwards, and freeing it again, or using it, is undefined
 // behaviour (as with free()). Never pass it to C's free(). Thread-safety:
 // may be called from any thread, but must not race with any other use of
-// the same handle.
+// the same handle. A thread-owned handle is freed only on the thread that
+// created it (and taken out of that thread's registry); on another thread
+// this does nothing, and the handle is freed when its thread exits.
 //
 // # Safety
-// `point` is NULL or a live handle from opaque_point_new() that is not used
-// again.
+// `point` is NULL or a live handle from opaque_point_new() or
+// opaque_point_new_thread_owned() that is not used again.
 void opaque_point_free(struct OpaquePoint *point);
 
-// The number of OpaquePoints created by opaque_point_new() and not yet
-// freed, across all threads. Meant for leak tests.
+// The number of OpaquePoints created by opaque_point_new() or
+// opaque_point_new_thread_owned() and not yet freed, across all threads
+// (a thread's exit frees its thread-owned ones). Meant for leak tests.
 //
 // No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe.
 size_t opaque_point_live_count(void);
@@ -664,6 +710,32 @@ enum FfiStatus primes_up_to(uint32_t limit, struct U32Array *out);
 // `array` is empty or was returned by this library, unchanged, and not freed
 // yet.
 void u32_array_free(struct U32Array array);
+
+// Copies the values of `*array` into `dest` and releases the array, leaving
+// `*array` empty: u32_array_free() with a copy first, in one call, for
+// callers that keep results in memory of their own. (The package's
+// primesUpTo copies into a JavaScript-owned Uint32Array this way, so that no
+// Rust memory outlives the call.)
+//
+// Returns FFI_STATUS_OK once the `array->len` values are in
+// `dest[0..array->len]` and the array is freed (an empty array copies and
+// frees nothing); FFI_STATUS_NULL_ARGUMENT if `array` is NULL, or if `dest`
+// is NULL while the array is not empty; FFI_STATUS_BUFFER_TOO_SMALL if
+// `dest_len` is less than `array->len`; FFI_STATUS_PANIC on an internal
+// panic. On every error `*array` is left as it was, still the caller's to
+// free.
+//
+// Ownership: on success the array is released, as by u32_array_free(), and
+// `*array` is set to the empty array (freeing that again is harmless).
+// `dest` is borrowed for the call; the values copied belong to the caller.
+// Thread-safe (for different arrays and destinations).
+//
+// # Safety
+// `array` is NULL, or valid for reading and writing one `U32Array` that is
+// empty or was returned by this library, unchanged and not freed yet.
+// `dest` is NULL or valid for writing `dest_len` values, and does not
+// overlap the array's values.
+enum FfiStatus u32_array_move_into(struct U32Array *array, uint32_t *dest, size_t dest_len);
 
 // The number of arrays this library has returned and that have not been
 // released with u32_array_free() yet, across all threads (empty arrays are

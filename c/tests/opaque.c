@@ -1,7 +1,24 @@
 /* OpaquePoint: a handle only Rust can see into; create, use, free, once. */
 #include <math.h>
+#include <pthread.h>
 
 #include "check.h"
+
+/* A thread that makes 100 thread-owned points, frees 40, and leaves 60 to
+ * its exit. Returns the registry count it saw before exiting. */
+static void *make_thread_owned_points(void *unused) {
+    static size_t seen;
+    OpaquePoint *p[100];
+    (void)unused;
+    for (int i = 0; i < 100; i++) {
+        p[i] = opaque_point_new_thread_owned((float)i, 0.0f);
+    }
+    for (int i = 0; i < 40; i++) {
+        opaque_point_free(p[i]); /* taken out of the registry: not freed again at exit */
+    }
+    seen = opaque_point_thread_owned_count();
+    return &seen;
+}
 
 void test_opaque(void) {
     size_t points_before = opaque_point_live_count();
@@ -60,5 +77,24 @@ void test_opaque(void) {
     for (int i = 0; i < 100; i++) {
         opaque_point_free(many[i]);
     }
+    CHECK(opaque_point_live_count() == points_before);
+
+    /* Thread-owned points: the thread's exit frees what it did not. */
+    pthread_t thread;
+    void *seen = NULL;
+    CHECK(pthread_create(&thread, NULL, make_thread_owned_points, NULL) == 0);
+    CHECK(pthread_join(thread, &seen) == 0);
+    CHECK(seen != NULL && *(size_t *)seen == 60);
+    CHECK(opaque_point_live_count() == points_before);
+
+    /* On this thread: registered until freed. Freed explicitly here (this may
+     * be the main thread, whose exit frees nothing). */
+    size_t owned_before = opaque_point_thread_owned_count();
+    OpaquePoint *mine = opaque_point_new_thread_owned(5.0f, 6.0f);
+    CHECK(mine != NULL);
+    CHECK(opaque_point_thread_owned_count() == owned_before + 1);
+    CHECK(opaque_point_get(mine).y == 6.0f);
+    opaque_point_free(mine);
+    CHECK(opaque_point_thread_owned_count() == owned_before);
     CHECK(opaque_point_live_count() == points_before);
 }

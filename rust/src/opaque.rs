@@ -9,9 +9,20 @@
 //!
 //! Live handles are counted ([`opaque_point_live_count`]) so that leak tests,
 //! in C and in JavaScript with its garbage collector, can see the frees.
+//!
+//! A binding whose handles must not outlive the thread that made them (a
+//! Node.js worker thread that ends with objects its garbage collector never
+//! got to) creates them with [`opaque_point_new_thread_owned`] instead: the
+//! handle is also recorded in a registry private to the calling thread, and
+//! whatever is still recorded when that thread exits is freed by the
+//! registry's thread-local destructor. [`opaque_point_free`] takes the handle
+//! out of the registry first, so nothing is freed twice.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::ffi::{c_char, CString};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::boundary::guard;
@@ -25,17 +36,26 @@ static LIVE_POINTS: AtomicUsize = AtomicUsize::new(0);
 ///
 /// To C this is an incomplete type used through pointers only. A handle may
 /// be moved between threads, but must not be used from two threads at once
-/// while one of them translates or frees it.
-#[derive(Debug, Clone, PartialEq)]
+/// while one of them translates or frees it. A handle from
+/// opaque_point_new_thread_owned() belongs to the thread that created it:
+/// only that thread frees it, explicitly or when it exits.
+#[derive(Debug)]
 pub struct OpaquePoint {
     x: f32,
     y: f32,
+    /// Recorded in the [`ThreadOwned`] registry of the thread that created it
+    /// (by [`opaque_point_new_thread_owned`]).
+    thread_owned: bool,
 }
 
 impl OpaquePoint {
     /// A point at (`x`, `y`).
     pub fn new(x: f32, y: f32) -> Self {
-        OpaquePoint { x, y }
+        OpaquePoint {
+            x,
+            y,
+            thread_owned: false,
+        }
     }
 
     /// Moves the point by (`by_x`, `by_y`) with IEEE `f32` addition.
@@ -50,12 +70,103 @@ impl OpaquePoint {
     }
 }
 
+/// A clone is an ordinary value, never thread-owned.
+impl Clone for OpaquePoint {
+    fn clone(&self) -> Self {
+        OpaquePoint::new(self.x, self.y)
+    }
+}
+
+/// Compares the coordinates as `f32` (NaN is unequal to itself).
+impl PartialEq for OpaquePoint {
+    fn eq(&self, other: &Self) -> bool {
+        self.x == other.x && self.y == other.y
+    }
+}
+
 /// `OpaquePoint(x, y)`, with Rust's shortest round-trip float formatting:
 /// `OpaquePoint(1.5, -2)`, `OpaquePoint(NaN, inf)`.
 impl fmt::Display for OpaquePoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "OpaquePoint({}, {})", self.x, self.y)
     }
+}
+
+/// Hashes a handle address: addresses are distinct and aligned, so one
+/// multiplication spreads them well enough, at a fraction of SipHash's cost.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_usize` is used (the set holds `usize`); fold anything else.
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_usize(&mut self, address: usize) {
+        let h = (address as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = h ^ (h >> 29);
+    }
+}
+
+/// The handles created by [`opaque_point_new_thread_owned`] on one thread and
+/// not freed yet, by address. Its destructor, which Rust's thread-local
+/// machinery runs when the thread exits, frees them all.
+struct ThreadOwned {
+    points: RefCell<HashSet<usize, BuildHasherDefault<AddressHasher>>>,
+}
+
+impl ThreadOwned {
+    /// Records `point` (a fresh `Box::into_raw`, marked thread-owned).
+    fn insert(&self, point: *mut OpaquePoint) {
+        self.points.borrow_mut().insert(point as usize);
+    }
+
+    /// Takes `point` out of the registry; `false` if it is not in it.
+    fn remove(&self, point: *mut OpaquePoint) -> bool {
+        self.points.borrow_mut().remove(&(point as usize))
+    }
+
+    /// How many handles are recorded.
+    fn len(&self) -> usize {
+        self.points.borrow().len()
+    }
+}
+
+impl Drop for ThreadOwned {
+    fn drop(&mut self) {
+        for address in self.points.get_mut().drain() {
+            // SAFETY: only `insert` adds addresses, each a `Box::into_raw`
+            // from opaque_point_new_thread_owned, and opaque_point_free
+            // removes an address before it frees the Box: so every address
+            // still here is a live Box that nothing else will free.
+            drop(unsafe { Box::from_raw(address as *mut OpaquePoint) });
+            LIVE_POINTS.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+thread_local! {
+    /// This thread's registry. `const`-initialised: no lazy set-up on first
+    /// use; the destructor is registered with the thread on first use.
+    static THREAD_OWNED: ThreadOwned = const {
+        ThreadOwned {
+            points: RefCell::new(HashSet::with_hasher(BuildHasherDefault::new())),
+        }
+    };
+}
+
+/// Boxes a new point, counts it, and returns the raw handle.
+fn new_handle(point: OpaquePoint) -> *mut OpaquePoint {
+    let handle = Box::into_raw(Box::new(point));
+    LIVE_POINTS.fetch_add(1, Ordering::Relaxed);
+    handle
 }
 
 /// Creates a point at (`x`, `y`). Any float is accepted, NaN and infinities
@@ -67,11 +178,57 @@ impl fmt::Display for OpaquePoint {
 /// Rust). Thread-safe.
 #[no_mangle]
 pub extern "C" fn opaque_point_new(x: f32, y: f32) -> *mut OpaquePoint {
+    guard(|| new_handle(OpaquePoint::new(x, y)))
+}
+
+/// Creates a point at (`x`, `y`), as opaque_point_new(), that the calling
+/// thread owns: if it is still live when the thread exits, the library frees
+/// it then. For bindings whose objects cannot outlive a thread, such as a
+/// Node.js worker thread (the package's OpaquePoint class uses it), so that a
+/// handle their garbage collector never reached is not leaked.
+///
+/// Ownership: the caller may free the handle earlier with
+/// opaque_point_free(), at most once, on the creating thread; it is then
+/// taken out of the thread's registry, and nothing is freed twice. Freeing it
+/// on another thread does nothing (the handle stays valid, and is freed when
+/// its own thread exits). Every other function accepts it from any thread, as
+/// for opaque_point_new(); but it must not be used once its thread has
+/// exited. Returns NULL only if an internal panic was caught.
+///
+/// "Exits" means the thread ends (its start routine returns, or
+/// pthread_exit()) and its thread-local destructors run; a Node.js worker's
+/// thread ends this way after worker.terminate() too. The process's main
+/// thread is the exception: whether its thread-local destructors run when
+/// the process exits depends on the platform (glibc runs them in exit(),
+/// other C libraries may not, and _exit() or a crash never does), and the
+/// system reclaims the memory either way. A call made from a thread-local
+/// destructor of an exiting thread gives an ordinary handle, to free with
+/// opaque_point_free(). The registry is per thread: no lock, no state shared
+/// between threads.
+#[no_mangle]
+pub extern "C" fn opaque_point_new_thread_owned(x: f32, y: f32) -> *mut OpaquePoint {
     guard(|| {
-        let handle = Box::into_raw(Box::new(OpaquePoint::new(x, y)));
-        LIVE_POINTS.fetch_add(1, Ordering::Relaxed);
+        let mut point = OpaquePoint::new(x, y);
+        point.thread_owned = true;
+        let handle = new_handle(point);
+        if THREAD_OWNED.try_with(|owned| owned.insert(handle)).is_err() {
+            // The thread is exiting and its registry is gone: an ordinary handle.
+            // SAFETY: `handle` was boxed just above and nobody else has it yet.
+            unsafe { (*handle).thread_owned = false };
+        }
         handle
     })
+}
+
+/// The number of handles that opaque_point_new_thread_owned() created on the
+/// calling thread and that are not freed yet (those its exit will free).
+/// Meant for tests.
+///
+/// No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe
+/// (it only reads the calling thread's registry). 0 while the thread exits.
+#[no_mangle]
+pub extern "C" fn opaque_point_thread_owned_count() -> usize {
+    guard(|| THREAD_OWNED.try_with(ThreadOwned::len).unwrap_or(0))
 }
 
 /// Moves the point by (`by_x`, `by_y`), in place, with float arithmetic
@@ -81,7 +238,8 @@ pub extern "C" fn opaque_point_new(x: f32, y: f32) -> *mut OpaquePoint {
 /// owned by the caller. Not to be called on a handle another thread is using.
 ///
 /// # Safety
-/// `point` is NULL or a live handle from opaque_point_new().
+/// `point` is NULL or a live handle from opaque_point_new() or
+/// opaque_point_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn opaque_point_translate(point: *mut OpaquePoint, by_x: f32, by_y: f32) {
     guard(|| {
@@ -105,7 +263,8 @@ pub unsafe extern "C" fn opaque_point_translate(point: *mut OpaquePoint, by_x: f
 /// for handles no other thread is modifying.
 ///
 /// # Safety
-/// `point` is NULL or a live handle from opaque_point_new().
+/// `point` is NULL or a live handle from opaque_point_new() or
+/// opaque_point_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn opaque_point_describe(point: *const OpaquePoint) -> *mut c_char {
     guard(|| {
@@ -135,7 +294,8 @@ pub unsafe extern "C" fn opaque_point_describe(point: *const OpaquePoint) -> *mu
 /// finite coordinates. Thread-safe for handles no other thread is modifying.
 ///
 /// # Safety
-/// `point` is NULL or a live handle from opaque_point_new().
+/// `point` is NULL or a live handle from opaque_point_new() or
+/// opaque_point_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn opaque_point_get(point: *const OpaquePoint) -> Point {
     guard(|| {
@@ -148,33 +308,49 @@ pub unsafe extern "C" fn opaque_point_get(point: *const OpaquePoint) -> Point {
     })
 }
 
-/// Destroys a point created by opaque_point_new(). NULL is a harmless no-op.
+/// Destroys a point created by opaque_point_new() or
+/// opaque_point_new_thread_owned(). NULL is a harmless no-op.
 ///
 /// This must be called at most once for any OpaquePoint: the handle is
 /// invalid afterwards, and freeing it again, or using it, is undefined
 /// behaviour (as with free()). Never pass it to C's free(). Thread-safety:
 /// may be called from any thread, but must not race with any other use of
-/// the same handle.
+/// the same handle. A thread-owned handle is freed only on the thread that
+/// created it (and taken out of that thread's registry); on another thread
+/// this does nothing, and the handle is freed when its thread exits.
 ///
 /// # Safety
-/// `point` is NULL or a live handle from opaque_point_new() that is not used
-/// again.
+/// `point` is NULL or a live handle from opaque_point_new() or
+/// opaque_point_new_thread_owned() that is not used again.
 #[no_mangle]
 pub unsafe extern "C" fn opaque_point_free(point: *mut OpaquePoint) {
     guard(|| {
-        if point.is_null() {
+        // SAFETY: the header requires NULL (`as_ref` gives None) or a live
+        // handle, not used by another thread during the call.
+        let Some(p) = (unsafe { point.as_ref() }) else {
+            return;
+        };
+        if p.thread_owned
+            && !THREAD_OWNED
+                .try_with(|owned| owned.remove(point))
+                .unwrap_or(false)
+        {
+            // Another thread's handle (or this thread is exiting, and its
+            // registry freed it already): its registry keeps it.
             return;
         }
-        // SAFETY: the header requires a handle from opaque_point_new (a
-        // `Box::into_raw`) that has not been freed yet; ownership returns to
-        // the Box, which drops it here.
+        // SAFETY: the header requires a handle from opaque_point_new* (a
+        // `Box::into_raw`) that has not been freed yet, and a thread-owned
+        // one is no longer in its registry; ownership returns to the Box,
+        // which drops it here.
         drop(unsafe { Box::from_raw(point) });
         LIVE_POINTS.fetch_sub(1, Ordering::Relaxed);
     })
 }
 
-/// The number of OpaquePoints created by opaque_point_new() and not yet
-/// freed, across all threads. Meant for leak tests.
+/// The number of OpaquePoints created by opaque_point_new() or
+/// opaque_point_new_thread_owned() and not yet freed, across all threads
+/// (a thread's exit frees its thread-owned ones). Meant for leak tests.
 ///
 /// No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe.
 #[no_mangle]
@@ -187,6 +363,21 @@ mod tests {
     use super::*;
     use crate::strings::free_rust_string;
     use std::ffi::CStr;
+    use std::sync::{mpsc, Mutex, MutexGuard};
+    use std::thread;
+
+    /// Serialises the tests that create points: the live count is global and
+    /// the test harness runs tests on parallel threads.
+    static POINTS: Mutex<()> = Mutex::new(());
+
+    fn exclusive() -> MutexGuard<'static, ()> {
+        POINTS.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A handle as a `usize`, to send it to another thread.
+    fn addr(p: *mut OpaquePoint) -> usize {
+        p as usize
+    }
 
     fn describe(p: *const OpaquePoint) -> Option<String> {
         // SAFETY: `p` is NULL or live, as the function requires.
@@ -204,6 +395,7 @@ mod tests {
 
     #[test]
     fn lifecycle() {
+        let _points = exclusive();
         let p = opaque_point_new(1.0, 2.0);
         assert!(!p.is_null());
         // SAFETY: `p` is live until opaque_point_free below, which runs once.
@@ -237,5 +429,117 @@ mod tests {
             OpaquePoint::new(0.1, 3.0).to_string(),
             "OpaquePoint(0.1, 3)"
         );
+    }
+
+    #[test]
+    fn thread_exit_frees_the_thread_owned_points_left() {
+        let _points = exclusive();
+        let before = opaque_point_live_count();
+        thread::spawn(|| {
+            let ps: Vec<_> = (0..100)
+                .map(|i| opaque_point_new_thread_owned(i as f32, 1.0))
+                .collect();
+            assert_eq!(opaque_point_thread_owned_count(), 100);
+            for &p in &ps[..40] {
+                // SAFETY: live thread-owned handles of this thread, freed once.
+                unsafe { opaque_point_free(p) };
+            }
+            // Freed ones left the registry: the exit must not free them again.
+            assert_eq!(opaque_point_thread_owned_count(), 60);
+            // SAFETY: still live (registered, not freed).
+            assert_eq!(unsafe { opaque_point_get(ps[99]) }, Point::new(99.0, 1.0));
+        })
+        .join()
+        .unwrap();
+        assert_eq!(opaque_point_live_count(), before);
+    }
+
+    #[test]
+    fn free_on_another_thread_leaves_a_thread_owned_point_to_its_thread() {
+        let _points = exclusive();
+        let before = opaque_point_live_count();
+        let (to_main, from_owner) = mpsc::channel();
+        let (to_owner, from_main) = mpsc::channel::<()>();
+        let owner = thread::spawn(move || {
+            to_main
+                .send(addr(opaque_point_new_thread_owned(3.0, 4.0)))
+                .unwrap();
+            from_main.recv().unwrap();
+            opaque_point_thread_owned_count()
+        });
+        let p = from_owner.recv().unwrap() as *mut OpaquePoint;
+        // SAFETY: a live handle, not used by its thread meanwhile.
+        unsafe {
+            opaque_point_translate(p, 1.0, 1.0);
+            assert_eq!(opaque_point_get(p), Point::new(4.0, 5.0));
+            opaque_point_free(p); // not this thread's: a no-op
+            assert_eq!(opaque_point_get(p), Point::new(4.0, 5.0));
+        }
+        assert_eq!(opaque_point_thread_owned_count(), 0);
+        assert_eq!(opaque_point_live_count(), before + 1);
+        to_owner.send(()).unwrap();
+        assert_eq!(owner.join().unwrap(), 1);
+        assert_eq!(opaque_point_live_count(), before);
+    }
+
+    #[test]
+    fn plain_handles_outlive_their_thread() {
+        let _points = exclusive();
+        let before = opaque_point_live_count();
+        let p = thread::spawn(|| {
+            let p = opaque_point_new(1.0, 2.0);
+            assert_eq!(opaque_point_thread_owned_count(), 0);
+            addr(p)
+        })
+        .join()
+        .unwrap() as *mut OpaquePoint;
+        assert_eq!(opaque_point_live_count(), before + 1);
+        // SAFETY: a live handle from opaque_point_new, moved here, freed once.
+        unsafe {
+            assert_eq!(opaque_point_get(p), Point::new(1.0, 2.0));
+            opaque_point_free(p);
+        }
+        assert_eq!(opaque_point_live_count(), before);
+    }
+
+    #[test]
+    fn thread_owned_points_freed_early_on_their_thread() {
+        let _points = exclusive();
+        let before = opaque_point_live_count();
+        let ps: Vec<_> = (0..1000)
+            .map(|i| opaque_point_new_thread_owned(i as f32, 0.0))
+            .collect();
+        assert_eq!(opaque_point_thread_owned_count(), 1000);
+        assert_eq!(opaque_point_live_count(), before + 1000);
+        for p in ps.into_iter().rev() {
+            // SAFETY: live handles of this thread, each freed once.
+            unsafe { opaque_point_free(p) };
+        }
+        assert_eq!(opaque_point_thread_owned_count(), 0);
+        assert_eq!(opaque_point_live_count(), before);
+    }
+
+    #[test]
+    fn clones_and_equality_ignore_thread_ownership() {
+        let mut p = OpaquePoint::new(1.0, 2.0);
+        p.thread_owned = true;
+        let q = p.clone();
+        assert!(!q.thread_owned);
+        assert_eq!(p, q);
+        assert_ne!(
+            OpaquePoint::new(f32::NAN, 0.0),
+            OpaquePoint::new(f32::NAN, 0.0)
+        );
+    }
+
+    #[test]
+    fn address_hasher_spreads_aligned_addresses() {
+        use std::hash::BuildHasher;
+        let build = BuildHasherDefault::<AddressHasher>::default();
+        // 16-byte-aligned neighbours land in distinct low-bit buckets.
+        let buckets: HashSet<u64> = (0..64usize)
+            .map(|i| build.hash_one(0x7f00_0000_0000 + 16 * i) & 63)
+            .collect();
+        assert!(buckets.len() > 32, "{} buckets", buckets.len());
     }
 }

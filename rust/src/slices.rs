@@ -8,7 +8,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::boundary::{guard, guard_status, slice_in, write_out};
+use crate::boundary::{guard, guard_status, slice_in, slice_in_mut, write_out};
 use crate::status::FfiStatus;
 
 /// The largest `limit` primes_up_to() accepts: 2^30. Sieving up to it needs a
@@ -282,6 +282,62 @@ pub unsafe extern "C" fn u32_array_free(array: U32Array) {
     })
 }
 
+/// Copies the values of `*array` into `dest` and releases the array, leaving
+/// `*array` empty: u32_array_free() with a copy first, in one call, for
+/// callers that keep results in memory of their own. (The package's
+/// primesUpTo copies into a JavaScript-owned Uint32Array this way, so that no
+/// Rust memory outlives the call.)
+///
+/// Returns FFI_STATUS_OK once the `array->len` values are in
+/// `dest[0..array->len]` and the array is freed (an empty array copies and
+/// frees nothing); FFI_STATUS_NULL_ARGUMENT if `array` is NULL, or if `dest`
+/// is NULL while the array is not empty; FFI_STATUS_BUFFER_TOO_SMALL if
+/// `dest_len` is less than `array->len`; FFI_STATUS_PANIC on an internal
+/// panic. On every error `*array` is left as it was, still the caller's to
+/// free.
+///
+/// Ownership: on success the array is released, as by u32_array_free(), and
+/// `*array` is set to the empty array (freeing that again is harmless).
+/// `dest` is borrowed for the call; the values copied belong to the caller.
+/// Thread-safe (for different arrays and destinations).
+///
+/// # Safety
+/// `array` is NULL, or valid for reading and writing one `U32Array` that is
+/// empty or was returned by this library, unchanged and not freed yet.
+/// `dest` is NULL or valid for writing `dest_len` values, and does not
+/// overlap the array's values.
+#[no_mangle]
+pub unsafe extern "C" fn u32_array_move_into(
+    array: *mut U32Array,
+    dest: *mut u32,
+    dest_len: usize,
+) -> FfiStatus {
+    guard_status(|| {
+        // SAFETY: the header requires NULL (`as_mut` gives None) or a valid,
+        // exclusive U32Array.
+        let Some(array) = (unsafe { array.as_mut() }) else {
+            return Err(FfiStatus::NullArgument);
+        };
+        if array.data.is_null() || array.capacity == 0 {
+            return Ok(());
+        }
+        if dest_len < array.len {
+            return Err(FfiStatus::BufferTooSmall);
+        }
+        // SAFETY: the header requires `dest` to be NULL (refused by
+        // `slice_in_mut` as the length is not 0) or valid for `dest_len`
+        // values, not overlapping the array.
+        let dest = unsafe { slice_in_mut(dest, array.len) }?;
+        let taken = std::mem::replace(array, U32Array::EMPTY);
+        // SAFETY: the header requires an array from this library, unchanged
+        // and not freed; `*array` no longer refers to it.
+        if let Some(values) = unsafe { taken.into_vec() } {
+            dest.copy_from_slice(&values);
+        }
+        Ok(())
+    })
+}
+
 /// The number of arrays this library has returned and that have not been
 /// released with u32_array_free() yet, across all threads (empty arrays are
 /// not counted). Meant for leak tests.
@@ -406,6 +462,39 @@ mod tests {
             assert_eq!(primes_up_to(u32::MAX, &mut out), FfiStatus::InvalidArgument);
             assert_eq!(
                 primes_up_to(10, std::ptr::null_mut()),
+                FfiStatus::NullArgument
+            );
+
+            // u32_array_move_into: copies, frees, empties; refuses a short or
+            // NULL destination and leaves the array to the caller then.
+            let mut out = U32Array::EMPTY;
+            assert_eq!(primes_up_to(30, &mut out), FfiStatus::Ok);
+            assert_eq!(out.len, 10);
+            let mut dest = [0u32; 11];
+            assert_eq!(
+                u32_array_move_into(&mut out, dest.as_mut_ptr(), 9),
+                FfiStatus::BufferTooSmall
+            );
+            assert_eq!(
+                u32_array_move_into(&mut out, std::ptr::null_mut(), 10),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(out.len, 10);
+            assert_eq!(u32_array_live_count(), before + 1);
+            assert_eq!(
+                u32_array_move_into(&mut out, dest.as_mut_ptr(), dest.len()),
+                FfiStatus::Ok
+            );
+            assert_eq!(dest, [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 0]);
+            assert!(out.data.is_null() && out.len == 0 && out.capacity == 0);
+            assert_eq!(u32_array_live_count(), before);
+            // Empty arrays need no destination; NULL arrays are refused.
+            assert_eq!(
+                u32_array_move_into(&mut out, std::ptr::null_mut(), 0),
+                FfiStatus::Ok
+            );
+            assert_eq!(
+                u32_array_move_into(std::ptr::null_mut(), dest.as_mut_ptr(), 1),
                 FfiStatus::NullArgument
             );
         }

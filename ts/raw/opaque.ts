@@ -23,6 +23,21 @@ export const opaque_point_new = lib.func('opaque_point_new', OpaquePointPtr, ['f
   (x: number, y: number) => RawPointer
 >;
 
+/**
+ * `OpaquePoint *opaque_point_new_thread_owned(float x, float y)`: as `opaque_point_new`, and recorded in the
+ * calling thread's registry: freed when the thread exits unless `opaque_point_free` (on that thread) freed it first.
+ * The public `OpaquePoint` class uses it, so that a worker thread's points do not outlive the worker.
+ */
+export const opaque_point_new_thread_owned = lib.func('opaque_point_new_thread_owned', OpaquePointPtr, [
+  'float',
+  'float',
+]) as Native<(x: number, y: number) => RawPointer>;
+
+/** `size_t opaque_point_thread_owned_count(void)`: the calling thread's thread-owned handles not freed yet. */
+export const opaque_point_thread_owned_count = lib.func('opaque_point_thread_owned_count', 'size_t', []) as Native<
+  () => number
+>;
+
 /** `void opaque_point_translate(OpaquePoint *point, float by_x, float by_y)`: NULL is a no-op. */
 export const opaque_point_translate = lib.func('opaque_point_translate', 'void', [
   OpaquePointPtr,

@@ -51,5 +51,16 @@ export const primes_up_to = lib.func('primes_up_to', 'int', ['uint32_t', koffi.p
 /** `void u32_array_free(U32Array array)`: an empty array is a no-op; anything not from Rust crashes. */
 export const u32_array_free = lib.func('u32_array_free', 'void', [U32Array]) as Native<(array: U32ArrayValue) => void>;
 
+/**
+ * `FfiStatus u32_array_move_into(U32Array *array, uint32_t *dest, size_t dest_len)`. `array` is the
+ * `BigUint64Array(3)` that `primes_up_to` filled (zero-copy), `dest` a `Uint32Array` with room for `len` values.
+ * On success the values are copied, the Rust array is freed and `array` is zeroed; on error nothing changes.
+ */
+export const u32_array_move_into = lib.func('u32_array_move_into', 'int', [
+  koffi.pointer(U32Array),
+  koffi.pointer(koffi.types.uint32_t),
+  'size_t',
+]) as Native<(array: BigUint64Array | null, dest: Uint32Array | null, dest_len: number) => number>;
+
 /** `size_t u32_array_live_count(void)`: arrays handed out and not freed yet. */
 export const u32_array_live_count = lib.func('size_t u32_array_live_count(void)') as Native<() => number>;
