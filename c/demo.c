@@ -16,5 +16,6 @@ int main(void) {
     demo_tuples();
     demo_slices();
     demo_callbacks();
+    demo_async();
     return 0;
 }

@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   MAX_ASYNC_IN_FLIGHT,
   primesUpTo,
@@ -84,6 +87,111 @@ describe('sumOfEvenAsync', () => {
     values[0] = 1000;
     values.length = 0;
     await expect(pending).resolves.toBe(12);
+  });
+
+  it('copies a Uint32Array: writing, transferring or resizing it after the call does not change the result', async () => {
+    const written = randomU32(10_000, 3);
+    const expected = sumOfEven(written);
+    const p1 = sumOfEvenAsync(written);
+    written.fill(4); // the old implementation lent it: a sum that was neither the old nor the new one
+    const transferred = randomU32(10_000, 4);
+    const p2 = sumOfEvenAsync(transferred);
+    structuredClone(transferred.buffer, { transfer: [transferred.buffer as ArrayBuffer] }); // detaches it
+    new Uint8Array(64 << 20).fill(1); // allocate, so that freed memory gets reused
+    type Resizable = ArrayBuffer & { resize(byteLength: number): void };
+    const resizable = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => Resizable)(
+      40_000,
+      {
+        maxByteLength: 80_000,
+      },
+    );
+    const shrinking = new Uint32Array(resizable);
+    shrinking.set(randomU32(10_000, 5));
+    const p3 = sumOfEvenBigIntAsync(shrinking);
+    const expected3 = BigInt(sumOfEven(shrinking));
+    resizable.resize(0);
+    await expect(p1).resolves.toBe(expected);
+    await expect(p2).resolves.toBe(sumOfEven(randomU32(10_000, 4)));
+    await expect(p3).resolves.toBe(expected3);
+  });
+
+  it('copies large arrays too (a batch of their own), and sums them right', async () => {
+    const big = randomU32(3_000_000, 11);
+    const expected = [sumOfEven(big), sumOfEven(big.subarray(1)), sumOfEven(big)];
+    const pending = [sumOfEvenAsync(big), sumOfEvenAsync(big.subarray(1)), sumOfEvenAsync(big)];
+    big.fill(0);
+    await expect(Promise.all(pending)).resolves.toEqual(expected);
+  });
+
+  describe('{ transfer: true }', () => {
+    it('detaches the caller’s buffer until the Promise settles, then hands the array back', async () => {
+      const backing = new ArrayBuffer(4 * 1000);
+      const all = new Uint32Array(backing);
+      all.set(randomU32(1000, 9));
+      const view = all.subarray(100, 900);
+      const expected = sumOfEven(view);
+      const copyOfView = view.slice();
+      const pending = sumOfEvenAsync(view, { transfer: true });
+      // Visibly detached: every view on the buffer reads as empty.
+      expect([view.length, all.length, backing.byteLength]).toEqual([0, 0, 0]);
+      const { sum, numbers } = await pending;
+      expect(sum).toBe(expected);
+      expect([numbers.byteOffset, numbers.length, numbers.buffer.byteLength]).toEqual([400, 800, 4000]);
+      expect(numbers).toEqual(copyOfView);
+      const big = await sumOfEvenBigIntAsync(numbers, { transfer: true });
+      expect(big.sum).toBe(BigInt(expected));
+      expect(numbers.length).toBe(0);
+      expect(big.numbers).toEqual(copyOfView);
+    });
+
+    it('hands the array back on rejection too (error.numbers)', async () => {
+      const above = new Uint32Array(1 << 22).fill(0xffff_fffe);
+      const err = (await sumOfEvenAsync(above, { transfer: true }).catch((e: unknown) => e)) as RangeError & {
+        numbers: Uint32Array;
+      };
+      expect(err).toBeInstanceOf(RangeError);
+      expect(above.length).toBe(0);
+      expect(err.numbers.length).toBe(1 << 22);
+      expect(err.numbers[12345]).toBe(0xffff_fffe);
+    });
+
+    it('refuses what cannot be transferred, and leaves it attached', async () => {
+      const shared = new Uint32Array(new SharedArrayBuffer(16));
+      await expect(sumOfEvenAsync(shared, { transfer: true })).rejects.toMatchObject({
+        name: 'TypeError',
+        code: 'ERR_INVALID_ARG_VALUE',
+      });
+      expect(shared.length).toBe(4);
+      await expect(sumOfEvenAsync(shared)).resolves.toBe(0); // copied instead
+      await expect(sumOfEvenAsync([2, 4] as unknown as Uint32Array, { transfer: true })).rejects.toMatchObject({
+        name: 'TypeError',
+        code: 'ERR_INVALID_ARG_TYPE',
+      });
+      await expect(sumOfEvenAsync(new Int32Array(2) as unknown as Uint32Array, { transfer: true })).rejects.toThrow(
+        TypeError,
+      );
+    });
+
+    it('checks the options, and reads them before the array', async () => {
+      const a = new Uint32Array([2, 4]);
+      for (const bad of [null, 1, 'transfer', true]) {
+        await expect(sumOfEvenAsync(a, bad as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+      }
+      await expect(sumOfEvenAsync(a, { transfer: 1 } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+      await expect(sumOfEvenAsync(a, {})).resolves.toBe(6);
+      await expect(sumOfEvenAsync(a, { transfer: false })).resolves.toBe(6);
+      // A getter runs user code: it runs first, and the call sees the array as the getter left it.
+      let reads = 0;
+      const sneaky = {
+        get transfer() {
+          reads++;
+          a[0] = 100;
+          return false;
+        },
+      };
+      await expect(sumOfEvenAsync(a, sneaky)).resolves.toBe(104);
+      expect(reads).toBe(1);
+    });
   });
 
   it('resolves 1000 concurrent calls correctly (beyond koffi’s 256-call queue)', async () => {
@@ -175,15 +283,18 @@ describe('the event loop while Rust works', () => {
     expect(ticks).toBeGreaterThanOrEqual(enough(elapsed));
   });
 
-  it('keeps ticking during ≥ 200 ms of sumOfEvenAsync on a large array', async () => {
-    const big = new Uint32Array(20_000_000).fill(6);
+  it('keeps ticking during ≥ 200 ms of sumOfEvenAsync on a large transferred array', async () => {
+    let big: Uint32Array = new Uint32Array(20_000_000).fill(6);
     big[12_345] = 7;
     const expected = 6 * (20_000_000 - 1);
     const { ticks, elapsed } = await ticksDuring(() =>
       atLeast(200, async () => {
-        expect(await sumOfEvenAsync(big)).toBe(expected);
+        const r = await sumOfEvenAsync(big, { transfer: true });
+        expect(r.sum).toBe(expected);
+        big = r.numbers; // handed back: the next call transfers it again
       }),
     );
+    expect(big.length).toBe(20_000_000);
     expect(ticks).toBeGreaterThanOrEqual(enough(elapsed));
   });
 
@@ -200,5 +311,94 @@ describe('the event loop while Rust works', () => {
     expect(elapsed).toBeGreaterThan(0);
     expect(ticks).toBe(0);
     expect(ticks).toBeLessThan(enough(elapsed));
+  });
+});
+
+/**
+ * Worker teardown (issue 11, class 5): each case runs in a child process (a
+ * crash fails one test), which starts a worker thread with async calls in
+ * flight and ends it while they run.
+ */
+describe('a worker thread that ends with async calls in flight', () => {
+  const dist = path.resolve(__dirname, '..', 'dist');
+
+  /** Runs `body` (an async function body) in a child `node`; returns its last JSON line. */
+  function child(body: string): Record<string, unknown> {
+    if (!fs.existsSync(path.join(dist, 'index.js'))) {
+      throw new Error(`${dist}/index.js is missing: run \`make\` (make test builds it before jest)`);
+    }
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const api = require(${JSON.stringify(dist)});
+      const raw = require(${JSON.stringify(path.join(dist, 'raw'))});
+      const DIST = ${JSON.stringify(dist)};
+      (async () => { ${body} })().catch((err) => { console.error(err); process.exit(1); });
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    return JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
+  }
+
+  /**
+   * A worker that starts many calls of every async function (large and small,
+   * copied and transferred), tells the parent, then ends as `how` says:
+   * 'terminate' (the parent calls worker.terminate()) or 'exit' (the worker
+   * calls process.exit()). The parent then checks that nothing is left
+   * allocated and that async calls on the main thread still work.
+   */
+  const ending = (how: 'terminate' | 'exit') => `
+    const w = new Worker(\`
+      const { parentPort } = require('node:worker_threads');
+      const api = require(\${JSON.stringify(DIST)});
+      const pending = [];
+      for (let i = 0; i < 300; i++) {
+        pending.push(api.primesUpToAsync(i % 3 === 0 ? 3_000_000 + i : 10_000 + i));
+        pending.push(api.sumOfEvenAsync(new Uint32Array(i % 50 === 0 ? 2_000_000 : 1000).fill(i)));
+        pending.push(api.sumOfEvenBigIntAsync(new Uint32Array(5000).fill(2), { transfer: true }));
+      }
+      parentPort.postMessage(pending.length);
+      ${how === 'exit' ? 'setImmediate(() => process.exit(0));' : ''}
+    \`, { eval: true });
+    const started = await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
+    const code = await ${how === 'terminate' ? 'w.terminate()' : "new Promise((resolve) => w.once('exit', resolve))"};
+    const primes = await Promise.all([api.primesUpToAsync(100), api.sumOfEvenAsync([2, 4, 5])]);
+    console.log(JSON.stringify({
+      started, code, arrays: raw.u32_array_live_count(), strings: raw.rust_string_live_count(),
+      after: [primes[0].length, primes[1]],
+    }));
+  `;
+
+  it.each(['terminate', 'exit'] as const)('%s(): nothing stays allocated, the process carries on', (how) => {
+    const r = child(ending(how));
+    expect(r).toEqual({ started: 900, code: how === 'terminate' ? 1 : 0, arrays: 0, strings: 0, after: [25, 6] });
+  });
+
+  it('Node.js lets a running native call finish before it frees the worker’s memory (what the design relies on)', () => {
+    // The worker's async call writes into a SharedArrayBuffer the parent also
+    // sees. If Node.js freed a terminated worker's memory while a native call
+    // still ran in it, terminate() would resolve before the sieve (about
+    // 0.25 s) wrote its result, and Rust would be writing into freed memory.
+    const r = child(`
+      const cap = raw.async_job_primes_capacity(100_000_000);
+      const table = new Uint32Array(new SharedArrayBuffer(56));
+      const arena = new Uint32Array(new SharedArrayBuffer(cap * 4));
+      const w = new Worker(\`
+        const { workerData, parentPort } = require('node:worker_threads');
+        const raw = require(\${JSON.stringify(DIST + '/raw')});
+        const { table, arena, cap } = workerData;
+        table[0] = raw.ASYNC_JOB_PRIMES_UP_TO;
+        table[1] = 99; // status: not run yet
+        table[2] = 100_000_000;
+        table[10] = cap;
+        raw.async_jobs_run.async(table, 1, arena, cap, () => {});
+        parentPort.postMessage('started');
+      \`, { eval: true, workerData: { table, arena, cap } });
+      await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
+      const code = await w.terminate();
+      console.log(JSON.stringify({ code, status: table[1], count: table[12], last: arena[table[12] - 1] }));
+    `);
+    expect(r).toEqual({ code: 1, status: 0, count: 5_761_455, last: 99_999_989 });
   });
 });

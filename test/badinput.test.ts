@@ -722,7 +722,7 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
   },
   // ---- issue 5: slices, callbacks, async ----
   PRIMES_UP_TO_MAX_LIMIT: { kind: 'value', why: 'a constant (2^30)' },
-  MAX_ASYNC_IN_FLIGHT: { kind: 'value', why: 'a constant (in-flight async calls, 8..64)' },
+  MAX_ASYNC_IN_FLIGHT: { kind: 'value', why: 'a constant (native async calls at once, 2..UV_THREADPOOL_SIZE)' },
   sumOfEven: {
     kind: 'function',
     call: fn(api.sumOfEven),

@@ -22,3 +22,4 @@ export { flipThings } from './tuples';
 export { sumOfEven, sumOfEvenBigInt, primesUpTo, PRIMES_UP_TO_MAX_LIMIT } from './slices';
 export { countWhere } from './callbacks';
 export { sumOfEvenAsync, sumOfEvenBigIntAsync, primesUpToAsync, MAX_ASYNC_IN_FLIGHT } from './async';
+export type { TransferOptions, TransferredSum } from './async';

@@ -18,5 +18,6 @@ void demo_enums(void);
 void demo_tuples(void);
 void demo_slices(void);
 void demo_callbacks(void);
+void demo_async(void);
 
 #endif

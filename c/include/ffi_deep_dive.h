@@ -67,6 +67,15 @@
 // gigabytes.
 #define PRIMES_UP_TO_MAX_LIMIT (1 << 30)
 
+// AsyncJob.kind: sum the even values of `arena[input_offset ..
+// input_offset + input_len]`, as sum_of_even() does; `result` is the sum.
+#define ASYNC_JOB_SUM_OF_EVEN 1
+
+// AsyncJob.kind: write the primes `<= limit` to `arena[output_offset
+// ..]`, as primes_up_to() computes them; `result` is how many were written.
+// `output_capacity` must be at least async_job_primes_capacity(limit).
+#define ASYNC_JOB_PRIMES_UP_TO 2
+
 // The result of a fallible call. `FFI_STATUS_OK` is 0; every other value is
 // an error whose description ffi_status_message() returns.
 typedef enum FfiStatus {
@@ -235,6 +244,38 @@ typedef struct U32Array {
   // The number of values the block has room for (what Rust needs to free it).
   size_t capacity;
 } U32Array;
+
+// One call for async_jobs_run(): what to compute, where its input and
+// output lie in the arena (as indexes of `uint32_t`s), and, once run, its
+// status and result.
+//
+// Fill `kind` and the fields that kind uses (the others are ignored); the
+// run writes `status` and `result`. Every field is a fixed-width integer, so
+// the layout is the same on every 64-bit target (56 bytes, 8-byte aligned)
+// and any bit pattern is a valid value.
+typedef struct AsyncJob {
+  // ASYNC_JOB_SUM_OF_EVEN or ASYNC_JOB_PRIMES_UP_TO; any other value makes
+  // the job fail with FFI_STATUS_INVALID_ARGUMENT.
+  uint32_t kind;
+  // Written by the run: an FfiStatus value, FFI_STATUS_OK if the job
+  // succeeded.
+  int32_t status;
+  // ASYNC_JOB_PRIMES_UP_TO: the limit, at most PRIMES_UP_TO_MAX_LIMIT.
+  uint32_t limit;
+  // Unused; keeps the 64-bit fields aligned. Set it to 0.
+  uint32_t reserved;
+  // ASYNC_JOB_SUM_OF_EVEN: the index of the first value in the arena.
+  uint64_t input_offset;
+  // ASYNC_JOB_SUM_OF_EVEN: the number of values.
+  uint64_t input_len;
+  // ASYNC_JOB_PRIMES_UP_TO: the index in the arena where the primes go.
+  uint64_t output_offset;
+  // ASYNC_JOB_PRIMES_UP_TO: the room at `output_offset`, in `uint32_t`s.
+  uint64_t output_capacity;
+  // Written by the run: the sum (ASYNC_JOB_SUM_OF_EVEN, modulo 2^64) or
+  // the number of primes written (ASYNC_JOB_PRIMES_UP_TO); 0 on failure.
+  uint64_t result;
+} AsyncJob;
 
 #ifdef __cplusplus
 extern "C" {
@@ -743,6 +784,46 @@ enum FfiStatus u32_array_move_into(struct U32Array *array, uint32_t *dest, size_
 //
 // No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe.
 size_t u32_array_live_count(void);
+
+// Runs the `count` jobs at `jobs`, in table order, against the `arena_len`
+// `uint32_t`s at `arena`: each job reads its input from the arena or writes
+// its output into it, then gets its `status` and `result` written.
+//
+// Returns FFI_STATUS_OK if every job succeeded. Otherwise returns the status
+// of the first job that failed, and every job's own `status` says which
+// failed: FFI_STATUS_INVALID_ARGUMENT for an unknown `kind`, a range outside
+// the arena, or a `limit` above PRIMES_UP_TO_MAX_LIMIT;
+// FFI_STATUS_BUFFER_TOO_SMALL for an `output_capacity` below
+// async_job_primes_capacity(limit) (nothing is written then); FFI_STATUS_PANIC
+// if the job panicked. A failed job does not stop the others. Returns
+// FFI_STATUS_NULL_ARGUMENT (and runs nothing) if `jobs` is NULL while
+// `count > 0`, or `arena` is NULL while `arena_len > 0`; FFI_STATUS_PANIC on
+// an internal panic outside a job.
+//
+// Jobs run one after the other on the calling thread, so a job that reads a
+// range an earlier job wrote sees the written values. Ranges are checked
+// against `arena_len`; ranges of different jobs may overlap.
+//
+// Ownership: `jobs` and `arena` are borrowed for the call only. Nothing is
+// allocated that outlives the call: there is nothing to free afterwards.
+//
+// Thread-safe: meant to run on a worker thread while the caller does other
+// work. Several calls may run at once with different tables and arenas;
+// nobody may touch a table or arena while a call uses it (a data race).
+//
+// # Safety
+// `jobs` is NULL or points to `count` `AsyncJob`s, and `arena` is NULL or
+// points to `arena_len` `uint32_t`s; both writable, aligned, and used by
+// nothing else during the call.
+enum FfiStatus async_jobs_run(struct AsyncJob *jobs, size_t count, uint32_t *arena, size_t arena_len);
+
+// The `output_capacity` an ASYNC_JOB_PRIMES_UP_TO job needs for `limit`: an
+// upper bound on the number of primes `<= limit` (1,363 for 10,000, which
+// has 1,229). 0 for `limit < 2`; 0 as well for a `limit` above
+// PRIMES_UP_TO_MAX_LIMIT, which such a job refuses anyway.
+//
+// No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe.
+size_t async_job_primes_capacity(uint32_t limit);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -37,5 +37,6 @@ void test_enums(void);
 void test_tuples(void);
 void test_slices(void);
 void test_callbacks(void);
+void test_async(void);
 
 #endif

@@ -42,6 +42,8 @@ pub mod unions;
 pub mod callbacks;
 pub mod slices;
 
+pub mod r#async;
+
 #[cfg(feature = "test-panic")]
 pub mod testing;
 

@@ -77,18 +77,45 @@ pub unsafe extern "C" fn sum_of_even(numbers: *const u32, length: usize) -> u64 
     })
 }
 
-/// The primes `<= limit`, in increasing order (a segmented sieve of
-/// Eratosthenes over odd numbers, one byte per odd number, 32 KiB segments so
-/// the working set stays in the L1/L2 cache).
+/// The primes `<= limit`, in increasing order (see [`primes_into`]).
 pub fn primes(limit: u32) -> Vec<u32> {
+    let mut out = vec![0u32; primes_capacity(limit)];
+    let count = primes_into(limit, &mut out).unwrap_or(0);
+    out.truncate(count);
+    out
+}
+
+/// The length an output buffer needs for the primes `<= limit`
+/// ([`primes_into`]): an upper bound on their number (Rosser and
+/// Schoenfeld; 1,363 for the 1,229 primes up to 10,000). 0 for `limit < 2`.
+pub fn primes_capacity(limit: u32) -> usize {
     if limit < 2 {
-        return Vec::new();
+        0
+    } else {
+        prime_count_upper_bound(limit as usize)
     }
+}
+
+/// Writes the primes `<= limit` to the start of `out`, in increasing order,
+/// and returns how many there are; `None` (nothing written) if `out` is
+/// shorter than [`primes_capacity`]`(limit)`.
+///
+/// A segmented sieve of Eratosthenes over odd numbers, one byte per odd
+/// number, 32 KiB segments so the working set stays in the L1/L2 cache. The
+/// primes are collected without a branch per number (every candidate is
+/// stored, and the write position advances past primes only), because a
+/// branch on "is it prime?" is mispredicted about once per prime.
+pub fn primes_into(limit: u32, out: &mut [u32]) -> Option<usize> {
+    if out.len() < primes_capacity(limit) {
+        return None;
+    }
+    if limit < 2 {
+        return Some(0);
+    }
+    out[0] = 2;
     let n = limit as usize;
-    let mut out = Vec::with_capacity(prime_count_upper_bound(n));
-    out.push(2);
     if n < 3 {
-        return out;
+        return Some(1);
     }
     // Odd sieving primes up to sqrt(n); each gets the index of its next odd
     // multiple to cross out. Index i stands for the odd number 2i + 1.
@@ -97,8 +124,9 @@ pub fn primes(limit: u32) -> Vec<u32> {
     let mut next: Vec<usize> = sieving.iter().map(|&p| (p * p - 1) / 2).collect();
 
     const SEGMENT: usize = 32 * 1024;
-    let mut segment = vec![0u8; SEGMENT];
     let last = (n - 1) / 2; // the index of the largest odd number <= n
+    let mut segment = vec![0u8; SEGMENT.min(last)];
+    let mut count = 1;
     let mut low = 1; // index 0 is the number 1, not a prime
     while low <= last {
         let high = (low + SEGMENT).min(last + 1);
@@ -113,14 +141,19 @@ pub fn primes(limit: u32) -> Vec<u32> {
             *j = k;
         }
         for (i, &is_prime) in seg.iter().enumerate() {
-            if is_prime != 0 {
-                // Fits in u32: 2 * index + 1 <= n <= u32::MAX.
-                out.push((2 * (low + i) + 1) as u32);
+            // Fits in u32: 2 * index + 1 <= n <= u32::MAX. The store past the
+            // last prime lands in spare room or is skipped at the very end.
+            if let Some(slot) = out.get_mut(count) {
+                *slot = (2 * (low + i) + 1) as u32;
             }
+            count += usize::from(is_prime);
         }
         low = high;
     }
-    out
+    // The bound is a theorem (and tested); a count beyond it would be a bug
+    // here, never a caller's input.
+    assert!(count <= out.len(), "prime count bound exceeded");
+    Some(count)
 }
 
 /// An upper bound for the number of primes `<= n` (Rosser and Schoenfeld:

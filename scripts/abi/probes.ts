@@ -218,6 +218,19 @@ export interface RustItem {
   tuple: boolean;
 }
 
+/** Rust keywords a module may be named after, written `r#name` in a path (`mod r#async;`). */
+const KEYWORD_MODULES = new Set(['async', 'await', 'dyn', 'try', 'type', 'match', 'move', 'ref', 'static', 'use']);
+
+/** The module path of a source file relative to `src/`: `a/mod.rs` → `['a']`, `async.rs` → `['r#async']`. */
+function modulePath(file: string): string[] {
+  return file
+    .replace(/\.rs$/, '')
+    .replace(/(^|\/)(lib|mod)$/, '')
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => (KEYWORD_MODULES.has(s) ? `r#${s}` : s));
+}
+
 /**
  * Finds `pub struct|enum|union|type NAME` in the crate's sources and returns
  * the path to reach it (`ffi_deep_dive::strings::NAME`), or null.
@@ -242,12 +255,7 @@ export function findInCrate(
   for (const [file, text] of sources) {
     const match = re.exec(text);
     if (match === null) continue;
-    const mod = file
-      .replace(/\.rs$/, '')
-      .replace(/(^|\/)(lib|mod)$/, '')
-      .split('/')
-      .filter((s) => s !== '');
-    return { path: [crate, ...mod, name].join('::'), match };
+    return { path: [crate, ...modulePath(file), name].join('::'), match };
   }
   return null;
 }

@@ -35,3 +35,4 @@ export * from './enums';
 export * from './tuples';
 export * from './slices';
 export * from './callbacks';
+export * from './async';

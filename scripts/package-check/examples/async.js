@@ -8,6 +8,13 @@ module.exports = {
     assert.equal(await sumOfEvenAsync([10, 11]), 10);
     await assert.rejects(sumOfEvenAsync(new Int32Array([2])), TypeError);
     await assert.rejects(sumOfEvenAsync(new Uint32Array(1 << 22).fill(0xfffffffe)), RangeError);
+    // Zero-copy: the buffer is detached during the call and handed back.
+    const big = new Uint32Array([2, 3, 4]);
+    const pending = sumOfEvenAsync(big, { transfer: true });
+    assert.equal(big.length, 0);
+    const { sum, numbers } = await pending;
+    assert.equal(sum, 6);
+    assert.deepEqual([...numbers], [2, 3, 4]);
   },
   async sumOfEvenBigIntAsync(sumOfEvenBigIntAsync) {
     assert.equal(await sumOfEvenBigIntAsync([2, 4]), 6n);
@@ -15,7 +22,7 @@ module.exports = {
   },
   async primesUpToAsync(primesUpToAsync, ffi) {
     assert.deepEqual([...(await primesUpToAsync(10))], [2, 3, 5, 7]);
-    // Many at once: more than MAX_ASYNC_IN_FLIGHT, queued in JS, all correct.
+    // Many at once: more than MAX_ASYNC_IN_FLIGHT native calls, batched, all correct.
     const limits = Array.from({ length: ffi.MAX_ASYNC_IN_FLIGHT * 2 + 3 }, (_, i) => 1000 + i);
     const results = await Promise.all(limits.map((n) => primesUpToAsync(n)));
     results.forEach((primes, i) => assert.deepEqual([...primes], [...ffi.primesUpTo(limits[i])]));
@@ -23,6 +30,6 @@ module.exports = {
   },
   MAX_ASYNC_IN_FLIGHT(MAX_ASYNC_IN_FLIGHT) {
     assert.ok(Number.isInteger(MAX_ASYNC_IN_FLIGHT));
-    assert.ok(MAX_ASYNC_IN_FLIGHT >= 8 && MAX_ASYNC_IN_FLIGHT <= 64, `got ${MAX_ASYNC_IN_FLIGHT}`);
+    assert.ok(MAX_ASYNC_IN_FLIGHT >= 2 && MAX_ASYNC_IN_FLIGHT <= 1024, `got ${MAX_ASYNC_IN_FLIGHT}`);
   },
 };
