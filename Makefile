@@ -263,6 +263,7 @@ clean: clean-prebuilds
 #   make test-panic       the panic guard seen from C, against the test-panic build
 #   make test-abi         C/Rust/TS layout, enum value and symbol conformance only
 #   make fuzz             libFuzzer on the C API for FUZZ_SECONDS (default 60)
+#   make fuzz-js          the hostile-argument fuzzer of the JS API, FUZZ_JS_RUNS (5000) per function
 #   make soak             1M iterations of each allocating public function (SOAK_ITERATIONS)
 #
 # `make test` runs all of these, the fuzzer and the soak shortened.
@@ -350,6 +351,15 @@ fuzz:
 test-fuzz-smoke:
 	$(call skip,clang,the libFuzzer smoke run of c/fuzz (test-fuzz-smoke),apt-get install clang libclang-rt-14-dev)
 endif
+
+## The hostile-argument fuzzer of the public JS API (test/hostile/fuzz.js, fast-check):
+## FUZZ_JS_RUNS calls per public function from FUZZ_JS_SEED, one child process per
+## function (its options, e.g. --survey to list every failure: the top of test/hostile/fuzz.js).
+FUZZ_JS_RUNS ?= 5000
+FUZZ_JS_SEED ?= 20261129
+.PHONY: fuzz-js
+fuzz-js: all
+	node test/hostile/fuzz.js --runs $(FUZZ_JS_RUNS) --seed $(FUZZ_JS_SEED)
 
 SOAK_ITERATIONS ?= 1000000
 soak: all
