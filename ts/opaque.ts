@@ -181,7 +181,7 @@ export class OpaquePoint {
   #slot = -1;
 
   /**
-   * Creates a point in Rust at (`x`, `y`) (`opaque_point_new`).
+   * Creates a point in Rust at (`x`, `y`) (`opaque_point_new_thread_owned`: owned by this thread).
    *
    * @throws TypeError if a coordinate is not a number
    * @throws RangeError if a coordinate is not finite as a `float`
