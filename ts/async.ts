@@ -32,7 +32,7 @@ import { availableParallelism, endianness } from 'node:os';
 import { ASYNC_JOB_PRIMES_UP_TO, ASYNC_JOB_SUM_OF_EVEN, async_job_primes_capacity, async_jobs_run } from './raw/async';
 import { FfiError, FfiStatus } from './status';
 import { checkPrimesLimit } from './slices';
-import { uint32Array } from './validate';
+import { resultOutOfRange, uint32Array } from './validate';
 
 if (endianness() !== 'LE') {
   // The job table is written as pairs of 32-bit words (no BigInt on the hot path).
@@ -366,8 +366,9 @@ function sumNumber(operation: string): Convert {
   return (table, base) => {
     const hi = table[base + RESULT + 1];
     if (hi < 0x20_0000) return hi * TWO_32 + table[base + RESULT];
-    throw new RangeError(
-      `${operation}: the sum ${(BigInt(hi) << 32n) | BigInt(table[base + RESULT])} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use sumOfEvenBigIntAsync(), which returns a bigint`,
+    throw resultOutOfRange(
+      operation,
+      `the sum ${(BigInt(hi) << 32n) | BigInt(table[base + RESULT])} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use sumOfEvenBigIntAsync(), which returns a bigint`,
     );
   };
 }
@@ -376,11 +377,13 @@ const sumBigInt: Convert = (table, base) => (BigInt(table[base + RESULT + 1]) <<
 
 /** Copies `numbers` into a batch as a sum job and queues it. */
 function sumCopied<T>(operation: string, numbers: unknown, convert: Convert): Promise<T> {
-  const array = uint32Array(numbers, 'numbers');
+  const array = uint32Array(numbers, operation, 'numbers');
   const length = typedArrayLength.call(array);
   const b = place(length);
   const offset = b.reserved;
-  typedArraySet.call(b.arena, array, offset); // the copy: reads the engine's own length
+  // The copy: reads the engine's own length. An out-of-bounds view (its
+  // resizable buffer shrank below it) has length 0, and set() would throw.
+  if (length !== 0) typedArraySet.call(b.arena, array, offset);
   const base = b.count * WORDS;
   const t = b.table;
   t[base + KIND] = ASYNC_JOB_SUM_OF_EVEN;
@@ -526,7 +529,7 @@ const primesResult: Convert = (table, base, b) => {
 export function primesUpToAsync(limit: number): Promise<Uint32Array> {
   let n: number;
   try {
-    n = checkPrimesLimit(limit);
+    n = checkPrimesLimit(limit, 'primesUpToAsync');
   } catch (e) {
     return rejected(e);
   }
