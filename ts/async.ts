@@ -376,11 +376,21 @@ const sumBigInt: Convert = (table, base) => (BigInt(table[base + RESULT + 1]) <<
 
 /** Copies `numbers` into a batch as a sum job and queues it. */
 function sumCopied<T>(operation: string, numbers: unknown, convert: Convert): Promise<T> {
-  const array = uint32Array(numbers, 'numbers');
+  // A Uint32Array by the engine's own tag is used as it is; anything else goes
+  // through the validator (a plain array is checked and copied), and what it
+  // returns must be a real Uint32Array too (not a Proxy of one).
+  const array = isUint32Array(numbers) ? numbers : uint32Array(numbers, 'numbers');
+  if (!isUint32Array(array)) {
+    throw typeError(
+      `${operation}: numbers must be a Uint32Array or an array of numbers, got ${typedArrayTag.call(array) ?? describe(array)}`,
+      'ERR_INVALID_ARG_TYPE',
+    );
+  }
+  // The engine's own length (0 for a detached buffer); no user code runs from here on.
   const length = typedArrayLength.call(array);
   const b = place(length);
   const offset = b.reserved;
-  typedArraySet.call(b.arena, array, offset); // the copy: reads the engine's own length
+  if (length > 0) typedArraySet.call(b.arena, array, offset); // the copy
   const base = b.count * WORDS;
   const t = b.table;
   t[base + KIND] = ASYNC_JOB_SUM_OF_EVEN;
