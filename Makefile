@@ -92,7 +92,7 @@ endef
 
 .PHONY: all tools lib lib-test-panic c ts demo test test-fast test-bare test-rust test-c test-valgrind test-js \
         lint lint-rust lint-rustfmt lint-clippy lint-c lint-cxx lint-ts check-header header bench clean
-.PHONY: check-header-docs test-package test-install install uninstall docs clean-docs
+.PHONY: check-header-docs test-package test-install install uninstall docs clean-docs prebuild clean-prebuilds
 
 all: tools lib c ts
 
@@ -253,7 +253,7 @@ $(BUILD)/libffi_bench_c.so: $(BENCH_SRC) $(HEADER) lib
 bench: all $(BUILD)/libffi_bench_c.so
 	node scripts/bench.js
 
-clean:
+clean: clean-prebuilds
 	rm -rf $(BUILD) dist
 	$(CARGO) clean --manifest-path $(RUST_DIR)/Cargo.toml
 
@@ -263,6 +263,7 @@ clean:
 #   make test-panic       the panic guard seen from C, against the test-panic build
 #   make test-abi         C/Rust/TS layout, enum value and symbol conformance only
 #   make fuzz             libFuzzer on the C API for FUZZ_SECONDS (default 60)
+#   make fuzz-js          the hostile-argument fuzzer of the JS API, FUZZ_JS_RUNS (5000) per function
 #   make soak             1M iterations of each allocating public function (SOAK_ITERATIONS)
 #
 # `make test` runs all of these, the fuzzer and the soak shortened.
@@ -351,6 +352,15 @@ test-fuzz-smoke:
 	$(call skip,clang,the libFuzzer smoke run of c/fuzz (test-fuzz-smoke),apt-get install clang libclang-rt-14-dev)
 endif
 
+## The hostile-argument fuzzer of the public JS API (test/hostile/fuzz.js, fast-check):
+## FUZZ_JS_RUNS calls per public function from FUZZ_JS_SEED, one child process per
+## function (its options, e.g. --survey to list every failure: the top of test/hostile/fuzz.js).
+FUZZ_JS_RUNS ?= 5000
+FUZZ_JS_SEED ?= 20261129
+.PHONY: fuzz-js
+fuzz-js: all
+	node test/hostile/fuzz.js --runs $(FUZZ_JS_RUNS) --seed $(FUZZ_JS_SEED)
+
 SOAK_ITERATIONS ?= 1000000
 soak: all
 	SOAK_ITERATIONS=$(SOAK_ITERATIONS) npx jest --runInBand test/soak.test.ts
@@ -364,9 +374,33 @@ check-header-docs:
 	node scripts/check-header-docs.js --self-test
 	node scripts/check-header-docs.js $(HEADER)
 
-## The npm tarball, installed into a fresh directory elsewhere, works.
+## The npm tarball, installed into a fresh directory elsewhere without cargo,
+## works; its types check under every moduleResolution; attw and publint agree.
 test-package: all
 	scripts/test-package.sh
+
+## The tarball's prebuilt library, prebuildify's layout: prebuilds/<platform>-<arch>/,
+## the release build stripped. `npm pack` makes it (prepack) and removes it
+## (postpack): it is never committed, and a development checkout never loads it.
+## The newest GLIBC_ symbol version it needs must be the minimum glibc that
+## ts/raw/library.ts and the README state.
+prebuild_platform = $(shell node -p 'process.platform + "-" + process.arch')
+PREBUILD_GLIBC    = $(shell sed -n "s/^export const PREBUILD_MIN_GLIBC = '\(.*\)';/\1/p" ts/raw/library.ts)
+prebuild: lib
+	rm -rf prebuilds
+	mkdir -p prebuilds/$(prebuild_platform)
+	strip --strip-unneeded -o prebuilds/$(prebuild_platform)/$(notdir $(LIB)) $(LIB)
+	@lib=prebuilds/$(prebuild_platform)/$(notdir $(LIB)); \
+	if [ "$(prebuild_platform)" = linux-x64 ]; then \
+	  need=$$(objdump -T $$lib | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1); \
+	  if [ "$$need" != "$(PREBUILD_GLIBC)" ]; then \
+	    echo "ERROR: $$lib needs glibc $$need, but ts/raw/library.ts (PREBUILD_MIN_GLIBC) and the README say $(PREBUILD_GLIBC): update both" >&2; \
+	    exit 1; fi; \
+	  echo "prebuild: $$lib, $$(wc -c <$$lib) bytes, needs glibc $$need or newer"; \
+	else echo "prebuild: $$lib, $$(wc -c <$$lib) bytes"; fi
+
+clean-prebuilds:
+	rm -rf prebuilds
 
 ## C users: the library, the header and a pkg-config file under PREFIX
 ## (DESTDIR is honoured for staged installs).

@@ -28,16 +28,21 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/bare-path.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 mkdir "$dir/bin" "$dir/cargo-home"
 IFS=: read -ra dirs <<<"$PATH"
+declare -A seen=()
 for d in "${dirs[@]}"; do
   [ -d "$d" ] || continue
+  keep=()
   for f in "$d"/*; do
-    [ -x "$f" ] || continue
     n=${f##*/}
+    [ -z "${seen[$n]:-}" ] && [ -x "$f" ] || continue
+    seen[$n]=1
     skip=0
     # shellcheck disable=SC2254 # the patterns are globs on purpose
     for pat in $hide; do case "$n" in $pat) skip=1 && break ;; esac; done
-    [ $skip = 1 ] || [ -e "$dir/bin/$n" ] || ln -s "$f" "$dir/bin/$n"
+    [ $skip = 1 ] || keep+=("$f")
   done
+  # One ln per directory: the first directory on PATH with a name wins, as in a PATH lookup.
+  [ ${#keep[@]} = 0 ] || ln -s -t "$dir/bin" "${keep[@]}"
 done
 echo "bare-path: hidden from PATH: $hide (CARGO_HOME=$dir/cargo-home)" >&2
 # Not exec: the trap removes the directory when the command ends.

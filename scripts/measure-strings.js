@@ -156,6 +156,19 @@ const COUNT_ENGINES = {
   'JS regex count of low surrogates': regexCount,
 };
 
+/** Parts of the public UTF-16 path, to show where its time goes (not joined strings: not checked). */
+const concatUnits = new Uint16Array(4096);
+const concatUnitsAddress = koffi.address(concatUnits);
+const ucs2Slice = Function.prototype.call.bind(Buffer.prototype.ucs2Slice);
+const PARTS = {
+  'part: raw concat_strings_utf16_into call only (koffi marshalling + Rust)': (a, b) => (
+    raw.concat_strings_utf16_into(a, a.length, b, b.length, concatUnitsAddress, 4096, outAddress),
+    ''
+  ),
+  'part: decode only (ucs2Slice of the result)': (a, b) => ucs2Slice(concatUnits, 0, (a.length + b.length) * 2),
+  'part: raw add_in_rust (the per-call floor of koffi)': () => (raw.add_in_rust(1, 2), ''),
+};
+
 const CONCAT_ENGINES = {
   'public concatStrings (now)': ffi.concatStrings,
   'public concatStrings (before)': before.concatStrings,
@@ -304,8 +317,9 @@ for (const [label, a, b] of concatCases) {
   const expected = a + b;
   const engines = { ...CONCAT_ENGINES };
   if (a.length + b.length > 4096) delete engines['Node-API addon (UTF-16 copies, concat_strings_utf16_into)'];
+  if (label === 'bench case') Object.assign(engines, PARTS);
   const t = measure(engines, 2, a, b, (name, got) => {
-    if (got !== expected) throw new Error(`${name}: wrong result for ${label}`);
+    if (!name.startsWith('part:') && got !== expected) throw new Error(`${name}: wrong result for ${label}`);
   });
   const napiName = 'Node-API addon (concat_strings, UTF-8)';
   const m = mins.get(t);

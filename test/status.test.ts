@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
 import { FfiError, FfiStatus, statusName } from '../ts';
 import { ffi_status_message } from '../ts/raw';
 
@@ -26,42 +24,5 @@ describe('FfiStatus and FfiError', () => {
     expect(err.status).toBe('INVALID_UTF8');
     expect(err.code).toBe(2);
     expect(err.message).toBe('op: a string argument was not valid UTF-8');
-  });
-});
-
-describe('loading the library', () => {
-  const root = path.resolve(__dirname, '..');
-  const run = (env: NodeJS.ProcessEnv) =>
-    execFileSync(process.execPath, ['-e', "require('./dist').addInRust(1, 2)"], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-      stdio: 'pipe',
-    });
-
-  it('says how to build the library when FFI_DEEP_DIVE_LIB points nowhere', () => {
-    let stderr = '';
-    try {
-      run({ FFI_DEEP_DIVE_LIB: '/nonexistent/libffi_deep_dive.so' });
-    } catch (err) {
-      stderr = String((err as { stderr: string }).stderr);
-    }
-    expect(stderr).toMatch(/ffi-deep-dive: native library not found at \/nonexistent\/libffi_deep_dive\.so/);
-    expect(stderr).toMatch(/FFI_DEEP_DIVE_LIB/);
-  });
-
-  it('explains a file that is not a loadable library', () => {
-    let stderr = '';
-    try {
-      run({ FFI_DEEP_DIVE_LIB: path.join(root, 'package.json') });
-    } catch (err) {
-      stderr = String((err as { stderr: string }).stderr);
-    }
-    expect(stderr).toMatch(/ffi-deep-dive: could not load .*package\.json/);
-    expect(stderr).toMatch(/make/);
-  });
-
-  it('loads from FFI_DEEP_DIVE_LIB when it is valid', () => {
-    expect(() => run({ FFI_DEEP_DIVE_LIB: path.join(root, 'rust/target/release/libffi_deep_dive.so') })).not.toThrow();
   });
 });

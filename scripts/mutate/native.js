@@ -5,7 +5,8 @@
  * working tree, the library and the C tests are rebuilt, and the three suites
  * are run against it — cargo test, the C test program, jest — to see which
  * of them notices (a failing suite "kills" the mutant). The copy lives in
- * build/mutate/tree, so the working tree and its build are never touched.
+ * build/mutate/tree, with its own node_modules, so the working tree and its
+ * build are never touched.
  *
  * A mutation whose `find` text no longer occurs fails the run: the list must
  * follow the code. So does an untriaged survivor (kill it with a test, or mark
@@ -40,7 +41,7 @@ function sh(cmd, args) {
   return { ok: r.status === 0, status: r.status, signal: r.signal, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
-/** A fresh copy of the tracked (and untracked, not ignored) files, sharing node_modules. */
+/** A fresh copy of the tracked (and untracked, not ignored) files. */
 function copyTree() {
   fs.rmSync(TREE, { recursive: true, force: true });
   fs.mkdirSync(TREE, { recursive: true });
@@ -54,7 +55,8 @@ function copyTree() {
     fs.mkdirSync(path.dirname(path.join(TREE, f)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, f), path.join(TREE, f));
   }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(TREE, 'node_modules'));
+  // node_modules is installed in the copy by its own `make` (npm ci): a
+  // symlink to ours would let that npm ci empty the working tree's.
 }
 
 /** The suites, each run against the mutated library; `true` = it failed (killed the mutant). */

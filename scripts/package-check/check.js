@@ -51,12 +51,20 @@ async function run(ffi, label) {
   return names.length;
 }
 
-/** The raw layer: loads from the installed package, and declares every function of the shipped header. */
+/**
+ * The raw layer: loads the installed package's prebuilt library (or, with
+ * EXPECT_SOURCE=build, the one scripts/build.js built), and declares every
+ * function of the shipped header.
+ */
 function checkRaw() {
   const raw = require('ffi-deep-dive/raw');
   const root = fs.realpathSync(path.dirname(require.resolve('ffi-deep-dive/package.json')));
-  const expected = path.join(root, 'rust', 'target', 'release', raw.LIBRARY_FILE);
-  assert.equal(fs.realpathSync(raw.libraryPath), expected, 'the library loaded is not the one the install built');
+  const fromSource = process.env.EXPECT_SOURCE === 'build';
+  const expected = fromSource
+    ? path.join(root, 'rust', 'target', 'release', raw.LIBRARY_FILE)
+    : path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, raw.LIBRARY_FILE);
+  assert.equal(fs.realpathSync(raw.libraryPath), expected, `the library loaded is not ${expected}`);
+  assert.equal(raw.librarySource, fromSource ? 'source build' : 'prebuild');
   assert.equal(raw.ffi_status_message(0), 'ok');
   const { parseHeader } = require('./check-header-docs.js');
   const header = fs.readFileSync(path.join(root, 'c', 'include', 'ffi_deep_dive.h'), 'utf8');
@@ -74,7 +82,8 @@ if (require.main === module) {
     const count = await run(require('ffi-deep-dive'), 'require');
     const rawCount = checkRaw();
     console.log(
-      `require('ffi-deep-dive'): ${count} exports called; ffi-deep-dive/raw declares all ${rawCount} header functions`,
+      `require('ffi-deep-dive'): ${count} exports called; ffi-deep-dive/raw declares all ${rawCount} header functions; ` +
+        `loaded ${require('ffi-deep-dive/raw').librarySource}`,
     );
   })().catch((err) => {
     console.error(err);

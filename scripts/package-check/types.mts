@@ -1,9 +1,17 @@
-// Type-checked in the consumer directory by scripts/test-package.sh: the
-// package's "types" resolve for an ES module TypeScript user.
+// Type-checked in the consumer directory by scripts/test-package.sh under
+// moduleResolution node16, nodenext and bundler (tsconfig.<resolution>.json):
+// the package's types resolve for an ES module TypeScript user.
 import { addInRust, FfiError, type FfiStatusName } from 'ffi-deep-dive';
+import { add_in_rust, sum_of_even, type Native, type NativeType, Point } from 'ffi-deep-dive/raw';
 
-const sum: number = addInRust(2, 3);
+const sum: number = addInRust(2, 3) + add_in_rust(1, 2);
 const status: FfiStatusName = 'OVERFLOW';
 const error: FfiError | null = null;
+const even: bigint | number = sum_of_even(new Uint32Array([2, 4]), 2);
+sum_of_even.async(new Uint32Array([2]), 1, (_error: unknown, result: bigint | number) => result);
+const add: Native<(a: number, b: number) => number> = add_in_rust;
+const size: number = (Point satisfies NativeType).size;
+// @ts-expect-error the raw function keeps its parameter types
+add_in_rust(1n, 2);
 
-export { sum, status, error };
+export { sum, status, error, even, add, size };

@@ -99,7 +99,7 @@ export function libraryCandidates(): { path: string; source: LibrarySource }[] {
   ];
 }
 
-const BUILD_SCRIPT = path.join(PACKAGE_ROOT, 'scripts', 'install.js');
+const BUILD_SCRIPT = path.join(PACKAGE_ROOT, 'scripts', 'build.js');
 
 /** What to do when nothing was found, for the place the package is in. */
 function notFoundHint(): string {
@@ -117,6 +117,15 @@ function notFoundHint(): string {
   );
 }
 
+/** True when version `a` (`2.31`) is older than `b` (`2.34`). */
+function olderThan(a: string, b: string): boolean {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);
+  }
+  return false;
+}
+
 /** Why a library that exists may not load, and what to do, for the rule that chose it. */
 function loadFailureHint(source: LibrarySource): string {
   switch (source) {
@@ -131,12 +140,16 @@ function loadFailureHint(source: LibrarySource): string {
     case 'prebuild': {
       const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
       const glibc = report?.header?.glibcVersionRuntime;
-      const libc =
-        glibc === undefined
-          ? 'it needs glibc and this system has none (musl?)'
-          : `it needs glibc ${PREBUILD_MIN_GLIBC} or newer; this system has ${glibc}`;
+      const why =
+        process.platform !== 'linux'
+          ? 'it was built for another system'
+          : glibc === undefined
+            ? `it needs glibc ${PREBUILD_MIN_GLIBC} or newer, and this system has no glibc (musl?)`
+            : olderThan(glibc, PREBUILD_MIN_GLIBC)
+              ? `it needs glibc ${PREBUILD_MIN_GLIBC} or newer; this system has ${glibc}`
+              : 'the file is damaged or not built for this system';
       return (
-        `The prebuilt library does not work here (${libc}). ` +
+        `The prebuilt library does not work here (${why}). ` +
         `Build one from source with \`node ${BUILD_SCRIPT}\` (needs Rust: https://rustup.rs), ` +
         'or set FFI_DEEP_DIVE_LIB to a built library.'
       );
