@@ -2,7 +2,7 @@
  * Threads: 4 worker threads each load the package and call every public
  * function at the same time for a few seconds (test/threads.worker.js holds
  * the table of calls). Every result must be correct, nothing may crash, and
- * no Rust string or Rust-owned u32 array may be left behind.
+ * no Rust string, Rust-owned u32 array or OpaquePoint may be left behind.
  *
  * To add a function: a row in ROWS in test/threads.worker.js (the test fails
  * while a public function has none).
@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as api from '../ts';
-import { rust_string_live_count, u32_array_live_count } from '../ts/raw';
+import { opaque_point_live_count, rust_string_live_count, u32_array_live_count } from '../ts/raw';
 
 const WORKERS = 4;
 const DURATION_MS = Number(process.env.THREADS_MS ?? 2000);
@@ -44,6 +44,7 @@ describe('worker_threads', () => {
   it(`${WORKERS} workers call every function concurrently with correct results`, async () => {
     const before = rust_string_live_count();
     const arraysBefore = u32_array_live_count();
+    const pointsBefore = opaque_point_live_count();
     // The main thread keeps calling too.
     let mainCalls = 0;
     const timer = setInterval(() => {
@@ -65,5 +66,6 @@ describe('worker_threads', () => {
     expect(total).toBeGreaterThan(0);
     expect(rust_string_live_count()).toBe(before);
     expect(u32_array_live_count()).toBe(arraysBefore);
+    expect(opaque_point_live_count()).toBe(pointsBefore);
   });
 });

@@ -19,7 +19,10 @@
  *   the ones still live when a worker thread ends (`worker.terminate()` or a
  *   normal exit) are freed by Rust when the thread's OS thread exits. On the
  *   main thread that is process exit, when the system reclaims everything
- *   (glibc also runs the main thread's thread-local destructors then).
+ *   (glibc also runs the main thread's thread-local destructors then). The
+ *   registry belongs to the OS thread, not to the JS environment: an embedder
+ *   that runs several environments one after another on one thread gets their
+ *   leftover points freed when that thread exits, not between environments.
  *
  * GC bound: FinalizationRegistry callbacks never run inside a synchronous
  * job, so every point dropped without `free()` in one job keeps up to
@@ -178,7 +181,7 @@ export class OpaquePoint {
   #slot = -1;
 
   /**
-   * Creates a point in Rust at (`x`, `y`) (`opaque_point_new`).
+   * Creates a point in Rust at (`x`, `y`) (`opaque_point_new_thread_owned`: owned by this thread).
    *
    * @throws TypeError if a coordinate is not a number
    * @throws RangeError if a coordinate is not finite as a `float`
