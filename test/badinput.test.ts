@@ -11,21 +11,32 @@
  * anything the slot kinds do not cover (freed handles, ...).
  *
  * Decisions this suite pins down (from ts/validate.ts):
- * - wrong type, non-integer (incl. NaN, ±Infinity for integer slots): TypeError
- * - integer out of the C type's range: RangeError
- * - `\0` in a string and lone surrogates: TypeError (never replaced by U+FFFD)
+ * - wrong type: TypeError `ERR_INVALID_ARG_TYPE`
+ * - non-integer (incl. NaN, ±Infinity for integer slots), or an integer out of
+ *   the C type's range: RangeError `ERR_OUT_OF_RANGE`
+ * - `\0` in a string and lone surrogates: TypeError `ERR_INVALID_ARG_VALUE`
+ *   (never replaced by U+FFFD)
+ * - every such error's message starts with the public function's name
+ *   (`'addInRust: a must be ...'`), and every TypeError/RangeError the API
+ *   itself throws carries a Node-style `code` (test/fixtures/arg-errors.ts)
  * - invalid UTF-8 bytes where text is required: FfiError INVALID_UTF8
  * - empty and very large (64 MiB) inputs: valid, and equal to the model
  */
 import * as api from '../ts';
 import { FfiError, type FfiStatusName } from '../ts';
 import { rust_string_live_count, u32_array_live_count } from '../ts/raw';
+import { type ArgErrorCode, CLASS_OF_CODE } from './fixtures/arg-errors';
 
 type AnyFn = (...args: unknown[]) => unknown;
 type ErrorClass = typeof TypeError | typeof RangeError | typeof FfiError | typeof Error;
 
-/** What a call must do: throw (this class, with this status), or return the model's result. */
-type Expect = { throws: ErrorClass; status?: FfiStatusName; message?: RegExp } | { model: true };
+/**
+ * What a call must do: throw (this class, with this status or code), or
+ * return the model's result. `user: true` marks an error the caller's own
+ * code threw (a predicate's), which the API rethrows untouched.
+ */
+type Expect =
+  { throws: ErrorClass; status?: FfiStatusName; message?: RegExp; code?: ArgErrorCode; user?: true } | { model: true };
 
 interface Case {
   label: string;
@@ -52,18 +63,26 @@ const wrongTypes = (except: string[]): Case[] =>
     ] as [string, unknown][]
   )
     .filter(([label]) => !except.includes(label))
-    .map(([label, value]) => ({ label: `wrong type: ${label}`, value, expect: { throws: TypeError } }));
+    .map(([label, value]) => ({
+      label: `wrong type: ${label}`,
+      value,
+      expect: { throws: TypeError, code: 'ERR_INVALID_ARG_TYPE' },
+    }));
+
+const OUT_OF_RANGE: Expect = { throws: RangeError, code: 'ERR_OUT_OF_RANGE' };
+const ARG_VALUE: Expect = { throws: TypeError, code: 'ERR_INVALID_ARG_VALUE' };
+const ARG_TYPE: Expect = { throws: TypeError, code: 'ERR_INVALID_ARG_TYPE' };
 
 const integerCases = (min: number, max: number): Case[] => [
   ...wrongTypes(['a number']),
-  { label: 'NaN', value: NaN, expect: { throws: TypeError } },
-  { label: '+Infinity', value: Infinity, expect: { throws: TypeError } },
-  { label: '-Infinity', value: -Infinity, expect: { throws: TypeError } },
-  { label: 'non-integer 1.5', value: 1.5, expect: { throws: TypeError } },
-  { label: 'non-integer 1e-300', value: 1e-300, expect: { throws: TypeError } },
-  { label: 'out of range: max + 1', value: max + 1, expect: { throws: RangeError } },
-  { label: 'out of range: min - 1', value: min - 1, expect: { throws: RangeError } },
-  { label: 'out of range: 2 ** 53', value: 2 ** 53, expect: { throws: RangeError } },
+  { label: 'NaN', value: NaN, expect: OUT_OF_RANGE },
+  { label: '+Infinity', value: Infinity, expect: OUT_OF_RANGE },
+  { label: '-Infinity', value: -Infinity, expect: OUT_OF_RANGE },
+  { label: 'non-integer 1.5', value: 1.5, expect: OUT_OF_RANGE },
+  { label: 'non-integer 1e-300', value: 1e-300, expect: OUT_OF_RANGE },
+  { label: 'out of range: max + 1', value: max + 1, expect: OUT_OF_RANGE },
+  { label: 'out of range: min - 1', value: min - 1, expect: OUT_OF_RANGE },
+  { label: 'out of range: 2 ** 53', value: 2 ** 53, expect: OUT_OF_RANGE },
   { label: 'edge: max', value: max, expect: { model: true } },
   { label: 'edge: min', value: min, expect: { model: true } },
   { label: 'edge: -0', value: -0, expect: { model: true } },
@@ -74,12 +93,12 @@ const bigText = '🦀é'.repeat(3 * MiB); // 18 MiB of UTF-8 (koffi transcodes U
 
 const stringCases: Case[] = [
   ...wrongTypes(['a string']),
-  { label: 'a String object', value: new String('x'), expect: { throws: TypeError } },
-  { label: '\\0 inside', value: 'a\0b', expect: { throws: TypeError, message: /NUL/ } },
-  { label: '\\0 alone', value: '\0', expect: { throws: TypeError } },
-  { label: 'lone high surrogate', value: '\uD83D', expect: { throws: TypeError, message: /surrogate/ } },
-  { label: 'lone low surrogate', value: 'x\uDE00y', expect: { throws: TypeError, message: /surrogate/ } },
-  { label: 'surrogates reversed', value: '\uDE00\uD83D', expect: { throws: TypeError } },
+  { label: 'a String object', value: new String('x'), expect: ARG_TYPE },
+  { label: '\\0 inside', value: 'a\0b', expect: { ...ARG_VALUE, message: /NUL/ } },
+  { label: '\\0 alone', value: '\0', expect: ARG_VALUE },
+  { label: 'lone high surrogate', value: '\uD83D', expect: { ...ARG_VALUE, message: /surrogate/ } },
+  { label: 'lone low surrogate', value: 'x\uDE00y', expect: { ...ARG_VALUE, message: /surrogate/ } },
+  { label: 'surrogates reversed', value: '\uDE00\uD83D', expect: ARG_VALUE },
   { label: 'edge: empty', value: '', expect: { model: true } },
   { label: 'edge: non-BMP and combining text', value: '🦀e\u0301👩‍👩‍👧', expect: { model: true } },
   { label: 'edge: 64 MiB ASCII', value: bigAscii, expect: { model: true } },
@@ -103,13 +122,13 @@ const bytesCases: Case[] = [
     value: new Uint8Array([0xc0, 0x80]),
     expect: { throws: FfiError, status: 'INVALID_UTF8' },
   },
-  { label: '0 byte inside', value: new Uint8Array([0x61, 0, 0x62]), expect: { throws: TypeError } },
-  { label: 'wrong typed array: Int8Array', value: new Int8Array([65]), expect: { throws: TypeError } },
-  { label: 'wrong typed array: Uint8ClampedArray', value: new Uint8ClampedArray([65]), expect: { throws: TypeError } },
-  { label: 'wrong typed array: Uint16Array', value: new Uint16Array([65]), expect: { throws: TypeError } },
-  { label: 'wrong typed array: Float64Array', value: new Float64Array([65]), expect: { throws: TypeError } },
-  { label: 'a DataView', value: new DataView(new ArrayBuffer(1)), expect: { throws: TypeError } },
-  { label: 'an ArrayBuffer', value: new ArrayBuffer(1), expect: { throws: TypeError } },
+  { label: '0 byte inside', value: new Uint8Array([0x61, 0, 0x62]), expect: ARG_VALUE },
+  { label: 'wrong typed array: Int8Array', value: new Int8Array([65]), expect: ARG_TYPE },
+  { label: 'wrong typed array: Uint8ClampedArray', value: new Uint8ClampedArray([65]), expect: ARG_TYPE },
+  { label: 'wrong typed array: Uint16Array', value: new Uint16Array([65]), expect: ARG_TYPE },
+  { label: 'wrong typed array: Float64Array', value: new Float64Array([65]), expect: ARG_TYPE },
+  { label: 'a DataView', value: new DataView(new ArrayBuffer(1)), expect: ARG_TYPE },
+  { label: 'an ArrayBuffer', value: new ArrayBuffer(1), expect: ARG_TYPE },
   { label: 'edge: empty Uint8Array', value: new Uint8Array(0), expect: { model: true } },
   { label: 'edge: a subarray view', value: Buffer.from('zzhéllozz').subarray(2, 8), expect: { model: true } },
   { label: 'edge: 64 MiB of UTF-8 bytes', value: Buffer.from(bigText.repeat(4)), expect: { model: true } },
@@ -120,6 +139,9 @@ const countedText = (cases: Case[]): Case[] =>
   cases.map((c) => (/\\0|0 byte/.test(c.label) ? { ...c, label: `edge: ${c.label}`, expect: { model: true } } : c));
 
 const FLT_MAX = 3.4028234663852886e38;
+/** The least magnitude Math.fround rounds to Infinity: halfway between FLT_MAX and 2^128. */
+const FLT_ROUNDING_LIMIT = 2 ** 128 - 2 ** 103;
+const FLT_BELOW_LIMIT = 3.4028235677973362e38; // the double just below it
 
 /**
  * 100M elements (400 MB), all 2^32 - 2 (even): their even sum, about 4.3e17,
@@ -148,7 +170,7 @@ const uint32ArraySmall: Case[] = [
       ['a Buffer of 8 bytes', Buffer.alloc(8)],
       ['an array-like object', { length: 1, 0: 2 }],
     ] as [string, unknown][]
-  ).map(([label, value]): Case => ({ label: `not a Uint32Array: ${label}`, value, expect: { throws: TypeError } })),
+  ).map(([label, value]): Case => ({ label: `not a Uint32Array: ${label}`, value, expect: ARG_TYPE })),
   ...(
     [
       ['negative', [2, -2], 1],
@@ -165,7 +187,11 @@ const uint32ArraySmall: Case[] = [
   ).map(([label, value, index]): Case => ({
     label: `plain array, bad element: ${label}`,
     value,
-    expect: { throws: RangeError, message: new RegExp(`numbers\\[${index}\\]`) },
+    expect: {
+      // A number that is no uint32 is out of range; anything else is the wrong type.
+      ...(typeof value[index] === 'number' ? OUT_OF_RANGE : ARG_TYPE),
+      message: new RegExp(`numbers\\[${index}\\] must be`),
+    },
   })),
   { label: 'edge: empty Uint32Array', value: new Uint32Array(0), expect: { model: true } },
   { label: 'edge: empty array', value: [], expect: { model: true } },
@@ -186,16 +212,29 @@ const uint32ArraySmall: Case[] = [
 /** A predicate: any function; its exceptions are rethrown as they are. */
 const predicateCases: Case[] = [
   ...wrongTypes(['a function']),
-  { label: 'a class constructor (calling it throws a TypeError)', value: class {}, expect: { throws: TypeError } },
+  {
+    label: 'a class constructor (calling it throws a TypeError)',
+    value: class {},
+    expect: { throws: TypeError, user: true },
+  },
   {
     label: 'throws a RangeError',
     value: () => {
       throw new RangeError('no');
     },
-    expect: { throws: RangeError, message: /^no$/ },
+    expect: { throws: RangeError, message: /^no$/, user: true },
   },
   { label: 'edge: returns truthy non-booleans (the value)', value: (v: number) => v, expect: { model: true } },
-  { label: 'edge: returns a Promise (truthy)', value: () => Promise.resolve(false), expect: { model: true } },
+  {
+    label: 'returns a Promise (it cannot be awaited: refused, not counted as truthy)',
+    value: () => Promise.resolve(false),
+    expect: { throws: TypeError, code: 'ERR_INVALID_RETURN_VALUE' },
+  },
+  {
+    label: 'returns a thenable',
+    value: () => ({ then: () => undefined }),
+    expect: { throws: TypeError, code: 'ERR_INVALID_RETURN_VALUE' },
+  },
   {
     label: 'edge: gets the value only (no index argument)',
     value: (_v: number, i?: number) => i === undefined,
@@ -208,29 +247,36 @@ const SLOTS_BASE = {
   /** A `float` that must be finite (ts/validate `float32`): NaN, ±Infinity and |x| > FLT_MAX are RangeErrors. */
   float32: [
     ...wrongTypes(['a number']),
-    { label: 'NaN', value: NaN, expect: { throws: RangeError } },
-    { label: '+Infinity', value: Infinity, expect: { throws: RangeError } },
-    { label: '-Infinity', value: -Infinity, expect: { throws: RangeError } },
-    { label: 'out of range: 1e39', value: 1e39, expect: { throws: RangeError } },
+    { label: 'NaN', value: NaN, expect: OUT_OF_RANGE },
+    { label: '+Infinity', value: Infinity, expect: OUT_OF_RANGE },
+    { label: '-Infinity', value: -Infinity, expect: OUT_OF_RANGE },
+    { label: 'out of range: 1e39', value: 1e39, expect: OUT_OF_RANGE },
+    { label: 'out of range: 2^128 - 2^103 (rounds to Infinity)', value: FLT_ROUNDING_LIMIT, expect: OUT_OF_RANGE },
+    { label: 'out of range: -(2^128 - 2^103)', value: -FLT_ROUNDING_LIMIT, expect: OUT_OF_RANGE },
     { label: 'edge: FLT_MAX', value: FLT_MAX, expect: { model: true } },
+    {
+      label: 'edge: the largest double below 2^128 - 2^103 (rounds to FLT_MAX)',
+      value: FLT_BELOW_LIMIT,
+      expect: { model: true },
+    },
     { label: 'edge: smallest subnormal', value: 1e-45, expect: { model: true } },
     { label: 'edge: -0', value: -0, expect: { model: true } },
     { label: 'edge: 0.1 (rounded to float)', value: 0.1, expect: { model: true } },
   ] as Case[],
   pointLike: [
     ...wrongTypes(['an object', 'an array', 'a function', 'a Buffer']),
-    { label: 'missing y', value: { x: 1 }, expect: { throws: TypeError } },
-    { label: 'x is a string', value: { x: '1', y: 2 }, expect: { throws: TypeError } },
-    { label: 'x is NaN', value: { x: NaN, y: 2 }, expect: { throws: RangeError } },
-    { label: 'y is Infinity', value: { x: 1, y: Infinity }, expect: { throws: RangeError } },
+    { label: 'missing y', value: { x: 1 }, expect: { ...ARG_TYPE, message: /point\.y must be/ } },
+    { label: 'x is a string', value: { x: '1', y: 2 }, expect: ARG_TYPE },
+    { label: 'x is NaN', value: { x: NaN, y: 2 }, expect: OUT_OF_RANGE },
+    { label: 'y is Infinity', value: { x: 1, y: Infinity }, expect: OUT_OF_RANGE },
     { label: 'edge: a Point instance', value: new api.Point(3, 4), expect: { model: true } },
   ] as Case[],
   float32Array: [
     ...wrongTypes([]),
-    { label: 'odd length', value: new Float32Array(3), expect: { throws: RangeError } },
-    { label: 'wrong typed array: Float64Array', value: new Float64Array(2), expect: { throws: TypeError } },
-    { label: 'wrong typed array: Int32Array', value: new Int32Array(2), expect: { throws: TypeError } },
-    { label: 'a plain array', value: [1, 2], expect: { throws: TypeError } },
+    { label: 'odd length', value: new Float32Array(3), expect: OUT_OF_RANGE },
+    { label: 'wrong typed array: Float64Array', value: new Float64Array(2), expect: ARG_TYPE },
+    { label: 'wrong typed array: Int32Array', value: new Int32Array(2), expect: ARG_TYPE },
+    { label: 'a plain array', value: [1, 2], expect: ARG_TYPE },
     { label: 'edge: empty', value: new Float32Array(0), expect: { model: true } },
     {
       label: 'edge: a subarray view',
@@ -241,8 +287,8 @@ const SLOTS_BASE = {
   bits32: integerCases(-(2 ** 31), 2 ** 32 - 1),
   shape: [
     ...wrongTypes(['an object', 'an array', 'a function', 'a Buffer']),
-    { label: 'unknown kind', value: { kind: 'hexagon', side: 1 }, expect: { throws: TypeError } },
-    { label: 'missing field', value: { kind: 'circle' }, expect: { throws: TypeError } },
+    { label: 'unknown kind', value: { kind: 'hexagon', side: 1 }, expect: ARG_VALUE },
+    { label: 'missing field', value: { kind: 'circle' }, expect: { ...ARG_TYPE, message: /shape\.radius must be/ } },
     {
       label: 'negative radius',
       value: { kind: 'circle', radius: -1 },
@@ -277,11 +323,11 @@ const SLOTS_BASE = {
   ] as Case[],
   u32pair: [
     ...wrongTypes(['an array', 'an object']),
-    { label: 'too short', value: [1], expect: { throws: TypeError } },
-    { label: 'negative', value: [1, -1], expect: { throws: RangeError } },
-    { label: 'too large', value: [2 ** 32, 1], expect: { throws: RangeError } },
-    { label: 'non-integer', value: [1.5, 1], expect: { throws: TypeError } },
-    { label: 'NaN', value: [NaN, 1], expect: { throws: TypeError } },
+    { label: 'too short', value: [1], expect: ARG_VALUE },
+    { label: 'negative', value: [1, -1], expect: OUT_OF_RANGE },
+    { label: 'too large', value: [2 ** 32, 1], expect: OUT_OF_RANGE },
+    { label: 'non-integer', value: [1.5, 1], expect: OUT_OF_RANGE },
+    { label: 'NaN', value: [NaN, 1], expect: OUT_OF_RANGE },
     { label: 'edge: [0, 2 ** 32 - 1]', value: [0, 2 ** 32 - 1], expect: { model: true } },
   ] as Case[],
   /** A `Uint32Array` or array of uint32 numbers, up to the 400 MB array and views of it. */
@@ -313,7 +359,7 @@ const SLOTS_BASE = {
     {
       label: 'out of range: 2 ** 32 - 1 (a uint32)',
       value: 2 ** 32 - 1,
-      expect: { throws: RangeError, message: /PRIMES_UP_TO_MAX_LIMIT/ },
+      expect: { ...OUT_OF_RANGE, message: /PRIMES_UP_TO_MAX_LIMIT/ },
     },
     { label: 'edge: 1 (no primes)', value: 1, expect: { model: true } },
     { label: 'edge: 2', value: 2, expect: { model: true } },
@@ -370,6 +416,8 @@ interface FunctionRow {
   async?: true;
   /** Cases the slot kinds do not cover: a thunk and its expectation. */
   extra?: { label: string; run: () => unknown; expect: Expect & { returns?: unknown } }[];
+  /** How its argument errors' messages start, if not with `'<row name>: '`. */
+  names?: RegExp;
 }
 
 interface OtherRow {
@@ -378,6 +426,8 @@ interface OtherRow {
   extra?: FunctionRow['extra'];
   /** A normal use, run after each extra case. */
   valid?: () => unknown;
+  /** How its argument errors' messages start, if not with `'<row name>: '`. */
+  names?: RegExp;
 }
 
 const decodeUtf8 = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(b);
@@ -589,6 +639,7 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
     call: fn((x: number, y: number) => new api.Point(x, y).translate(1, 1).toJSON()),
     slots: ['float32OrDefault', 'float32OrDefault'],
     valid: [1, 2],
+    names: /^Point(\.translate)?: /,
     model: (x, y) => ({
       x: Math.fround(Math.fround((x as number | undefined) ?? 0) + 1),
       y: Math.fround(Math.fround((y as number | undefined) ?? 0) + 1),
@@ -629,6 +680,7 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
   OpaquePoint: {
     kind: 'class',
     why: 'a handle: bad coordinates, and every method after free()',
+    names: /^OpaquePoint(\.\w+)?: /,
     valid: () => {
       const p = new api.OpaquePoint(1, 2);
       expect(p.translate(1, 1).toJSON()).toEqual({ x: 2, y: 3 });
@@ -658,7 +710,7 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
           p.free(); // idempotent
           return use(p);
         },
-        expect: { throws: Error, message: /freed/ },
+        expect: { throws: Error, message: /freed/, code: 'ERR_FFI_FREED' as const },
       })),
     ],
   },
@@ -963,6 +1015,7 @@ async function runExpect(
   e: Expect & { returns?: unknown },
   model: () => unknown,
   isAsync: boolean,
+  names: RegExp,
 ): Promise<void> {
   const got = await outcome(run, isAsync);
   if ('throws' in e) {
@@ -970,6 +1023,15 @@ async function runExpect(
     expect(thrown).toBeInstanceOf(e.throws);
     if (e.status !== undefined) expect((thrown as FfiError).status).toBe(e.status);
     if (e.message !== undefined) expect((thrown as Error).message).toMatch(e.message);
+    const code = (thrown as { code?: unknown }).code;
+    if (e.code !== undefined) expect(code).toBe(e.code);
+    // Every TypeError/RangeError the API throws itself (not one the caller's
+    // predicate threw) names the function and carries a code of its class.
+    if (e.user !== true && (thrown instanceof TypeError || thrown instanceof RangeError || e.code !== undefined)) {
+      expect(typeof code === 'string' && code in CLASS_OF_CODE).toBe(true);
+      expect(thrown).toBeInstanceOf(CLASS_OF_CODE[code as ArgErrorCode]);
+      expect((thrown as Error).message).toMatch(names);
+    }
     return;
   }
   // A valid edge value: the same outcome as the pure-JS model (result or error).
@@ -1016,6 +1078,7 @@ describe('bad input: the table covers the public API', () => {
 for (const [name, row] of Object.entries(TABLE) as [string, FunctionRow | OtherRow][]) {
   describe(`bad input: ${name}`, () => {
     const isAsync = row.kind === 'function' && row.async === true;
+    const names = row.names ?? new RegExp(`^${name}: `);
     const works = async (): Promise<void> => {
       if (row.kind === 'function') {
         const got = await outcome(() => row.call(...row.valid), isAsync);
@@ -1034,6 +1097,7 @@ for (const [name, row] of Object.entries(TABLE) as [string, FunctionRow | OtherR
             c.expect,
             () => row.model(...args),
             isAsync,
+            names,
           );
           await works();
           casesRun++;
@@ -1043,7 +1107,7 @@ for (const [name, row] of Object.entries(TABLE) as [string, FunctionRow | OtherR
     }
     for (const x of row.extra ?? []) {
       it(x.label, async () => {
-        await runExpect(x.run, x.expect, () => x.expect.returns, isAsync);
+        await runExpect(x.run, x.expect, () => x.expect.returns, isAsync, names);
         await works();
         casesRun++;
         perFunction[name] = (perFunction[name] ?? 0) + 1;

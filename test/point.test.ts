@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import koffi from 'koffi';
 import { FLOAT32_MAX, Point, pointTranslated, translatePoints } from '../ts';
 import * as raw from '../ts/raw';
+import { expectThrowsArg } from './fixtures/arg-errors';
 
 /** Values the number policy refuses, with the error class each gives. */
 const BAD_NUMBERS: [string, unknown, ErrorConstructor | RangeErrorConstructor | TypeErrorConstructor][] = [
@@ -125,8 +126,13 @@ describe('Point', () => {
   });
 
   it('names the bad argument', () => {
-    expect(() => new Point(1, NaN)).toThrow(/^y must be a finite float/);
-    expect(() => new Point(1, 1).translate('a' as unknown as number, 1)).toThrow(/^byX must be a number/);
+    expectThrowsArg(() => new Point(1, NaN), 'Point', 'ERR_OUT_OF_RANGE', 'y must be finite as a float');
+    expectThrowsArg(
+      () => new Point(1, 1).translate('a' as unknown as number, 1),
+      'Point.translate',
+      'ERR_INVALID_ARG_TYPE',
+      'byX must be a number',
+    );
   });
 
   it('refuses to hand Rust a detached buffer', () => {
@@ -156,7 +162,8 @@ describe('Point.at', () => {
     expect(() => Point.at(path, 2)).toThrow(RangeError);
     expect(() => Point.at(path, -1)).toThrow(RangeError);
     expect(() => Point.at(new Float32Array(3), 1)).toThrow(RangeError);
-    expect(() => Point.at(path, 0.5)).toThrow(TypeError);
+    expectThrowsArg(() => Point.at(path, 0.5), 'Point.at', 'ERR_OUT_OF_RANGE', 'index must be an integer');
+    expectThrowsArg(() => Point.at(path, 2), 'Point.at', 'ERR_OUT_OF_RANGE', 'index must be in [0, 1]');
     expect(() => Point.at(new Float64Array(4) as unknown as Float32Array, 0)).toThrow(TypeError);
     expect(() => Point.at([0, 0] as unknown as Float32Array, 0)).toThrow(TypeError);
   });

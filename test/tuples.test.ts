@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import koffi from 'koffi';
 import { flipThings } from '../ts';
 import { flip_things, Tuple } from '../ts/raw';
+import { expectThrowsArg } from './fixtures/arg-errors';
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 
@@ -56,12 +57,38 @@ describe('flipThings', () => {
     ['a string', '1'],
     ['a bigint', 1n],
     ['undefined', undefined],
+  ])('refuses an element that is %s with TypeError', (_label, bad) => {
+    expectThrowsArg(
+      () => flipThings([bad as unknown as number, 1]),
+      'flipThings',
+      'ERR_INVALID_ARG_TYPE',
+      'pair[0] must be',
+    );
+    expectThrowsArg(
+      () => flipThings([1, bad as unknown as number]),
+      'flipThings',
+      'ERR_INVALID_ARG_TYPE',
+      'pair[1] must be',
+    );
+  });
+
+  it.each([
     ['a non-integer', 1.5],
     ['NaN', NaN],
     ['Infinity', Infinity],
-  ])('refuses an element that is %s with TypeError', (_label, bad) => {
-    expect(() => flipThings([bad as number, 1])).toThrow(TypeError);
-    expect(() => flipThings([1, bad as number])).toThrow(/pair\[1\]/);
+  ])('refuses an element that is %s with RangeError (not an integer)', (_label, bad) => {
+    expectThrowsArg(
+      () => flipThings([bad as number, 1]),
+      'flipThings',
+      'ERR_OUT_OF_RANGE',
+      'pair[0] must be an integer',
+    );
+    expectThrowsArg(
+      () => flipThings([1, bad as number]),
+      'flipThings',
+      'ERR_OUT_OF_RANGE',
+      'pair[1] must be an integer',
+    );
   });
 
   it.each([-1, 2 ** 32, 2 ** 53, -(2 ** 31)])('refuses %d outside uint32 with RangeError', (bad) => {

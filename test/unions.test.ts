@@ -12,6 +12,7 @@ import {
   int_or_float_from_float,
   parse_number,
 } from '../ts/raw';
+import { expectThrowsArg } from './fixtures/arg-errors';
 
 // Test helpers only: the library itself never uses DataView.
 const scratch = new DataView(new ArrayBuffer(8));
@@ -155,11 +156,21 @@ describe('bitsToFloat', () => {
     ['a string', '1'],
     ['a bigint', 1n],
     ['null', null],
+  ])('refuses %s with TypeError', (_label, bad) => {
+    expectThrowsArg(
+      () => bitsToFloat(bad as unknown as number),
+      'bitsToFloat',
+      'ERR_INVALID_ARG_TYPE',
+      'bits must be a number',
+    );
+  });
+
+  it.each([
     ['a non-integer', 1.5],
     ['NaN', NaN],
     ['Infinity', Infinity],
-  ])('refuses %s with TypeError', (_label, bad) => {
-    expect(() => bitsToFloat(bad as number)).toThrow(TypeError);
+  ])('refuses %s with RangeError (not an integer)', (_label, bad) => {
+    expectThrowsArg(() => bitsToFloat(bad as number), 'bitsToFloat', 'ERR_OUT_OF_RANGE', 'bits must be an integer');
   });
 
   it.each([2 ** 32, -(2 ** 31) - 1, 2 ** 53])('refuses %d outside 32 bits with RangeError', (bad) => {

@@ -32,7 +32,7 @@ import { availableParallelism, endianness } from 'node:os';
 import { ASYNC_JOB_PRIMES_UP_TO, ASYNC_JOB_SUM_OF_EVEN, async_job_primes_capacity, async_jobs_run } from './raw/async';
 import { FfiError, FfiStatus } from './status';
 import { checkPrimesLimit } from './slices';
-import { uint32Array } from './validate';
+import { resultOutOfRange, uint32Array } from './validate';
 
 if (endianness() !== 'LE') {
   // The job table is written as pairs of 32-bit words (no BigInt on the hot path).
@@ -366,8 +366,9 @@ function sumNumber(operation: string): Convert {
   return (table, base) => {
     const hi = table[base + RESULT + 1];
     if (hi < 0x20_0000) return hi * TWO_32 + table[base + RESULT];
-    throw new RangeError(
-      `${operation}: the sum ${(BigInt(hi) << 32n) | BigInt(table[base + RESULT])} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use sumOfEvenBigIntAsync(), which returns a bigint`,
+    throw resultOutOfRange(
+      operation,
+      `the sum ${(BigInt(hi) << 32n) | BigInt(table[base + RESULT])} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use sumOfEvenBigIntAsync(), which returns a bigint`,
     );
   };
 }
@@ -376,21 +377,13 @@ const sumBigInt: Convert = (table, base) => (BigInt(table[base + RESULT + 1]) <<
 
 /** Copies `numbers` into a batch as a sum job and queues it. */
 function sumCopied<T>(operation: string, numbers: unknown, convert: Convert): Promise<T> {
-  // A Uint32Array by the engine's own tag is used as it is; anything else goes
-  // through the validator (a plain array is checked and copied), and what it
-  // returns must be a real Uint32Array too (not a Proxy of one).
-  const array = isUint32Array(numbers) ? numbers : uint32Array(numbers, 'numbers');
-  if (!isUint32Array(array)) {
-    throw typeError(
-      `${operation}: numbers must be a Uint32Array or an array of numbers, got ${typedArrayTag.call(array) ?? describe(array)}`,
-      'ERR_INVALID_ARG_TYPE',
-    );
-  }
-  // The engine's own length (0 for a detached buffer); no user code runs from here on.
+  const array = uint32Array(numbers, operation, 'numbers');
   const length = typedArrayLength.call(array);
   const b = place(length);
   const offset = b.reserved;
-  if (length > 0) typedArraySet.call(b.arena, array, offset); // the copy
+  // The copy: reads the engine's own length. An out-of-bounds view (its
+  // resizable buffer shrank below it) has length 0, and set() would throw.
+  if (length !== 0) typedArraySet.call(b.arena, array, offset);
   const base = b.count * WORDS;
   const t = b.table;
   t[base + KIND] = ASYNC_JOB_SUM_OF_EVEN;
@@ -536,7 +529,7 @@ const primesResult: Convert = (table, base, b) => {
 export function primesUpToAsync(limit: number): Promise<Uint32Array> {
   let n: number;
   try {
-    n = checkPrimesLimit(limit);
+    n = checkPrimesLimit(limit, 'primesUpToAsync');
   } catch (e) {
     return rejected(e);
   }

@@ -30,7 +30,7 @@ import {
   Shape_Triangle_Body,
 } from './raw/enums';
 import { check } from './status';
-import { number } from './validate';
+import { invalidArgValue, number, object } from './validate';
 
 /** A circle of the given radius. */
 export interface Circle {
@@ -84,35 +84,48 @@ const SIDE_B = slot(Shape_Triangle_Body, 'b');
 const SIDE_C = slot(Shape_Triangle_Body, 'c');
 const areaOut = new Float64Array(1);
 
-function dimension(shape: Record<string, unknown>, field: string): number {
-  return number(shape[field], `shape.${field}`);
-}
-
-/** Writes `shape` into `shapeBuf` as a C `Shape`, or throws TypeError. */
-function encode(shape: unknown): void {
-  if (typeof shape !== 'object' || shape === null) {
-    throw new TypeError(`shape must be an object with a kind, got ${shape === null ? 'null' : typeof shape}`);
-  }
-  const s = shape as Record<string, unknown>;
-  switch (s.kind) {
-    case 'circle':
-      f64[RADIUS] = dimension(s, 'radius');
+/**
+ * Writes `shape` into `shapeBuf` as a C `Shape`, or throws TypeError.
+ *
+ * Every property is read (each getter runs once) and checked into locals
+ * first; the shared buffer is written only after the last read, with no
+ * user code between the writes and the native call. So a getter that calls
+ * shapeArea or scaleShape itself cannot leave its own shape in the buffer
+ * under the outer call.
+ */
+function encode(shape: unknown, fn: string): void {
+  const s = object(shape, fn, 'shape', 'an object with a kind');
+  const kind: unknown = s.kind;
+  switch (kind) {
+    case 'circle': {
+      const radius = number(s.radius, fn, 'shape.radius');
+      f64[RADIUS] = radius;
       tagView[0] = SHAPE_CIRCLE;
       return;
-    case 'rectangle':
-      f64[WIDTH] = dimension(s, 'width');
-      f64[HEIGHT] = dimension(s, 'height');
+    }
+    case 'rectangle': {
+      const width = number(s.width, fn, 'shape.width');
+      const height = number(s.height, fn, 'shape.height');
+      f64[WIDTH] = width;
+      f64[HEIGHT] = height;
       tagView[0] = SHAPE_RECTANGLE;
       return;
-    case 'triangle':
-      f64[SIDE_A] = dimension(s, 'a');
-      f64[SIDE_B] = dimension(s, 'b');
-      f64[SIDE_C] = dimension(s, 'c');
+    }
+    case 'triangle': {
+      const a = number(s.a, fn, 'shape.a');
+      const b = number(s.b, fn, 'shape.b');
+      const c = number(s.c, fn, 'shape.c');
+      f64[SIDE_A] = a;
+      f64[SIDE_B] = b;
+      f64[SIDE_C] = c;
       tagView[0] = SHAPE_TRIANGLE;
       return;
+    }
     default:
-      throw new TypeError(
-        `shape.kind must be 'circle', 'rectangle' or 'triangle', got ${typeof s.kind === 'string' ? JSON.stringify(s.kind) : typeof s.kind}`,
+      throw invalidArgValue(
+        fn,
+        'shape.kind',
+        `be 'circle', 'rectangle' or 'triangle', got ${typeof kind === 'string' ? JSON.stringify(kind) : typeof kind}`,
       );
   }
 }
@@ -135,15 +148,15 @@ function decode(): Shape {
  * The area of `shape`, computed by Rust: π r² for a circle, width × height for
  * a rectangle, Heron's formula for a triangle (0 for a flat one).
  *
- * @throws TypeError if `shape` is not an object, its `kind` is unknown, or a
- *   dimension is missing or not a number
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` if `shape` is not an object or a dimension
+ *   is missing or not a number; `ERR_INVALID_ARG_VALUE` if its `kind` is unknown
  * @throws FfiError `'INVALID_ARGUMENT'` for a negative, NaN or infinite
  *   dimension or an impossible triangle; `'OVERFLOW'` if the area is too
  *   large for a double
  * @example shapeArea({ kind: 'triangle', a: 3, b: 4, c: 5 }) // 6
  */
 export function shapeArea(shape: Shape): number {
-  encode(shape);
+  encode(shape, 'shapeArea');
   check(shape_area(f64, areaOut), 'shapeArea');
   return areaOut[0];
 }
@@ -153,15 +166,15 @@ export function shapeArea(shape: Shape): number {
  * (so its area is `factor ** 2` times as large), computed by Rust. `shape`
  * itself is not modified.
  *
- * @throws TypeError for a malformed `shape` (as {@link shapeArea}) or a
- *   `factor` that is not a number
+ * @throws TypeError for a malformed `shape` (as {@link shapeArea}), or
+ *   `ERR_INVALID_ARG_TYPE` for a `factor` that is not a number
  * @throws FfiError `'INVALID_ARGUMENT'` for an invalid shape or a negative,
  *   NaN or infinite `factor`; `'OVERFLOW'` if a dimension would overflow
  * @example scaleShape({ kind: 'circle', radius: 1 }, 3) // { kind: 'circle', radius: 3 }
  */
 export function scaleShape(shape: Shape, factor: number): Shape {
-  const k = number(factor, 'factor');
-  encode(shape);
+  const k = number(factor, 'scaleShape', 'factor');
+  encode(shape, 'scaleShape');
   check(shape_scale(f64, k), 'scaleShape');
   return decode();
 }

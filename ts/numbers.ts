@@ -11,8 +11,8 @@ import { int32 } from './validate';
  * `a + b` computed in Rust, wrapping on overflow like C's `int` arithmetic in
  * two's complement: `addInRust(2 ** 31 - 1, 1) === -(2 ** 31)`.
  *
- * @throws TypeError if an argument is not an integer number
- * @throws RangeError if an argument is outside the int32 range
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` if an argument is not a number
+ * @throws RangeError `ERR_OUT_OF_RANGE` if an argument is not an integer or is outside the int32 range
  * @example addInRust(2, 3) // 5
  */
 export function addInRust(a: number, b: number): number {
@@ -22,7 +22,7 @@ export function addInRust(a: number, b: number): number {
   if (typeof a === 'number' && typeof b === 'number' && (a | 0) === a && (b | 0) === b) {
     return add_in_rust(a, b);
   }
-  return add_in_rust(int32(a, 'a'), int32(b, 'b'));
+  return add_in_rust(int32(a, 'addInRust', 'a'), int32(b, 'addInRust', 'b'));
 }
 
 const sumOut = new Int32Array(1);
@@ -35,6 +35,6 @@ const sumOut = new Int32Array(1);
  * @example addChecked(40, 2) // 42
  */
 export function addChecked(a: number, b: number): number {
-  check(add_in_rust_checked(int32(a, 'a'), int32(b, 'b'), sumOut), 'addChecked');
+  check(add_in_rust_checked(int32(a, 'addChecked', 'a'), int32(b, 'addChecked', 'b'), sumOut), 'addChecked');
   return sumOut[0];
 }

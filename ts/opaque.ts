@@ -44,7 +44,7 @@ import {
   opaque_point_translate,
 } from './raw/opaque';
 import { free_rust_string } from './raw/strings';
-import { float32 } from './validate';
+import { float32, freedError } from './validate';
 
 /**
  * The handles of the points the FinalizationRegistry knows, by slot: the
@@ -183,11 +183,11 @@ export class OpaquePoint {
   /**
    * Creates a point in Rust at (`x`, `y`) (`opaque_point_new_thread_owned`: owned by this thread).
    *
-   * @throws TypeError if a coordinate is not a number
-   * @throws RangeError if a coordinate is not finite as a `float`
+   * @throws TypeError `ERR_INVALID_ARG_TYPE` if a coordinate is not a number
+   * @throws RangeError `ERR_OUT_OF_RANGE` if a coordinate is not finite as a `float`
    */
   constructor(x: number, y: number) {
-    const handle = opaque_point_new_thread_owned(float32(x, 'x'), float32(y, 'y'));
+    const handle = opaque_point_new_thread_owned(float32(x, 'OpaquePoint', 'x'), float32(y, 'OpaquePoint', 'y'));
     if (handle === null) {
       throw new Error('OpaquePoint: opaque_point_new_thread_owned returned NULL (an internal panic in Rust)');
     }
@@ -216,9 +216,7 @@ export class OpaquePoint {
   /** The live handle, or an Error naming `operation` once freed. */
   #live(operation: string): bigint {
     const handle = this.#handle;
-    if (handle === null) {
-      throw new Error(`OpaquePoint.${operation}: the point was freed`);
-    }
+    if (handle === null) throw freedError(`OpaquePoint.${operation}`, 'point');
     return handle;
   }
 
@@ -227,12 +225,12 @@ export class OpaquePoint {
     return this.#handle === null;
   }
 
-  /** The x coordinate, read from Rust (`opaque_point_get`). @throws Error after `free()` */
+  /** The x coordinate, read from Rust (`opaque_point_get`). @throws Error `ERR_FFI_FREED` after `free()` */
   get x(): number {
     return opaque_point_get(this.#live('x')).x;
   }
 
-  /** The y coordinate, read from Rust (`opaque_point_get`). @throws Error after `free()` */
+  /** The y coordinate, read from Rust (`opaque_point_get`). @throws Error `ERR_FFI_FREED` after `free()` */
   get y(): number {
     return opaque_point_get(this.#live('y')).y;
   }
@@ -240,13 +238,17 @@ export class OpaquePoint {
   /**
    * Moves the point by (`byX`, `byY`) in Rust and returns it for chaining.
    *
-   * @throws Error after `free()`
-   * @throws TypeError if an offset is not a number
-   * @throws RangeError if an offset is not finite as a `float`
+   * @throws Error `ERR_FFI_FREED` after `free()`
+   * @throws TypeError `ERR_INVALID_ARG_TYPE` if an offset is not a number
+   * @throws RangeError `ERR_OUT_OF_RANGE` if an offset is not finite as a `float`
    */
   translate(byX: number, byY: number): this {
     const handle = this.#live('translate');
-    opaque_point_translate(handle, float32(byX, 'byX'), float32(byY, 'byY'));
+    opaque_point_translate(
+      handle,
+      float32(byX, 'OpaquePoint.translate', 'byX'),
+      float32(byY, 'OpaquePoint.translate', 'byY'),
+    );
     return this;
   }
 
@@ -254,7 +256,7 @@ export class OpaquePoint {
    * Rust's `Display` of the point, e.g. `'OpaquePoint(1.5, -2)'`. The Rust
    * string is decoded and freed before this returns.
    *
-   * @throws Error after `free()`
+   * @throws Error `ERR_FFI_FREED` after `free()`
    */
   describe(): string {
     const text = opaque_point_describe(this.#live('describe'));
@@ -268,7 +270,7 @@ export class OpaquePoint {
     }
   }
 
-  /** `{ x, y }`, read from Rust. @throws Error after `free()` */
+  /** `{ x, y }`, read from Rust. @throws Error `ERR_FFI_FREED` after `free()` */
   toJSON(): { x: number; y: number } {
     const { x, y } = opaque_point_get(this.#live('toJSON'));
     return { x, y };

@@ -9,14 +9,25 @@
  *
  * Number policy, the same for every function here: coordinates and offsets
  * are C `float`s, so they must be numbers that stay finite as a `float`.
- * A non-number is a `TypeError`; NaN, ±Infinity and magnitudes above
- * {@link FLOAT32_MAX} (≈3.4e38) are a `RangeError`. Accepted values are
- * rounded to the nearest `float` (`Math.fround`). Results follow `float`
+ * A non-number is a `TypeError`; NaN, ±Infinity and magnitudes that round
+ * to an infinite `float` (|x| >= 2^128 - 2^103 = 3.4028235677973366e38, just
+ * above {@link FLOAT32_MAX}) are a `RangeError`. Accepted values are rounded
+ * to the nearest `float` (`Math.fround`): from FLT_MAX to that bound they
+ * become ±FLT_MAX. Results follow `float`
  * arithmetic: a sum that overflows becomes ±Infinity, which is returned, not
  * thrown.
  */
 import { point_translate, point_translated, points_translate } from './raw/point';
-import { float32 } from './validate';
+import {
+  float32,
+  float32ArrayLength,
+  float32Pair,
+  int32,
+  newFloat32Pair,
+  object,
+  outOfRange,
+  TypedArrayPrototypeGetLength,
+} from './validate';
 
 export { FLOAT32_MAX } from './validate';
 
@@ -46,13 +57,13 @@ export class Point {
    * A point at (`x`, `y`) with its own storage. An omitted (or `undefined`)
    * coordinate is 0.
    *
-   * @throws TypeError if a coordinate is not a number
-   * @throws RangeError if a coordinate is not finite as a `float`
+   * @throws TypeError `ERR_INVALID_ARG_TYPE` if a coordinate is not a number
+   * @throws RangeError `ERR_OUT_OF_RANGE` if a coordinate is not finite as a `float`
    */
   constructor(x = 0, y = 0) {
-    const data = new Float32Array(2);
-    data[0] = float32(x, 'x');
-    data[1] = float32(y, 'y');
+    const data = newFloat32Pair();
+    data[0] = float32(x, 'Point', 'x');
+    data[1] = float32(y, 'Point', 'y');
     this.#data = data;
   }
 
@@ -61,25 +72,24 @@ export class Point {
    * for {@link translatePoints}): elements `2 * index` and `2 * index + 1`.
    * Reading, writing and translating it reads and writes `points`.
    *
-   * @throws TypeError if `points` is not a `Float32Array` or `index` not an integer
-   * @throws RangeError if `points` has no pair `index`
+   * @throws TypeError `ERR_INVALID_ARG_TYPE` if `points` is not a `Float32Array`;
+   *   `ERR_INVALID_ARG_VALUE` if it is backed by a `SharedArrayBuffer`
+   * @throws RangeError `ERR_OUT_OF_RANGE` if `index` is not an integer or `points` has no pair `index`
    * @example
    * const path = new Float32Array([0, 0, 1, 1]);
    * Point.at(path, 1).translate(1, 1);
    * path; // Float32Array [0, 0, 2, 2]
    */
   static at(points: Float32Array, index: number): Point {
-    if (!(points instanceof Float32Array)) {
-      throw new TypeError(`points must be a Float32Array, got ${typeName(points)}`);
-    }
-    if (typeof index !== 'number' || !Number.isInteger(index)) {
-      throw new TypeError(`index must be an integer, got ${String(index)}`);
-    }
-    if (index < 0 || 2 * index + 2 > points.length) {
-      throw new RangeError(`index ${index} is out of range: points holds ${points.length >> 1} pairs`);
+    const length = float32ArrayLength(points, 'Point.at', 'points', 'a Float32Array');
+    const i = int32(index, 'Point.at', 'index');
+    if (i < 0 || 2 * i + 2 > length) {
+      throw outOfRange('Point.at', 'index', `in [0, ${(length >> 1) - 1}] (points holds ${length >> 1} pairs)`, i);
     }
     const point = new Point();
-    point.#data = points.subarray(2 * index, 2 * index + 2);
+    // A fresh view from the intrinsic buffer and offset: not `subarray`,
+    // which would call a subclass's `Symbol.species` constructor.
+    point.#data = float32Pair(points, i);
     return point;
   }
 
@@ -97,7 +107,7 @@ export class Point {
   }
 
   set x(value: number) {
-    this.#data[0] = float32(value, 'x');
+    this.#data[0] = float32(value, 'Point.x', 'value');
   }
 
   /** The y coordinate (a `float`). Setting it validates like the constructor. */
@@ -106,24 +116,30 @@ export class Point {
   }
 
   set y(value: number) {
-    this.#data[1] = float32(value, 'y');
+    this.#data[1] = float32(value, 'Point.y', 'value');
   }
 
   /**
    * Moves the point by (`byX`, `byY`) in Rust (`point_translate`), in place,
    * and returns it for chaining.
    *
-   * @throws TypeError if an offset is not a number
-   * @throws RangeError if an offset is not finite as a `float`, or the storage's buffer was detached
+   * @throws TypeError `ERR_INVALID_ARG_TYPE` if an offset is not a number
+   * @throws RangeError `ERR_OUT_OF_RANGE` if an offset is not finite as a `float`;
+   *   also if the storage's buffer was detached or shrunk
    * @example new Point(1, 1).translate(2, -1).translate(1, 1).toJSON() // { x: 4, y: 1 }
    */
   translate(byX: number, byY: number): this {
     const data = this.#data;
-    // A detached buffer has length 0: Rust must not get its dangling address.
-    if (data.length !== 2) {
-      throw new RangeError('Point.translate: the storage ArrayBuffer was detached');
+    const bx = float32(byX, 'Point.translate', 'byX');
+    const by = float32(byY, 'Point.translate', 'byY');
+    // The intrinsic length, not `data.length` (the storage is public and may
+    // carry an own `length`): 0 once its buffer is detached, or shrunk
+    // below it if resizable. Rust must not get that address then.
+    const length = TypedArrayPrototypeGetLength(data);
+    if (length !== 2) {
+      throw outOfRange('Point.translate', 'storage.length', '2 (its ArrayBuffer was detached or shrunk)', length);
     }
-    point_translate(data, float32(byX, 'byX'), float32(byY, 'byY'));
+    point_translate(data, bx, by);
     return this;
   }
 
@@ -144,17 +160,17 @@ export class Point {
  * `point` is not modified. Convenient for plain objects; {@link Point} is the
  * fast path.
  *
- * @throws TypeError if `point` is not an object with number `x` and `y`, or an offset is not a number
- * @throws RangeError if a coordinate or offset is not finite as a `float`
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` if `point` is not an object with number
+ *   `x` and `y`, or an offset is not a number
+ * @throws RangeError `ERR_OUT_OF_RANGE` if a coordinate or offset is not finite as a `float`
  * @example pointTranslated({ x: 1, y: 2 }, 0.5, 0.5) // { x: 1.5, y: 2.5 }
  */
 export function pointTranslated(point: PointLike, byX: number, byY: number): { x: number; y: number } {
-  if (typeof point !== 'object' || point === null) {
-    throw new TypeError(`point must be an object with x and y, got ${typeName(point)}`);
-  }
-  const x = float32(point.x, 'point.x');
-  const y = float32(point.y, 'point.y');
-  return point_translated({ x, y }, float32(byX, 'byX'), float32(byY, 'byY'));
+  const p = object(point, 'pointTranslated', 'point', 'an object with x and y');
+  // Each getter runs once, here, before any native work.
+  const x = float32(p.x, 'pointTranslated', 'point.x');
+  const y = float32(p.y, 'pointTranslated', 'point.y');
+  return point_translated({ x, y }, float32(byX, 'pointTranslated', 'byX'), float32(byY, 'pointTranslated', 'byY'));
 }
 
 /**
@@ -165,25 +181,22 @@ export function pointTranslated(point: PointLike, byX: number, byY: number): { x
  * The coordinates already in the array are not checked (that would cost a
  * pass over it): NaN or infinities there stay NaN or infinite.
  *
- * @throws TypeError if `points` is not a `Float32Array` or an offset is not a number
- * @throws RangeError if `points` has an odd length, or an offset is not finite as a `float`
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` if `points` is not a `Float32Array` or an
+ *   offset is not a number; `ERR_INVALID_ARG_VALUE` if `points` is backed by a
+ *   `SharedArrayBuffer` (Rust writes in place: another thread must not)
+ * @throws RangeError `ERR_OUT_OF_RANGE` if `points` has an odd length, or an
+ *   offset is not finite as a `float`
  * @example
  * const path = new Float32Array([0, 0, 1, 1]);
  * translatePoints(path, 10, 20); // Float32Array [10, 20, 11, 21]
  */
 export function translatePoints(points: Float32Array, byX: number, byY: number): Float32Array {
-  if (!(points instanceof Float32Array)) {
-    throw new TypeError(`points must be a Float32Array of interleaved x, y pairs, got ${typeName(points)}`);
+  // The element count from the intrinsic (not `points.length`, which a
+  // subclass or an own property could inflate): Rust writes exactly that.
+  const length = float32ArrayLength(points, 'translatePoints', 'points', 'a Float32Array of interleaved x, y pairs');
+  if (length % 2 !== 0) {
+    throw outOfRange('translatePoints', 'points.length', 'even (x, y pairs)', length);
   }
-  if (points.length % 2 !== 0) {
-    throw new RangeError(`points must hold x, y pairs (an even length), got ${points.length} floats`);
-  }
-  points_translate(points, points.length / 2, float32(byX, 'byX'), float32(byY, 'byY'));
+  points_translate(points, length / 2, float32(byX, 'translatePoints', 'byX'), float32(byY, 'translatePoints', 'byY'));
   return points;
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  return typeof value;
 }

@@ -10,7 +10,7 @@
  */
 import { PRIMES_UP_TO_MAX_LIMIT, primes_up_to, sum_of_even, u32_array_free, u32_array_move_into } from './raw/slices';
 import { FfiStatus, check } from './status';
-import { uint32, uint32Array } from './validate';
+import { outOfRange, resultOutOfRange, TypedArrayPrototypeGetLength, uint32, uint32Array } from './validate';
 
 export { PRIMES_UP_TO_MAX_LIMIT };
 
@@ -20,8 +20,9 @@ export { PRIMES_UP_TO_MAX_LIMIT };
  */
 function exactNumber(sum: number | bigint, operation: string, alternative: string): number {
   if (typeof sum === 'number' && sum <= Number.MAX_SAFE_INTEGER) return sum;
-  throw new RangeError(
-    `${operation}: the sum ${BigInt(sum)} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use ${alternative}, which returns a bigint`,
+  throw resultOutOfRange(
+    operation,
+    `the sum ${sum} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use ${alternative}, which returns a bigint`,
   );
 }
 
@@ -29,20 +30,26 @@ function exactNumber(sum: number | bigint, operation: string, alternative: strin
  * The sum of the even values in `numbers`, computed by Rust.
  *
  * A `Uint32Array` is passed without copying (a `subarray` view sums just its
- * window). A plain array is checked and copied once. The result is exact: a
+ * window; a subclass or a length-tracking view of a resizable buffer sums
+ * the elements the engine says it has; a detached one is empty). One backed
+ * by a `SharedArrayBuffer` is copied first (a snapshot: another thread may
+ * write it while Rust reads). A plain array is checked and copied once. The result is exact: a
  * sum above `Number.MAX_SAFE_INTEGER` (possible from 2^21 elements on) throws
  * a `RangeError` instead of rounding; {@link sumOfEvenBigInt} returns any sum.
  *
- * @throws TypeError if `numbers` is not a `Uint32Array` or an array (an
- *   `Int32Array`, `Float64Array`, `Uint8Array`, `Buffer`, `DataView`... is refused)
- * @throws RangeError for an array element that is not an integer in [0, 2^32 - 1]
- *   (the message names its index), or a sum above 2^53 - 1
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` if `numbers` is not a `Uint32Array` or an
+ *   array (an `Int32Array`, `Float64Array`, `Uint8Array`, `Buffer`, `DataView`, a
+ *   Proxy of a typed array... is refused), or an element is not a number
+ * @throws RangeError `ERR_OUT_OF_RANGE` for an array element that is not an integer
+ *   in [0, 2^32 - 1] (the message names its index), or a sum above 2^53 - 1
  * @example sumOfEven([1, 2, 3, 4]) // 6
  * @example sumOfEven(new Uint32Array([1, 2, 3, 4]).subarray(2)) // 4
  */
 export function sumOfEven(numbers: Uint32Array | readonly number[]): number {
-  const array = uint32Array(numbers, 'numbers');
-  return exactNumber(sum_of_even(array, array.length), 'sumOfEven', 'sumOfEvenBigInt()');
+  const array = uint32Array(numbers, 'sumOfEven', 'numbers');
+  // The length from the intrinsic: koffi passes the view's own pointer, and
+  // Rust reads exactly this many elements of it.
+  return exactNumber(sum_of_even(array, TypedArrayPrototypeGetLength(array)), 'sumOfEven', 'sumOfEvenBigInt()');
 }
 
 /**
@@ -52,15 +59,15 @@ export function sumOfEven(numbers: Uint32Array | readonly number[]): number {
  * @example sumOfEvenBigInt(new Uint32Array(1 << 22).fill(0xfffffffe)) // 18014398501093376n
  */
 export function sumOfEvenBigInt(numbers: Uint32Array | readonly number[]): bigint {
-  const array = uint32Array(numbers, 'numbers');
-  return BigInt(sum_of_even(array, array.length));
+  const array = uint32Array(numbers, 'sumOfEvenBigInt', 'numbers');
+  return BigInt(sum_of_even(array, TypedArrayPrototypeGetLength(array)));
 }
 
 /** Checks a `primesUpTo` limit: a uint32 no larger than {@link PRIMES_UP_TO_MAX_LIMIT}. */
-export function checkPrimesLimit(limit: unknown): number {
-  const n = uint32(limit, 'limit');
+export function checkPrimesLimit(limit: unknown, fn: string): number {
+  const n = uint32(limit, fn, 'limit');
   if (n > PRIMES_UP_TO_MAX_LIMIT) {
-    throw new RangeError(`limit must be at most PRIMES_UP_TO_MAX_LIMIT (2^30 = ${PRIMES_UP_TO_MAX_LIMIT}), got ${n}`);
+    throw outOfRange(fn, 'limit', `at most PRIMES_UP_TO_MAX_LIMIT (2^30 = ${PRIMES_UP_TO_MAX_LIMIT})`, n);
   }
   return n;
 }
@@ -105,12 +112,13 @@ const primesOut = new BigUint64Array(3);
  * once and freed already. For large limits prefer {@link primesUpToAsync},
  * which does not block the event loop.
  *
- * @throws TypeError if `limit` is not an integer number
- * @throws RangeError if `limit` is negative or above {@link PRIMES_UP_TO_MAX_LIMIT} (2^30)
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` if `limit` is not a number
+ * @throws RangeError `ERR_OUT_OF_RANGE` if `limit` is not an integer, negative or above
+ *   {@link PRIMES_UP_TO_MAX_LIMIT} (2^30)
  * @example primesUpTo(20) // Uint32Array [2, 3, 5, 7, 11, 13, 17, 19]
  */
 export function primesUpTo(limit: number): Uint32Array {
-  const n = checkPrimesLimit(limit);
+  const n = checkPrimesLimit(limit, 'primesUpTo');
   check(primes_up_to(n, primesOut), 'primesUpTo');
   return takeU32Array(primesOut, 'primesUpTo');
 }

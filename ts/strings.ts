@@ -15,9 +15,7 @@
  * passed with its length, never cut at a terminator.
  */
 import koffi from 'koffi';
-import { constants as bufferConstants } from 'node:buffer';
 import { endianness } from 'node:os';
-import { types } from 'node:util';
 import {
   concat_strings_into,
   concat_strings_utf16_into,
@@ -25,29 +23,22 @@ import {
   count_characters_utf8,
 } from './raw/strings';
 import { check, FfiStatus } from './status';
+import {
+  invalidArgType,
+  invalidArgValue,
+  isWellFormed,
+  MAX_STRING_LENGTH,
+  stringTooLong,
+  TypedArrayPrototypeGetBuffer,
+  TypedArrayPrototypeGetLength,
+  uint8Array,
+  uncurryThis,
+} from './validate';
 
-// ---- Intrinsics captured at load (user code may replace the originals later) ----
+// ---- Intrinsics captured at load (user code may replace the originals later; the
+// typed-array ones and the argument errors live in ./validate) ----
 
-/**
- * `fn` as a plain function of `(this, ...args)`: Node core's `uncurryThis`,
- * immune to later changes of `Function.prototype.call` and as fast as a
- * direct `.call` (measured: `Reflect.apply` with an argument array costs
- * about 100 ns more per call).
- */
-const uncurryThis = Function.prototype.bind.bind(Function.prototype.call) as unknown as <A extends unknown[], R>(
-  fn: (...args: A) => R,
-) => (self: unknown, ...args: A) => R;
-const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
-const typedArrayGetter = (key: PropertyKey) =>
-  uncurryThis(Object.getOwnPropertyDescriptor(TypedArrayPrototype, key)!.get as () => unknown);
-/** The `[[TypedArrayName]]` of a typed array (`'Uint8Array'`), `undefined` for anything else. */
-const typedArrayTag = typedArrayGetter(Symbol.toStringTag) as (value: unknown) => string | undefined;
-const typedArrayLength = typedArrayGetter('length') as (value: unknown) => number;
-const typedArrayBuffer = typedArrayGetter('buffer') as (value: unknown) => ArrayBufferLike;
-const typedArraySet = uncurryThis((TypedArrayPrototype as { set: (source: ArrayLike<number>) => void }).set);
-const isSharedArrayBuffer = types.isSharedArrayBuffer;
-const stringIsWellFormed = uncurryThis(String.prototype.isWellFormed as () => boolean);
-const regExpExec = uncurryThis(RegExp.prototype.exec as (text: string) => RegExpExecArray | null);
+const regExpExec = uncurryThis(RegExp.prototype.exec as (this: RegExp, text: string) => RegExpExecArray | null);
 /**
  * Buffer's own UTF-16LE decoder, which `toString('utf16le', start, end)` calls
  * after normalising its arguments; it reads any ArrayBufferView (here a
@@ -67,42 +58,14 @@ const bufferToString = uncurryThis(
   Buffer.prototype.toString as (encoding: string, start: number, end: number) => string,
 );
 const bufferFrom = Buffer.from.bind(Buffer) as (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
-/** The longest string V8 can create (2^29 - 24 code units on 64-bit Node). */
-const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
 /** The first `length` code units of `units` as a string. */
 function decodeUtf16(units: Uint16Array, length: number): string {
   if (ucs2SliceOf !== undefined) return ucs2SliceOf(units, 0, length * 2);
-  return bufferToString(bufferFrom(typedArrayBuffer(units), 0, length * 2), 'utf16le', 0, length * 2);
+  return bufferToString(bufferFrom(TypedArrayPrototypeGetBuffer(units), 0, length * 2), 'utf16le', 0, length * 2);
 }
 
 // ---- Argument errors (`'<function>: <argument> must ...'`, Node-style codes) ----
-
-function argumentError<E extends Error>(kind: new (message: string) => E, code: string, message: string): E {
-  const err = new kind(message);
-  Object.defineProperty(err, 'code', { value: code, enumerable: true, configurable: true, writable: true });
-  return err;
-}
-
-function received(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `string of length ${value.length}`;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
-    return `${typeof value} ${String(value)}`;
-  }
-  if (typeof value === 'object' || typeof value === 'function') {
-    return typedArrayTag(value) ?? (typeof value === 'function' ? 'a function' : 'an object');
-  }
-  return typeof value;
-}
-
-function notAString(fn: string, name: string, value: unknown, alternative = ''): TypeError {
-  return argumentError(
-    TypeError,
-    'ERR_INVALID_ARG_TYPE',
-    `${fn}: ${name} must be a string${alternative}, got ${received(value)}`,
-  );
-}
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -112,11 +75,7 @@ function loneSurrogate(fn: string, name: string, text: string): TypeError {
   const match = regExpExec(LONE_SURROGATE, text);
   const where =
     match === null ? '' : ` (0x${match[0].charCodeAt(0).toString(16).toUpperCase()} at index ${match.index})`;
-  return argumentError(
-    TypeError,
-    'ERR_INVALID_ARG_VALUE',
-    `${fn}: ${name} must be well-formed text, but contains a lone UTF-16 surrogate${where}`,
-  );
+  return invalidArgValue(fn, name, `be well-formed text, but contains a lone UTF-16 surrogate${where}`);
 }
 
 /**
@@ -125,7 +84,7 @@ function loneSurrogate(fn: string, name: string, text: string): TypeError {
  */
 function rejectText(fn: string, status: number, ...args: [name: string, text: string][]): never {
   for (const [name, text] of args) {
-    if (!stringIsWellFormed(text)) throw loneSurrogate(fn, name, text);
+    if (!isWellFormed(text)) throw loneSurrogate(fn, name, text);
   }
   check(status, fn);
   throw new Error(`${fn}: the native call failed without a status`);
@@ -231,17 +190,10 @@ function latin1Buffer(which: 0 | 1 | 2, bytes: number): Buffer {
  * @example concatStrings('Hello, ', 'Rustacean!') // 'Hello, Rustacean!'
  */
 export function concatStrings(first: string, second: string): string {
-  if (typeof first !== 'string') throw notAString('concatStrings', 'first', first);
-  if (typeof second !== 'string') throw notAString('concatStrings', 'second', second);
+  if (typeof first !== 'string') throw invalidArgType('concatStrings', 'first', 'a string', first);
+  if (typeof second !== 'string') throw invalidArgType('concatStrings', 'second', 'a string', second);
   const total = first.length + second.length;
-  if (total > MAX_STRING_LENGTH) {
-    throw argumentError(
-      RangeError,
-      'ERR_OUT_OF_RANGE',
-      `concatStrings: the result would have ${total} UTF-16 code units, more than the longest string ` +
-        `this engine can create (${MAX_STRING_LENGTH})`,
-    );
-  }
+  if (total > MAX_STRING_LENGTH) throw stringTooLong('concatStrings', total);
   if (total >= LATIN1_MIN_UNITS && regExpExec(NON_LATIN1, first) === null && regExpExec(NON_LATIN1, second) === null) {
     const joined = concatLatin1(first, second, total);
     if (joined !== undefined) return joined;
@@ -285,25 +237,7 @@ export function countCharacters(s: string | Uint8Array): number {
     if (status !== FfiStatus.OK) rejectText('countCharacters', status, ['s', s]);
     return outValue();
   }
-  const bytes = utf8Bytes(s);
-  check(count_characters_utf8(bytes, typedArrayLength(bytes), outAddress), 'countCharacters');
+  const bytes = uint8Array(s, 'countCharacters', 's', 'a string or a Uint8Array');
+  check(count_characters_utf8(bytes, TypedArrayPrototypeGetLength(bytes), outAddress), 'countCharacters');
   return outValue();
-}
-
-/**
- * `value` as bytes Rust may read during a synchronous call: a `Uint8Array`
- * (a `Buffer` is one) itself, zero-copy, or a copy when it views a
- * SharedArrayBuffer (another thread could write it while Rust reads). Its
- * type and length come from the engine's intrinsic accessors, never from the
- * object's own properties.
- */
-function utf8Bytes(value: unknown): Uint8Array {
-  if (typeof value !== 'object' || value === null || typedArrayTag(value) !== 'Uint8Array') {
-    throw notAString('countCharacters', 's', value, ' or a Uint8Array');
-  }
-  const bytes = value as Uint8Array;
-  if (!isSharedArrayBuffer(typedArrayBuffer(bytes))) return bytes;
-  const copy = new Uint8Array(typedArrayLength(bytes));
-  typedArraySet(copy, bytes);
-  return copy;
 }

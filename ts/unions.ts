@@ -34,11 +34,11 @@ import { bits32, cBytes, cString, number } from './validate';
  * way `Math.fround` narrows it (the sign and the top 22 payload bits are kept,
  * the result is always a quiet NaN); plain `NaN` gives `0x7fc00000`.
  *
- * @throws TypeError if `x` is not a number
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` if `x` is not a number
  * @example floatToBits(1) // 0x3f800000
  */
 export function floatToBits(x: number): number {
-  return int_or_float_as_int({ as_float: number(x, 'x') }) >>> 0;
+  return int_or_float_as_int({ as_float: number(x, 'floatToBits', 'x') }) >>> 0;
 }
 
 /**
@@ -59,12 +59,12 @@ export function floatToBits(x: number): number {
  * `floatToBits(bitsToFloat(b)) === b >>> 0` for every non-NaN pattern, and
  * `0x7fc00000` for every NaN pattern.
  *
- * @throws TypeError if `bits` is not an integer
- * @throws RangeError if `bits` is outside [-2**31, 2**32 - 1]
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` if `bits` is not a number
+ * @throws RangeError `ERR_OUT_OF_RANGE` if `bits` is not an integer or is outside [-2**31, 2**32 - 1]
  * @example bitsToFloat(0x40490fdb) // 3.1415927410125732 (π as a float)
  */
 export function bitsToFloat(bits: number): number {
-  return int_or_float_as_float({ as_int: bits32(bits, 'bits') | 0 });
+  return int_or_float_as_float({ as_int: bits32(bits, 'bitsToFloat', 'bits') | 0 });
 }
 
 /** A number parsed by {@link parseNumber}: `left` for an integer, `right` for a float. */
@@ -94,16 +94,20 @@ const eitherRight = new Float32Array(eitherOut, VALUE_OFFSET, 1);
  * - No whitespace anywhere (`' 42'` is refused), no hexadecimal, no `_`.
  *
  * A `Uint8Array` is passed to Rust as raw bytes (so invalid UTF-8 can be
- * checked).
+ * checked), through a private NUL-terminated copy made before any check.
  *
  * @throws FfiError `'INVALID_ARGUMENT'` for text that is not such a number,
  *   `'INVALID_UTF8'` for bytes that are not UTF-8
- * @throws TypeError for another type, a `\0` / 0 byte, or a lone surrogate
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` for another type; `ERR_INVALID_ARG_VALUE`
+ *   for a `\0` / 0 byte, or a lone surrogate
  * @example parseNumber('42') // { kind: 'left', value: 42 }
  * @example parseNumber('4.5') // { kind: 'right', value: 4.5 }
  */
 export function parseNumber(text: string | Uint8Array): ParsedNumber {
-  const arg = typeof text === 'string' ? cString(text, 'text') : cBytes(text, 'text');
+  const arg =
+    typeof text === 'string'
+      ? cString(text, 'parseNumber', 'text')
+      : cBytes(text, 'parseNumber', 'text', 'a string or a Uint8Array');
   check(parse_number(arg, eitherBytes), 'parseNumber');
   switch (eitherTag[0]) {
     case EITHER_LEFT:

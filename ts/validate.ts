@@ -1,145 +1,452 @@
 /**
- * Argument checks shared by the public API. Each throws `TypeError` for a
- * value of the wrong kind and `RangeError` for one outside the C type's
- * range, before anything reaches koffi (which would silently truncate 3.7 to
- * 3, wrap 2**31, or cut a string at its first `\0`).
+ * Argument checks shared by the public API, in the style of Node core's
+ * `lib/internal/validators.js`: one helper per kind of argument, each given
+ * the public function's name and the argument's name (string literals, so a
+ * valid call allocates nothing), each throwing a Node-style error before
+ * anything reaches koffi:
  *
- * The fast path of each check is a single comparison, so valid calls pay
- * almost nothing.
+ * - wrong type: `TypeError`, `code: 'ERR_INVALID_ARG_TYPE'`
+ * - right type, invalid value (a `\0`, a lone surrogate, a 0 byte, a shared
+ *   buffer where Rust would write): `TypeError`, `code: 'ERR_INVALID_ARG_VALUE'`
+ * - out of range, or not an integer: `RangeError`, `code: 'ERR_OUT_OF_RANGE'`
+ * - use after `free()`: `Error`, `code: 'ERR_FFI_FREED'`
+ *
+ * and every message reads `'<function>: <argument> must be ...'`.
+ *
+ * **Hostile arguments.** Every fact that becomes a pointer, a length, an
+ * element type or an alignment on the Rust side is read through the engine's
+ * intrinsics, captured once when this module loads and called with the
+ * argument as `this` (Node core's primordials): `%TypedArray%.prototype`'s
+ * `length`, `byteOffset`, `buffer` and `@@toStringTag` getters, `set`,
+ * `indexOf`. An own `length`, a subclass getter, a swapped prototype or a
+ * Proxy cannot change what they report (a Proxy is not a typed array: its
+ * tag is `undefined`, so it is refused). koffi itself takes the pointer and
+ * byte length of a typed array from V8 (`napi_get_buffer_info`), never from
+ * JS properties; the element count passed next to it comes from the same
+ * intrinsic. Built-ins patched *before* this package is first required are
+ * out of scope (they are what gets captured).
  */
+import { constants as bufferConstants } from 'node:buffer';
+import { types } from 'node:util';
 
-function describe(value: unknown): string {
-  if (typeof value === 'string')
-    return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-  if (typeof value === 'bigint') return `bigint ${value}n`;
-  if (typeof value === 'number') return `number ${value}`;
-  if (value === null) return 'null';
-  if (ArrayBuffer.isView(value)) return value.constructor.name;
-  return typeof value;
+// ---- Intrinsics, captured at load ---------------------------------------
+
+type Uncurried<T, A extends unknown[], R> = (self: T, ...args: A) => R;
+
+/**
+ * `fn` as a plain function taking `this` first (Node core's `uncurryThis`),
+ * immune to later changes of `Function.prototype.call` and as fast as a
+ * direct `.call` (`Reflect.apply` with an argument array costs about 100 ns
+ * more per call).
+ */
+export const uncurryThis = Function.prototype.bind.bind(Function.prototype.call) as <T, A extends unknown[], R>(
+  fn: (this: T, ...args: A) => R,
+) => Uncurried<T, A, R>;
+
+const ReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
+
+function getterOf<R>(proto: object, key: PropertyKey): (self: unknown) => R {
+  const get = ReflectGetOwnPropertyDescriptor(proto, key)?.get;
+  if (get === undefined) throw new Error(`ffi-deep-dive: intrinsic getter ${String(key)} is missing`);
+  return uncurryThis(get as (this: unknown) => R);
 }
 
+const TypedArrayPrototype = Reflect.getPrototypeOf(Uint8Array.prototype) as object;
+
+/** The element count, from the view's internal slots (0 once detached or out of bounds). */
+export const TypedArrayPrototypeGetLength = getterOf<number>(TypedArrayPrototype, 'length');
+/** The byte offset, from the view's internal slots. */
+export const TypedArrayPrototypeGetByteOffset = getterOf<number>(TypedArrayPrototype, 'byteOffset');
+/** The viewed buffer (`ArrayBuffer` or `SharedArrayBuffer`), from the view's internal slots. */
+export const TypedArrayPrototypeGetBuffer = getterOf<ArrayBufferLike>(TypedArrayPrototype, 'buffer');
+/**
+ * The typed array's own type name (`'Uint32Array'`, also for a subclass or a
+ * `Buffer`'s `'Uint8Array'`), or `undefined` for anything that is not a
+ * typed array: a Proxy, a `DataView`, a plain object. Never throws.
+ */
+export const TypedArrayPrototypeGetSymbolToStringTag = getterOf<string | undefined>(
+  TypedArrayPrototype,
+  Symbol.toStringTag,
+);
+const TypedArrayPrototypeSet = uncurryThis(
+  (TypedArrayPrototype as { set: (this: unknown, source: ArrayLike<number>, offset?: number) => void }).set,
+);
+const TypedArrayPrototypeIndexOf = uncurryThis(
+  (TypedArrayPrototype as { indexOf: (this: unknown, value: number) => number }).indexOf,
+);
+const { isProxy, isDataView, isAnyArrayBuffer } = types;
+const ArrayBufferPrototypeGetByteLength = getterOf<number>(ArrayBuffer.prototype, 'byteLength');
+const ArrayIsArray = Array.isArray;
+const MathFround = Math.fround;
+const NumberIsInteger = Number.isInteger;
+const ObjectIs = Object.is;
+const JSONStringify = JSON.stringify;
+const StringPrototypeIncludes = uncurryThis(String.prototype.includes);
+const StringPrototypeIsWellFormed = uncurryThis(String.prototype.isWellFormed);
+const StringPrototypeSlice = uncurryThis(String.prototype.slice);
+const U8 = Uint8Array;
+const U32 = Uint32Array;
+const F32 = Float32Array;
+const TypeErrorCtor = TypeError;
+const RangeErrorCtor = RangeError;
+const ErrorCtor = Error;
+
+/** V8's longest string, in UTF-16 code units (`buffer.constants.MAX_STRING_LENGTH`). */
+export const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
+
+// ---- Errors ----------------------------------------------------------------
+
+/** The Node-style codes the public API's own errors carry. */
+export type ArgumentErrorCode =
+  'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE' | 'ERR_OUT_OF_RANGE' | 'ERR_FFI_FREED' | 'ERR_INVALID_RETURN_VALUE';
+
+function withCode<E extends Error>(error: E, code: ArgumentErrorCode): E & { code: ArgumentErrorCode } {
+  return Object.defineProperty(error, 'code', {
+    value: code,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  }) as E & { code: ArgumentErrorCode };
+}
+
+/** `TypeError` `ERR_INVALID_ARG_TYPE`: `'<fn>: <name> must be <expected>, got <value>'`. */
+export function invalidArgType(fn: string, name: string, expected: string, value: unknown): TypeError {
+  return withCode(
+    new TypeErrorCtor(`${fn}: ${name} must be ${expected}, got ${describe(value)}`),
+    'ERR_INVALID_ARG_TYPE',
+  );
+}
+
+/** `TypeError` `ERR_INVALID_ARG_VALUE`: `'<fn>: <name> must <rule>'`. */
+export function invalidArgValue(fn: string, name: string, rule: string): TypeError {
+  return withCode(new TypeErrorCtor(`${fn}: ${name} must ${rule}`), 'ERR_INVALID_ARG_VALUE');
+}
+
+/** `RangeError` `ERR_OUT_OF_RANGE`: `'<fn>: <name> must be <range>, got <value>'`. */
+export function outOfRange(fn: string, name: string, range: string, value: unknown): RangeError {
+  return withCode(new RangeErrorCtor(`${fn}: ${name} must be ${range}, got ${describe(value)}`), 'ERR_OUT_OF_RANGE');
+}
+
+/** `RangeError` `ERR_OUT_OF_RANGE` for a result (not an argument): `'<fn>: <what>'`. */
+export function resultOutOfRange(fn: string, what: string): RangeError {
+  return withCode(new RangeErrorCtor(`${fn}: ${what}`), 'ERR_OUT_OF_RANGE');
+}
+
+/**
+ * `RangeError` `ERR_OUT_OF_RANGE` for a string result longer than V8's
+ * longest string (past it, koffi's and Buffer's decoders return garbage).
+ */
+export function stringTooLong(fn: string, length: number): RangeError {
+  return resultOutOfRange(
+    fn,
+    `the result would have ${length} UTF-16 code units, more than the longest string this engine can create (${MAX_STRING_LENGTH})`,
+  );
+}
+
+/** `TypeError` `ERR_INVALID_RETURN_VALUE`: a callback returned something the API cannot use. */
+export function invalidReturnValue(fn: string, name: string, rule: string): TypeError {
+  return withCode(new TypeErrorCtor(`${fn}: ${name} must ${rule}`), 'ERR_INVALID_RETURN_VALUE');
+}
+
+/** `Error` `ERR_FFI_FREED`: `'<fn>: the <what> was freed'`. */
+export function freedError(fn: string, what: string): Error {
+  return withCode(new ErrorCtor(`${fn}: the ${what} was freed`), 'ERR_FFI_FREED');
+}
+
+/**
+ * A short description of a received value for an error message. Runs no
+ * user code (no getter, no `toString`, no Proxy trap).
+ */
+function describe(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return `string ${JSONStringify(value.length > 40 ? StringPrototypeSlice(value, 0, 40) + '…' : value)}`;
+    case 'bigint':
+      return `bigint ${value}n`;
+    case 'number':
+      return ObjectIs(value, -0) ? 'number -0' : `number ${value}`;
+    case 'symbol':
+      return 'a symbol';
+    case 'undefined':
+    case 'boolean':
+      return `${value}`;
+    case 'function':
+      return 'a function';
+    default: {
+      if (value === null) return 'null';
+      const tag = TypedArrayPrototypeGetSymbolToStringTag(value);
+      if (tag !== undefined) return `${tag[0] === 'I' ? 'an' : 'a'} ${tag}`; // an Int32Array, a Uint8Array
+      if (isProxy(value)) return 'a Proxy';
+      if (isDataView(value)) return 'a DataView';
+      if (isAnyArrayBuffer(value)) return 'an ArrayBuffer';
+      if (ArrayIsArray(value)) return 'an array';
+      return 'an object';
+    }
+  }
+}
+
+// ---- Numbers ---------------------------------------------------------------
+
 /** Checks that `value` is an integer in the C `int32_t` range and returns it. */
-export function int32(value: unknown, name: string): number {
+export function int32(value: unknown, fn: string, name: string): number {
   if (typeof value === 'number' && (value | 0) === value) return value;
-  return intSlow(value, name, -0x8000_0000, 0x7fff_ffff, 'int32');
+  return intSlow(value, fn, name, -0x8000_0000, 0x7fff_ffff, 'int32');
 }
 
 /** Checks that `value` is an integer in the C `uint32_t` range and returns it. */
-export function uint32(value: unknown, name: string): number {
+export function uint32(value: unknown, fn: string, name: string): number {
   if (typeof value === 'number' && value >>> 0 === value) return value;
-  return intSlow(value, name, 0, 0xffff_ffff, 'uint32');
-}
-
-function intSlow(value: unknown, name: string, min: number, max: number, ctype: string): number {
-  if (typeof value !== 'number') {
-    throw new TypeError(`${name} must be a number (${ctype}), got ${describe(value)}`);
-  }
-  if (!Number.isInteger(value)) {
-    throw new TypeError(`${name} must be an integer (${ctype}), got ${describe(value)}`);
-  }
-  if (Object.is(value, -0)) return 0;
-  throw new RangeError(`${name} must be in [${min}, ${max}] (${ctype}), got ${value}`);
-}
-
-/** Checks that `value` is a finite number (NaN and ±Infinity are refused) and returns it. */
-export function finite(value: unknown, name: string): number {
-  if (typeof value === 'number' && value - value === 0) return value;
-  if (typeof value !== 'number') {
-    throw new TypeError(`${name} must be a number, got ${describe(value)}`);
-  }
-  throw new RangeError(`${name} must be finite, got ${value}`);
-}
-
-/**
- * Checks that `value` is a string C can receive intact: no `\0` (C would stop
- * there) and no lone surrogate (it has no UTF-8 encoding; koffi would replace
- * it with U+FFFD). Returns it.
- */
-export function cString(value: unknown, name: string): string {
-  if (typeof value !== 'string') {
-    throw new TypeError(`${name} must be a string, got ${describe(value)}`);
-  }
-  if (value.includes('\0')) {
-    throw new TypeError(`${name} contains a NUL character (\\0), which C would treat as the end of the string`);
-  }
-  if (!value.isWellFormed()) {
-    throw new TypeError(`${name} contains a lone UTF-16 surrogate, which has no UTF-8 encoding`);
-  }
-  return value;
-}
-
-/**
- * Checks that `value` is a `Uint8Array` (a `Buffer` is one) without a 0 byte,
- * and returns a NUL-terminated copy of it for a `const char *` argument.
- */
-export function cBytes(value: unknown, name: string): Uint8Array {
-  if (!(value instanceof Uint8Array)) {
-    throw new TypeError(`${name} must be a string or a Uint8Array, got ${describe(value)}`);
-  }
-  if (value.includes(0)) {
-    throw new TypeError(`${name} contains a 0 byte, which C would treat as the end of the string`);
-  }
-  const terminated = new Uint8Array(value.length + 1);
-  terminated.set(value);
-  return terminated;
-}
-
-/** The largest finite `float` (`FLT_MAX`). */
-export const FLOAT32_MAX = 3.4028234663852886e38;
-
-/**
- * Checks that `value` is a number C can receive as a finite `float`: not NaN,
- * not ±Infinity, and not so large that rounding to `float` would make it
- * infinite (about ±3.4e38, {@link FLOAT32_MAX}). Returns it; koffi rounds it
- * to the nearest `float`.
- */
-export function float32(value: unknown, name: string): number {
-  if (typeof value === 'number') {
-    const f = Math.fround(value);
-    if (f - f === 0) return value;
-    throw new RangeError(
-      `${name} must be a finite float (NaN, ±Infinity and |x| > ${FLOAT32_MAX} are refused), got ${value}`,
-    );
-  }
-  throw new TypeError(`${name} must be a number (float), got ${describe(value)}`);
-}
-
-/** Checks that `value` is a number (NaN and ±Infinity included) and returns it. */
-export function number(value: unknown, name: string): number {
-  if (typeof value === 'number') return value;
-  throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  return intSlow(value, fn, name, 0, 0xffff_ffff, 'uint32');
 }
 
 /**
  * Checks that `value` is an integer that fits in 32 bits read either as
  * `int32_t` or as `uint32_t` (so in [-2**31, 2**32 - 1]) and returns it.
  */
-export function bits32(value: unknown, name: string): number {
+export function bits32(value: unknown, fn: string, name: string): number {
   if (typeof value === 'number' && (value >>> 0 === value || (value | 0) === value)) return value;
-  return intSlow(value, name, -0x8000_0000, 0xffff_ffff, '32-bit pattern');
+  return intSlow(value, fn, name, -0x8000_0000, 0xffff_ffff, '32-bit pattern');
+}
+
+function intSlow(value: unknown, fn: string, name: string, min: number, max: number, ctype: string): number {
+  if (typeof value !== 'number') throw invalidArgType(fn, name, `a number (${ctype})`, value);
+  if (!NumberIsInteger(value)) throw outOfRange(fn, name, `an integer (${ctype})`, value);
+  if (ObjectIs(value, -0)) return 0;
+  throw outOfRange(fn, name, `an integer in [${min}, ${max}] (${ctype})`, value);
+}
+
+/** Checks that `value` is a number (NaN and ±Infinity included) and returns it. */
+export function number(value: unknown, fn: string, name: string): number {
+  if (typeof value === 'number') return value;
+  throw invalidArgType(fn, name, 'a number', value);
+}
+
+/** The largest finite `float` (`FLT_MAX`, 2^128 - 2^104). */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Checks that `value` is a number C can receive as a finite `float` and
+ * returns it (koffi then rounds it to the nearest `float`, as `Math.fround`
+ * does). Refused, with `RangeError`: NaN, ±Infinity, and every magnitude
+ * that rounds to an infinite `float`, which is exactly |x| >= 2^128 - 2^103
+ * (3.4028235677973366e38, halfway between {@link FLOAT32_MAX} and 2^128).
+ * Magnitudes from FLT_MAX up to that bound are accepted and become ±FLT_MAX.
+ */
+export function float32(value: unknown, fn: string, name: string): number {
+  if (typeof value === 'number') {
+    const f = MathFround(value);
+    if (f - f === 0) return value;
+    throw outOfRange(
+      fn,
+      name,
+      'finite as a float (not NaN or ±Infinity, and |x| < 2^128 - 2^103 = 3.4028235677973366e+38, above which a float rounds to infinity)',
+      value,
+    );
+  }
+  throw invalidArgType(fn, name, 'a number (float)', value);
+}
+
+// ---- Strings and bytes ------------------------------------------------------
+
+/**
+ * Checks that `value` is a string C can receive intact: no `\0` (C would stop
+ * there) and no lone surrogate (it has no UTF-8 encoding; koffi would replace
+ * it with U+FFFD). Returns it.
+ */
+export function cString(value: unknown, fn: string, name: string): string {
+  if (typeof value !== 'string') throw invalidArgType(fn, name, 'a string', value);
+  rejectBadText(value, fn, name);
+  return value;
+}
+
+/** Throws `ERR_INVALID_ARG_VALUE` for a string with a `\0` or a lone surrogate. */
+export function rejectBadText(value: string, fn: string, name: string): void {
+  if (StringPrototypeIncludes(value, '\0')) {
+    throw invalidArgValue(fn, name, 'not contain a NUL character (\\0), which C would treat as the end of the string');
+  }
+  if (!StringPrototypeIsWellFormed(value)) {
+    throw invalidArgValue(fn, name, 'not contain a lone UTF-16 surrogate, which has no UTF-8 encoding');
+  }
+}
+
+/** `StringPrototypeIsWellFormed`, for fast paths that check it before anything else. */
+export function isWellFormed(value: string): boolean {
+  return StringPrototypeIsWellFormed(value);
 }
 
 /**
- * Checks that `value` can be passed as a `const uint32_t *` and returns the
- * `Uint32Array` to pass: a `Uint32Array` itself (zero-copy, `subarray` views
- * included), or a validated copy of a plain array of numbers. Any other typed
- * array or a `DataView` is a `TypeError`: koffi would reinterpret its bytes
- * as `uint32_t`s. A plain-array element that is not an integer in
- * [0, 2^32 - 1] is a `RangeError` naming its index.
+ * Checks that `value` is a `Uint8Array` (a `Buffer` is one, so is a
+ * subclass) and returns a private, NUL-terminated copy of its bytes for a
+ * `const char *` argument. The copy is made first and the 0-byte check runs
+ * on it: the bytes checked are the bytes Rust reads, whatever the caller
+ * does to the original (a shared buffer another thread writes included).
+ * `expected` describes the accepted types for the message.
  */
-export function uint32Array(value: unknown, name: string): Uint32Array {
-  if (value instanceof Uint32Array) return value;
-  if (Array.isArray(value)) {
-    const copy = new Uint32Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      if (typeof v !== 'number' || v >>> 0 !== v) {
-        if (Object.is(v, -0)) continue; // -0 is 0, already in the copy
-        throw new RangeError(`${name}[${i}] must be an integer in [0, 4294967295] (uint32), got ${describe(v)}`);
-      }
-      copy[i] = v;
-    }
-    return copy;
+export function cBytes(value: unknown, fn: string, name: string, expected: string): Uint8Array {
+  if (TypedArrayPrototypeGetSymbolToStringTag(value) !== 'Uint8Array') {
+    throw invalidArgType(fn, name, expected, value);
   }
-  throw new TypeError(`${name} must be a Uint32Array or an array of numbers, got ${describe(value)}`);
+  const length = TypedArrayPrototypeGetLength(value);
+  const terminated = new U8(length + 1);
+  if (length !== 0) TypedArrayPrototypeSet(terminated, value as Uint8Array);
+  if (TypedArrayPrototypeIndexOf(terminated, 0) !== length) {
+    throw invalidArgValue(fn, name, 'not contain a 0 byte, which C would treat as the end of the string');
+  }
+  return terminated;
+}
+
+// ---- Typed arrays -----------------------------------------------------------
+
+/**
+ * Checks that `value` is a `Uint8Array` (a `Buffer` is one, so is a
+ * subclass) and returns the bytes to lend Rust for a synchronous call that
+ * runs no user code: the view itself (pass {@link TypedArrayPrototypeGetLength}
+ * of it as the length), or a private copy when it views a `SharedArrayBuffer`
+ * (another thread could write it while Rust reads).
+ */
+export function uint8Array(value: unknown, fn: string, name: string, expected: string): Uint8Array {
+  if (TypedArrayPrototypeGetSymbolToStringTag(value) !== 'Uint8Array') {
+    throw invalidArgType(fn, name, expected, value);
+  }
+  if (!isShared(value)) return value as Uint8Array;
+  const copy = new U8(TypedArrayPrototypeGetLength(value));
+  TypedArrayPrototypeSet(copy, value as Uint8Array);
+  return copy;
+}
+
+/**
+ * Whether the view's buffer is a `SharedArrayBuffer` (another thread may
+ * write it at any time). `ArrayBuffer.prototype.byteLength` throws for a
+ * shared buffer (its brand check) and returns 0 for a detached one: a
+ * try/catch around that inlined getter costs nothing unless it throws,
+ * where `util.types.isSharedArrayBuffer` is a call into C++ (about 20 ns
+ * more per call, measured).
+ */
+function isShared(view: unknown): boolean {
+  try {
+    ArrayBufferPrototypeGetByteLength(TypedArrayPrototypeGetBuffer(view));
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** A private copy of a typed array of the same element type (no species, no getter, no user code). */
+function copyOfU32(view: unknown): Uint32Array {
+  const length = TypedArrayPrototypeGetLength(view);
+  const copy = new U32(length);
+  if (length !== 0) TypedArrayPrototypeSet(copy, view as Uint32Array);
+  return copy;
+}
+
+/** A validated copy of a plain array (or a Proxy of one) of uint32 numbers. */
+function copyOfArray(value: readonly unknown[], fn: string, name: string): Uint32Array {
+  const length: unknown = value.length; // a Proxy's trap may return anything: read once, checked
+  if (typeof length !== 'number' || length >>> 0 !== length) {
+    throw invalidArgType(fn, name, 'a Uint32Array or an array of numbers', value);
+  }
+  const copy = new U32(length);
+  for (let i = 0; i < length; i++) {
+    const v: unknown = value[i];
+    if (typeof v !== 'number' || v >>> 0 !== v) {
+      if (ObjectIs(v, -0)) continue; // -0 is 0, already in the copy
+      if (typeof v !== 'number') throw invalidArgType(fn, `${name}[${i}]`, 'a number (uint32)', v);
+      throw outOfRange(fn, `${name}[${i}]`, 'an integer in [0, 4294967295] (uint32)', v);
+    }
+    copy[i] = v;
+  }
+  return copy;
+}
+
+const UINT32_ARRAY_EXPECTED = 'a Uint32Array or an array of numbers';
+
+/**
+ * Checks that `value` can be passed as a `const uint32_t *` for a
+ * synchronous call that runs no user code, and returns the `Uint32Array` to
+ * pass; pass {@link TypedArrayPrototypeGetLength} of it as the length.
+ *
+ * - a `Uint32Array` (a subclass, a `subarray` view, a length-tracking view of
+ *   a resizable buffer; detached or out of bounds: length 0): itself, zero-copy;
+ * - one backed by a `SharedArrayBuffer`: a private copy (Rust borrowing a
+ *   `&[u32]` another thread may write is undefined behaviour);
+ * - a plain array (or a Proxy of one) of integers in [0, 2^32 - 1]: a
+ *   validated copy; a bad element is named by its index.
+ *
+ * Any other typed array, a `DataView` or a Proxy of a typed array is a
+ * `TypeError`: koffi would reinterpret its bytes as `uint32_t`s.
+ */
+export function uint32Array(value: unknown, fn: string, name: string): Uint32Array {
+  if (TypedArrayPrototypeGetSymbolToStringTag(value) === 'Uint32Array') {
+    return isShared(value) ? copyOfU32(value) : (value as Uint32Array);
+  }
+  if (isArray(value)) return copyOfArray(value, fn, name);
+  throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
+}
+
+/**
+ * As {@link uint32Array}, but always a private copy the caller cannot reach:
+ * for calls during which user code runs (a predicate) or that outlive the
+ * call (async).
+ */
+export function uint32ArrayCopy(value: unknown, fn: string, name: string): Uint32Array {
+  if (TypedArrayPrototypeGetSymbolToStringTag(value) === 'Uint32Array') return copyOfU32(value);
+  if (isArray(value)) return copyOfArray(value, fn, name);
+  throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
+}
+
+/**
+ * Checks that `value` is a `Float32Array` Rust may write into in place
+ * (`Point *`) and returns its element count. A `SharedArrayBuffer` behind it
+ * is refused (`ERR_INVALID_ARG_VALUE`): Rust's `&mut` to memory another
+ * thread can touch is undefined behaviour, and a copy would not be "in place".
+ */
+export function float32ArrayLength(value: unknown, fn: string, name: string, expected: string): number {
+  if (TypedArrayPrototypeGetSymbolToStringTag(value) !== 'Float32Array') {
+    throw invalidArgType(fn, name, expected, value);
+  }
+  if (isShared(value)) {
+    throw invalidArgValue(fn, name, 'not be backed by a SharedArrayBuffer (Rust writes into it in place)');
+  }
+  return TypedArrayPrototypeGetLength(value);
+}
+
+/**
+ * A new two-element `Float32Array` over elements `2 * index` and
+ * `2 * index + 1` of `points` (already checked by
+ * {@link float32ArrayLength}), built from the intrinsic buffer and offset.
+ * Unlike `points.subarray()`, it runs no user code (no `Symbol.species`).
+ */
+export function float32Pair(points: unknown, index: number): Float32Array {
+  return new F32(TypedArrayPrototypeGetBuffer(points), TypedArrayPrototypeGetByteOffset(points) + 8 * index, 2);
+}
+
+/** A new `Float32Array` of two elements (the captured constructor). */
+export function newFloat32Pair(): Float32Array {
+  return new F32(2);
+}
+
+// ---- Other kinds ----------------------------------------------------------
+
+/** Checks that `value` is a function (a Proxy of one included) and returns it. */
+export function callable<F>(value: unknown, fn: string, name: string): F {
+  if (typeof value === 'function') return value as F;
+  throw invalidArgType(fn, name, 'a function', value);
+}
+
+/** Checks that `value` is a non-null object (not a function) and returns it. */
+export function object(value: unknown, fn: string, name: string, expected: string): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
+  throw invalidArgType(fn, name, expected, value);
+}
+
+/**
+ * `Array.isArray`, captured at load: true for an array or a Proxy of one;
+ * false, not a throw, for a revoked Proxy.
+ */
+export function isArray(value: unknown): value is readonly unknown[] {
+  try {
+    return ArrayIsArray(value);
+  } catch {
+    return false; // a revoked Proxy
+  }
 }

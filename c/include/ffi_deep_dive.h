@@ -429,8 +429,8 @@ enum FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out);
 // NULL while `first_len > 0`, `second` is NULL while `second_len > 0`, or
 // `buf` is NULL while `buf_len > 0`; FFI_STATUS_INVALID_ARGUMENT if a
 // non-NULL pointer is not 2-byte aligned, a length is larger than any array
-// can be, or an input contains a lone surrogate; FFI_STATUS_OVERFLOW if
-// `first_len + second_len` does not fit in a size_t; FFI_STATUS_BUFFER_TOO_SMALL
+// can be, or an input contains a lone surrogate (two lengths that pass that
+// check cannot add up past a size_t); FFI_STATUS_BUFFER_TOO_SMALL
 // if the result does not fit, in which case nothing is written to `buf`
 // (never a partial result). NULL with a length of 0 is the empty text, and
 // `buf` may be NULL with `buf_len == 0` to ask for the size only. The checks
@@ -683,7 +683,10 @@ enum FfiStatus parse_number(const char *text, struct Either *out);
 // called again and `*out` holds the matches counted before the stop;
 // FFI_STATUS_NULL_ARGUMENT if `predicate` or `out` is NULL, or `numbers` is
 // NULL while `length > 0` (then the predicate is never called and `*out` is
-// unchanged). `numbers` may be NULL when `length` is 0.
+// unchanged); FFI_STATUS_INVALID_ARGUMENT if `length` is so large that its
+// byte size (`length * sizeof(uint32_t)`) would not fit in a `ptrdiff_t`
+// (no array can be that long: nothing is read, the predicate is never
+// called and `*out` is unchanged). `numbers` may be NULL when `length` is 0.
 //
 // Ownership: `numbers` and `user_data` are borrowed for the call. Rust never
 // reads or frees `user_data`; it only passes it to the predicate, which is
@@ -706,9 +709,11 @@ enum FfiStatus count_where(const uint32_t *numbers, size_t length, CountWherePre
 // modulo 2^64.
 //
 // `numbers` may be NULL when `length` is 0 (the sum is 0). NULL with
-// `length > 0` also returns 0: this function has no status to report it, so
-// a caller that cannot rule it out should check first. Returns 0 on an
-// internal panic.
+// `length > 0` also returns 0, and so does a `length` whose byte size
+// (`length * sizeof(uint32_t)`) would not fit in a `ptrdiff_t` (no array
+// can be that long; nothing is read): this function has no status to report
+// either, so a caller that cannot rule them out should check first. Returns
+// 0 on an internal panic.
 //
 // Ownership: `numbers` is borrowed for the call only and never written.
 // Thread-safe; several threads may sum the same array at once, but nobody

@@ -82,7 +82,10 @@ pub fn count_matching(
 /// called again and `*out` holds the matches counted before the stop;
 /// FFI_STATUS_NULL_ARGUMENT if `predicate` or `out` is NULL, or `numbers` is
 /// NULL while `length > 0` (then the predicate is never called and `*out` is
-/// unchanged). `numbers` may be NULL when `length` is 0.
+/// unchanged); FFI_STATUS_INVALID_ARGUMENT if `length` is so large that its
+/// byte size (`length * sizeof(uint32_t)`) would not fit in a `ptrdiff_t`
+/// (no array can be that long: nothing is read, the predicate is never
+/// called and `*out` is unchanged). `numbers` may be NULL when `length` is 0.
 ///
 /// Ownership: `numbers` and `user_data` are borrowed for the call. Rust never
 /// reads or frees `user_data`; it only passes it to the predicate, which is

@@ -54,9 +54,11 @@ pub fn sum_even(numbers: &[u32]) -> u64 {
 /// modulo 2^64.
 ///
 /// `numbers` may be NULL when `length` is 0 (the sum is 0). NULL with
-/// `length > 0` also returns 0: this function has no status to report it, so
-/// a caller that cannot rule it out should check first. Returns 0 on an
-/// internal panic.
+/// `length > 0` also returns 0, and so does a `length` whose byte size
+/// (`length * sizeof(uint32_t)`) would not fit in a `ptrdiff_t` (no array
+/// can be that long; nothing is read): this function has no status to report
+/// either, so a caller that cannot rule them out should check first. Returns
+/// 0 on an internal panic.
 ///
 /// Ownership: `numbers` is borrowed for the call only and never written.
 /// Thread-safe; several threads may sum the same array at once, but nobody

@@ -408,8 +408,8 @@ pub fn check_concat_utf16(first: &[u16], second: &[u16]) -> Result<(), LoneSurro
 /// NULL while `first_len > 0`, `second` is NULL while `second_len > 0`, or
 /// `buf` is NULL while `buf_len > 0`; FFI_STATUS_INVALID_ARGUMENT if a
 /// non-NULL pointer is not 2-byte aligned, a length is larger than any array
-/// can be, or an input contains a lone surrogate; FFI_STATUS_OVERFLOW if
-/// `first_len + second_len` does not fit in a size_t; FFI_STATUS_BUFFER_TOO_SMALL
+/// can be, or an input contains a lone surrogate (two lengths that pass that
+/// check cannot add up past a size_t); FFI_STATUS_BUFFER_TOO_SMALL
 /// if the result does not fit, in which case nothing is written to `buf`
 /// (never a partial result). NULL with a length of 0 is the empty text, and
 /// `buf` may be NULL with `buf_len == 0` to ask for the size only. The checks
