@@ -4,17 +4,21 @@
  *
  * **Inputs are copied, or transferred; never lent.** An async call owns its
  * input until it settles. By default the array is copied (on the calling
- * thread, before the call returns: about 0.1 µs per 1,000 elements, 2-3 ms
- * for 10 million), so the caller may write to it, transfer its buffer or let
- * it go at once. For large arrays, `{ transfer: true }` moves the array's
- * whole `ArrayBuffer` into the call instead (zero-copy): the caller's buffer
- * is detached (every view on it reads as empty) until the Promise settles,
- * and the result carries a new `Uint32Array` over the same memory, handed
- * back.
+ * thread, before the call returns: about 0.1 µs per 1,000 elements; 2.3 ms
+ * for 10 million here, into a large arena kept for reuse, though the first
+ * such call also maps its 40 MB, about 27 ms), so the caller may write to
+ * it, transfer its buffer or let it go at once. For large arrays,
+ * `{ transfer: true }` moves the array's whole `ArrayBuffer` into the call
+ * instead (zero-copy, 0.23 ms for 10 million here): the caller's buffer is
+ * detached (every view on it reads as empty) until the Promise settles, and
+ * the result carries a new `Uint32Array` over the same memory, handed back.
  *
  * **Many calls, few native calls.** A koffi `.async` call costs several
  * microseconds of thread hand-off, more than the work of a small call, and
- * koffi allocates memory pools for every call beyond 8 in flight. So calls
+ * koffi allocates a fresh memory pool (two mmaps and munmaps) for each call
+ * beyond its 8 resident ones, including a call started inside another's
+ * completion callback, before that call has given its pool back (why the old
+ * one-call-per-call queue cost more per call at 64 in flight than at 8). So calls
  * are not sent one by one: each is copied into a batch (a table of
  * `AsyncJob`s over one arena, see `rust/src/async.rs`), and a batch runs as
  * one `async_jobs_run` call on koffi's worker threads, at most
