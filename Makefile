@@ -6,7 +6,7 @@
 #   make test-bare   `make test` on a PATH without the optional tools (scripts/bare-path.sh)
 #   make bench   benchmarks
 #   make header  regenerate c/include/ffi_deep_dive.h with cbindgen (commit it)
-#   make docs    API reference from the TS doc comments (typedoc) into docs/api/
+#   make docs    API reference from the TS doc comments (typedoc) into docs/api/, README as landing page
 #   make install PREFIX=/usr/local   install what `make` built: the libraries, the header and ffi_deep_dive.pc
 #   make test-package   npm pack + install the tarball elsewhere + call every export
 #   make clean   remove build output
@@ -481,8 +481,12 @@ test-install:
 endif
 
 ## API reference from the TS doc comments; typedoc warnings fail the build.
+## The README is the landing page; scripts/typedoc-plugin.mjs names the modules
+## by import path, groups entries by concept and shows raw functions as
+## functions; scripts/check-docs.js checks that the output does.
 docs: $(NODE_STAMP)
 	npx typedoc --options typedoc.json --treatWarningsAsErrors
+	node scripts/check-docs.js
 
 clean: clean-docs
 clean-docs:

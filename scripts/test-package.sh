@@ -76,6 +76,11 @@ prebuild="$unpacked/prebuilds/$platform/$libfile"
 if readelf -S "$prebuild" | grep -q '\.symtab'; then fail "the prebuilt library is not stripped"; fi
 glibc=$(objdump -T "$prebuild" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
 grep -q "glibc $glibc" "$unpacked/README.md" || fail "the README does not state the prebuild's minimum glibc ($glibc)"
+# The README's "about N kB" stays within 25% of the real size.
+stated=$(sed -n 's/.*(about \([0-9]*\) kB: compiled.*/\1/p' "$unpacked/README.md" | head -n 1)
+[ -n "$stated" ] || fail "the README does not state the tarball's size as '(about N kB: compiled'"
+awk -v s="$stated" -v r="$size" 'BEGIN { exit !(r >= s * 1000 * 0.75 && r <= s * 1000 * 1.25) }' ||
+  fail "the README says the tarball is about $stated kB; it is $((size / 1000)) kB: update README.md"
 echo "tarball: $tarball, $size bytes, $files files; prebuilds/$platform/$libfile $(wc -c <"$prebuild") bytes, stripped, needs glibc >= $glibc"
 
 # 2. The linters of npm packages, on the tarball.
