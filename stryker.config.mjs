@@ -23,6 +23,9 @@ export default {
   timeoutFactor: 2,
   tempDirName: 'build/stryker-tmp',
   cleanTempDir: 'always',
+  // Reuses the last run's results for mutants whose code and covering tests did not change.
+  incremental: true,
+  incrementalFile: 'build/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'json', 'html'],
   htmlReporter: { fileName: 'build/mutation/index.html' },
   jsonReporter: { fileName: 'build/mutation/report.json' },

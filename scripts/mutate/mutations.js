@@ -4,13 +4,16 @@
  * rely on. Each names the file, the exact text replaced (it must occur once),
  * the replacement, why it matters, and the suites that must notice it
  * (`killedBy`: 'cargo', 'c', 'jest'). A mutation no suite can notice, because
- * it does not change behaviour, carries `equivalent` with the reason.
+ * it does not change behaviour, carries `equivalent` with the reason. `jest`
+ * names the test files run first (the likeliest to notice, so a killed mutant
+ * costs seconds); if they pass, the whole jest suite runs.
  */
 'use strict';
 
 const MUTATIONS = [
   {
     id: 'shape-tag-off-by-one',
+    jest: ['test/enums', 'test/error'],
     file: 'rust/src/enums.rs',
     find: 'if tag >= SHAPE_TAGS {',
     replace: 'if tag > SHAPE_TAGS {',
@@ -19,6 +22,7 @@ const MUTATIONS = [
   },
   {
     id: 'length-zero-refused',
+    jest: ['test/enums', 'test/badinput'],
     file: 'rust/src/enums.rs',
     find: 'x.is_finite() && x >= 0.0',
     replace: 'x.is_finite() && x > 0.0',
@@ -27,6 +31,7 @@ const MUTATIONS = [
   },
   {
     id: 'length-nan-accepted',
+    jest: ['test/enums', 'test/badinput'],
     file: 'rust/src/enums.rs',
     find: 'x.is_finite() && x >= 0.0',
     replace: '!x.is_infinite() && !(x < 0.0)',
@@ -35,6 +40,7 @@ const MUTATIONS = [
   },
   {
     id: 'triangle-flat-refused',
+    jest: ['test/enums', 'test/badinput'],
     file: 'rust/src/enums.rs',
     find: 'if x > (y + z) * (1.0 + TRIANGLE_SLACK) {',
     replace: 'if x >= (y + z) * (1.0 + TRIANGLE_SLACK) {',
@@ -43,6 +49,7 @@ const MUTATIONS = [
   },
   {
     id: 'triangle-inequality-gone',
+    jest: ['test/enums', 'test/badinput'],
     file: 'rust/src/enums.rs',
     find: 'if x > (y + z) * (1.0 + TRIANGLE_SLACK) {',
     replace: 'if x > (y + z) * (1.0 + TRIANGLE_SLACK) * 4.0 {',
@@ -51,6 +58,7 @@ const MUTATIONS = [
   },
   {
     id: 'primes-limit-off-by-one',
+    jest: ['test/slices', 'test/badinput'],
     file: 'rust/src/slices.rs',
     find: 'if limit > PRIMES_UP_TO_MAX_LIMIT {',
     replace: 'if limit >= PRIMES_UP_TO_MAX_LIMIT {',
@@ -59,6 +67,7 @@ const MUTATIONS = [
   },
   {
     id: 'sum-even-parity',
+    jest: ['test/slices'],
     file: 'rust/src/slices.rs',
     find: 'let even = n & !((n & 1).wrapping_neg());',
     replace: 'let even = n & (n & 1).wrapping_neg();',
@@ -67,14 +76,17 @@ const MUTATIONS = [
   },
   {
     id: 'concat-buffer-exact-fit',
+    jest: ['test/strings', 'test/error'],
     file: 'rust/src/strings.rs',
-    find: 'if total > buf_len {',
-    replace: 'if total >= buf_len {',
+    find: '        }\n        if total > buf_len {\n            if buf_len > 0 {\n                // SAFETY: `buf` is non-NULL (checked above)',
+    replace:
+      '        }\n        if total >= buf_len {\n            if buf_len > 0 {\n                // SAFETY: `buf` is non-NULL (checked above)',
     why: 'a buffer of exactly the needed size reported as too small',
     killedBy: ['c', 'jest'],
   },
   {
     id: 'concat-null-buffer',
+    jest: ['test/strings', 'test/header-statuses'],
     file: 'rust/src/strings.rs',
     find: 'if buf.is_null() && buf_len > 0 {',
     replace: 'if buf.is_null() && buf_len > 1 {',
@@ -83,22 +95,25 @@ const MUTATIONS = [
   },
   {
     id: 'checked-add-wraps',
+    jest: ['test/numbers'],
     file: 'rust/src/numbers.rs',
-    find: 'a.checked_add(b).ok_or(FfiStatus::Overflow)',
-    replace: 'Ok::<i32, FfiStatus>(a.wrapping_add(b))',
+    find: 'a.checked_add(b).ok_or_else(|| {',
+    replace: 'Some(a.wrapping_add(b)).ok_or_else(|| {',
     why: 'add_in_rust_checked wraps instead of reporting OVERFLOW',
     killedBy: ['cargo', 'c', 'jest'],
   },
   {
     id: 'count-where-stop-ignored',
+    jest: ['test/callbacks'],
     file: 'rust/src/callbacks.rs',
-    find: 'Verdict::Stop => return Err(count),',
-    replace: 'Verdict::Stop => {}',
-    why: 'a predicate asking to stop is called again',
+    find: '            _ => Verdict::Stop,',
+    replace: '            _ => Verdict::NoMatch,',
+    why: 'a predicate asking to stop (a negative answer) is called again',
     killedBy: ['cargo', 'c', 'jest'],
   },
   {
     id: 'string-free-uncounted',
+    jest: ['test/strings', 'test/badinput'],
     file: 'rust/src/strings.rs',
     find: 'LIVE_STRINGS.fetch_sub(1, Ordering::Relaxed);',
     replace: '',
@@ -107,21 +122,40 @@ const MUTATIONS = [
   },
   {
     id: 'slice-null-check',
+    jest: ['test/conformance'],
     file: 'rust/src/boundary.rs',
-    find: 'if ptr.is_null() {\n        return Err(FfiStatus::NullArgument);\n    }\n    if len > isize::MAX as usize / std::mem::size_of::<T>().max(1) {\n        return Err(FfiStatus::InvalidArgument);\n    }\n    // SAFETY: non-NULL, and the caller',
-    replace:
-      'if len > isize::MAX as usize / std::mem::size_of::<T>().max(1) {\n        return Err(FfiStatus::InvalidArgument);\n    }\n    // SAFETY: non-NULL, and the caller',
-    why: 'a NULL slice with a length is read (a crash from C)',
+    find: '    if null {\n        return Err(fail!(\n            NullArgument,',
+    replace: '    if null && len > usize::MAX / 2 {\n        return Err(fail!(\n            NullArgument,',
+    why: 'a NULL array with a length is read (a crash from C)',
     killedBy: ['cargo', 'c', 'jest'],
   },
   {
-    id: 'parse-empty-digits',
+    id: 'error-not-recorded',
+    jest: ['test/error'],
+    file: 'rust/src/boundary.rs',
+    find: '        guard(|| error.record(&failure));',
+    replace: '',
+    why: "a failure returns its status but leaves the caller's FfiError without the reason",
+    killedBy: ['cargo', 'c', 'jest'],
+  },
+  {
+    id: 'parse-empty-reason',
+    jest: ['test/error', 'test/unions'],
     file: 'rust/src/unions.rs',
-    find: 'if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {',
-    replace: 'if digits.bytes().all(|b| b.is_ascii_digit()) {',
-    why: 'the empty-digits guard in parse_number removed',
+    find: '    if text.is_empty() {\n        return Some(',
+    replace: '    if text.len() == usize::MAX {\n        return Some(',
+    why: 'the empty text falls through to the int32 path: still INVALID_ARGUMENT, but with the wrong reason',
+    killedBy: ['cargo', 'c', 'jest'],
+  },
+  {
+    id: 'concat-length-plus-one',
+    jest: ['test/strings'],
+    file: 'rust/src/strings.rs',
+    find: '            .checked_add(b.len())\n            .and_then(|n| n.checked_add(1))\n',
+    replace: '            .checked_add(b.len() + 1)\n',
+    why: 'the NUL byte added to the length before the sum instead of after',
     equivalent:
-      '"", "+" and "-" then take the integer path, where i32::from_str refuses them with the same INVALID_ARGUMENT the float path gives',
+      'both strings are in memory, so each length is at most isize::MAX and neither b.len() + 1 nor the sum can overflow: the two forms give the same total',
   },
 ];
 

@@ -63,7 +63,9 @@ function copyTree() {
 const SUITES = {
   cargo: () => !sh('cargo', ['test', '--manifest-path', 'rust/Cargo.toml']).ok,
   c: () => !sh(path.join(TREE, 'build', 'test_c'), []).ok,
-  jest: () =>
+  // The mutation's own test files first; the whole suite (soak aside) only if they pass.
+  jest: (m) =>
+    (m.jest !== undefined && !sh('npx', ['jest', ...m.jest]).ok) ||
     !sh('npx', ['jest', '--bail', '--testPathIgnorePatterns', 'soak', '--testPathIgnorePatterns', 'node_modules']).ok,
 };
 
@@ -81,7 +83,7 @@ function main() {
   const baseline = build();
   if (baseline !== null) throw new Error(`the unmutated tree does not build:\n${baseline}`);
   for (const [name, failed] of Object.entries(SUITES)) {
-    if (failed()) throw new Error(`the unmutated tree fails the ${name} suite: fix that before mutating`);
+    if (failed({})) throw new Error(`the unmutated tree fails the ${name} suite: fix that before mutating`);
   }
   const results = [];
   for (const m of chosen) {
@@ -96,7 +98,7 @@ function main() {
     let killedBy;
     const buildError = build();
     if (buildError !== null) killedBy = { build: true };
-    else killedBy = Object.fromEntries(Object.entries(SUITES).map(([name, failed]) => [name, failed()]));
+    else killedBy = Object.fromEntries(Object.entries(SUITES).map(([name, failed]) => [name, failed(m)]));
     fs.writeFileSync(file, original);
     const killed = Object.values(killedBy).some(Boolean);
     const expected = (m.killedBy ?? []).filter((s) => !killedBy[s] && !killedBy.build);
