@@ -6,7 +6,7 @@
 #   make test-bare   `make test` on a PATH without the optional tools (scripts/bare-path.sh)
 #   make bench   benchmarks
 #   make header  regenerate c/include/ffi_deep_dive.h with cbindgen (commit it)
-#   make docs    API reference from the TS doc comments (typedoc) into docs/api/
+#   make docs    API reference from the TS doc comments (typedoc) into docs/api/, README as landing page
 #   make install PREFIX=/usr/local   install what `make` built: the libraries, the header and ffi_deep_dive.pc
 #   make test-package   npm pack + install the tarball elsewhere + call every export
 #   make clean   remove build output
@@ -43,6 +43,14 @@ TARGET_DIR := $(RUST_DIR)/target
 endif
 LIB_DIR    := $(TARGET_DIR)/release
 LIB        := $(LIB_DIR)/libffi_deep_dive.so
+STATICLIB  := $(LIB_DIR)/libffi_deep_dive.a
+# The version comes from rust/Cargo.toml only. The SONAME carries the major
+# version, and for 0.x the minor too (cargo-c's rule; rust/build.rs sets it):
+# libffi_deep_dive.so.0.2. Installed: libffi_deep_dive.so.<version> with the
+# SONAME link and the development link (libffi_deep_dive.so) pointing at it.
+VERSION    := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(RUST_DIR)/Cargo.toml | head -n 1)
+version_w   = $(subst ., ,$(VERSION))
+SONAME     := libffi_deep_dive.so.$(if $(filter 0,$(word 1,$(version_w))),0.$(word 2,$(version_w)),$(word 1,$(version_w)))
 HEADER     := c/include/ffi_deep_dive.h
 BUILD      := build
 
@@ -110,13 +118,19 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 ## Rust: cargo decides what to rebuild.
+## Programs linked with -lffi_deep_dive ask for the SONAME at run time, so
+## each build directory gets the SONAME link next to cargo's output.
+soname_link = ln -sfn libffi_deep_dive.so $(1)/$(SONAME)
+
 lib: tools
 	$(CARGO) build --release --manifest-path $(RUST_DIR)/Cargo.toml
+	@$(call soname_link,$(LIB_DIR))
 
 ## A separate build with the test-only panic export, for the panic tests.
 lib-test-panic: tools
 	$(CARGO) build --release --features test-panic --manifest-path $(RUST_DIR)/Cargo.toml \
 	  --target-dir $(TARGET_DIR)/test-panic
+	@$(call soname_link,$(TARGET_DIR)/test-panic/release)
 
 header:
 	@command -v cbindgen >/dev/null || { echo "make header: cbindgen is not installed (apt-get install cbindgen; 0.24.3 generated the committed header)" >&2; exit 1; }
@@ -318,9 +332,12 @@ FUZZ_RUSTFLAGS     := -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-lev
   -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
   -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks
 
+## `cargo rustc -- flags` instruments the library only; RUSTFLAGS would also
+## instrument rust/build.rs, which then fails to link without libFuzzer.
 lib-fuzz: tools
-	RUSTFLAGS="$(FUZZ_RUSTFLAGS)" $(CARGO) build --release --manifest-path $(RUST_DIR)/Cargo.toml \
-	  --target-dir $(TARGET_DIR)/fuzz
+	$(CARGO) rustc --release --lib --manifest-path $(RUST_DIR)/Cargo.toml \
+	  --target-dir $(TARGET_DIR)/fuzz -- $(FUZZ_RUSTFLAGS)
+	@$(call soname_link,$(FUZZ_LIB_DIR))
 
 $(BUILD)/fuzz_ffi: c/fuzz/fuzz_ffi.c $(HEADER) lib-fuzz
 	@mkdir -p $(BUILD)
@@ -402,30 +419,61 @@ prebuild: lib
 clean-prebuilds:
 	rm -rf prebuilds
 
-## C users: the library, the header and a pkg-config file under PREFIX
-## (DESTDIR is honoured for staged installs).
+## C users: the shared library (versioned, with its links), the static
+## library, the header and a pkg-config file under PREFIX (DESTDIR is honoured
+## for staged installs). It installs what `make` built and never builds: run
+## `make` first, as yourself, then `sudo make install` if the prefix needs it.
 PREFIX       ?= /usr/local
 prefix_abs    = $(abspath $(PREFIX))
 LIBDIR       ?= $(prefix_abs)/lib
 INCLUDEDIR   ?= $(prefix_abs)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
-VERSION      := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(RUST_DIR)/Cargo.toml | head -n 1)
+# What a static link needs besides the archive (pkg-config's Libs.private):
+# the system libraries Rust's std links, as rustc reports them for a staticlib
+# (the crate itself links nothing else). Found once, when `make` builds.
+NATIVE_STATIC_LIBS := $(BUILD)/native-static-libs
 
-install: lib
+all: $(NATIVE_STATIC_LIBS)
+
+$(NATIVE_STATIC_LIBS):
+	@mkdir -p $(BUILD)/static-libs-probe
+	@echo 'pub fn probe() {}' > $(BUILD)/static-libs-probe/probe.rs
+	@rustc --edition 2021 --crate-type staticlib --crate-name probe --print native-static-libs \
+	  -o $(BUILD)/static-libs-probe/libprobe.a $(BUILD)/static-libs-probe/probe.rs 2>&1 \
+	  | sed -n 's/^note: native-static-libs: //p' > $@.tmp
+	@[ -s $@.tmp ] || { echo "ERROR: rustc --print native-static-libs printed nothing" >&2; rm -f $@.tmp; exit 1; }
+	@mv $@.tmp $@ && rm -rf $(BUILD)/static-libs-probe
+	@echo "static link needs: $$(cat $@) (Libs.private of ffi_deep_dive.pc)"
+
+INSTALLED_LIB := libffi_deep_dive.so.$(VERSION)
+
+install:
+	@for f in $(LIB) $(STATICLIB) $(NATIVE_STATIC_LIBS); do \
+	  [ -f $$f ] || { echo "make install: $$f is missing: run \`make\` first (install does not build)" >&2; exit 1; }; \
+	done
+	@soname=$$(readelf -d $(LIB) | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p'); \
+	if [ "$$soname" != "$(SONAME)" ]; then \
+	  echo "make install: $(LIB) has SONAME '$$soname', not $(SONAME) (rust/Cargo.toml says $(VERSION)): run \`make\` first" >&2; \
+	  exit 1; fi
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
-	install -m 755 $(LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIB) $(DESTDIR)$(LIBDIR)/$(INSTALLED_LIB)
+	ln -sfn $(INSTALLED_LIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libffi_deep_dive.so
+	install -m 644 $(STATICLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/
 	sed -e 's|@PREFIX@|$(prefix_abs)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	  -e 's|@VERSION@|$(VERSION)|' c/ffi_deep_dive.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
-	@echo "installed under $(DESTDIR)$(prefix_abs): use \`pkg-config --cflags --libs ffi_deep_dive\`"
+	  -e 's|@VERSION@|$(VERSION)|' -e "s|@LIBS_PRIVATE@|$$(cat $(NATIVE_STATIC_LIBS))|" \
+	  c/ffi_deep_dive.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
+	@echo "installed under $(DESTDIR)$(prefix_abs): use \`pkg-config --cflags --libs ffi_deep_dive\` (--static for the static library)"
 
 uninstall:
-	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(LIB)) $(DESTDIR)$(INCLUDEDIR)/$(notdir $(HEADER)) \
-	  $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,$(INSTALLED_LIB) $(SONAME) libffi_deep_dive.so libffi_deep_dive.a) \
+	  $(DESTDIR)$(INCLUDEDIR)/$(notdir $(HEADER)) $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
 
-## The C demo, built against `make install` output with pkg-config, runs.
+## The C demo, built against `make install` output with pkg-config, linked
+## dynamically and statically, runs.
 ifeq ($(HAVE_PKG_CONFIG),yes)
-test-install: $(BUILD)/demo
+test-install: all
 	scripts/test-install.sh
 else
 test-install:
@@ -433,8 +481,12 @@ test-install:
 endif
 
 ## API reference from the TS doc comments; typedoc warnings fail the build.
+## The README is the landing page; scripts/typedoc-plugin.mjs names the modules
+## by import path, groups entries by concept and shows raw functions as
+## functions; scripts/check-docs.js checks that the output does.
 docs: $(NODE_STAMP)
 	npx typedoc --options typedoc.json --treatWarningsAsErrors
+	node scripts/check-docs.js
 
 clean: clean-docs
 clean-docs:

@@ -46,7 +46,7 @@ files=$(grep -c -v '/$' <<<"$listing" || true)
 size=$(wc -c <"$tgz")
 for want in package/package.json package/README.md package/LICENSE package/dist/index.js package/dist/index.d.ts \
   package/dist/raw/index.js package/dist/raw/index.d.ts package/c/include/ffi_deep_dive.h \
-  package/rust/Cargo.toml package/rust/Cargo.lock package/rust/src/lib.rs package/scripts/build.js \
+  package/rust/Cargo.toml package/rust/Cargo.lock package/rust/build.rs package/rust/src/lib.rs package/scripts/build.js \
   "package/prebuilds/$platform/$libfile"; do
   grep -qx "$want" <<<"$listing" || fail "$tarball lacks $want"
 done
@@ -76,6 +76,11 @@ prebuild="$unpacked/prebuilds/$platform/$libfile"
 if readelf -S "$prebuild" | grep -q '\.symtab'; then fail "the prebuilt library is not stripped"; fi
 glibc=$(objdump -T "$prebuild" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
 grep -q "glibc $glibc" "$unpacked/README.md" || fail "the README does not state the prebuild's minimum glibc ($glibc)"
+# The README's "about N kB" stays within 25% of the real size.
+stated=$(sed -n 's/.*(about \([0-9]*\) kB: compiled.*/\1/p' "$unpacked/README.md" | head -n 1)
+[ -n "$stated" ] || fail "the README does not state the tarball's size as '(about N kB: compiled'"
+awk -v s="$stated" -v r="$size" 'BEGIN { exit !(r >= s * 1000 * 0.75 && r <= s * 1000 * 1.25) }' ||
+  fail "the README says the tarball is about $stated kB; it is $((size / 1000)) kB: update README.md"
 echo "tarball: $tarball, $size bytes, $files files; prebuilds/$platform/$libfile $(wc -c <"$prebuild") bytes, stripped, needs glibc >= $glibc"
 
 # 2. The linters of npm packages, on the tarball.

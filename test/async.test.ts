@@ -79,6 +79,17 @@ describe('sumOfEvenAsync', () => {
     const bad = sumOfEvenAsync(new Float64Array([2]) as unknown as Uint32Array);
     await expect(bad).rejects.toThrow(TypeError);
     await expect(sumOfEvenAsync([1, -1])).rejects.toThrow('numbers[1]');
+    // What reaches Rust is decided by the engine's own tag, not by instanceof or a prototype.
+    const proxy = new Proxy(new Uint32Array([2]), {});
+    await expect(sumOfEvenAsync(proxy)).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+    const disguised = new Uint16Array([2, 0, 4, 0]);
+    Object.setPrototypeOf(disguised, Uint32Array.prototype);
+    await expect(sumOfEvenAsync(disguised as unknown as Uint32Array)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+    const plain = new Uint32Array([2, 4, 6]);
+    Object.setPrototypeOf(plain, Object.prototype);
+    await expect(sumOfEvenAsync(plain)).resolves.toBe(12);
   });
 
   it('copies a plain array: changing it after the call does not change the result', async () => {
@@ -191,6 +202,15 @@ describe('sumOfEvenAsync', () => {
       };
       await expect(sumOfEvenAsync(a, sneaky)).resolves.toBe(104);
       expect(reads).toBe(1);
+      // A getter that detaches the array: the call sees an empty array (sum 0), as sumOfEven would.
+      const detached = new Uint32Array([2, 4]);
+      const detaching = {
+        get transfer() {
+          structuredClone(detached.buffer, { transfer: [detached.buffer as ArrayBuffer] });
+          return false;
+        },
+      };
+      await expect(sumOfEvenAsync(detached, detaching)).resolves.toBe(0);
     });
   });
 

@@ -3,7 +3,7 @@
  * logic that decides whether a published target is met. Speed itself is never
  * asserted in a test.
  */
-import { judge, pairedRatios, quantile, ratioSummary } from '../scripts/bench/stats';
+import { crossover, judge, pairedRatios, quantile, ratioSummary } from '../scripts/bench/stats';
 
 describe('quantile (R-7, linear between order statistics)', () => {
   test('matches hand-computed values', () => {
@@ -76,4 +76,43 @@ describe('judge: met only if it holds in 3 rounds out of 4', () => {
 test('ratioSummary gives the quartiles and the number of rounds', () => {
   expect(ratioSummary([3, 1, 2, 5, 4])).toEqual({ median: 3, p25: 2, p75: 4, min: 1, max: 5, rounds: 5 });
   expect(ratioSummary(null)).toBeNull();
+});
+
+describe('crossover: where the library starts winning for good', () => {
+  // `ratio` is the decisive (p75) library ÷ pure-JS ratio at each length.
+  test('interpolates on the log-log line between the last loss and the first win', () => {
+    const c = crossover([
+      { length: 10, ratio: 4 },
+      { length: 100, ratio: 2 },
+      { length: 1000, ratio: 0.5 },
+      { length: 10000, ratio: 0.25 },
+    ]);
+    // log 2 → log 0.5 crosses 0 halfway between 100 and 1000 on a log axis: √(100 × 1000).
+    expect(c).toEqual({ length: Math.round(Math.sqrt(100 * 1000)), below: false });
+  });
+
+  test('a loss at a longer length moves the crossover past it', () => {
+    const c = crossover([
+      { length: 10, ratio: 0.5 },
+      { length: 100, ratio: 2 },
+      { length: 1000, ratio: 0.5 },
+    ]);
+    expect(c?.length).toBeGreaterThan(100);
+    expect(c?.length).toBeLessThan(1000);
+  });
+
+  test('none when the library loses at the longest length; below when it wins everywhere', () => {
+    expect(
+      crossover([
+        { length: 10, ratio: 0.5 },
+        { length: 100, ratio: 1.01 },
+      ]),
+    ).toBeNull();
+    expect(
+      crossover([
+        { length: 1, ratio: 0.9 },
+        { length: 10, ratio: 1 },
+      ]),
+    ).toEqual({ length: 1, below: true });
+  });
 });

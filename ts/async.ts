@@ -4,17 +4,21 @@
  *
  * **Inputs are copied, or transferred; never lent.** An async call owns its
  * input until it settles. By default the array is copied (on the calling
- * thread, before the call returns: about 0.1 µs per 1,000 elements, 2-3 ms
- * for 10 million), so the caller may write to it, transfer its buffer or let
- * it go at once. For large arrays, `{ transfer: true }` moves the array's
- * whole `ArrayBuffer` into the call instead (zero-copy): the caller's buffer
- * is detached (every view on it reads as empty) until the Promise settles,
- * and the result carries a new `Uint32Array` over the same memory, handed
- * back.
+ * thread, before the call returns: about 0.1 µs per 1,000 elements; 2.3 ms
+ * for 10 million here, into a large arena kept for reuse, though the first
+ * such call also maps its 40 MB, about 27 ms), so the caller may write to
+ * it, transfer its buffer or let it go at once. For large arrays,
+ * `{ transfer: true }` moves the array's whole `ArrayBuffer` into the call
+ * instead (zero-copy, 0.23 ms for 10 million here): the caller's buffer is
+ * detached (every view on it reads as empty) until the Promise settles, and
+ * the result carries a new `Uint32Array` over the same memory, handed back.
  *
  * **Many calls, few native calls.** A koffi `.async` call costs several
  * microseconds of thread hand-off, more than the work of a small call, and
- * koffi allocates memory pools for every call beyond 8 in flight. So calls
+ * koffi allocates a fresh memory pool (two mmaps and munmaps) for each call
+ * beyond its 8 resident ones, including a call started inside another's
+ * completion callback, before that call has given its pool back (why the old
+ * one-call-per-call queue cost more per call at 64 in flight than at 8). So calls
  * are not sent one by one: each is copied into a batch (a table of
  * `AsyncJob`s over one arena, see `rust/src/async.rs`), and a batch runs as
  * one `async_jobs_run` call on koffi's worker threads, at most
@@ -82,8 +86,8 @@ const TWO_32 = 2 ** 32;
 const MAX_JOBS = 256;
 /** The arena of a reused batch, in `uint32_t`s (256 KiB). */
 const ARENA = 1 << 16;
-/** A job that needs more arena than this gets a batch (and an arena) of its own. */
-const SMALL = 1 << 13;
+/** A job that needs more arena than this (a whole shared arena) gets a batch and an arena of its own. */
+const SMALL = ARENA;
 
 /**
  * The most native calls (batches) this module has on koffi's worker threads at
@@ -153,39 +157,60 @@ function dedicatedBatch(arena: Uint32Array, buffer: ArrayBufferLike, length: num
 }
 
 /**
- * A batch of its own for a job that needs `words` arena words, reusing the
- * last large arena when it is big enough. Allocating a large buffer costs far
- * more than copying into it (the first write to each fresh page faults: about
- * 20 ms for 40 MB here, against 3 ms for the copy into memory already mapped),
- * so one is kept for {@link LARGE_KEEP_MS} after its last use.
+ * A batch of its own for a job that needs `words` arena words, reusing a
+ * large arena kept from an earlier job when one is big enough (the smallest
+ * such). Allocating a large buffer costs far more than copying into it (the
+ * first write to each fresh page faults: about 27 ms for 40 MB here, against
+ * 2.3 ms for the copy into memory already mapped), so settled large arenas
+ * are kept for {@link LARGE_KEEP_MS} after the last large job, up to
+ * {@link LARGE_KEEP_MAX} words in all.
  */
 function largeBatch(words: number): Batch {
-  const kept = largeSpare;
-  if (kept !== undefined && kept.arenaLength >= words) {
-    largeSpare = undefined;
+  let best = -1;
+  for (let i = 0; i < largeSpares.length; i++) {
+    const n = largeSpares[i].arenaLength;
+    if (n >= words && (best < 0 || n < largeSpares[best].arenaLength)) best = i;
+  }
+  if (best >= 0) {
+    const kept = largeSpares[best];
+    largeSpares[best] = largeSpares[largeSpares.length - 1];
+    largeSpares.length--;
+    largeKept -= kept.arenaLength;
     return new Batch(kept.arena, kept.arenaBuffer, kept.arenaLength, false, 1, true);
   }
   const buffer = new ArrayBuffer(words * 4);
   return new Batch(new U32(buffer), buffer, words, false, 1, true);
 }
 
-/** How long an unused large arena is kept for reuse. */
+/** How long unused large arenas are kept for reuse after the last large job. */
 const LARGE_KEEP_MS = 1000;
-/** At most this many words (256 MiB) are kept. */
+/** At most this many words (256 MiB) of large arenas are kept. */
 const LARGE_KEEP_MAX = 1 << 26;
-let largeSpare: Batch | undefined;
+const largeSpares: Batch[] = [];
+let largeKept = 0;
 let largeTimer: ReturnType<typeof setTimeout> | undefined;
 
-/** Keeps a settled large batch's arena for the next large job, for a while. */
-function keepLarge(b: Batch): void {
-  if (b.arenaLength > LARGE_KEEP_MAX || (largeSpare !== undefined && largeSpare.arenaLength >= b.arenaLength)) return;
-  largeSpare = b;
+/** The most shared batches kept for reuse (64 × 270 KiB); more than 2 per slot only until idle. */
+const SPARE_MAX = 64;
+
+/** After {@link LARGE_KEEP_MS} without a settled batch, drops kept large arenas and extra spare batches. */
+function armIdleTrim(): void {
   if (largeTimer !== undefined) clearTimeout(largeTimer);
   largeTimer = setTimeout(() => {
-    largeSpare = undefined;
+    largeSpares.length = 0;
+    largeKept = 0;
+    if (spare.length > 2 * MAX_ASYNC_IN_FLIGHT) spare.length = 2 * MAX_ASYNC_IN_FLIGHT;
     largeTimer = undefined;
   }, LARGE_KEEP_MS);
   largeTimer.unref(); // never keeps the process alive
+}
+
+/** Keeps a settled large batch's arena for the next large jobs, for a while. */
+function keepLarge(b: Batch): void {
+  if (largeKept + b.arenaLength > LARGE_KEEP_MAX || largeSpares.length >= 2 * MAX_ASYNC_IN_FLIGHT) return;
+  largeSpares[largeSpares.length] = b;
+  largeKept += b.arenaLength;
+  armIdleTrim();
 }
 
 /** Batches accepting jobs (at most MAX_ASYNC_IN_FLIGHT; calls are spread over them). */
@@ -295,7 +320,10 @@ function settle(b: Batch, err: unknown, refused: boolean): void {
   b.count = 0;
   b.used = 0;
   if (b.shared) {
-    if (spare.length < 2 * MAX_ASYNC_IN_FLIGHT) spare[spare.length] = b;
+    // Kept for the next calls (allocating a 256 KiB arena costs more than a
+    // batch of small calls); beyond a few, only until the module is idle.
+    if (spare.length < SPARE_MAX) spare[spare.length] = b;
+    if (spare.length > 2 * MAX_ASYNC_IN_FLIGHT) armIdleTrim();
   } else if (b.reusable) {
     keepLarge(b);
   }

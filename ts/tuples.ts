@@ -6,8 +6,10 @@ import { flip_things } from './raw/tuples';
 import { invalidArgType, invalidArgValue, isArray, uint32 } from './validate';
 
 /**
- * `[b, a]` for `[a, b]`, swapped by Rust (`flip_things`, the FFI Omnibus
- * example): the pair is passed to Rust and returned by value as a `Tuple`.
+ * `[b, a]` for `[a, b]`, swapped by Rust (`flip_things`, a plain swap; the
+ * FFI Omnibus's `flip_things_around`, with fields `x`/`y` and `(b + 1, a - 1)`,
+ * is a different function): the pair is passed to Rust and returned by value
+ * as a `Tuple`.
  *
  * @throws TypeError `ERR_INVALID_ARG_TYPE` if `pair` is not an array or an element
  *   is not a number; `ERR_INVALID_ARG_VALUE` if it does not have exactly two elements

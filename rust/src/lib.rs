@@ -1,8 +1,10 @@
 //! # ffi_deep_dive
 //!
 //! Rust exposed to C (and, through koffi, to Node.js) over a plain C ABI,
-//! following the patterns of New Rustacean e031 "FFI Deep Dive" and the FFI
-//! Omnibus.
+//! following the patterns of New Rustacean e031 "FFI Deep Dive", with the
+//! FFI Omnibus's concepts (numbers, strings, structs, opaque handles, slices,
+//! tuples) in our own shapes: e.g. our tuple function is a plain swap of a
+//! `Tuple(u32, u32)`, not the Omnibus's `flip_things_around`.
 //!
 //! Each concept lives in its own module with the same name in `c/` and `ts/`.
 //! Inside a module, a safe core does the work and a thin layer of

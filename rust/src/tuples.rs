@@ -1,5 +1,8 @@
 //! Tuples: a tuple struct crosses the boundary as a plain C struct whose
-//! fields are named `_0` and `_1`, as in the FFI Omnibus.
+//! fields are named `_0` and `_1` (the names of a Rust tuple struct's
+//! fields), and `flip_things` swaps them: `(a, b)` becomes `(b, a)`. (The FFI
+//! Omnibus's tuple example differs: `flip_things_around` takes a struct with
+//! fields `x` and `y` and returns `(b + 1, a - 1)`; ours is a plain swap.)
 //!
 //! Rust tuples (`(u32, u32)`) have no guaranteed layout, so they never cross
 //! the boundary themselves: the export converts between the `#[repr(C)]`

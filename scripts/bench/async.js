@@ -49,7 +49,7 @@ async function main() {
     for (const [engine, start] of Object.entries(c.engines)) {
       let call;
       try {
-        call = start(ctx);
+        call = await start(ctx);
         if (call !== null) await call(); // a first call must work
       } catch (err) {
         entry.engines[engine] = { skipped: `failed: ${err.message}` };
@@ -63,22 +63,22 @@ async function main() {
       }
       const results = {};
       entry.engines[engine] = { results };
-      for (const k of ASYNC_IN_FLIGHT) {
+      for (const k of c.inFlight ?? ASYNC_IN_FLIGHT) {
         if (engine === 'raw' && k > koffiMax) {
           results[k] = { skipped: `more than koffi's max_async_calls (${koffiMax}) pending calls: koffi throws` };
           continue;
         }
         results[k] = { samples: [] };
-        runs.push({ call, k, samples: results[k].samples });
+        runs.push({ call, k, total: Math.min(total, c.calls ?? total), samples: results[k].samples });
       }
     }
   }
-  for (const r of runs) await lanes(r.call, Math.min(total, 300 + 2 * r.k), r.k); // warm-up
+  for (const r of runs) await lanes(r.call, Math.min(r.total, 300 + 2 * r.k), r.k); // warm-up
   for (let round = 0; round < rounds; round++) {
     const shift = Math.floor((round * runs.length) / rounds);
     for (let j = 0; j < runs.length; j++) {
       const r = runs[(j + shift) % runs.length];
-      r.samples.push(await lanes(r.call, total, r.k));
+      r.samples.push(await lanes(r.call, r.total, r.k));
     }
     process.stderr.write('.');
   }

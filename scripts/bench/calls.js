@@ -37,7 +37,7 @@ function main() {
         return;
       }
       bucket[key] = { check: r.check };
-      items.push({ key: label, run: r.run, bucket, slot: key });
+      items.push({ key: label, run: r.run, bucket, slot: key, batchMs: c.batchMs });
     };
     for (const engine of ENGINES) {
       const spec = c.engines[engine];

@@ -7,7 +7,8 @@
 // build does not have what it needs, so entries switch themselves on when a
 // function lands), and `expr` is evaluated once per iteration (`i` is the
 // iteration number) and must give a number, which is added to a sink. A C
-// spec has `batch` instead: one call that runs all `n` iterations in C.
+// spec has `batch` instead: one call that runs all `n` iterations in C. A
+// case's `batchMs` overrides the time each round gives each of its rows.
 // Engines (rows, in this order):
 //   public    the package's public API, as users call it
 //   raw       the same symbol through the raw koffi layer, no validation
@@ -225,9 +226,13 @@ const CASES = [
         },
         expr: (env) => rawCall('a, a.length, b, b.length, buf, 4096, null', 7)(env),
       },
-      'parts: the decode alone (Buffer ucs2Slice of 17 code units)': {
-        env: () => ({ s: Buffer.from(FIRST + SECOND, 'utf16le') }),
-        expr: 's.ucs2Slice(0, 34).length',
+      'parts: the decode alone (ucs2Slice of 17 code units from a Uint16Array, as the public API)': {
+        env: () => {
+          const units = new Uint16Array(4096);
+          for (let k = 0; k < 17; k++) units[k] = (FIRST + SECOND).charCodeAt(k);
+          return { decode: Function.prototype.call.bind(Buffer.prototype.ucs2Slice), units };
+        },
+        expr: 'decode(units, 0, 34).length',
       },
       'parts: the Node-API call alone (UTF-16 copies + concat_strings_utf16_into, no string made)': {
         env: ({ napi }) => has(napi, 'concatUtf16IntoLength') && { f: napi.concatUtf16IntoLength, a: FIRST, b: SECOND },
@@ -315,6 +320,9 @@ const CASES = [
   {
     name: 'sumOfEven(10M)',
     call: 'sumOfEven(Uint32Array of 10^7)',
+    // Memory-bound (40 MB per call): batches of several calls, so a round's
+    // time is not one call's luck with the memory bus.
+    batchMs: 30,
     engines: {
       public: {
         env: ({ ffi }) => has(ffi, 'sumOfEven') && { f: ffi.sumOfEven, a: tenMillionU32() },
@@ -465,6 +473,31 @@ const koffiAsync = (f, ...args) =>
  * or null when unavailable. Raw koffi `.async` cannot have more calls pending
  * than koffi's `max_async_calls` (256 by default): those lanes are not run.
  */
+/**
+ * `sumOfEvenAsync(…, { transfer: true })` through a pool of arrays of `len`
+ * values: each call takes a free array (or makes one), moves its buffer into
+ * the call and gets it back with the result, as a caller that reuses its
+ * arrays would. Null when this build has no transfer option.
+ */
+async function transferringSum(ffi, len) {
+  if (!has(ffi, 'sumOfEvenAsync')) return null;
+  const probe = await ffi.sumOfEvenAsync(u32Array(4), { transfer: true });
+  if (typeof probe !== 'object' || probe === null || !(probe.numbers instanceof Uint32Array)) return null;
+  const free = [];
+  return async () => {
+    const a = free.pop() ?? u32Array(len);
+    const { sum, numbers } = await ffi.sumOfEvenAsync(a, { transfer: true });
+    free.push(numbers);
+    return sum;
+  };
+}
+
+/**
+ * Async cases: per engine, `start(ctx)` returns (or resolves to) `() =>
+ * Promise` (one call), or null when unavailable. Raw koffi `.async` cannot
+ * have more calls pending than koffi's `max_async_calls` (256 by default):
+ * those lanes are not run. `inFlight` and `calls` override the defaults.
+ */
 const ASYNC_CASES = [
   {
     name: 'sumOfEvenAsync(1000 elements)',
@@ -474,6 +507,7 @@ const ASYNC_CASES = [
         const a = u32Array(1000);
         return () => ffi.sumOfEvenAsync(a);
       },
+      publicTransfer: ({ ffi }) => transferringSum(ffi, 1000),
       raw: ({ raw }) => {
         const a = u32Array(1000);
         return () => koffiAsync(raw.sum_of_even, a, a.length);
@@ -505,6 +539,29 @@ const ASYNC_CASES = [
         };
       },
       napi: ({ napi }) => (has(napi, 'primesUpToAsync') ? () => napi.primesUpToAsync(10000) : null),
+    },
+  },
+  {
+    // What the async input copy costs on a large array, against a transfer.
+    name: 'sumOfEvenAsync(1M elements): input copied vs transferred',
+    inFlight: [1, 8],
+    calls: 200,
+    engines: {
+      public: ({ ffi }) => {
+        if (!has(ffi, 'sumOfEvenAsync')) return null;
+        const a = u32Array(1_000_000);
+        return () => ffi.sumOfEvenAsync(a);
+      },
+      publicTransfer: ({ ffi }) => transferringSum(ffi, 1_000_000),
+      raw: ({ raw }) => {
+        const a = u32Array(1_000_000);
+        return () => koffiAsync(raw.sum_of_even, a, a.length);
+      },
+      napi: ({ napi }) => {
+        if (!has(napi, 'sumOfEvenAsync')) return null;
+        const a = u32Array(1_000_000);
+        return () => napi.sumOfEvenAsync(a);
+      },
     },
   },
   {

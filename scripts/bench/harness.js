@@ -103,14 +103,26 @@ function summarize(samples) {
 }
 
 /**
- * Times a list of `{ key, run, input }` in interleaved rounds: every item is
- * calibrated and warmed up first, then each round times every item once, so
- * machine noise hits all of them alike. Returns `{ [key]: summary }`.
+ * Times a list of `{ key, run, input, batchMs? }` in interleaved rounds: every
+ * item is calibrated and warmed up first, then each round times every item
+ * once, so machine noise hits all of them alike and any two items can be
+ * compared round by round. The order rotates from round to round, so no item
+ * always runs first (or right after the same neighbour). An item's own
+ * `batchMs` overrides the default (longer batches for memory-bound calls).
+ * Returns `{ [key]: summary }`.
  */
 function interleaved(items, opts) {
-  const sized = items.map((item) => ({ ...item, n: calibrate(item.run, item.input, opts), samples: [] }));
+  const sized = items.map((item) => ({
+    ...item,
+    n: calibrate(item.run, item.input, { ...opts, batchMs: item.batchMs ?? opts.batchMs }),
+    samples: [],
+  }));
   for (let r = 0; r < opts.rounds; r++) {
-    for (const item of sized) item.samples.push(timeOnce(item.run, item.n, item.input));
+    const shift = Math.floor((r * sized.length) / opts.rounds);
+    for (let j = 0; j < sized.length; j++) {
+      const item = sized[(j + shift) % sized.length];
+      item.samples.push(timeOnce(item.run, item.n, item.input));
+    }
   }
   const out = {};
   for (const item of sized) out[item.key] = { ...summarize(item.samples), batch: item.n };

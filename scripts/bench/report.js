@@ -334,13 +334,16 @@ function crossoverLine(s) {
 
 const ASYNC_LABELS = {
   public: 'public API',
+  publicTransfer: 'public API, { transfer: true }',
   raw: 'raw koffi .async',
   napi: 'Node-API async work (floor: minimal checks)',
 };
 
 function asyncRows(results) {
   const rows = [];
+  // The chart shows the calls-in-flight cases (not the 1M-element copy/transfer one).
   for (const c of results.async?.cases ?? []) {
+    if (c.name.includes('1M')) continue;
     for (const [engine, e] of Object.entries(c.engines)) {
       if (!e.results) continue;
       for (const [k, r] of Object.entries(e.results)) {
@@ -364,6 +367,7 @@ function asyncBody(results) {
         ASYNC_LABELS[engine] ?? engine,
         ...a.inFlight.map((k) => {
           const r = e.results[k];
+          if (r === undefined) return '';
           if (!ok(r)) return '–';
           const vs = medianRatio(r, ref);
           return `${fmt(r.median)}${vs !== null && !(engine === 'raw' && k === 8) ? ` (${fmtRatio(vs)})` : ''}`;
@@ -456,6 +460,53 @@ const RULE_TEXT = [
   '`concat_strings_into`), the addon also runs the same algorithm as a second row.',
 ];
 
+/** The rows behind the two targets issue 14 found missed, with what bounds them (from this run). */
+function investigations(results) {
+  const out = [];
+  const soe = results.calls.find((c) => c.name === 'sumOfEven(10M)');
+  const floor = soe && Object.entries(soe.variants ?? {}).find(([k]) => k.includes('XOR'))?.[1];
+  if (soe && ok(floor)) {
+    const bytes = 4e7;
+    const rows = caseRows(soe).filter((r) => r.key !== 'js');
+    out.push(
+      '### sumOfEven(10M) against C and against the memory bus',
+      '',
+      'Every row reads the same 40 MB array once per call. The XOR row reads it with as little work as possible: its',
+      'time is what this machine needs to stream 40 MB from memory, a floor for any sum over it.',
+      '',
+      mdTable(
+        ['row', 'ms/call median', 'GB/s', '÷ C (median, p75)', '÷ the XOR read (median, p75)'],
+        rows.map((r) => {
+          const toC = ok(soe.engines.c) ? pairedRatios(r.t, soe.engines.c) : null;
+          const toFloor = pairedRatios(r.t, floor);
+          const q = (x) => (x ? `${fmtRatio(quantile(x, 0.5))}, ${fmtRatio(quantile(x, 0.75))}` : '–');
+          return [r.label, (r.t.median / 1e6).toFixed(3), (bytes / r.t.median).toFixed(1), q(toC), q(toFloor)];
+        }),
+      ),
+      '',
+    );
+  }
+  const cat = results.calls.find((c) => c.name === 'concatStrings');
+  if (cat && ok(cat.engines.napiSame)) {
+    const rows = caseRows(cat).filter((r) => r.key !== 'js');
+    out.push(
+      '### concatStrings against the Node-API addon doing the same algorithm',
+      '',
+      'The public call split into its parts (`parts:` rows), next to the addon doing the same work.',
+      '',
+      mdTable(
+        ['row', 'ns/call median', '÷ Node-API same algorithm (median, p75)'],
+        rows.map((r) => {
+          const x = pairedRatios(r.t, cat.engines.napiSame);
+          return [r.label, fmt(r.t.median), x ? `${fmtRatio(quantile(x, 0.5))}, ${fmtRatio(quantile(x, 0.75))}` : '–'];
+        }),
+      ),
+      '',
+    );
+  }
+  return out;
+}
+
 /** docs/bench.md */
 function markdown(results, charts) {
   const m = results.meta;
@@ -503,6 +554,17 @@ function markdown(results, charts) {
       `${a.maxAsyncInFlight ?? '?'} calls inside koffi and queues the rest. koffi config: \`${JSON.stringify(a.config)}\`.`,
       '',
       mdTable(asyncHeader(results), asyncBody(results)),
+    );
+  }
+  const inv = investigations(results);
+  if (inv.length) {
+    out.push(
+      '',
+      '## The two targets issue 14 found missed: what bounds them',
+      '',
+      'Conclusions: [bench-findings.md](bench-findings.md).',
+      '',
+      ...inv,
     );
   }
   out.push(

@@ -20,3 +20,8 @@ export function quantile(values: number[], p: number): number;
 export function pairedRatios(a: Timed | null | undefined, b: Timed | null | undefined): number[] | null;
 export function ratioSummary(ratios: number[] | null): RatioSummary | null;
 export function judge(ratios: number[] | null, limit: number, direction: 'max' | 'min'): Verdict | null;
+export interface SweepPoint {
+  length: number;
+  ratio: number;
+}
+export function crossover(points: SweepPoint[]): { length: number; below: boolean } | null;

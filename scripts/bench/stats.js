@@ -66,4 +66,25 @@ function judge(ratios, limit, direction) {
   };
 }
 
-module.exports = { quantile, pairedRatios, ratioSummary, judge };
+/**
+ * The crossover: the smallest length from which the library is at least as
+ * fast as pure JS at every measured length above it, by the bench's rule
+ * (`points[k].ratio` is the decisive quantile of library ÷ pure JS at that
+ * length: it must be ≤ 1), interpolated on the log-log line between the two
+ * points around it. `null` if the library does not win at the top of the
+ * range; `{ length, below: true }` if it wins everywhere.
+ */
+function crossover(points) {
+  const r = (p) => Math.log(p.ratio); // ≤ 0: library faster
+  let k = points.length;
+  while (k > 0 && r(points[k - 1]) <= 0) k--;
+  if (k === points.length) return null;
+  if (k === 0) return { length: points[0].length, below: true };
+  const a = points[k - 1];
+  const b = points[k];
+  const t = r(a) / (r(a) - r(b));
+  const length = Math.exp(Math.log(a.length) + t * (Math.log(b.length) - Math.log(a.length)));
+  return { length: Math.round(length), below: false };
+}
+
+module.exports = { quantile, pairedRatios, ratioSummary, judge, crossover };

@@ -203,17 +203,24 @@ function shapeModel(shape, m) {
   return { kind, dims, values };
 }
 
+/** The area: π r², w h, or Kahan's stable form of Heron's formula on sides scaled by the longest. */
 function area({ kind, values }) {
   if (kind === 'circle') return Math.PI * values[0] * values[0];
   if (kind === 'rectangle') return values[0] * values[1];
-  const [a, b, c] = values;
-  const s = (a + b + c) / 2;
-  return Math.sqrt(Math.max(0, s * (s - a) * (s - b) * (s - c)));
+  const [x, y, z] = [...values].sort((p, q) => q - p);
+  if (x === 0) return 0;
+  const [b, c] = [y / x, z / x];
+  const p = (1 + (b + c)) * Math.max(0, c - (1 - b)) * (c + (1 - b)) * (1 + (b - c));
+  return 0.25 * Math.sqrt(p) * x * x;
 }
 
-const areaEq = (got, want) =>
+/**
+ * Areas agree to rounding: relatively, and for a (nearly) flat triangle
+ * absolutely, to √ε of the longest side squared (the factor that cancels).
+ */
+const areaEq = (got, want, longest) =>
   typeof got === 'number' &&
-  Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)) + 1e-7 * Math.sqrt(Math.abs(want));
+  Math.abs(got - want) <= 1e-9 * Math.abs(want) + 4e-8 * longest * longest + Number.MIN_VALUE;
 
 const deepEq = (got, want) => {
   if (typeof want === 'number')
@@ -558,7 +565,7 @@ const TARGETS = {
       const shape = shapeModel(s, m);
       const a = area(shape);
       if (!Number.isFinite(a)) throw new Reject(ffi('OVERFLOW'));
-      m.eq = (got) => areaEq(got, a);
+      m.eq = (got) => areaEq(got, a, Math.max(...shape.values));
       return a;
     },
   },
