@@ -184,8 +184,8 @@ function largeBatch(words: number): Batch {
 
 /** How long unused large arenas are kept for reuse after the last large job. */
 const LARGE_KEEP_MS = 1000;
-/** At most this many words (256 MiB) of large arenas are kept. */
-const LARGE_KEEP_MAX = 1 << 26;
+/** At most this many words (64 MiB: a 16M-value input) of large arenas are kept. */
+const LARGE_KEEP_MAX = 1 << 24;
 const largeSpares: Batch[] = [];
 let largeKept = 0;
 let largeTimer: ReturnType<typeof setTimeout> | undefined;
