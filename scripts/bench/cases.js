@@ -221,10 +221,17 @@ const CASES = [
         env: ({ raw, koffi }) => {
           if (!has(raw, 'concat_strings_utf16_into')) return null;
           const scratch = new Uint16Array(4096);
-          keepAlive.push(scratch); // only its address is in the loop: this keeps the memory alive
-          return { f: raw.concat_strings_utf16_into, a: FIRST, b: SECOND, buf: koffi.address(scratch) };
+          const needed = new Uint32Array(2);
+          keepAlive.push(scratch, needed); // only their addresses are in the loop: this keeps the memory alive
+          return {
+            f: raw.concat_strings_utf16_into,
+            a: FIRST,
+            b: SECOND,
+            buf: koffi.address(scratch),
+            out: koffi.address(needed),
+          };
         },
-        expr: (env) => rawCall('a, a.length, b, b.length, buf, 4096, null', 7)(env),
+        expr: (env) => rawCall('a, a.length, b, b.length, buf, 4096, out', 7)(env),
       },
       'parts: the decode alone (ucs2Slice of 17 code units from a Uint16Array, as the public API)': {
         env: () => {

@@ -450,14 +450,15 @@ const RULE_TEXT = [
   'least 3 rounds out of 4**: for "≤ limit" the 75th percentile of the per-round ratio must be at most the limit,',
   'for "≥ limit" the 25th percentile must be at least the limit (`scripts/bench/stats.js`, unit-tested in',
   '`test/bench-stats.test.ts`). A target met by the median but not by that quantile is **not** met: it holds only',
-  `within noise. "No slower" / "no worse" targets allow ${SAME_TOLERANCE}×, the spread the A/A control rows (the same`,
-  'code timed twice) show.',
+  `within noise. "No slower" / "no worse" targets are read as ≤ ${SAME_TOLERANCE}×; the A/A control rows (the same code`,
+  'timed twice, listed under the targets) show how far apart identical code lands in the same run.',
   '',
   '**What the rows are.** The pure-JS row is the fastest of several straightforward versions (all listed under',
   '[Pure-JS baselines tried](#pure-js-baselines-tried)). The Node-API addon (`bench/napi/addon.c`) is a **floor with',
   "minimal checks**, not a like-for-like API: it does none of the public API's validation; where the public API uses",
-  "another algorithm than the addon's obvious one (concatStrings writes into a reused buffer with",
-  '`concat_strings_into`), the addon also runs the same algorithm as a second row.',
+  "another algorithm than the addon's obvious one (concatStrings writes UTF-16 into a reused buffer with",
+  '`concat_strings_utf16_into`; countCharacters counts UTF-16 with `count_characters_utf16`), the addon also runs',
+  'the same algorithm as a second row.',
 ];
 
 /** The rows behind the two targets issue 14 found missed, with what bounds them (from this run). */
@@ -550,8 +551,9 @@ function markdown(results, charts) {
       ...(charts.async ? [`![async time per call against calls in flight](${charts.async})`, ''] : []),
       `Keep-N-in-flight lanes (\`async function lane() { while (next++ < total) await call(); }\` × N), ${a.callsPerRun} calls`,
       `per run, ${a.rounds} rounds, every (engine, N) once per round in a rotating order. ns per call, median; in brackets the`,
-      `median per-round ratio to the same function's raw koffi \`.async\` at 8 in flight. The public API keeps at most`,
-      `${a.maxAsyncInFlight ?? '?'} calls inside koffi and queues the rest. koffi config: \`${JSON.stringify(a.config)}\`.`,
+      `median per-round ratio to the same function's raw koffi \`.async\` at 8 in flight. The public API has at most`,
+      `\`MAX_ASYNC_IN_FLIGHT\` (${a.maxAsyncInFlight ?? '?'} in this build) native calls on koffi's workers at once; calls beyond that`,
+      `wait in JS (batched by the async module). koffi config: \`${JSON.stringify(a.config)}\`.`,
       '',
       mdTable(asyncHeader(results), asyncBody(results)),
     );
