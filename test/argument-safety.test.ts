@@ -317,6 +317,20 @@ describe('class 2: user code running during a call cannot change what Rust uses'
       4,
     ));
 
+  it('countWhere: re-entry from an element getter while the input is being copied keeps both copies apart', () =>
+    returns(
+      `const outer = new Proxy([5, 6, 7, 8], {
+         get(t, k) {
+           if (k === '2') api.countWhere([100, 200, 300, 400, 500], (v) => api.countWhere([v], () => true) === 1);
+           return Reflect.get(t, k);
+         },
+       });
+       const seen = [];
+       const n = api.countWhere(outer, (v) => { seen.push(v); api.countWhere([9, 9, 9, 9, 9, 9], () => false); return v > 5; });
+       return [n, seen];`,
+      [3, [5, 6, 7, 8]],
+    ));
+
   it('countWhere: re-entry with the same array, changed in between', () =>
     returns(
       `const a = new Uint32Array([1, 2, 3]);

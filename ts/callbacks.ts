@@ -10,7 +10,7 @@
  */
 import { COUNT_WHERE_MATCH, COUNT_WHERE_NO_MATCH, COUNT_WHERE_STOP, count_where } from './raw/callbacks';
 import { check } from './status';
-import { callable, invalidReturnValue, TypedArrayPrototypeGetLength, uint32ArrayCopy } from './validate';
+import { callable, copiedLength, invalidReturnValue, uint32ArrayCopy } from './validate';
 
 /**
  * Reused by every call. Safe for re-entrant calls (a predicate that calls
@@ -47,8 +47,27 @@ export function countWhere(numbers: Uint32Array | readonly number[], predicate: 
   // A private copy, always: Rust borrows it while the predicate runs, and the
   // predicate may write, resize, detach or transfer the caller's array (a
   // data race on a `&[u32]` is undefined behaviour in Rust; a detached
-  // buffer is freed memory). Nobody else can reach the copy.
-  const array = uint32ArrayCopy(numbers, 'countWhere', 'numbers');
+  // buffer is freed memory). Nobody else can reach the copy. It goes into a
+  // module-private scratch array for this nesting depth: a call made from a
+  // predicate, or from an element getter while the copy is being made,
+  // takes the next depth, so it never writes a copy an outer call is using.
+  const slot = depth++;
+  try {
+    const array = uint32ArrayCopy(numbers, 'countWhere', 'numbers', scratch, slot);
+    return countCopied(array, copiedLength(), predicate);
+  } finally {
+    depth--;
+  }
+}
+
+/**
+ * Private copies of countWhere's input, one per nesting depth, reused from
+ * call to call (see `uint32ArrayCopy` in ./validate).
+ */
+const scratch: Uint32Array[] = [];
+let depth = 0;
+
+function countCopied(array: Uint32Array, length: number, predicate: unknown): number {
   const test = callable<(value: number) => unknown>(predicate, 'countWhere', 'predicate');
   // One holder per call, so nested or re-entrant calls cannot mix up errors.
   let failure: { error: unknown } | undefined;
@@ -69,7 +88,7 @@ export function countWhere(numbers: Uint32Array | readonly number[], predicate: 
       return COUNT_WHERE_STOP;
     }
   };
-  const status = count_where(array, TypedArrayPrototypeGetLength(array), trampoline, null, countOut);
+  const status = count_where(array, length, trampoline, null, countOut);
   if (failure !== undefined) {
     throw failure.error;
   }

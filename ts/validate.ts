@@ -331,30 +331,60 @@ function isShared(view: unknown): boolean {
   }
 }
 
+/** Scratch copies of at most this many elements are kept for reuse ({@link uint32ArrayCopy}). */
+const SCRATCH_MAX_ELEMENTS = 1 << 16;
+
+/**
+ * Where a copy of `length` elements goes: `pool[slot]` when a pool is given
+ * and the copy is small enough to keep (grown as needed), else a new array.
+ */
+function copyTarget(length: number, pool: Uint32Array[] | undefined, slot: number): Uint32Array {
+  if (pool === undefined || length > SCRATCH_MAX_ELEMENTS) return new U32(length);
+  const kept = pool[slot];
+  if (kept !== undefined && TypedArrayPrototypeGetLength(kept) >= length) return kept;
+  const grown = new U32(length < 64 ? 64 : length);
+  pool[slot] = grown;
+  return grown;
+}
+
+/** The element count of the last {@link uint32ArrayCopy} (its result may be longer). */
+let copied = 0;
+
 /** A private copy of a typed array of the same element type (no species, no getter, no user code). */
-function copyOfU32(view: unknown): Uint32Array {
+function copyOfU32(view: unknown, pool: Uint32Array[] | undefined, slot: number): Uint32Array {
   const length = TypedArrayPrototypeGetLength(view);
-  const copy = new U32(length);
+  const copy = copyTarget(length, pool, slot);
   if (length !== 0) TypedArrayPrototypeSet(copy, view as Uint32Array);
+  copied = length;
   return copy;
 }
 
 /** A validated copy of a plain array (or a Proxy of one) of uint32 numbers. */
-function copyOfArray(value: readonly unknown[], fn: string, name: string): Uint32Array {
+function copyOfArray(
+  value: readonly unknown[],
+  fn: string,
+  name: string,
+  pool: Uint32Array[] | undefined,
+  slot: number,
+): Uint32Array {
   const length: unknown = value.length; // a Proxy's trap may return anything: read once, checked
   if (typeof length !== 'number' || length >>> 0 !== length) {
     throw invalidArgType(fn, name, 'a Uint32Array or an array of numbers', value);
   }
-  const copy = new U32(length);
+  const copy = copyTarget(length, pool, slot);
   for (let i = 0; i < length; i++) {
-    const v: unknown = value[i];
+    const v: unknown = value[i]; // may run a getter or a trap: user code
     if (typeof v !== 'number' || v >>> 0 !== v) {
-      if (ObjectIs(v, -0)) continue; // -0 is 0, already in the copy
+      if (ObjectIs(v, -0)) {
+        copy[i] = 0;
+        continue;
+      }
       if (typeof v !== 'number') throw invalidArgType(fn, `${name}[${i}]`, 'a number (uint32)', v);
       throw outOfRange(fn, `${name}[${i}]`, 'an integer in [0, 4294967295] (uint32)', v);
     }
     copy[i] = v;
   }
+  copied = length; // after the last getter: a re-entrant call in one cannot leave its own count here
   return copy;
 }
 
@@ -377,21 +407,34 @@ const UINT32_ARRAY_EXPECTED = 'a Uint32Array or an array of numbers';
  */
 export function uint32Array(value: unknown, fn: string, name: string): Uint32Array {
   if (TypedArrayPrototypeGetSymbolToStringTag(value) === 'Uint32Array') {
-    return isShared(value) ? copyOfU32(value) : (value as Uint32Array);
+    return isShared(value) ? copyOfU32(value, undefined, 0) : (value as Uint32Array);
   }
-  if (isArray(value)) return copyOfArray(value, fn, name);
+  if (isArray(value)) return copyOfArray(value, fn, name, undefined, 0);
   throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
 }
 
 /**
- * As {@link uint32Array}, but always a private copy the caller cannot reach:
+ * As {@link uint32Array}, but always a private copy the caller cannot reach,
  * for calls during which user code runs (a predicate) or that outlive the
- * call (async).
+ * call (async). Its element count is {@link copiedLength}`()`, read right
+ * after (the array may be longer).
+ *
+ * With a `pool`, copies of up to 65,536 elements go into `pool[slot]`,
+ * reused from call to call (grown as needed): allocating a fresh small
+ * typed array, which koffi then makes V8 move off its heap, costs several
+ * hundred ns per call. The caller must not reuse a slot while a call that
+ * lent it is still running (a re-entrant call takes the next slot); larger
+ * copies are always fresh, so a pool never keeps more than 256 KiB per slot.
  */
-export function uint32ArrayCopy(value: unknown, fn: string, name: string): Uint32Array {
-  if (TypedArrayPrototypeGetSymbolToStringTag(value) === 'Uint32Array') return copyOfU32(value);
-  if (isArray(value)) return copyOfArray(value, fn, name);
+export function uint32ArrayCopy(value: unknown, fn: string, name: string, pool?: Uint32Array[], slot = 0): Uint32Array {
+  if (TypedArrayPrototypeGetSymbolToStringTag(value) === 'Uint32Array') return copyOfU32(value, pool, slot);
+  if (isArray(value)) return copyOfArray(value, fn, name, pool, slot);
   throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
+}
+
+/** The element count of the copy the last {@link uint32ArrayCopy} returned. */
+export function copiedLength(): number {
+  return copied;
 }
 
 /**
