@@ -7,6 +7,10 @@
 
 int main(void) {
     printf("ffi-deep-dive C demo: calling Rust from C\n");
+    /* The header compiled against, and the library actually loaded. */
+    printf("header %d.%d.%d (FFI_DEEP_DIVE_VERSION_NUMBER %d), library %s\n", FFI_DEEP_DIVE_VERSION_MAJOR,
+           FFI_DEEP_DIVE_VERSION_MINOR, FFI_DEEP_DIVE_VERSION_PATCH, FFI_DEEP_DIVE_VERSION_NUMBER,
+           ffi_deep_dive_version());
     demo_numbers();
     demo_strings();
     demo_point();

@@ -51,7 +51,7 @@ const before = (() => {
   return {
     /** cString() (includes('\0') + isWellFormed()), then count_characters (koffi converts to UTF-8). */
     countCharacters(s) {
-      if (raw.count_characters(cString(s), countOut) !== 0) throw new Error('status');
+      if (raw.count_characters(cString(s), countOut, null) !== 0) throw new Error('status');
       return Number(countOut[0]);
     },
     /** UTF-8 into a 4 KiB scratch buffer, utf8Slice; longer results through concat_strings + koffi.decode. */
@@ -60,7 +60,7 @@ const before = (() => {
         cString(first);
         cString(second);
       }
-      const status = raw.concat_strings_into(first, second, scratchAddress, SCRATCH_BYTES, neededAddress);
+      const status = raw.concat_strings_into(first, second, scratchAddress, SCRATCH_BYTES, neededAddress, null);
       if (status === 0) {
         const joined = scratch.utf8Slice(0, neededWords[0] - 1);
         if (joined.length !== first.length + second.length) throw new TypeError('NUL');
@@ -83,8 +83,8 @@ const before = (() => {
 
 const outWords = new Uint32Array(2);
 const outAddress = koffi.address(outWords);
-const rawUtf16 = (s) => (raw.count_characters_utf16(s, s.length, outAddress), outWords[0]);
-const rawUtf8Terminated = (s) => (raw.count_characters(s, outAddress), outWords[0]);
+const rawUtf16 = (s) => (raw.count_characters_utf16(s, s.length, outAddress, null), outWords[0]);
+const rawUtf8Terminated = (s) => (raw.count_characters(s, outAddress, null), outWords[0]);
 const encoder = new TextEncoder();
 let encoded = new Uint8Array(1 << 16);
 let encodedAddress = koffi.address(encoded);
@@ -95,7 +95,7 @@ function encodeIntoUtf8(s) {
     encodedAddress = koffi.address(encoded);
   }
   const { written } = encoder.encodeInto(s, encoded);
-  raw.count_characters_utf8(encodedAddress, written, outAddress);
+  raw.count_characters_utf8(encodedAddress, written, outAddress, null);
   return outWords[0];
 }
 let units = new Uint16Array(1 << 15);
@@ -108,7 +108,7 @@ function ucs2WriteUtf16(s) {
     unitsAddress = koffi.address(units);
   }
   ucs2Write.call(Buffer.from(units.buffer), s, 0);
-  raw.count_characters_utf16(unitsAddress, s.length, outAddress);
+  raw.count_characters_utf16(unitsAddress, s.length, outAddress, null);
   return outWords[0];
 }
 

@@ -410,7 +410,7 @@ describe('a worker thread that ends with async calls in flight', () => {
         table[1] = 99; // status: not run yet
         table[2] = 100_000_000;
         table[10] = cap;
-        raw.async_jobs_run.async(table, 1, arena, cap, () => {});
+        raw.async_jobs_run.async(table, 1, arena, cap, null, () => {});
         parentPort.postMessage('started');
       \`, { eval: true, workerData: { table, arena, cap } });
       await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });

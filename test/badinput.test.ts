@@ -568,6 +568,8 @@ const PRIMES_AT_MAX_LIMIT = [54_400_028, 1_073_741_789];
 /** One row per public export. The type makes a missing row a compile error. */
 const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
   FfiStatus: { kind: 'value', why: 'a constant object: no input' },
+  version: { kind: 'value', why: 'a constant string: no input' },
+  libraryVersion: { kind: 'value', why: 'a constant string: no input' },
   FfiError: {
     kind: 'class',
     why: 'built by the API from a status; any code, even a bad one, must give a well-formed error',

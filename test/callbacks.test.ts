@@ -163,6 +163,7 @@ describe('raw count_where', () => {
       },
       null,
       out,
+      null,
     );
     expect(status).toBe(FfiStatus.CANCELLED);
     expect(out[0]).toBe(2n);
@@ -180,6 +181,7 @@ describe('raw count_where', () => {
       },
       0x1234n,
       out,
+      null,
     );
     expect(seen).toEqual([0x1234n, 0x1234n]);
   });
@@ -187,7 +189,7 @@ describe('raw count_where', () => {
   it('works with a registered callback too', () => {
     const cb = koffi.register((v: number) => (v > 1 ? 1 : 0), koffi.pointer(CountWherePredicate));
     try {
-      expect(count_where(new Uint32Array([1, 2, 3]), 3, cb, null, out)).toBe(FfiStatus.OK);
+      expect(count_where(new Uint32Array([1, 2, 3]), 3, cb, null, out, null)).toBe(FfiStatus.OK);
       expect(out[0]).toBe(2n);
     } finally {
       koffi.unregister(cb);
@@ -201,12 +203,12 @@ describe('raw count_where', () => {
       return 1;
     };
     out[0] = 99n;
-    expect(count_where(new Uint32Array([1]), 1, null, null, out)).toBe(FfiStatus.NULL_ARGUMENT);
-    expect(count_where(null, 3, p, null, out)).toBe(FfiStatus.NULL_ARGUMENT);
-    expect(count_where(new Uint32Array([1]), 1, p, null, null)).toBe(FfiStatus.NULL_ARGUMENT);
+    expect(count_where(new Uint32Array([1]), 1, null, null, out, null)).toBe(FfiStatus.NULL_ARGUMENT);
+    expect(count_where(null, 3, p, null, out, null)).toBe(FfiStatus.NULL_ARGUMENT);
+    expect(count_where(new Uint32Array([1]), 1, p, null, null, null)).toBe(FfiStatus.NULL_ARGUMENT);
     expect(out[0]).toBe(99n);
     expect(calls).toBe(0);
-    expect(count_where(null, 0, p, null, out)).toBe(FfiStatus.OK);
+    expect(count_where(null, 0, p, null, out, null)).toBe(FfiStatus.OK);
     expect(out[0]).toBe(0n);
   });
 
@@ -223,6 +225,7 @@ describe('raw count_where', () => {
         },
         null,
         out,
+        null,
       ),
     ).toThrow(boom);
   });

@@ -43,12 +43,12 @@ describe('raw Shape', () => {
 
   it('accepts a koffi union object or memory laid out as the union', () => {
     const out = new Float64Array(1);
-    expect(shape_area({ RECTANGLE: { tag: SHAPE_RECTANGLE, width: 2, height: 3 } }, out)).toBe(0);
+    expect(shape_area({ RECTANGLE: { tag: SHAPE_RECTANGLE, width: 2, height: 3 } }, out, null)).toBe(0);
     expect(out[0]).toBe(6);
     const mem = new Float64Array(4);
     new Uint32Array(mem.buffer)[0] = SHAPE_CIRCLE;
     mem[1] = 2;
-    expect(shape_scale(mem, 1.5)).toBe(0);
+    expect(shape_scale(mem, 1.5, null)).toBe(0);
     expect(mem[1]).toBe(3);
   });
 
@@ -60,17 +60,17 @@ describe('raw Shape', () => {
       const mem = new Float64Array([0, 1, 1, 1]);
       const tag = new Uint32Array(mem.buffer);
       tag[0] = bogus;
-      expect(shape_area(mem, out)).toBe(3);
-      expect(shape_scale(mem, 2)).toBe(3);
+      expect(shape_area(mem, out, null)).toBe(3);
+      expect(shape_scale(mem, 2, null)).toBe(3);
       expect(tag[0]).toBe(bogus);
       expect(mem[1]).toBe(1);
       // Through koffi's own marshalling too.
-      expect(shape_area({ CIRCLE: { tag: bogus, radius: 1 } }, out)).toBe(3);
+      expect(shape_area({ CIRCLE: { tag: bogus, radius: 1 } }, out, null)).toBe(3);
     }
     expect(out[0]).toBe(-1);
-    expect(shape_area(null, out)).toBe(1);
-    expect(shape_area(new Float64Array(4), null)).toBe(1);
-    expect(shape_scale(null, 2)).toBe(1);
+    expect(shape_area(null, out, null)).toBe(1);
+    expect(shape_area(new Float64Array(4), null, null)).toBe(1);
+    expect(shape_scale(null, 2, null)).toBe(1);
   });
 });
 

@@ -21,7 +21,9 @@ beforeAll(() => {
   fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
   checkout = fs.mkdtempSync(path.join(ROOT, 'build', 'loader-test-'));
   fs.cpSync(path.join(ROOT, 'dist'), path.join(checkout, 'dist'), { recursive: true });
-  fs.writeFileSync(path.join(checkout, 'package.json'), '{ "name": "ffi-deep-dive", "version": "0.0.0" }\n');
+  // The package's own version: the loader refuses a library whose major.minor differ from it.
+  const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  fs.writeFileSync(path.join(checkout, 'package.json'), JSON.stringify({ name: 'ffi-deep-dive', version }) + '\n');
   fs.writeFileSync(path.join(checkout, 'Makefile'), '# marks a development checkout\n');
 });
 

@@ -75,8 +75,11 @@ describe('addChecked', () => {
         caught = err;
       }
       expect(caught).toBeInstanceOf(FfiError);
-      expect(caught).toMatchObject({ status: 'OVERFLOW', code: 5, name: 'FfiError' });
-      expect((caught as Error).message).toMatch(/^addChecked: the result does not fit/);
+      expect(caught).toMatchObject({ status: 'OVERFLOW', statusCode: 5, code: 'ERR_FFI_OVERFLOW', name: 'FfiError' });
+      const sum = a + b;
+      expect((caught as Error).message).toBe(
+        `addChecked: ${a} + ${b} = ${sum} does not fit in a 32-bit int: it is ${sum > 0 ? 'above INT32_MAX (2147483647)' : 'below INT32_MIN (-2147483648)'}`,
+      );
     }
     expect(addChecked(1, 1)).toBe(2); // still works afterwards
   });

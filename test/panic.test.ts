@@ -21,15 +21,18 @@ const koffi = require('koffi');
 const api = require(${JSON.stringify(ROOT)});
 const raw = require(${JSON.stringify(path.join(ROOT, 'dist', 'raw'))});
 const lib = koffi.load(process.env.FFI_DEEP_DIVE_LIB);
-const panic = lib.func('int ffi_test_panic(bool should_panic)');
+const panic = lib.func('int ffi_test_panic(bool should_panic, void *error)');
 const panicPtr = lib.func('void *ffi_test_panic_ptr(void)');
 const out = { loaded: raw.libraryPath, statuses: [], pointers: [] };
-out.noPanic = panic(false);
+out.noPanic = panic(false, null);
 for (let i = 0; i < 3; i++) {
-  out.statuses.push(panic(true));
+  out.statuses.push(panic(true, null));
   out.pointers.push(panicPtr());
 }
-out.after = { add: api.addInRust(2, 3), concat: api.concatStrings('after ', 'panic'), noPanic: panic(false) };
+const error = raw.ffi_error_new();
+out.reason = { status: panic(true, error), recorded: raw.ffi_error_status(error), message: raw.ffi_error_message(error) };
+raw.ffi_error_free(error);
+out.after = { add: api.addInRust(2, 3), concat: api.concatStrings('after ', 'panic'), noPanic: panic(false, null) };
 process.stdout.write(JSON.stringify(out));
 `;
 
@@ -48,11 +51,18 @@ describe('a panic inside an export', () => {
       statuses: number[];
       pointers: unknown[];
       after: { add: number; concat: string; noPanic: number };
+      reason: { status: number; recorded: number; message: string };
     };
     expect(out.loaded).toBe(TEST_LIB);
     expect(out.noPanic).toBe(FfiStatus.OK);
     expect(out.statuses).toEqual([FfiStatus.PANIC, FfiStatus.PANIC, FfiStatus.PANIC]);
     expect(out.pointers).toEqual([null, null, null]);
+    // With an error object, the panic's message is the reason.
+    expect(out.reason).toEqual({
+      status: FfiStatus.PANIC,
+      recorded: FfiStatus.PANIC,
+      message: 'Rust panicked: ffi_test_panic: deliberate panic',
+    });
     expect(out.after).toEqual({ add: 5, concat: 'after panic', noPanic: FfiStatus.OK });
     // The panics really happened (Rust's hook printed them) and were caught.
     expect(r.stderr).toMatch(/ffi_test_panic: deliberate panic/);

@@ -203,7 +203,7 @@ describe('raw primes_up_to / u32_array_free', () => {
   it('hands out an array that u32_array_free takes back', () => {
     const before = u32_array_live_count();
     const out = new BigUint64Array(3);
-    expect(primes_up_to(20, out)).toBe(FfiStatus.OK);
+    expect(primes_up_to(20, out, null)).toBe(FfiStatus.OK);
     expect(out[0]).not.toBe(0n);
     expect(out[1]).toBe(8n);
     expect(out[2] >= out[1]).toBe(true);
@@ -215,10 +215,10 @@ describe('raw primes_up_to / u32_array_free', () => {
 
   it('reports errors and leaves the empty array in out', () => {
     const out = new BigUint64Array([1n, 2n, 3n]);
-    expect(primes_up_to(PRIMES_UP_TO_MAX_LIMIT + 1, out)).toBe(FfiStatus.INVALID_ARGUMENT);
+    expect(primes_up_to(PRIMES_UP_TO_MAX_LIMIT + 1, out, null)).toBe(FfiStatus.INVALID_ARGUMENT);
     expect([...out]).toEqual([0n, 0n, 0n]);
-    expect(primes_up_to(10, null)).toBe(FfiStatus.NULL_ARGUMENT);
-    expect(primes_up_to(1, out)).toBe(FfiStatus.OK);
+    expect(primes_up_to(10, null, null)).toBe(FfiStatus.NULL_ARGUMENT);
+    expect(primes_up_to(1, out, null)).toBe(FfiStatus.OK);
     expect([...out]).toEqual([0n, 0n, 0n]);
     const before = u32_array_live_count();
     u32_array_free({ data: null, len: 0, capacity: 0 }); // a no-op

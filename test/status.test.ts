@@ -17,12 +17,23 @@ describe('FfiStatus and FfiError', () => {
     expect(statusName(1234)).toBe('UNKNOWN');
   });
 
-  it('builds FfiError from a code', () => {
+  it('builds FfiError from a code, with the static description when no reason is given', () => {
     const err = new FfiError(FfiStatus.INVALID_UTF8, 'op');
     expect(err).toBeInstanceOf(Error);
     expect(err.name).toBe('FfiError');
     expect(err.status).toBe('INVALID_UTF8');
-    expect(err.code).toBe(2);
+    expect(err.statusCode).toBe(2);
+    expect(err.code).toBe('ERR_FFI_INVALID_UTF8');
     expect(err.message).toBe('op: a string argument was not valid UTF-8');
+  });
+
+  it('builds FfiError with a reason', () => {
+    const err = new FfiError(FfiStatus.OVERFLOW, 'op', 'too big');
+    expect(err).toMatchObject({ status: 'OVERFLOW', statusCode: 5, code: 'ERR_FFI_OVERFLOW', message: 'op: too big' });
+    expect(new FfiError(99, 'op', 'odd')).toMatchObject({
+      status: 'UNKNOWN',
+      code: 'ERR_FFI_UNKNOWN',
+      message: 'op: odd',
+    });
   });
 });

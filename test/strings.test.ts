@@ -175,7 +175,7 @@ describe('countCharacters', () => {
       fc.property(text, (s) => {
         expect(countCharacters(s)).toBe([...s].length);
         if (!s.includes('\0')) {
-          expect(count_characters(s, out)).toBe(0);
+          expect(count_characters(s, out, null)).toBe(0);
           expect(Number(out[0])).toBe([...s].length);
         }
       }),
@@ -258,7 +258,8 @@ describe('countCharacters', () => {
   ])('throws FfiError INVALID_UTF8 for %s', (_label, bytes) => {
     const err = thrown(() => countCharacters(new Uint8Array(bytes)));
     expect(err).toBeInstanceOf(FfiError);
-    expect(err).toMatchObject({ status: 'INVALID_UTF8' });
+    expect(err).toMatchObject({ status: 'INVALID_UTF8', statusCode: 2, code: 'ERR_FFI_INVALID_UTF8' });
+    expect((err as Error).message).toMatch(/^countCharacters: s is not valid UTF-8: .* at byte offset \d+/);
     expect(countCharacters('ok')).toBe(2);
   });
 

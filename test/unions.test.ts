@@ -190,16 +190,16 @@ describe('raw Either', () => {
 
   it('writes the tag and the member it names into caller memory', () => {
     const out = new Uint32Array(2);
-    expect(parse_number('42', out)).toBe(0);
+    expect(parse_number('42', out, null)).toBe(0);
     expect(out[0]).toBe(EITHER_LEFT);
     expect(new Int32Array(out.buffer)[1]).toBe(42);
-    expect(parse_number('4.5', out)).toBe(0);
+    expect(parse_number('4.5', out, null)).toBe(0);
     expect(out[0]).toBe(EITHER_RIGHT);
     expect(new Float32Array(out.buffer)[1]).toBe(4.5);
-    expect(parse_number('nope', out)).toBe(3);
-    expect(parse_number(null, out)).toBe(1);
-    expect(parse_number('1', null)).toBe(1);
-    expect(parse_number(new Uint8Array([0x34, 0xff, 0]), out)).toBe(2);
+    expect(parse_number('nope', out, null)).toBe(3);
+    expect(parse_number(null, out, null)).toBe(1);
+    expect(parse_number('1', null, null)).toBe(1);
+    expect(parse_number(new Uint8Array([0x34, 0xff, 0]), out, null)).toBe(2);
   });
 });
 
@@ -252,7 +252,12 @@ describe('parseNumber', () => {
     ['non-ASCII digits', '١٢'],
   ])('throws FfiError INVALID_ARGUMENT for %s', (_label, text) => {
     expect(() => parseNumber(text)).toThrow(FfiError);
-    expect(() => parseNumber(text)).toThrow(expect.objectContaining({ status: 'INVALID_ARGUMENT', code: 3 }));
+    expect(() => parseNumber(text)).toThrow(
+      expect.objectContaining({ status: 'INVALID_ARGUMENT', statusCode: 3, code: 'ERR_FFI_INVALID_ARGUMENT' }),
+    );
+    expect(() => parseNumber(text)).toThrow(
+      new RegExp(`^parseNumber: ${JSON.stringify(text).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is`),
+    );
     expect(parseNumber('1')).toEqual({ kind: 'left', value: 1 }); // still works afterwards
   });
 

@@ -34,7 +34,8 @@
  */
 import { availableParallelism, endianness } from 'node:os';
 import { ASYNC_JOB_PRIMES_UP_TO, ASYNC_JOB_SUM_OF_EVEN, async_job_primes_capacity, async_jobs_run } from './raw/async';
-import { FfiError, FfiStatus } from './status';
+import { ffi_error_free, ffi_error_message, ffi_error_new, ffi_error_status } from './raw/error';
+import { FfiError, FfiStatus, type NativeError } from './status';
 import { checkPrimesLimit } from './slices';
 import { resultOutOfRange, uint32Array } from './validate';
 
@@ -277,22 +278,43 @@ function flush(): void {
 
 function launch(b: Batch): void {
   running++;
+  // One error object per native call (the worker thread writes it while other
+  // calls run), freed once the batch has settled.
+  const error = ffi_error_new();
   try {
-    async_jobs_run.async(b.table, b.count, b.arena, b.arenaLength, (err: unknown) => {
+    async_jobs_run.async(b.table, b.count, b.arena, b.arenaLength, error, (err: unknown) => {
       running--;
       flush(); // start the next batches before settling this one's calls
-      settle(b, err, false);
+      try {
+        settle(b, err, false, error);
+      } finally {
+        ffi_error_free(error);
+      }
     });
   } catch (cause) {
     // koffi refuses the call (its queue is full, e.g. because other code also
     // uses .async): every call of the batch rejects clearly, never a crash.
     running--;
-    settle(b, cause, true);
+    ffi_error_free(error);
+    settle(b, cause, true, null);
   }
 }
 
+/**
+ * The FfiError of the job at `index` that failed with `status`: with Rust's
+ * reason when the batch's error object describes this job (it records the
+ * first failed job, as "job <index>: <reason>"), else the status's static
+ * description.
+ */
+function jobFailure(status: number, operation: string, error: NativeError, index: number): FfiError {
+  const prefix = `job ${index}: `;
+  const message = error !== null && ffi_error_status(error) === status ? ffi_error_message(error) : null;
+  if (message === null || !message.startsWith(prefix)) return new FfiError(status, operation);
+  return new FfiError(status, operation, message.slice(prefix.length).replace(/ \(\d+ other jobs? failed too\)$/, ''));
+}
+
 /** Settles every call of a batch that ran (or that koffi refused to start), and recycles it. */
-function settle(b: Batch, err: unknown, refused: boolean): void {
+function settle(b: Batch, err: unknown, refused: boolean, error: NativeError): void {
   const { table, calls } = b;
   for (let i = 0; i < b.count; i++) {
     const call = calls[i]!;
@@ -308,7 +330,7 @@ function settle(b: Batch, err: unknown, refused: boolean): void {
         throw err instanceof Error ? err : new Error(`${call.operation}: ${String(err)}`);
       }
       const jobStatus = table[i * WORDS + STATUS];
-      if (jobStatus !== FfiStatus.OK) throw new FfiError(jobStatus, call.operation);
+      if (jobStatus !== FfiStatus.OK) throw jobFailure(jobStatus, call.operation, error, i);
       call.resolve(call.convert(table, i * WORDS, b));
     } catch (e) {
       if (call.handBack !== undefined && e !== null && typeof e === 'object') {

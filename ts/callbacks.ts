@@ -9,7 +9,7 @@
  * rethrows the very exception the predicate threw.
  */
 import { COUNT_WHERE_MATCH, COUNT_WHERE_NO_MATCH, COUNT_WHERE_STOP, count_where } from './raw/callbacks';
-import { check } from './status';
+import { check, syncError } from './status';
 import { callable, copiedLength, invalidReturnValue, uint32ArrayCopy } from './validate';
 
 /**
@@ -88,7 +88,7 @@ function countCopied(array: Uint32Array, length: number, predicate: unknown): nu
       return COUNT_WHERE_STOP;
     }
   };
-  const status = count_where(array, length, trampoline, null, countOut);
+  const status = count_where(array, length, trampoline, null, countOut, syncError);
   if (failure !== undefined) {
     throw failure.error;
   }

@@ -29,7 +29,7 @@ import {
   Shape_Rectangle_Body,
   Shape_Triangle_Body,
 } from './raw/enums';
-import { check } from './status';
+import { check, syncError } from './status';
 import { invalidArgValue, number, object } from './validate';
 
 /** A circle of the given radius. */
@@ -157,7 +157,7 @@ function decode(): Shape {
  */
 export function shapeArea(shape: Shape): number {
   encode(shape, 'shapeArea');
-  check(shape_area(f64, areaOut), 'shapeArea');
+  check(shape_area(f64, areaOut, syncError), 'shapeArea');
   return areaOut[0];
 }
 
@@ -175,6 +175,6 @@ export function shapeArea(shape: Shape): number {
 export function scaleShape(shape: Shape, factor: number): Shape {
   const k = number(factor, 'scaleShape', 'factor');
   encode(shape, 'scaleShape');
-  check(shape_scale(f64, k), 'scaleShape');
+  check(shape_scale(f64, k, syncError), 'scaleShape');
   return decode();
 }

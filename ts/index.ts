@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 export { FfiError, FfiStatus, statusName } from './status';
+export { version, libraryVersion } from './version';
 export type { FfiStatusName } from './status';
 export { addInRust, addChecked } from './numbers';
 export { concatStrings, countCharacters } from './strings';

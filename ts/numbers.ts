@@ -4,7 +4,7 @@
  * truncate `3.7` to `3` and wrap `2 ** 31` to `-2 ** 31`.
  */
 import { add_in_rust, add_in_rust_checked } from './raw/numbers';
-import { check } from './status';
+import { check, syncError } from './status';
 import { int32 } from './validate';
 
 /**
@@ -35,6 +35,6 @@ const sumOut = new Int32Array(1);
  * @example addChecked(40, 2) // 42
  */
 export function addChecked(a: number, b: number): number {
-  check(add_in_rust_checked(int32(a, 'addChecked', 'a'), int32(b, 'addChecked', 'b'), sumOut), 'addChecked');
+  check(add_in_rust_checked(int32(a, 'addChecked', 'a'), int32(b, 'addChecked', 'b'), sumOut, syncError), 'addChecked');
   return sumOut[0];
 }

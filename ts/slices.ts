@@ -9,7 +9,7 @@
  * there is nothing for the caller to free.
  */
 import { PRIMES_UP_TO_MAX_LIMIT, primes_up_to, sum_of_even, u32_array_free, u32_array_move_into } from './raw/slices';
-import { FfiStatus, check } from './status';
+import { FfiStatus, check, syncError } from './status';
 import { outOfRange, resultOutOfRange, TypedArrayPrototypeGetLength, uint32, uint32Array } from './validate';
 
 export { PRIMES_UP_TO_MAX_LIMIT };
@@ -91,7 +91,7 @@ export function takeU32Array(out: BigUint64Array, operation: string): Uint32Arra
   try {
     values = new Uint32Array(Number(out[1]));
     // Fails only on an internal panic: the array is Rust's, unchanged, and `values` has room for it.
-    status = u32_array_move_into(out, values, values.length);
+    status = u32_array_move_into(out, values, values.length, syncError);
   } finally {
     if (status !== FfiStatus.OK) {
       u32_array_free({ data: out[0], len: Number(out[1]), capacity: Number(out[2]) });
@@ -119,6 +119,6 @@ const primesOut = new BigUint64Array(3);
  */
 export function primesUpTo(limit: number): Uint32Array {
   const n = checkPrimesLimit(limit, 'primesUpTo');
-  check(primes_up_to(n, primesOut), 'primesUpTo');
+  check(primes_up_to(n, primesOut, syncError), 'primesUpTo');
   return takeU32Array(primesOut, 'primesUpTo');
 }

@@ -1,7 +1,24 @@
 /**
- * Errors: the numbers of `FfiStatus` and the one error class the public API
- * throws when Rust reports a failure.
+ * Errors: the numbers of `FfiStatus`, the error class the public API throws
+ * when Rust reports a failure, and the native error objects that carry Rust's
+ * reason to it.
+ *
+ * Every status-returning native call gets an error object (`FfiError *`) as
+ * its last argument; on failure Rust writes the status and a specific reason
+ * into it, which {@link check} turns into an {@link FfiError}.
+ *
+ * Synchronous calls share one error object per module instance
+ * ({@link syncError}). That is safe under re-entry: Rust writes the object
+ * only when a call returns, and the caller reads it right after, before any
+ * other JS runs. A call that runs JS during the native call (a `countWhere`
+ * predicate that itself calls a failing function) is no exception: the
+ * nested call writes and reads the object while the outer call is still
+ * running, and the outer call writes it only after its last predicate call.
+ * Async calls run on worker threads at the same time as everything else, so
+ * each gets its own object, freed when its Promise settles.
  */
+import { isMainThread } from 'node:worker_threads';
+import { ffi_error_free, ffi_error_message, ffi_error_new, ffi_error_status } from './raw/error';
 import { ffi_status_message } from './raw/status';
 
 /** The numeric values of the C `FfiStatus` enum, by name (`FFI_STATUS_` prefix dropped). */
@@ -35,33 +52,67 @@ export function statusName(code: number): FfiStatusName | 'UNKNOWN' {
 /**
  * A failure reported by the Rust library.
  *
- * `status` is the status name (`'OVERFLOW'`), `code` its number in the C enum,
- * and `message` the library's static description, prefixed by the function
- * that failed.
+ * `message` is the public function that failed followed by Rust's reason:
+ * `'shapeArea: the sides a = 1, b = 1, c = 5 break the triangle inequality: c = 5 is longer than a + b = 2'`.
+ * `status` is the status name (`'INVALID_ARGUMENT'`), `statusCode` its number
+ * in the C enum, and `code` the Node-style code `'ERR_FFI_' + status`
+ * (`'ERR_FFI_INVALID_ARGUMENT'`).
  */
 export class FfiError extends Error {
   /** The status name, e.g. `'INVALID_UTF8'`. */
   readonly status: FfiStatusName | 'UNKNOWN';
-  /** The status number, as in the C header. */
-  readonly code: number;
+  /** The status number, as in the C header (`FFI_STATUS_INVALID_UTF8` is 2). */
+  readonly statusCode: number;
+  /** A Node-style error code: `'ERR_FFI_' + status`, e.g. `'ERR_FFI_INVALID_UTF8'`. */
+  readonly code: string;
 
   /**
-   * @param code - the status number returned by the native call
+   * @param statusCode - the status number returned by the native call
    * @param operation - the public function that failed, for the message
+   * @param reason - Rust's reason; without one, the status's static description
    */
-  constructor(code: number, operation: string) {
+  constructor(statusCode: number, operation: string, reason?: string) {
+    const status = statusName(statusCode);
     // A code that is not an int32 would be truncated or rejected by koffi:
     // ask for a number that is no status, so the message says "unknown status".
-    super(`${operation}: ${ffi_status_message(statusName(code) === 'UNKNOWN' ? -1 : code)}`);
+    const text =
+      typeof reason === 'string' && reason !== '' ? reason : ffi_status_message(status === 'UNKNOWN' ? -1 : statusCode);
+    super(`${operation}: ${text}`);
     this.name = 'FfiError';
-    this.code = code;
-    this.status = statusName(code);
+    this.status = status;
+    this.statusCode = statusCode;
+    this.code = `ERR_FFI_${status}`;
   }
 }
 
-/** Throws {@link FfiError} unless `code` is `OK`. */
-export function check(code: number, operation: string): void {
-  if (code !== FfiStatus.OK) {
-    throw new FfiError(code, operation);
+/** A native error object: the BigInt address of an `FfiError`, or `null` for "no detail wanted". */
+export type NativeError = bigint | null;
+
+/**
+ * The error object every synchronous call of this module instance passes
+ * (see the module comment for why sharing it is safe). It lives as long as
+ * the module; in a worker thread it is freed when the thread exits normally.
+ */
+export const syncError: NativeError = ffi_error_new();
+if (!isMainThread && syncError !== null) {
+  process.once('exit', () => ffi_error_free(syncError));
+}
+
+/**
+ * The {@link FfiError} for a failed call: `status` with the reason Rust
+ * recorded in `error`, if it recorded this status there.
+ */
+export function failure(status: number, operation: string, error: NativeError = syncError): FfiError {
+  let reason: string | undefined;
+  if (error !== null && ffi_error_status(error) === status) {
+    reason = ffi_error_message(error) ?? undefined;
+  }
+  return new FfiError(status, operation, reason);
+}
+
+/** Throws {@link FfiError} unless `status` is `OK`, with the reason recorded in `error`. */
+export function check(status: number, operation: string, error: NativeError = syncError): void {
+  if (status !== FfiStatus.OK) {
+    throw failure(status, operation, error);
   }
 }

@@ -22,7 +22,7 @@ import {
   count_characters_utf16,
   count_characters_utf8,
 } from './raw/strings';
-import { check, FfiStatus } from './status';
+import { check, FfiStatus, syncError } from './status';
 import {
   invalidArgType,
   invalidArgValue,
@@ -152,7 +152,7 @@ function concatLatin1(first: string, second: string, total: number): string | un
   const b = latin1Buffer(1, second.length + 1);
   b[latin1Write(b, second, 0, second.length)] = 0;
   const joined = latin1Buffer(2, total + 1);
-  const status = concat_strings_into(a, b, joined, total + 1, outAddress);
+  const status = concat_strings_into(a, b, joined, total + 1, outAddress, syncError);
   if (status !== FfiStatus.OK || outValue() !== total + 1) return undefined;
   return latin1Slice(joined, 0, total);
 }
@@ -207,12 +207,22 @@ export function concatStrings(first: string, second: string): string {
       scratchAddress,
       scratch.length,
       outAddress, // `needed`: an address costs about 10 ns less than NULL through koffi (measured)
+      syncError,
     );
     if (status !== FfiStatus.OK) rejectText('concatStrings', status, ['first', first], ['second', second]);
     return decodeUtf16(scratch, total);
   }
   const joined = new Uint16Array(total);
-  const status = concat_strings_utf16_into(first, first.length, second, second.length, joined, total, outAddress);
+  const status = concat_strings_utf16_into(
+    first,
+    first.length,
+    second,
+    second.length,
+    joined,
+    total,
+    outAddress,
+    syncError,
+  );
   if (status !== FfiStatus.OK) rejectText('concatStrings', status, ['first', first], ['second', second]);
   return decodeUtf16(joined, total);
 }
@@ -233,11 +243,11 @@ export function concatStrings(first: string, second: string): string {
  */
 export function countCharacters(s: string | Uint8Array): number {
   if (typeof s === 'string') {
-    const status = count_characters_utf16(s, s.length, outAddress);
+    const status = count_characters_utf16(s, s.length, outAddress, syncError);
     if (status !== FfiStatus.OK) rejectText('countCharacters', status, ['s', s]);
     return outValue();
   }
   const bytes = uint8Array(s, 'countCharacters', 's', 'a string or a Uint8Array');
-  check(count_characters_utf8(bytes, TypedArrayPrototypeGetLength(bytes), outAddress), 'countCharacters');
+  check(count_characters_utf8(bytes, TypedArrayPrototypeGetLength(bytes), outAddress, syncError), 'countCharacters');
   return outValue();
 }

@@ -19,7 +19,7 @@ import {
   int_or_float_as_int,
   parse_number,
 } from './raw/unions';
-import { check } from './status';
+import { check, syncError } from './status';
 import { bits32, cBytes, cString, number } from './validate';
 
 /**
@@ -108,7 +108,7 @@ export function parseNumber(text: string | Uint8Array): ParsedNumber {
     typeof text === 'string'
       ? cString(text, 'parseNumber', 'text')
       : cBytes(text, 'parseNumber', 'text', 'a string or a Uint8Array');
-  check(parse_number(arg, eitherBytes), 'parseNumber');
+  check(parse_number(arg, eitherBytes, syncError), 'parseNumber');
   switch (eitherTag[0]) {
     case EITHER_LEFT:
       return { kind: 'left', value: eitherLeft[0] };

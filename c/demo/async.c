@@ -18,7 +18,7 @@ void demo_async(void) {
     jobs[1].output_offset = PRIMES_AT;
     jobs[1].output_capacity = room; /* async_job_primes_capacity(30) = room needed */
 
-    FfiStatus status = async_jobs_run(jobs, 2, arena, ARENA_LEN);
+    FfiStatus status = async_jobs_run(jobs, 2, arena, ARENA_LEN, NULL);
     printf("async_jobs_run(2 jobs) -> %s\n", ffi_status_message(status));
     printf("job 0 (sum of even of {1..6}): status %d, result %llu\n", jobs[0].status,
            (unsigned long long)jobs[0].result);

@@ -24,12 +24,14 @@ void demo_callbacks(void) {
     const uint32_t numbers[] = {3, 5, 6, 9, 10, 12, 15, 20, 21};
     size_t count = 0;
     Divisible by3 = {3, 0};
-    FfiStatus status = count_where(numbers, 9, divisible, &by3, &count);
+    FfiStatus status = count_where(numbers, 9, divisible, &by3, &count, NULL);
     printf("count_where(multiples of 3) -> %s: %zu matches, predicate called %u times\n",
            ffi_status_message(status), count, by3.calls);
 
     uint32_t ceiling = 10;
-    status = count_where(numbers, 9, stop_above, &ceiling, &count);
-    printf("count_where(stop above 10) -> %s (FFI_STATUS_CANCELLED=%d), %zu counted before the stop\n",
-           ffi_status_message(status), FFI_STATUS_CANCELLED, count);
+    FfiError *error = ffi_error_new();
+    status = count_where(numbers, 9, stop_above, &ceiling, &count, error);
+    printf("count_where(stop above 10) -> %s (FFI_STATUS_CANCELLED=%d), %zu counted before the stop: %s\n",
+           ffi_status_message(status), FFI_STATUS_CANCELLED, count, ffi_error_message(error));
+    ffi_error_free(error);
 }

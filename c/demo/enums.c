@@ -15,12 +15,14 @@ static const char *kind(const Shape *s) {
 
 static void show_area(const Shape *s) {
     double area = 0.0;
-    FfiStatus status = shape_area(s, &area);
+    FfiError *error = ffi_error_new();
+    FfiStatus status = shape_area(s, &area, error);
     if (status == FFI_STATUS_OK) {
         printf("shape_area(%s) = %g\n", kind(s), area);
     } else {
-        printf("shape_area(%s) -> %s\n", kind(s), ffi_status_message(status));
+        printf("shape_area(%s) -> %s: %s\n", kind(s), ffi_status_message(status), ffi_error_message(error));
     }
+    ffi_error_free(error);
 }
 
 void demo_enums(void) {
@@ -32,7 +34,7 @@ void demo_enums(void) {
     show_area(&rect);
     show_area(&tri);
 
-    FfiStatus status = shape_scale(&tri, 2.0);
+    FfiStatus status = shape_scale(&tri, 2.0, NULL);
     printf("shape_scale(triangle, 2) -> %s: sides %g %g %g\n", ffi_status_message(status), tri.TRIANGLE.a,
            tri.TRIANGLE.b, tri.TRIANGLE.c);
     show_area(&tri);

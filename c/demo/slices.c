@@ -10,18 +10,20 @@ void demo_slices(void) {
            (unsigned long long)sum_of_even(numbers + 3, 3));
 
     U32Array primes;
-    FfiStatus status = primes_up_to(50, &primes);
+    FfiStatus status = primes_up_to(50, &primes, NULL);
     printf("primes_up_to(50) -> %s, %zu primes:", ffi_status_message(status), primes.len);
     for (size_t i = 0; i < primes.len; i++) printf(" %u", primes.data[i]);
     printf("\n");
     u32_array_free(primes); /* Rust allocated it: never free() */
     printf("freed with u32_array_free; live Rust arrays: %zu\n", u32_array_live_count());
 
-    status = primes_up_to(10000000, &primes);
+    status = primes_up_to(10000000, &primes, NULL);
     printf("primes_up_to(10000000) -> %s, %zu primes, the largest %u\n", ffi_status_message(status),
            primes.len, primes.len > 0 ? primes.data[primes.len - 1] : 0);
     u32_array_free(primes);
 
-    status = primes_up_to(PRIMES_UP_TO_MAX_LIMIT + 1u, &primes);
-    printf("primes_up_to(PRIMES_UP_TO_MAX_LIMIT + 1) -> %s\n", ffi_status_message(status));
+    FfiError *error = ffi_error_new();
+    status = primes_up_to(PRIMES_UP_TO_MAX_LIMIT + 1u, &primes, error);
+    printf("primes_up_to(PRIMES_UP_TO_MAX_LIMIT + 1) -> %s: %s\n", ffi_status_message(status), ffi_error_message(error));
+    ffi_error_free(error);
 }

@@ -6,13 +6,27 @@
  *
  * - Ownership. A `char *` or handle returned by this library is owned by the
  *   caller and must be released with the library's matching free function
- *   (free_rust_string, opaque_point_free, u32_array_free), never with C's
- *   free(). Every free function accepts NULL as a harmless no-op. Pointers
- *   passed in are borrowed for the duration of the call only; nothing is kept.
+ *   (free_rust_string, opaque_point_free, u32_array_free, ffi_error_free),
+ *   never with C's free(). Every free function accepts NULL as a harmless
+ *   no-op. Pointers passed in are borrowed for the duration of the call only;
+ *   nothing is kept.
  *
- * - Errors are values. Fallible functions return an FfiStatus; its text comes
- *   from ffi_status_message() and is static. There is no hidden "last error"
- *   state.
+ * - Errors are values, with reasons. Fallible functions return an FfiStatus
+ *   (ffi_status_message() gives its static description) and take a last
+ *   parameter `FfiError *error`. Pass NULL when the status is enough: it
+ *   costs nothing. Pass an object from ffi_error_new() to learn why a call
+ *   failed: on failure the function stores its status and a specific English
+ *   reason in it ("radius is -1: a dimension must be finite and >= 0"), read
+ *   with ffi_error_status() and ffi_error_message(); on success it leaves the
+ *   object untouched. The reason belongs to the object and stays valid until
+ *   the next call that is passed the same object, or ffi_error_free(). There
+ *   is no hidden "last error" state: the object is the caller's, so threads
+ *   that use their own objects never see each other's reasons.
+ *
+ * - Versions. FFI_DEEP_DIVE_VERSION_MAJOR/_MINOR/_PATCH/_NUMBER give the
+ *   version of this header; ffi_deep_dive_version() gives the version of the
+ *   library actually loaded. Before 1.0 a change of the minor version is
+ *   incompatible, so the library's SONAME is libffi_deep_dive.so.MAJOR.MINOR.
  *
  * - Bad input never aborts. NULL pointers, invalid UTF-8, bad lengths and
  *   out-of-range values give a documented status or NULL. A Rust panic is
@@ -45,6 +59,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+// The major version of this header (`rust/Cargo.toml`). Before 1.0, a
+// change of FFI_DEEP_DIVE_VERSION_MINOR is an incompatible change too.
+#define FFI_DEEP_DIVE_VERSION_MAJOR 0
+
+// The minor version of this header.
+#define FFI_DEEP_DIVE_VERSION_MINOR 2
+
+// The patch version of this header.
+#define FFI_DEEP_DIVE_VERSION_PATCH 0
+
+// The version of this header as one number, MAJOR * 1000000 + MINOR * 1000
+// + PATCH (2000 for 0.2.0), for comparisons in `#if`.
+#define FFI_DEEP_DIVE_VERSION_NUMBER (((FFI_DEEP_DIVE_VERSION_MAJOR * 1000000) + (FFI_DEEP_DIVE_VERSION_MINOR * 1000)) + FFI_DEEP_DIVE_VERSION_PATCH)
 
 // `Either.tag` when `value.left` (an `int32_t`) is valid.
 #define EITHER_LEFT 0
@@ -96,6 +124,22 @@ typedef enum FfiStatus {
   // A callback asked to stop early.
   FFI_STATUS_CANCELLED = 7,
 } FfiStatus;
+
+// A caller-owned error object that receives the status and the reason of a
+// failed call.
+//
+// Create one with ffi_error_new() and release it with ffi_error_free(),
+// exactly once. Pass it as the last argument (`FfiError *error`) of any
+// function that returns an FfiStatus: on failure the function stores its
+// status and an English reason in it ("radius is -1: a dimension must be
+// finite and >= 0"); on success it leaves the object untouched, so always
+// look at the returned status first. NULL in that position means "no detail
+// wanted" and costs nothing.
+//
+// One object may be reused for any number of calls, one at a time: it must
+// not be passed to two calls running at the same time (on two threads, say).
+// Different objects are independent: each thread may have its own.
+typedef struct FfiError FfiError;
 
 // A point whose representation is private to Rust.
 //
@@ -281,6 +325,55 @@ typedef struct AsyncJob {
 extern "C" {
 #endif // __cplusplus
 
+// Creates an error object for the `error` parameter of the status-returning
+// functions. Its status is FFI_STATUS_OK and its message empty until a call
+// records a failure in it.
+//
+// Ownership: the caller owns the object and must release it with
+// ffi_error_free(), exactly once (never with C's free()). Returns NULL only
+// if an internal panic was caught. Thread-safe; the object may be moved to
+// another thread, but must be used by one call at a time.
+struct FfiError *ffi_error_new(void);
+
+// Destroys an error object created by ffi_error_new(), and its message.
+// NULL is a harmless no-op.
+//
+// Ownership: takes back the object the caller owned. This must be called at
+// most once for any FfiError: the object, and any message pointer obtained
+// from it, are invalid afterwards. Never use C's free() instead. Thread-safe
+// for different objects.
+//
+// # Safety
+// `error` is NULL or a live object from ffi_error_new() that is not used
+// again.
+void ffi_error_free(struct FfiError *error);
+
+// The status of the last failure recorded in `error`: FFI_STATUS_OK for a
+// fresh object (successful calls leave the object untouched, so this is
+// not the status of the last call). FFI_STATUS_NULL_ARGUMENT for a NULL
+// `error`.
+//
+// `error` is borrowed for the call. Thread-safe for objects no call is
+// writing to.
+//
+// # Safety
+// `error` is NULL or a live object from ffi_error_new().
+enum FfiStatus ffi_error_status(const struct FfiError *error);
+
+// The reason of the last failure recorded in `error`, as a NUL-terminated
+// English sentence without the function's name (e.g. "the triangle
+// inequality does not hold: c = 5 is longer than a + b = 1 + 1 = 2"). An
+// empty string for a fresh object. Returns NULL for a NULL `error`.
+//
+// Ownership: the string belongs to the error object. Never free it or
+// write to it. It stays valid until the next call that is passed `error`
+// (which may replace it) or ffi_error_free(error), whichever comes first:
+// copy it to keep it longer. Thread-safe for objects no call is writing to.
+//
+// # Safety
+// `error` is NULL or a live object from ffi_error_new().
+const char *ffi_error_message(const struct FfiError *error);
+
 // Returns a static, NUL-terminated English description of `status`.
 //
 // Takes the status as a plain `int` so that any value, even one that is not
@@ -289,6 +382,16 @@ extern "C" {
 // Ownership: the string is static. Never free it, never write to it.
 // Never returns NULL. Thread-safe.
 const char *ffi_status_message(int status);
+
+// Returns the version of the library actually loaded, e.g. "0.2.0": compare
+// it with FFI_DEEP_DIVE_VERSION_* (the header compiled against) to detect a
+// program running with another library than it was built for. Before 1.0,
+// libraries with the same major and minor version are compatible.
+//
+// Ownership: the string is static. Never free it, never write to it.
+// Never returns NULL (except if an internal panic was caught, which cannot
+// happen here). Thread-safe.
+const char *ffi_deep_dive_version(void);
 
 // Returns `a + b`. On overflow the sum wraps around (two's complement), so
 // `add_in_rust(INT_MAX, 1) == INT_MIN`: defined behaviour, never UB, never
@@ -301,14 +404,17 @@ int add_in_rust(int a, int b);
 // Stores `a + b` in `*out`.
 //
 // Returns FFI_STATUS_OK on success, FFI_STATUS_OVERFLOW if the sum does not
-// fit in an `int` (then `*out` is left unchanged), FFI_STATUS_NULL_ARGUMENT
-// if `out` is NULL.
+// fit in an `int` (then `*out` is left unchanged; reason: "2147483647 + 1 =
+// 2147483648 does not fit in a 32-bit int: it is above INT32_MAX
+// (2147483647)"), FFI_STATUS_NULL_ARGUMENT if `out` is NULL ("out is NULL").
 //
-// `out` is borrowed for the call only. Thread-safe.
+// `out` is borrowed for the call only; `error` is NULL or receives the
+// status and reason of a failure. Thread-safe.
 //
 // # Safety
-// `out` is NULL or valid for writing one `int`.
-enum FfiStatus add_in_rust_checked(int a, int b, int *out);
+// `out` is NULL or valid for writing one `int`; `error` is NULL or a live
+// FfiError used by no other call at the same time.
+enum FfiStatus add_in_rust_checked(int a, int b, int *out, struct FfiError *error);
 
 // Returns a new string: `first` followed by `second`.
 //
@@ -349,30 +455,39 @@ size_t rust_string_live_count(void);
 //
 // Returns FFI_STATUS_OK on success; FFI_STATUS_BUFFER_TOO_SMALL if the
 // result does not fit, in which case a non-empty `buf` holds the empty
-// string (never a partial result); FFI_STATUS_NULL_ARGUMENT if `first` or
-// `second` is NULL, or `buf` is NULL while `buf_len > 0`. `buf` may be NULL
-// with `buf_len == 0` to ask for the size only.
+// string (never a partial result; reason: "the result needs 9 bytes (NUL
+// included) but buf_len is 8"); FFI_STATUS_NULL_ARGUMENT if `first` or
+// `second` is NULL, or `buf` is NULL while `buf_len > 0` (the reason names
+// the parameter). `buf` may be NULL with `buf_len == 0` to ask for the
+// size only.
 //
 // Ownership: everything is borrowed for the call; the caller owns `buf`.
+// `error` is NULL or receives the status and reason of a failure.
 // Thread-safe (for different buffers).
 //
 // # Safety
 // `first` and `second` are NULL or NUL-terminated strings; `buf` is NULL or
 // valid for writing `buf_len` bytes and does not overlap them; `needed` is
-// NULL or valid for writing one `size_t`.
-enum FfiStatus concat_strings_into(const char *first, const char *second, char *buf, size_t buf_len, size_t *needed);
+// NULL or valid for writing one `size_t`; `error` is NULL or a live
+// FfiError used by no other call at the same time.
+enum FfiStatus concat_strings_into(const char *first, const char *second, char *buf, size_t buf_len, size_t *needed, struct FfiError *error);
 
 // Stores in `*out` the number of Unicode scalar values (code points) in the
 // NUL-terminated UTF-8 string `s`: "héllo" has 5, "🦀" has 1.
 //
-// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_UTF8 if `s` is not valid UTF-8;
-// FFI_STATUS_NULL_ARGUMENT if `s` or `out` is NULL. `*out` is written only on
-// success. Everything is borrowed for the call. Thread-safe.
+// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_UTF8 if `s` is not valid UTF-8
+// (the reason gives the byte offset of the first invalid byte, from
+// `Utf8Error::valid_up_to`: "s is not valid UTF-8: invalid byte sequence
+// 0xff at byte offset 3"); FFI_STATUS_NULL_ARGUMENT if `s` or `out` is NULL.
+// `*out` is written only on success. Everything is borrowed for the call;
+// `error` is NULL or receives the status and reason of a failure.
+// Thread-safe.
 //
 // # Safety
 // `s` is NULL or a NUL-terminated string; `out` is NULL or valid for
-// writing one `size_t`.
-enum FfiStatus count_characters(const char *s, size_t *out);
+// writing one `size_t`; `error` is NULL or a live FfiError used by no other
+// call at the same time.
+enum FfiStatus count_characters(const char *s, size_t *out, struct FfiError *error);
 
 // Stores in `*out` the number of Unicode scalar values (code points) in the
 // UTF-16 text of `len` code units at `s`: "héllo" has 5, "🦀" (two code
@@ -388,13 +503,16 @@ enum FfiStatus count_characters(const char *s, size_t *out);
 // aligned (with `len > 0`), or if `len` is larger than any array can be;
 // FFI_STATUS_NULL_ARGUMENT if `out` is NULL, or `s` is NULL while
 // `len > 0`. `s` may be NULL when `len` is 0 (the empty text). `*out` is
-// written only on success. Everything is borrowed for the call.
+// written only on success. Everything is borrowed for the call; `error` is
+// NULL or receives the status and reason of a failure ("s is not
+// well-formed UTF-16: lone surrogate 0xDC00 at code unit 1").
 // Thread-safe.
 //
 // # Safety
 // `s` is NULL or valid for reading `len` `uint16_t`s; `out` is NULL or valid
-// for writing one `size_t`.
-enum FfiStatus count_characters_utf16(const uint16_t *s, size_t len, size_t *out);
+// for writing one `size_t`; `error` is NULL or a live FfiError used by no
+// other call at the same time.
+enum FfiStatus count_characters_utf16(const uint16_t *s, size_t len, size_t *out, struct FfiError *error);
 
 // Stores in `*out` the number of Unicode scalar values (code points) in the
 // UTF-8 text of `len` bytes at `s`: like count_characters(), but counted by
@@ -405,12 +523,15 @@ enum FfiStatus count_characters_utf16(const uint16_t *s, size_t len, size_t *out
 // UTF-8; FFI_STATUS_INVALID_ARGUMENT if `len` is larger than any array can
 // be; FFI_STATUS_NULL_ARGUMENT if `out` is NULL, or `s` is NULL while
 // `len > 0`. `s` may be NULL when `len` is 0. `*out` is written only on
-// success. Everything is borrowed for the call. Thread-safe.
+// success. Everything is borrowed for the call; `error` is NULL or receives
+// the status and reason of a failure (for UTF-8, the byte offset of the
+// first invalid byte). Thread-safe.
 //
 // # Safety
 // `s` is NULL or valid for reading `len` bytes; `out` is NULL or valid for
-// writing one `size_t`.
-enum FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out);
+// writing one `size_t`; `error` is NULL or a live FfiError used by no other
+// call at the same time.
+enum FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out, struct FfiError *error);
 
 // Writes `first` (`first_len` UTF-16 code units) followed by `second`
 // (`second_len` units) into the caller's buffer `buf` of `buf_len` code
@@ -438,14 +559,18 @@ enum FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out);
 // FFI_STATUS_INVALID_ARGUMENT.
 //
 // Ownership: everything is borrowed for the call; the caller owns `buf`.
-// Thread-safe (for different buffers).
+// `error` is NULL or receives the status and reason of a failure ("the
+// result needs 9 code units but buf_len is 8", "second is not well-formed
+// UTF-16: lone surrogate 0xD83E at code unit 0"). Thread-safe (for
+// different buffers).
 //
 // # Safety
 // `first`, `second` are NULL or valid for reading `first_len` / `second_len`
 // `uint16_t`s; `buf` is NULL or valid for writing `buf_len` `uint16_t`s and
 // does not overlap the inputs; `needed` is NULL or valid for writing one
-// `size_t`.
-enum FfiStatus concat_strings_utf16_into(const uint16_t *first, size_t first_len, const uint16_t *second, size_t second_len, uint16_t *buf, size_t buf_len, size_t *needed);
+// `size_t`; `error` is NULL or a live FfiError used by no other call at the
+// same time.
+enum FfiStatus concat_strings_utf16_into(const uint16_t *first, size_t first_len, const uint16_t *second, size_t second_len, uint16_t *buf, size_t buf_len, size_t *needed, struct FfiError *error);
 
 // Creates a point at (`x`, `y`). Any float is accepted, NaN and infinities
 // included.
@@ -594,33 +719,42 @@ void points_translate(struct Point *points, size_t count, float by_x, float by_y
 // for a rectangle, Heron's formula for a triangle.
 //
 // Returns FFI_STATUS_OK; FFI_STATUS_INVALID_ARGUMENT for an unknown tag, a
-// dimension that is negative, NaN or infinite, or a triangle whose longest
-// side is longer than the sum of the other two; FFI_STATUS_OVERFLOW if the
-// area does not fit in a double; FFI_STATUS_NULL_ARGUMENT if `shape` or
-// `out` is NULL. `*out` is written only on success.
+// dimension that is negative, NaN or infinite ("radius is -1: a dimension
+// must be finite and >= 0"), or a triangle whose longest side is longer
+// than the sum of the other two ("the sides a = 1, b = 1, c = 5 break the
+// triangle inequality: c = 5 is longer than a + b = 2");
+// FFI_STATUS_OVERFLOW if the area does not fit in a double;
+// FFI_STATUS_NULL_ARGUMENT if `shape` or `out` is NULL. `*out` is written
+// only on success.
 //
-// Both pointers are borrowed for the call. Thread-safe.
+// Both pointers are borrowed for the call; `error` is NULL or receives the
+// status and reason of a failure. Thread-safe.
 //
 // # Safety
 // `shape` is NULL or points to a `Shape` whose tag's member is initialised;
-// `out` is NULL or valid for writing one `double`.
-enum FfiStatus shape_area(const union Shape *shape, double *out);
+// `out` is NULL or valid for writing one `double`; `error` is NULL or a live
+// FfiError used by no other call at the same time.
+enum FfiStatus shape_area(const union Shape *shape, double *out, struct FfiError *error);
 
 // Multiplies every dimension of `*shape` by `factor`, in place (the area
 // is multiplied by `factor²`). The tag does not change.
 //
 // Returns FFI_STATUS_OK; FFI_STATUS_INVALID_ARGUMENT for an invalid shape
-// (as for shape_area()) or a `factor` that is negative, NaN or infinite;
-// FFI_STATUS_OVERFLOW if a scaled dimension does not fit in a double;
+// (as for shape_area()) or a `factor` that is negative, NaN or infinite
+// ("factor is -2: a scale factor must be finite and >= 0");
+// FFI_STATUS_OVERFLOW if a scaled dimension does not fit in a double
+// ("radius 1e300 × factor 1e10 is too large for a double ...");
 // FFI_STATUS_NULL_ARGUMENT if `shape` is NULL. On any error `*shape` is
 // left unchanged.
 //
-// `shape` is borrowed for the call. Thread-safe for different shapes.
+// `shape` is borrowed for the call; `error` is NULL or receives the status
+// and reason of a failure. Thread-safe for different shapes.
 //
 // # Safety
 // `shape` is NULL or points to a writable `Shape` whose tag's member is
-// initialised.
-enum FfiStatus shape_scale(union Shape *shape, double factor);
+// initialised; `error` is NULL or a live FfiError used by no other call at
+// the same time.
+enum FfiStatus shape_scale(union Shape *shape, double factor, struct FfiError *error);
 
 // Returns `t` with its two elements swapped: `{_0 = a, _1 = b}` gives
 // `{_0 = b, _1 = a}`.
@@ -665,14 +799,20 @@ int32_t int_or_float_as_int(union IntOrFloat value);
 // there is no hexadecimal, no `_` separator, no suffix.
 //
 // Returns FFI_STATUS_OK; FFI_STATUS_INVALID_ARGUMENT for text that is not
-// such a number; FFI_STATUS_INVALID_UTF8 if `text` is not UTF-8;
-// FFI_STATUS_NULL_ARGUMENT if `text` or `out` is NULL. `*out` is written
-// only on success. Everything is borrowed for the call. Thread-safe.
+// such a number, with the text (quoted, cut after 40 characters) and why:
+// `"4 2" is not a number: unexpected ' ' at byte 1`, `"2147483648" is out
+// of range for int32 (...)`, `"1e39" is out of range for float (...)`;
+// FFI_STATUS_INVALID_UTF8 if `text` is not UTF-8 (with the byte offset of
+// the first invalid byte); FFI_STATUS_NULL_ARGUMENT if `text` or `out` is
+// NULL. `*out` is written only on success. Everything is borrowed for the
+// call; `error` is NULL or receives the status and reason of a failure.
+// Thread-safe.
 //
 // # Safety
 // `text` is NULL or a NUL-terminated string; `out` is NULL or valid for
-// writing one `Either`.
-enum FfiStatus parse_number(const char *text, struct Either *out);
+// writing one `Either`; `error` is NULL or a live FfiError used by no other
+// call at the same time.
+enum FfiStatus parse_number(const char *text, struct Either *out, struct FfiError *error);
 
 // Counts how many of `numbers[0..length]` satisfy `predicate`, calling
 // `predicate(value, user_data)` once per value, in order, on the calling
@@ -680,7 +820,8 @@ enum FfiStatus parse_number(const char *text, struct Either *out);
 //
 // Returns FFI_STATUS_OK when every value was tested; FFI_STATUS_CANCELLED
 // when the predicate returned a negative value (COUNT_WHERE_STOP): it is not
-// called again and `*out` holds the matches counted before the stop;
+// called again and `*out` holds the matches counted before the stop (reason:
+// "the predicate stopped the count at index 2 (value 0) after 2 matches");
 // FFI_STATUS_NULL_ARGUMENT if `predicate` or `out` is NULL, or `numbers` is
 // NULL while `length > 0` (then the predicate is never called and `*out` is
 // unchanged); FFI_STATUS_INVALID_ARGUMENT if `length` is so large that its
@@ -690,7 +831,9 @@ enum FfiStatus parse_number(const char *text, struct Either *out);
 //
 // Ownership: `numbers` and `user_data` are borrowed for the call. Rust never
 // reads or frees `user_data`; it only passes it to the predicate, which is
-// never called after this function returns.
+// never called after this function returns. `error` is NULL or receives the
+// status and reason of a failure; it is written only after the last call of
+// the predicate, so the predicate may itself use `error` for other calls.
 //
 // Thread-safe: count_where() keeps no state of its own. Whether two threads
 // may share a `user_data` is up to the predicate.
@@ -699,8 +842,9 @@ enum FfiStatus parse_number(const char *text, struct Either *out);
 // `numbers` is NULL or points to `length` readable `uint32_t`s, unchanged
 // during the call; `predicate` is NULL or a function with the
 // CountWherePredicate contract for this `user_data`; `out` is NULL or valid
-// for writing one `size_t`.
-enum FfiStatus count_where(const uint32_t *numbers, size_t length, CountWherePredicate predicate, void *user_data, size_t *out);
+// for writing one `size_t`; `error` is NULL or a live FfiError used by no
+// other call at the same time (apart from calls the predicate makes).
+enum FfiStatus count_where(const uint32_t *numbers, size_t length, CountWherePredicate predicate, void *user_data, size_t *out, struct FfiError *error);
 
 // Returns the sum of the even values among `numbers[0..length]`.
 //
@@ -729,7 +873,8 @@ uint64_t sum_of_even(const uint32_t *numbers, size_t length);
 // (`data == NULL`, nothing to free, though freeing it is harmless).
 //
 // Returns FFI_STATUS_OK on success; FFI_STATUS_INVALID_ARGUMENT if `limit`
-// exceeds PRIMES_UP_TO_MAX_LIMIT (2^30); FFI_STATUS_NULL_ARGUMENT if `out`
+// exceeds PRIMES_UP_TO_MAX_LIMIT (2^30) ("limit 1073741825 is above
+// PRIMES_UP_TO_MAX_LIMIT (1073741824)"); FFI_STATUS_NULL_ARGUMENT if `out`
 // is NULL; FFI_STATUS_PANIC on an internal panic (allocation failure aborts
 // the process, as everywhere in Rust). On every error except a NULL `out`,
 // `*out` is set to the empty array, so it is always safe to pass `*out` to
@@ -737,14 +882,16 @@ uint64_t sum_of_even(const uint32_t *numbers, size_t length);
 //
 // Ownership: on success the caller owns `*out` and must release it with
 // u32_array_free(), exactly once; never with free(). Whatever `*out` held
-// before is overwritten, not freed.
+// before is overwritten, not freed. `error` is NULL or receives the status
+// and reason of a failure.
 //
 // Thread-safe: runs entirely on the calling thread and shares nothing, so
-// it may run on several threads at once (different `out`s).
+// it may run on several threads at once (different `out`s and `error`s).
 //
 // # Safety
-// `out` is NULL or valid for writing one `U32Array`.
-enum FfiStatus primes_up_to(uint32_t limit, struct U32Array *out);
+// `out` is NULL or valid for writing one `U32Array`; `error` is NULL or a
+// live FfiError used by no other call at the same time.
+enum FfiStatus primes_up_to(uint32_t limit, struct U32Array *out, struct FfiError *error);
 
 // Releases an array returned by this library (primes_up_to, ...).
 //
@@ -767,21 +914,23 @@ void u32_array_free(struct U32Array array);
 // `dest[0..array->len]` and the array is freed (an empty array copies and
 // frees nothing); FFI_STATUS_NULL_ARGUMENT if `array` is NULL, or if `dest`
 // is NULL while the array is not empty; FFI_STATUS_BUFFER_TOO_SMALL if
-// `dest_len` is less than `array->len`; FFI_STATUS_PANIC on an internal
-// panic. On every error `*array` is left as it was, still the caller's to
-// free.
+// `dest_len` is less than `array->len` ("the array has 10 values but
+// dest_len is 9"); FFI_STATUS_PANIC on an internal panic. On every error
+// `*array` is left as it was, still the caller's to free.
 //
 // Ownership: on success the array is released, as by u32_array_free(), and
 // `*array` is set to the empty array (freeing that again is harmless).
 // `dest` is borrowed for the call; the values copied belong to the caller.
+// `error` is NULL or receives the status and reason of a failure.
 // Thread-safe (for different arrays and destinations).
 //
 // # Safety
 // `array` is NULL, or valid for reading and writing one `U32Array` that is
 // empty or was returned by this library, unchanged and not freed yet.
 // `dest` is NULL or valid for writing `dest_len` values, and does not
-// overlap the array's values.
-enum FfiStatus u32_array_move_into(struct U32Array *array, uint32_t *dest, size_t dest_len);
+// overlap the array's values. `error` is NULL or a live FfiError used by no
+// other call at the same time.
+enum FfiStatus u32_array_move_into(struct U32Array *array, uint32_t *dest, size_t dest_len, struct FfiError *error);
 
 // The number of arrays this library has returned and that have not been
 // released with u32_array_free() yet, across all threads (empty arrays are
@@ -802,15 +951,22 @@ size_t u32_array_live_count(void);
 // async_job_primes_capacity(limit) (nothing is written then); FFI_STATUS_PANIC
 // if the job panicked. A failed job does not stop the others. Returns
 // FFI_STATUS_NULL_ARGUMENT (and runs nothing) if `jobs` is NULL while
-// `count > 0`, or `arena` is NULL while `arena_len > 0`; FFI_STATUS_PANIC on
-// an internal panic outside a job.
+// `count > 0`, or `arena` is NULL while `arena_len > 0`;
+// FFI_STATUS_INVALID_ARGUMENT (and runs nothing) if `count` or `arena_len`
+// is larger than any array can be; FFI_STATUS_PANIC on an internal panic
+// outside a job.
+//
+// `error` is NULL or receives the status and reason of the first job that
+// failed, prefixed with its index ("job 2: output_capacity 16 is below
+// async_job_primes_capacity(100) = 28"), or of the call itself.
 //
 // Jobs run one after the other on the calling thread, so a job that reads a
 // range an earlier job wrote sees the written values. Ranges are checked
 // against `arena_len`; ranges of different jobs may overlap.
 //
 // Ownership: `jobs` and `arena` are borrowed for the call only. Nothing is
-// allocated that outlives the call: there is nothing to free afterwards.
+// allocated that outlives the call (besides the reason in `error`, which
+// the error object owns): there is nothing to free afterwards.
 //
 // Thread-safe: meant to run on a worker thread while the caller does other
 // work. Several calls may run at once with different tables and arenas;
@@ -819,8 +975,9 @@ size_t u32_array_live_count(void);
 // # Safety
 // `jobs` is NULL or points to `count` `AsyncJob`s, and `arena` is NULL or
 // points to `arena_len` `uint32_t`s; both writable, aligned, and used by
-// nothing else during the call.
-enum FfiStatus async_jobs_run(struct AsyncJob *jobs, size_t count, uint32_t *arena, size_t arena_len);
+// nothing else during the call. `error` is NULL or a live FfiError used by
+// no other call at the same time.
+enum FfiStatus async_jobs_run(struct AsyncJob *jobs, size_t count, uint32_t *arena, size_t arena_len, struct FfiError *error);
 
 // The `output_capacity` an ASYNC_JOB_PRIMES_UP_TO job needs for `limit`: an
 // upper bound on the number of primes `<= limit` (1,363 for 10,000, which

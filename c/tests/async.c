@@ -33,13 +33,13 @@ static void test_mixed_table(void) {
     for (uint32_t i = 0; i < 1000; i++) arena[i] = i * 2654435761u;
 
     AsyncJob jobs[3] = {sum_job(0, 1000), primes_job(10000, 1000, cap), sum_job(10, 5)};
-    CHECK_STATUS(async_jobs_run(jobs, 3, arena, arena_len), FFI_STATUS_OK);
+    CHECK_STATUS(async_jobs_run(jobs, 3, arena, arena_len, NULL), FFI_STATUS_OK);
     CHECK(jobs[0].status == FFI_STATUS_OK && jobs[0].result == sum_of_even(arena, 1000));
     CHECK(jobs[2].status == FFI_STATUS_OK && jobs[2].result == sum_of_even(arena + 10, 5));
     CHECK(jobs[1].status == FFI_STATUS_OK && jobs[1].result == 1229);
 
     U32Array primes = {NULL, 0, 0};
-    CHECK_STATUS(primes_up_to(10000, &primes), FFI_STATUS_OK);
+    CHECK_STATUS(primes_up_to(10000, &primes, NULL), FFI_STATUS_OK);
     CHECK(primes.len == jobs[1].result &&
           memcmp(primes.data, arena + 1000, primes.len * sizeof *primes.data) == 0);
     u32_array_free(primes);
@@ -60,7 +60,7 @@ static void test_failures(void) {
         sum_job(UINT64_MAX, 2),                        /* offset + length overflows */
         sum_job(0, 16),                                /* fine */
     };
-    CHECK_STATUS(async_jobs_run(jobs, 6, arena, 16), FFI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(async_jobs_run(jobs, 6, arena, 16, NULL), FFI_STATUS_INVALID_ARGUMENT);
     CHECK(jobs[0].status == FFI_STATUS_INVALID_ARGUMENT);
     CHECK(jobs[1].status == FFI_STATUS_INVALID_ARGUMENT);
     CHECK(jobs[2].status == FFI_STATUS_BUFFER_TOO_SMALL);
@@ -74,10 +74,10 @@ static void test_failures(void) {
 
 static void test_null_and_empty(void) {
     AsyncJob job = sum_job(0, 0);
-    CHECK_STATUS(async_jobs_run(NULL, 0, NULL, 0), FFI_STATUS_OK); /* an empty table */
-    CHECK_STATUS(async_jobs_run(NULL, 1, NULL, 0), FFI_STATUS_NULL_ARGUMENT);
-    CHECK_STATUS(async_jobs_run(&job, 1, NULL, 4), FFI_STATUS_NULL_ARGUMENT);
-    CHECK_STATUS(async_jobs_run(&job, 1, NULL, 0), FFI_STATUS_OK); /* an empty sum needs no arena */
+    CHECK_STATUS(async_jobs_run(NULL, 0, NULL, 0, NULL), FFI_STATUS_OK); /* an empty table */
+    CHECK_STATUS(async_jobs_run(NULL, 1, NULL, 0, NULL), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(async_jobs_run(&job, 1, NULL, 4, NULL), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(async_jobs_run(&job, 1, NULL, 0, NULL), FFI_STATUS_OK); /* an empty sum needs no arena */
     CHECK(job.status == FFI_STATUS_OK && job.result == 0);
     CHECK(async_job_primes_capacity(0) == 0 && async_job_primes_capacity(1) == 0);
     CHECK(async_job_primes_capacity(2) >= 1);

@@ -34,36 +34,36 @@ void test_callbacks(void) {
     size_t out = 99;
 
     DivisibleState state = {3, 0, 0};
-    CHECK_STATUS(count_where(numbers, n, divisible_by, &state, &out), FFI_STATUS_OK);
+    CHECK_STATUS(count_where(numbers, n, divisible_by, &state, &out, NULL), FFI_STATUS_OK);
     CHECK(out == 4);
     CHECK(state.calls == n);
 
     /* A stop after the 5th call: CANCELLED, the count so far, no more calls. */
     DivisibleState stopping = {2, 0, 5};
     out = 99;
-    CHECK_STATUS(count_where(numbers, n, divisible_by, &stopping, &out), FFI_STATUS_CANCELLED);
+    CHECK_STATUS(count_where(numbers, n, divisible_by, &stopping, &out, NULL), FFI_STATUS_CANCELLED);
     CHECK(out == 2); /* 2 and 4 matched before the stop at 5 */
     CHECK(stopping.calls == 5);
 
     size_t calls = 0;
-    CHECK_STATUS(count_where(numbers, n, any_negative_stops, &calls, &out), FFI_STATUS_CANCELLED);
+    CHECK_STATUS(count_where(numbers, n, any_negative_stops, &calls, &out, NULL), FFI_STATUS_CANCELLED);
     CHECK(out == 2);
     CHECK(calls == 3);
 
-    CHECK_STATUS(count_where(numbers, n, any_positive_matches, NULL, &out), FFI_STATUS_OK);
+    CHECK_STATUS(count_where(numbers, n, any_positive_matches, NULL, &out, NULL), FFI_STATUS_OK);
     CHECK(out == n);
 
     /* Empty input: NULL numbers are fine, the predicate is never called. */
     DivisibleState idle = {1, 0, 0};
-    CHECK_STATUS(count_where(NULL, 0, divisible_by, &idle, &out), FFI_STATUS_OK);
+    CHECK_STATUS(count_where(NULL, 0, divisible_by, &idle, &out, NULL), FFI_STATUS_OK);
     CHECK(out == 0);
     CHECK(idle.calls == 0);
 
     /* NULL arguments: nothing is called, *out is unchanged. */
     out = 99;
-    CHECK_STATUS(count_where(numbers, n, NULL, &idle, &out), FFI_STATUS_NULL_ARGUMENT);
-    CHECK_STATUS(count_where(NULL, n, divisible_by, &idle, &out), FFI_STATUS_NULL_ARGUMENT);
-    CHECK_STATUS(count_where(numbers, n, divisible_by, &idle, NULL), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(count_where(numbers, n, NULL, &idle, &out, NULL), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(count_where(NULL, n, divisible_by, &idle, &out, NULL), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(count_where(numbers, n, divisible_by, &idle, NULL, NULL), FFI_STATUS_NULL_ARGUMENT);
     CHECK(out == 99);
     CHECK(idle.calls == 0);
 }

@@ -24,6 +24,34 @@ extern int check_failed;
         }                                                                            \
     } while (0)
 
+/* Shapes for the enums and error tests. */
+static inline Shape circle(double r) {
+    Shape s;
+    memset(&s, 0, sizeof s);
+    s.CIRCLE.tag = SHAPE_CIRCLE;
+    s.CIRCLE.radius = r;
+    return s;
+}
+
+static inline Shape rectangle(double w, double h) {
+    Shape s;
+    memset(&s, 0, sizeof s);
+    s.RECTANGLE.tag = SHAPE_RECTANGLE;
+    s.RECTANGLE.width = w;
+    s.RECTANGLE.height = h;
+    return s;
+}
+
+static inline Shape triangle(double a, double b, double c) {
+    Shape s;
+    memset(&s, 0, sizeof s);
+    s.TRIANGLE.tag = SHAPE_TRIANGLE;
+    s.TRIANGLE.a = a;
+    s.TRIANGLE.b = b;
+    s.TRIANGLE.c = c;
+    return s;
+}
+
 #define CHECK_STATUS(expr, expected) CHECK((expr) == (expected))
 #define CHECK_STR(actual, expected) CHECK((actual) != NULL && strcmp((actual), (expected)) == 0)
 
@@ -37,6 +65,7 @@ void test_enums(void);
 void test_tuples(void);
 void test_slices(void);
 void test_callbacks(void);
+void test_error(void);
 void test_async(void);
 
 #endif

@@ -52,7 +52,7 @@ static void test_primes_up_to(void) {
     size_t live = u32_array_live_count();
     U32Array primes = {NULL, 0, 0};
 
-    CHECK_STATUS(primes_up_to(30, &primes), FFI_STATUS_OK);
+    CHECK_STATUS(primes_up_to(30, &primes, NULL), FFI_STATUS_OK);
     const uint32_t expected[] = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29};
     CHECK(primes.len == 10);
     CHECK(primes.capacity >= primes.len);
@@ -65,33 +65,33 @@ static void test_primes_up_to(void) {
     static uint32_t model[20000];
     uint32_t limit = 200003;
     size_t model_len = model_primes(limit, model, 20000);
-    CHECK_STATUS(primes_up_to(limit, &primes), FFI_STATUS_OK);
+    CHECK_STATUS(primes_up_to(limit, &primes, NULL), FFI_STATUS_OK);
     CHECK(primes.len == model_len && model_len == 17985);
     CHECK(primes.len == model_len && memcmp(primes.data, model, model_len * sizeof *model) == 0);
     u32_array_free(primes);
 
-    CHECK_STATUS(primes_up_to(10000000, &primes), FFI_STATUS_OK);
+    CHECK_STATUS(primes_up_to(10000000, &primes, NULL), FFI_STATUS_OK);
     CHECK(primes.len == 664579);
     CHECK(primes.len > 0 && primes.data[primes.len - 1] == 9999991);
     u32_array_free(primes);
 
     /* Limits below 2: the empty array, nothing allocated. */
     for (uint32_t small = 0; small < 2; small++) {
-        CHECK_STATUS(primes_up_to(small, &primes), FFI_STATUS_OK);
+        CHECK_STATUS(primes_up_to(small, &primes, NULL), FFI_STATUS_OK);
         CHECK(primes.data == NULL && primes.len == 0 && primes.capacity == 0);
         u32_array_free(primes); /* harmless */
     }
-    CHECK_STATUS(primes_up_to(2, &primes), FFI_STATUS_OK);
+    CHECK_STATUS(primes_up_to(2, &primes, NULL), FFI_STATUS_OK);
     CHECK(primes.len == 1 && primes.data[0] == 2);
     u32_array_free(primes);
 
     /* Above the cap: refused, and *out is the empty array. */
     primes.len = 99;
-    CHECK_STATUS(primes_up_to(PRIMES_UP_TO_MAX_LIMIT + 1u, &primes), FFI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(primes_up_to(PRIMES_UP_TO_MAX_LIMIT + 1u, &primes, NULL), FFI_STATUS_INVALID_ARGUMENT);
     CHECK(primes.data == NULL && primes.len == 0 && primes.capacity == 0);
-    CHECK_STATUS(primes_up_to(UINT32_MAX, &primes), FFI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(primes_up_to(UINT32_MAX, &primes, NULL), FFI_STATUS_INVALID_ARGUMENT);
     u32_array_free(primes);
-    CHECK_STATUS(primes_up_to(10, NULL), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(primes_up_to(10, NULL, NULL), FFI_STATUS_NULL_ARGUMENT);
 
     U32Array empty = {NULL, 0, 0};
     u32_array_free(empty); /* a no-op */

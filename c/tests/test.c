@@ -19,6 +19,7 @@ int main(void) {
     test_tuples();
     test_slices();
     test_callbacks();
+    test_error();
     test_async();
     printf("%d passed, %d failed\n", check_passed, check_failed);
     return check_failed == 0 ? 0 : 1;

@@ -40,31 +40,31 @@ static void test_int_or_float(void) {
 static void test_parse_number(void) {
     Either e;
     memset(&e, 0, sizeof e);
-    CHECK_STATUS(parse_number("42", &e), FFI_STATUS_OK);
+    CHECK_STATUS(parse_number("42", &e, NULL), FFI_STATUS_OK);
     CHECK(e.tag == EITHER_LEFT && e.value.left == 42);
-    CHECK_STATUS(parse_number("-2147483648", &e), FFI_STATUS_OK);
+    CHECK_STATUS(parse_number("-2147483648", &e, NULL), FFI_STATUS_OK);
     CHECK(e.tag == EITHER_LEFT && e.value.left == INT32_MIN);
-    CHECK_STATUS(parse_number("+1", &e), FFI_STATUS_OK);
+    CHECK_STATUS(parse_number("+1", &e, NULL), FFI_STATUS_OK);
     CHECK(e.tag == EITHER_LEFT && e.value.left == 1);
-    CHECK_STATUS(parse_number("4.5", &e), FFI_STATUS_OK);
+    CHECK_STATUS(parse_number("4.5", &e, NULL), FFI_STATUS_OK);
     CHECK(e.tag == EITHER_RIGHT && e.value.right == 4.5f);
-    CHECK_STATUS(parse_number("1e3", &e), FFI_STATUS_OK);
+    CHECK_STATUS(parse_number("1e3", &e, NULL), FFI_STATUS_OK);
     CHECK(e.tag == EITHER_RIGHT && e.value.right == 1000.0f);
-    CHECK_STATUS(parse_number("-.5", &e), FFI_STATUS_OK);
+    CHECK_STATUS(parse_number("-.5", &e, NULL), FFI_STATUS_OK);
     CHECK(e.tag == EITHER_RIGHT && e.value.right == -0.5f);
-    CHECK_STATUS(parse_number("0.1", &e), FFI_STATUS_OK);
+    CHECK_STATUS(parse_number("0.1", &e, NULL), FFI_STATUS_OK);
     CHECK(e.tag == EITHER_RIGHT && e.value.right == 0.1f);
 
     /* Refused: *out stays as it was. */
     const char *bad[] = {"", " 42", "42 ", "2147483648", "-2147483649", "nan", "inf", "1e39", "0x10", "4.5f", "abc"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         Either before = e;
-        CHECK_STATUS(parse_number(bad[i], &e), FFI_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(parse_number(bad[i], &e, NULL), FFI_STATUS_INVALID_ARGUMENT);
         CHECK(memcmp(&before, &e, sizeof e) == 0);
     }
-    CHECK_STATUS(parse_number("4\xff", &e), FFI_STATUS_INVALID_UTF8);
-    CHECK_STATUS(parse_number(NULL, &e), FFI_STATUS_NULL_ARGUMENT);
-    CHECK_STATUS(parse_number("1", NULL), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(parse_number("4\xff", &e, NULL), FFI_STATUS_INVALID_UTF8);
+    CHECK_STATUS(parse_number(NULL, &e, NULL), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(parse_number("1", NULL, NULL), FFI_STATUS_NULL_ARGUMENT);
     CHECK(e.tag == EITHER_RIGHT && e.value.right == 0.1f);
 }
 

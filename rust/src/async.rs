@@ -14,7 +14,8 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::boundary::{guard, slice_in_mut};
+use crate::boundary::{guard, guard_status, slice_in_mut, ErrorOut};
+use crate::error::{fail, panic_reason, Failure, FfiError};
 use crate::slices::{primes_capacity, primes_into, sum_even, PRIMES_UP_TO_MAX_LIMIT};
 use crate::status::FfiStatus;
 
@@ -69,51 +70,95 @@ fn range(offset: u64, len: u64, arena_len: usize) -> Option<std::ops::Range<usiz
     (end <= arena_len).then_some(start..end)
 }
 
+/// The reason for a range that does not lie inside the arena.
+fn outside(what: &str, offset: u64, len: u64, arena_len: usize) -> Failure {
+    fail!(
+        InvalidArgument,
+        "{what} {offset} + {len} values lie outside the arena of {arena_len} values"
+    )
+}
+
 /// Runs one job against the arena; returns its result or the reason it failed.
-fn run_job(job: &AsyncJob, arena: &mut [u32]) -> Result<u64, FfiStatus> {
+fn run_job(job: &AsyncJob, arena: &mut [u32]) -> Result<u64, Failure> {
     match job.kind {
         ASYNC_JOB_SUM_OF_EVEN => {
             let r = range(job.input_offset, job.input_len, arena.len())
-                .ok_or(FfiStatus::InvalidArgument)?;
+                .ok_or_else(|| outside("input", job.input_offset, job.input_len, arena.len()))?;
             Ok(sum_even(&arena[r]))
         }
         ASYNC_JOB_PRIMES_UP_TO => {
             if job.limit > PRIMES_UP_TO_MAX_LIMIT {
-                return Err(FfiStatus::InvalidArgument);
+                return Err(fail!(
+                    InvalidArgument,
+                    "limit {} is above PRIMES_UP_TO_MAX_LIMIT ({PRIMES_UP_TO_MAX_LIMIT})",
+                    job.limit
+                ));
             }
-            let r = range(job.output_offset, job.output_capacity, arena.len())
-                .ok_or(FfiStatus::InvalidArgument)?;
-            let count = primes_into(job.limit, &mut arena[r]).ok_or(FfiStatus::BufferTooSmall)?;
+            let r =
+                range(job.output_offset, job.output_capacity, arena.len()).ok_or_else(|| {
+                    outside(
+                        "output",
+                        job.output_offset,
+                        job.output_capacity,
+                        arena.len(),
+                    )
+                })?;
+            let count = primes_into(job.limit, &mut arena[r]).ok_or_else(|| {
+                fail!(
+                    BufferTooSmall,
+                    "output_capacity {} is below async_job_primes_capacity({}) = {}",
+                    job.output_capacity,
+                    job.limit,
+                    primes_capacity(job.limit)
+                )
+            })?;
             Ok(count as u64)
         }
-        _ => Err(FfiStatus::InvalidArgument),
+        kind => Err(fail!(
+            InvalidArgument,
+            "unknown kind {kind}: expected ASYNC_JOB_SUM_OF_EVEN (1) or ASYNC_JOB_PRIMES_UP_TO (2)"
+        )),
     }
 }
 
 /// Runs every job of `jobs`, in order, against `arena`, writing each job's
 /// `status` and `result`. A job that fails (or panics) fails alone: the others
-/// still run. Returns the status of the first job that failed, or OK.
-pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> FfiStatus {
-    let mut first_failure = FfiStatus::Ok;
-    for job in jobs.iter_mut() {
+/// still run. Returns the first job that failed, as "job 2: <its reason>"
+/// (with the number of other failed jobs, if any), or `Ok(())`.
+pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> Result<(), Failure> {
+    let mut first_failure: Option<(usize, Failure)> = None;
+    let mut failed = 0usize;
+    for (index, job) in jobs.iter_mut().enumerate() {
         // A panic inside one job (an internal bug) becomes that job's status.
-        let outcome =
-            catch_unwind(AssertUnwindSafe(|| run_job(job, arena))).unwrap_or(Err(FfiStatus::Panic));
+        let outcome = catch_unwind(AssertUnwindSafe(|| run_job(job, arena)))
+            .unwrap_or_else(|payload| Err(Failure::new(FfiStatus::Panic, panic_reason(&*payload))));
         match outcome {
             Ok(result) => {
                 job.status = FfiStatus::Ok as i32;
                 job.result = result;
             }
-            Err(status) => {
-                job.status = status as i32;
+            Err(failure) => {
+                job.status = failure.status() as i32;
                 job.result = 0;
-                if first_failure == FfiStatus::Ok {
-                    first_failure = status;
-                }
+                failed += 1;
+                first_failure.get_or_insert((index, failure));
             }
         }
     }
-    first_failure
+    match first_failure {
+        None => Ok(()),
+        Some((index, failure)) => {
+            let others = match failed - 1 {
+                0 => String::new(),
+                1 => " (1 other job failed too)".to_owned(),
+                n => format!(" ({n} other jobs failed too)"),
+            };
+            Err(Failure::new(
+                failure.status(),
+                format!("job {index}: {}{others}", failure.reason()),
+            ))
+        }
+    }
 }
 
 /// Runs the `count` jobs at `jobs`, in table order, against the `arena_len`
@@ -128,15 +173,22 @@ pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> FfiStatus {
 /// async_job_primes_capacity(limit) (nothing is written then); FFI_STATUS_PANIC
 /// if the job panicked. A failed job does not stop the others. Returns
 /// FFI_STATUS_NULL_ARGUMENT (and runs nothing) if `jobs` is NULL while
-/// `count > 0`, or `arena` is NULL while `arena_len > 0`; FFI_STATUS_PANIC on
-/// an internal panic outside a job.
+/// `count > 0`, or `arena` is NULL while `arena_len > 0`;
+/// FFI_STATUS_INVALID_ARGUMENT (and runs nothing) if `count` or `arena_len`
+/// is larger than any array can be; FFI_STATUS_PANIC on an internal panic
+/// outside a job.
+///
+/// `error` is NULL or receives the status and reason of the first job that
+/// failed, prefixed with its index ("job 2: output_capacity 16 is below
+/// async_job_primes_capacity(100) = 28"), or of the call itself.
 ///
 /// Jobs run one after the other on the calling thread, so a job that reads a
 /// range an earlier job wrote sees the written values. Ranges are checked
 /// against `arena_len`; ranges of different jobs may overlap.
 ///
 /// Ownership: `jobs` and `arena` are borrowed for the call only. Nothing is
-/// allocated that outlives the call: there is nothing to free afterwards.
+/// allocated that outlives the call (besides the reason in `error`, which
+/// the error object owns): there is nothing to free afterwards.
 ///
 /// Thread-safe: meant to run on a worker thread while the caller does other
 /// work. Several calls may run at once with different tables and arenas;
@@ -145,24 +197,24 @@ pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> FfiStatus {
 /// # Safety
 /// `jobs` is NULL or points to `count` `AsyncJob`s, and `arena` is NULL or
 /// points to `arena_len` `uint32_t`s; both writable, aligned, and used by
-/// nothing else during the call.
+/// nothing else during the call. `error` is NULL or a live FfiError used by
+/// no other call at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn async_jobs_run(
     jobs: *mut AsyncJob,
     count: usize,
     arena: *mut u32,
     arena_len: usize,
+    error: *mut FfiError,
 ) -> FfiStatus {
-    guard(|| {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         // SAFETY: the header requires `jobs` to be NULL or valid for `count`
         // jobs, exclusively ours during the call.
-        let Ok(jobs) = (unsafe { slice_in_mut(jobs, count) }) else {
-            return FfiStatus::NullArgument;
-        };
+        let jobs = unsafe { slice_in_mut(jobs, count, "jobs", "count") }?;
         // SAFETY: likewise for `arena` and `arena_len` values.
-        let Ok(arena) = (unsafe { slice_in_mut(arena, arena_len) }) else {
-            return FfiStatus::NullArgument;
-        };
+        let arena = unsafe { slice_in_mut(arena, arena_len, "arena", "arena_len") }?;
         run_jobs(jobs, arena)
     })
 }
@@ -219,7 +271,7 @@ mod tests {
             sum_job(1, 1),
             sum_job(0, 0),
         ];
-        assert_eq!(run_jobs(&mut jobs, &mut arena), FfiStatus::Ok);
+        assert_eq!(run_jobs(&mut jobs, &mut arena), Ok(()));
         assert_eq!(
             jobs.map(|j| (j.status, j.result)),
             [(0, 12), (0, 25), (0, 2), (0, 0)]
@@ -236,12 +288,43 @@ mod tests {
                 kind: 9,
                 ..AsyncJob::default()
             }, // unknown kind
-            primes_job(100, 0, 16), // too small: 27 needed
+            primes_job(100, 0, 16), // too small: 28 needed
             primes_job(PRIMES_UP_TO_MAX_LIMIT + 1, 0, 16),
             sum_job(u64::MAX, 2), // offset + len overflows
             sum_job(0, 16),
         ];
-        assert_eq!(run_jobs(&mut jobs, &mut arena), FfiStatus::InvalidArgument);
+        let failure = run_jobs(&mut jobs, &mut arena).unwrap_err();
+        assert_eq!(failure.status(), FfiStatus::InvalidArgument);
+        assert_eq!(
+            failure.reason(),
+            "job 0: input 10 + 7 values lie outside the arena of 16 values (4 other jobs failed too)"
+        );
+        // Each job's own reason.
+        let reason = |job: AsyncJob| {
+            run_jobs(&mut [job], &mut [0u32; 16])
+                .unwrap_err()
+                .reason()
+                .to_owned()
+        };
+        assert_eq!(
+            reason(AsyncJob {
+                kind: 9,
+                ..AsyncJob::default()
+            }),
+            "job 0: unknown kind 9: expected ASYNC_JOB_SUM_OF_EVEN (1) or ASYNC_JOB_PRIMES_UP_TO (2)"
+        );
+        assert_eq!(
+            reason(primes_job(100, 0, 16)),
+            "job 0: output_capacity 16 is below async_job_primes_capacity(100) = 28"
+        );
+        assert_eq!(
+            reason(primes_job(PRIMES_UP_TO_MAX_LIMIT + 1, 0, 16)),
+            "job 0: limit 1073741825 is above PRIMES_UP_TO_MAX_LIMIT (1073741824)"
+        );
+        assert_eq!(
+            reason(primes_job(10, 12, 8)),
+            "job 0: output 12 + 8 values lie outside the arena of 16 values"
+        );
         let statuses = jobs.map(|j| j.status);
         use FfiStatus::*;
         assert_eq!(
@@ -267,24 +350,45 @@ mod tests {
     fn the_export_checks_null_and_capacity() {
         // SAFETY: NULL with zero counts is the empty table and arena; NULL
         // with a count is refused before any access.
+        let e = crate::error::ffi_error_new();
+        let null = std::ptr::null_mut();
         unsafe {
             assert_eq!(
-                async_jobs_run(std::ptr::null_mut(), 0, std::ptr::null_mut(), 0),
+                async_jobs_run(std::ptr::null_mut(), 0, std::ptr::null_mut(), 0, e),
                 FfiStatus::Ok
             );
             assert_eq!(
-                async_jobs_run(std::ptr::null_mut(), 1, std::ptr::null_mut(), 0),
+                async_jobs_run(std::ptr::null_mut(), 1, std::ptr::null_mut(), 0, e),
                 FfiStatus::NullArgument
+            );
+            assert_eq!(
+                crate::testing_support::message(e),
+                "jobs is NULL but count is 1"
             );
             let mut job = sum_job(0, 0);
             assert_eq!(
-                async_jobs_run(&mut job, 1, std::ptr::null_mut(), 3),
+                async_jobs_run(&mut job, 1, std::ptr::null_mut(), 3, e),
                 FfiStatus::NullArgument
             );
             assert_eq!(
-                async_jobs_run(&mut job, 1, std::ptr::null_mut(), 0),
+                crate::testing_support::message(e),
+                "arena is NULL but arena_len is 3"
+            );
+            assert_eq!(
+                async_jobs_run(&mut job, 1, std::ptr::null_mut(), 0, null),
                 FfiStatus::Ok
             );
+            let mut bad = primes_job(100, 0, 2);
+            let mut arena = [0u32; 2];
+            assert_eq!(
+                async_jobs_run(&mut bad, 1, arena.as_mut_ptr(), 2, e),
+                FfiStatus::BufferTooSmall
+            );
+            assert_eq!(
+                crate::testing_support::message(e),
+                "job 0: output_capacity 2 is below async_job_primes_capacity(100) = 28"
+            );
+            crate::error::ffi_error_free(e);
         }
         assert_eq!(async_job_primes_capacity(0), 0);
         assert_eq!(async_job_primes_capacity(1), 0);

@@ -7,6 +7,9 @@
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use std::borrow::Cow;
+
+use crate::error::{fail, panic_reason, utf8_reason, Failure, FfiError};
 use crate::status::FfiStatus;
 
 /// The value an export returns when its body panicked.
@@ -73,38 +76,76 @@ pub fn guard<R: PanicFallback>(body: impl FnOnce() -> R) -> R {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| R::panic_fallback())
 }
 
-/// Runs a fallible body and turns `Err(status)` into that status, `Ok(())`
-/// into [`FfiStatus::Ok`], and a panic into [`FfiStatus::Panic`].
-pub fn guard_status(body: impl FnOnce() -> Result<(), FfiStatus>) -> FfiStatus {
-    guard(|| match body() {
-        Ok(()) => FfiStatus::Ok,
-        Err(status) => status,
-    })
+/// The caller's `FfiError *error` argument, checked once: absent (NULL) or
+/// a live error object that this call may write.
+pub struct ErrorOut<'a>(Option<&'a mut FfiError>);
+
+impl ErrorOut<'_> {
+    /// Wraps an export's `error` argument.
+    ///
+    /// # Safety
+    /// `error` is NULL or a live object from `ffi_error_new()` that no other
+    /// call uses while this one runs (the header's promise for every
+    /// `FfiError *error`).
+    pub unsafe fn from_raw(error: *mut FfiError) -> Self {
+        // SAFETY: NULL or live and unshared, as the caller promised.
+        ErrorOut(unsafe { error.as_mut() })
+    }
+}
+
+/// Runs a fallible export's body: `Ok(())` becomes [`FfiStatus::Ok`] and
+/// leaves `error` untouched; `Err(failure)` becomes the failure's status,
+/// recorded with its reason in `error`; a panic becomes
+/// [`FfiStatus::Panic`], recorded with the panic's message. An absent
+/// (NULL) `error` records nothing, and no reason is copied.
+pub fn guard_status(error: ErrorOut<'_>, body: impl FnOnce() -> Result<(), Failure>) -> FfiStatus {
+    // AssertUnwindSafe: as in `guard`, a panicking body's partial work is
+    // abandoned.
+    let failure = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => return FfiStatus::Ok,
+        Ok(Err(failure)) => failure,
+        Err(payload) => Failure::new(FfiStatus::Panic, panic_reason(&*payload)),
+    };
+    if let Some(error) = error.0 {
+        // Recording allocates the message; it is guarded too, so that even a
+        // panic there cannot unwind into C (the status is still returned).
+        guard(|| error.record(&failure));
+    }
+    failure.status()
 }
 
 /// Borrows a NUL-terminated C string, or fails with
-/// [`FfiStatus::NullArgument`] for NULL.
+/// [`FfiStatus::NullArgument`] for NULL (`name` is the parameter's name, for
+/// the reason).
 ///
 /// # Safety
 /// `ptr` is NULL or points to a NUL-terminated string that stays valid and
 /// unchanged for `'a` (the header's promise for every `const char *`).
-pub unsafe fn c_str<'a>(ptr: *const c_char) -> Result<&'a CStr, FfiStatus> {
+pub unsafe fn c_str<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a CStr, Failure> {
     if ptr.is_null() {
-        return Err(FfiStatus::NullArgument);
+        return Err(Failure::new(FfiStatus::NullArgument, null_reason(name)));
     }
     // SAFETY: non-NULL, and the caller promised a NUL-terminated string valid
     // for 'a.
     Ok(unsafe { CStr::from_ptr(ptr) })
 }
 
-/// Borrows a NUL-terminated C string as UTF-8 text.
+/// Borrows a NUL-terminated C string as UTF-8 text; invalid UTF-8 is
+/// [`FfiStatus::InvalidUtf8`] with the byte offset of the first bad byte.
 ///
 /// # Safety
 /// As for [`c_str`].
-pub unsafe fn c_str_utf8<'a>(ptr: *const c_char) -> Result<&'a str, FfiStatus> {
+pub unsafe fn c_str_utf8<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a str, Failure> {
     // SAFETY: forwarded from the caller.
-    let s = unsafe { c_str(ptr) }?;
-    s.to_str().map_err(|_| FfiStatus::InvalidUtf8)
+    let s = unsafe { c_str(ptr, name) }?;
+    s.to_str()
+        .map_err(|e| Failure::new(FfiStatus::InvalidUtf8, utf8_reason(name, s.to_bytes(), e)))
+}
+
+/// The reason for a NULL parameter: "out is NULL" (built on the failure
+/// path only).
+fn null_reason(name: &'static str) -> Cow<'static, str> {
+    Cow::Owned(format!("{name} is NULL"))
 }
 
 /// Writes `value` through an out-pointer, or fails with
@@ -112,13 +153,42 @@ pub unsafe fn c_str_utf8<'a>(ptr: *const c_char) -> Result<&'a str, FfiStatus> {
 ///
 /// # Safety
 /// `out` is NULL or valid for a write of one `T` (alignment included).
-pub unsafe fn write_out<T>(out: *mut T, value: T) -> Result<(), FfiStatus> {
+pub unsafe fn write_out<T>(out: *mut T, value: T, name: &'static str) -> Result<(), Failure> {
     if out.is_null() {
-        return Err(FfiStatus::NullArgument);
+        return Err(Failure::new(FfiStatus::NullArgument, null_reason(name)));
     }
     // SAFETY: non-NULL and, as the caller promised, valid and aligned for T.
     // `write` does not drop the old (possibly uninitialised) contents.
     unsafe { out.write(value) };
+    Ok(())
+}
+
+/// Checks the pointer and length of an array argument: NULL with `len == 0`
+/// is fine; NULL with `len > 0` is [`FfiStatus::NullArgument`]; a `len`
+/// whose byte size does not fit in `isize` is [`FfiStatus::InvalidArgument`].
+fn check_slice<T>(
+    null: bool,
+    len: usize,
+    name: &'static str,
+    len_name: &'static str,
+) -> Result<(), Failure> {
+    if len == 0 {
+        return Ok(());
+    }
+    if null {
+        return Err(fail!(
+            NullArgument,
+            "{name} is NULL but {len_name} is {len}"
+        ));
+    }
+    let max = isize::MAX as usize / std::mem::size_of::<T>().max(1);
+    if len > max {
+        return Err(fail!(
+            InvalidArgument,
+            "{len_name} is {len}, more elements than any array can hold (at most {max} of {} bytes)",
+            std::mem::size_of::<T>()
+        ));
+    }
     Ok(())
 }
 
@@ -128,15 +198,15 @@ pub unsafe fn write_out<T>(out: *mut T, value: T) -> Result<(), FfiStatus> {
 /// # Safety
 /// Unless NULL, `ptr` points to `len` initialised, aligned `T`s that stay
 /// valid and unchanged for `'a`.
-pub unsafe fn slice_in<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], FfiStatus> {
+pub unsafe fn slice_in<'a, T>(
+    ptr: *const T,
+    len: usize,
+    name: &'static str,
+    len_name: &'static str,
+) -> Result<&'a [T], Failure> {
+    check_slice::<T>(ptr.is_null(), len, name, len_name)?;
     if len == 0 {
         return Ok(&[]);
-    }
-    if ptr.is_null() {
-        return Err(FfiStatus::NullArgument);
-    }
-    if len > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
-        return Err(FfiStatus::InvalidArgument);
     }
     // SAFETY: non-NULL, and the caller promised `len` valid Ts; the total size
     // fits in isize (checked above), as `from_raw_parts` requires.
@@ -148,15 +218,15 @@ pub unsafe fn slice_in<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], FfiS
 /// # Safety
 /// Unless NULL, `ptr` points to `len` initialised, aligned `T`s that nothing
 /// else reads or writes for `'a`.
-pub unsafe fn slice_in_mut<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut [T], FfiStatus> {
+pub unsafe fn slice_in_mut<'a, T>(
+    ptr: *mut T,
+    len: usize,
+    name: &'static str,
+    len_name: &'static str,
+) -> Result<&'a mut [T], Failure> {
+    check_slice::<T>(ptr.is_null(), len, name, len_name)?;
     if len == 0 {
         return Ok(&mut []);
-    }
-    if ptr.is_null() {
-        return Err(FfiStatus::NullArgument);
-    }
-    if len > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
-        return Err(FfiStatus::InvalidArgument);
     }
     // SAFETY: non-NULL, exclusive and `len` valid Ts as the caller promised;
     // the total size fits in isize (checked above).
@@ -166,50 +236,125 @@ pub unsafe fn slice_in_mut<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut [T]
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{ffi_error_free, ffi_error_message, ffi_error_new, ffi_error_status};
+
+    fn message(e: *mut FfiError) -> String {
+        // SAFETY: `e` is a live error object; the message is copied at once.
+        unsafe { CStr::from_ptr(ffi_error_message(e)) }
+            .to_string_lossy()
+            .into_owned()
+    }
 
     #[test]
     fn guard_passes_values_through() {
         assert_eq!(guard(|| 7i32), 7);
-        assert_eq!(guard_status(|| Ok(())), FfiStatus::Ok);
-        assert_eq!(
-            guard_status(|| Err(FfiStatus::Overflow)),
-            FfiStatus::Overflow
-        );
-    }
-
-    #[test]
-    fn guard_turns_panics_into_fallbacks() {
-        assert_eq!(guard_status(|| panic!("boom")), FfiStatus::Panic);
-        assert!(guard(|| -> *mut u8 { panic!("boom") }).is_null());
-        assert_eq!(guard(|| -> i32 { panic!("boom") }), 0);
-        assert!(guard(|| -> f64 { panic!("boom") }).is_nan());
-    }
-
-    #[test]
-    fn helpers_reject_null() {
-        // SAFETY: NULL is handled before any dereference.
+        // SAFETY: NULL error objects.
         unsafe {
             assert_eq!(
-                c_str(std::ptr::null()).unwrap_err(),
-                FfiStatus::NullArgument
+                guard_status(ErrorOut::from_raw(std::ptr::null_mut()), || Ok(())),
+                FfiStatus::Ok
             );
             assert_eq!(
-                write_out::<i32>(std::ptr::null_mut(), 1).unwrap_err(),
-                FfiStatus::NullArgument
-            );
-            assert_eq!(slice_in::<u32>(std::ptr::null(), 0).unwrap(), &[] as &[u32]);
-            assert_eq!(
-                slice_in::<u32>(std::ptr::null(), 3).unwrap_err(),
-                FfiStatus::NullArgument
+                guard_status(ErrorOut::from_raw(std::ptr::null_mut()), || Err(fail!(
+                    Overflow, "x"
+                ))),
+                FfiStatus::Overflow
             );
         }
     }
 
     #[test]
-    fn c_str_utf8_rejects_invalid_bytes() {
-        let bad = [0xffu8, 0xfe, 0];
+    fn guard_status_records_failures_and_leaves_successes_alone() {
+        let e = ffi_error_new();
+        // SAFETY: `e` is live until freed at the end.
+        unsafe {
+            let st = guard_status(ErrorOut::from_raw(e), || {
+                Err(fail!(Overflow, "{} is too big", 7))
+            });
+            assert_eq!(st, FfiStatus::Overflow);
+            assert_eq!(ffi_error_status(e), FfiStatus::Overflow);
+            assert_eq!(message(e), "7 is too big");
+            assert_eq!(
+                guard_status(ErrorOut::from_raw(e), || Ok(())),
+                FfiStatus::Ok
+            );
+            assert_eq!(ffi_error_status(e), FfiStatus::Overflow, "untouched");
+            assert_eq!(message(e), "7 is too big", "untouched");
+            ffi_error_free(e);
+        }
+    }
+
+    #[test]
+    fn guard_turns_panics_into_fallbacks_and_reasons() {
+        assert!(guard(|| -> *mut u8 { panic!("boom") }).is_null());
+        assert_eq!(guard(|| -> i32 { panic!("boom") }), 0);
+        assert!(guard(|| -> f64 { panic!("boom") }).is_nan());
+        let e = ffi_error_new();
+        // SAFETY: `e` is live until freed at the end.
+        unsafe {
+            assert_eq!(
+                guard_status(ErrorOut::from_raw(std::ptr::null_mut()), || panic!("boom")),
+                FfiStatus::Panic
+            );
+            assert_eq!(
+                guard_status(ErrorOut::from_raw(e), || panic!("boom {}", 42)),
+                FfiStatus::Panic
+            );
+            assert_eq!(ffi_error_status(e), FfiStatus::Panic);
+            assert_eq!(message(e), "Rust panicked: boom 42");
+            assert_eq!(
+                guard_status(ErrorOut::from_raw(e), || std::panic::panic_any(7u32)),
+                FfiStatus::Panic
+            );
+            assert_eq!(message(e), "Rust panicked with a non-string payload");
+            ffi_error_free(e);
+        }
+    }
+
+    #[test]
+    fn helpers_reject_null_with_the_parameter_name() {
+        // SAFETY: NULL is handled before any dereference.
+        unsafe {
+            let f = c_str(std::ptr::null(), "first").unwrap_err();
+            assert_eq!(f.status(), FfiStatus::NullArgument);
+            assert_eq!(f.reason(), "first is NULL");
+            let f = write_out::<i32>(std::ptr::null_mut(), 1, "out").unwrap_err();
+            assert_eq!(
+                (f.status(), f.reason()),
+                (FfiStatus::NullArgument, "out is NULL")
+            );
+            assert_eq!(
+                slice_in::<u32>(std::ptr::null(), 0, "numbers", "length").unwrap(),
+                &[] as &[u32]
+            );
+            let f = slice_in::<u32>(std::ptr::null(), 3, "numbers", "length").unwrap_err();
+            assert_eq!(
+                (f.status(), f.reason()),
+                (FfiStatus::NullArgument, "numbers is NULL but length is 3")
+            );
+            let one = [1u32];
+            let f = slice_in::<u32>(one.as_ptr(), usize::MAX, "numbers", "length").unwrap_err();
+            assert_eq!(f.status(), FfiStatus::InvalidArgument);
+            assert_eq!(
+                f.reason(),
+                format!(
+                    "length is {}, more elements than any array can hold (at most {} of 4 bytes)",
+                    usize::MAX,
+                    isize::MAX as usize / 4
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn c_str_utf8_rejects_invalid_bytes_with_the_offset() {
+        let bad = [b'o', b'k', 0xff, 0xfe, 0];
         // SAFETY: `bad` is NUL-terminated and lives for the call.
-        let r = unsafe { c_str_utf8(bad.as_ptr().cast()) };
-        assert_eq!(r.unwrap_err(), FfiStatus::InvalidUtf8);
+        let f = unsafe { c_str_utf8(bad.as_ptr().cast(), "s") }.unwrap_err();
+        assert_eq!(f.status(), FfiStatus::InvalidUtf8);
+        assert_eq!(
+            f.reason(),
+            "s is not valid UTF-8: invalid byte sequence 0xff at byte offset 2"
+        );
     }
 }

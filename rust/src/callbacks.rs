@@ -9,7 +9,8 @@
 
 use std::ffi::{c_int, c_void};
 
-use crate::boundary::{guard_status, slice_in, write_out};
+use crate::boundary::{guard_status, slice_in, write_out, ErrorOut};
+use crate::error::{fail, null_argument, FfiError};
 use crate::status::FfiStatus;
 
 /// A predicate's answer for count_where: the value matches.
@@ -55,19 +56,37 @@ impl Verdict {
     }
 }
 
+/// Where a predicate said [`Verdict::Stop`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped {
+    /// The matches counted before the stop.
+    pub matches: usize,
+    /// The index of the value the predicate stopped at.
+    pub index: usize,
+    /// That value.
+    pub value: u32,
+}
+
 /// Counts the values for which `predicate` says [`Verdict::Match`], calling it
-/// once per value in order. `Err(count)` if it said [`Verdict::Stop`]: the
-/// count of matches before the stop, and no further calls were made.
+/// once per value in order. `Err(stopped)` if it said [`Verdict::Stop`]: the
+/// count of matches before the stop and where it stopped; no further calls
+/// were made.
 pub fn count_matching(
     numbers: &[u32],
     mut predicate: impl FnMut(u32) -> Verdict,
-) -> Result<usize, usize> {
+) -> Result<usize, Stopped> {
     let mut count = 0;
-    for &n in numbers {
+    for (index, &n) in numbers.iter().enumerate() {
         match predicate(n) {
             Verdict::Match => count += 1,
             Verdict::NoMatch => {}
-            Verdict::Stop => return Err(count),
+            Verdict::Stop => {
+                return Err(Stopped {
+                    matches: count,
+                    index,
+                    value: n,
+                })
+            }
         }
     }
     Ok(count)
@@ -79,7 +98,8 @@ pub fn count_matching(
 ///
 /// Returns FFI_STATUS_OK when every value was tested; FFI_STATUS_CANCELLED
 /// when the predicate returned a negative value (COUNT_WHERE_STOP): it is not
-/// called again and `*out` holds the matches counted before the stop;
+/// called again and `*out` holds the matches counted before the stop (reason:
+/// "the predicate stopped the count at index 2 (value 0) after 2 matches");
 /// FFI_STATUS_NULL_ARGUMENT if `predicate` or `out` is NULL, or `numbers` is
 /// NULL while `length > 0` (then the predicate is never called and `*out` is
 /// unchanged); FFI_STATUS_INVALID_ARGUMENT if `length` is so large that its
@@ -89,7 +109,9 @@ pub fn count_matching(
 ///
 /// Ownership: `numbers` and `user_data` are borrowed for the call. Rust never
 /// reads or frees `user_data`; it only passes it to the predicate, which is
-/// never called after this function returns.
+/// never called after this function returns. `error` is NULL or receives the
+/// status and reason of a failure; it is written only after the last call of
+/// the predicate, so the predicate may itself use `error` for other calls.
 ///
 /// Thread-safe: count_where() keeps no state of its own. Whether two threads
 /// may share a `user_data` is up to the predicate.
@@ -98,7 +120,8 @@ pub fn count_matching(
 /// `numbers` is NULL or points to `length` readable `uint32_t`s, unchanged
 /// during the call; `predicate` is NULL or a function with the
 /// CountWherePredicate contract for this `user_data`; `out` is NULL or valid
-/// for writing one `size_t`.
+/// for writing one `size_t`; `error` is NULL or a live FfiError used by no
+/// other call at the same time (apart from calls the predicate makes).
 #[no_mangle]
 pub unsafe extern "C" fn count_where(
     numbers: *const u32,
@@ -106,15 +129,18 @@ pub unsafe extern "C" fn count_where(
     predicate: CountWherePredicate,
     user_data: *mut c_void,
     out: *mut usize,
+    error: *mut FfiError,
 ) -> FfiStatus {
-    guard_status(|| {
-        let predicate = predicate.ok_or(FfiStatus::NullArgument)?;
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
+        let predicate = predicate.ok_or_else(|| null_argument!("predicate"))?;
         if out.is_null() {
-            return Err(FfiStatus::NullArgument);
+            return Err(null_argument!("out"));
         }
         // SAFETY: the header requires `numbers` to be NULL or valid for
         // `length` reads, unchanged during the call.
-        let numbers = unsafe { slice_in(numbers, length) }?;
+        let numbers = unsafe { slice_in(numbers, length, "numbers", "length") }?;
         let result = count_matching(numbers, |value| {
             // SAFETY: the caller promised a predicate that may be called
             // with this `user_data` during the call.
@@ -122,10 +148,20 @@ pub unsafe extern "C" fn count_where(
         });
         let (count, status) = match result {
             Ok(count) => (count, Ok(())),
-            Err(count) => (count, Err(FfiStatus::Cancelled)),
+            Err(s) => (
+                s.matches,
+                Err(fail!(
+                    Cancelled,
+                    "the predicate stopped the count at index {} (value {}) after {} {}",
+                    s.index,
+                    s.value,
+                    s.matches,
+                    if s.matches == 1 { "match" } else { "matches" }
+                )),
+            ),
         };
         // SAFETY: non-NULL (checked above) and valid for one write.
-        unsafe { write_out(out, count) }?;
+        unsafe { write_out(out, count, "out") }?;
         status
     })
 }
@@ -168,6 +204,7 @@ mod tests {
                 Some(divisible_by),
                 (&mut divisor as *mut u32).cast(),
                 &mut out,
+                std::ptr::null_mut(),
             )
         };
         assert_eq!(status, FfiStatus::Ok);
@@ -179,6 +216,7 @@ mod tests {
         let numbers = [3u32, 6, 0, 9, 12];
         let mut divisor = 3u32;
         let mut out = 99usize;
+        let e = crate::error::ffi_error_new();
         // SAFETY: valid pointers for the call.
         let status = unsafe {
             count_where(
@@ -187,10 +225,34 @@ mod tests {
                 Some(divisible_by),
                 (&mut divisor as *mut u32).cast(),
                 &mut out,
+                e,
             )
         };
         assert_eq!(status, FfiStatus::Cancelled);
         assert_eq!(out, 2);
+        assert_eq!(
+            crate::testing_support::message(e),
+            "the predicate stopped the count at index 2 (value 0) after 2 matches"
+        );
+        let one = [3u32, 0];
+        // SAFETY: valid pointers for the call.
+        let status = unsafe {
+            count_where(
+                one.as_ptr(),
+                2,
+                Some(divisible_by),
+                (&mut divisor as *mut u32).cast(),
+                &mut out,
+                e,
+            )
+        };
+        assert_eq!(status, FfiStatus::Cancelled);
+        assert_eq!(
+            crate::testing_support::message(e),
+            "the predicate stopped the count at index 1 (value 0) after 1 match"
+        );
+        // SAFETY: `e` came from ffi_error_new and is freed once.
+        unsafe { crate::error::ffi_error_free(e) };
 
         let mut calls = 0usize;
         let r = count_matching(&[1, 2, 3, 4], |v| {
@@ -201,7 +263,14 @@ mod tests {
                 Verdict::Match
             }
         });
-        assert_eq!(r, Err(1));
+        assert_eq!(
+            r,
+            Err(Stopped {
+                matches: 1,
+                index: 1,
+                value: 2
+            })
+        );
         assert_eq!(calls, 2);
     }
 
@@ -211,39 +280,65 @@ mod tests {
         let mut calls = 0usize;
         let data: *mut c_void = (&mut calls as *mut usize).cast();
         let mut out = 99usize;
+        let e = crate::error::ffi_error_new();
+        let reason = || crate::testing_support::message(e);
         // SAFETY: every non-NULL pointer is valid; NULLs are checked first.
         unsafe {
             assert_eq!(
-                count_where(numbers.as_ptr(), 2, None, data, &mut out),
+                count_where(numbers.as_ptr(), 2, None, data, &mut out, e),
                 FfiStatus::NullArgument
             );
+            assert_eq!(reason(), "predicate is NULL");
             assert_eq!(
                 count_where(
                     numbers.as_ptr(),
                     2,
                     Some(count_calls),
                     data,
-                    std::ptr::null_mut()
+                    std::ptr::null_mut(),
+                    e
                 ),
                 FfiStatus::NullArgument
             );
+            assert_eq!(reason(), "out is NULL");
             assert_eq!(
-                count_where(std::ptr::null(), 2, Some(count_calls), data, &mut out),
+                count_where(std::ptr::null(), 2, Some(count_calls), data, &mut out, e),
                 FfiStatus::NullArgument
             );
+            assert_eq!(reason(), "numbers is NULL but length is 2");
+            assert_eq!(
+                count_where(
+                    numbers.as_ptr(),
+                    usize::MAX,
+                    Some(count_calls),
+                    data,
+                    &mut out,
+                    e
+                ),
+                FfiStatus::InvalidArgument
+            );
+            assert!(reason().starts_with(&format!("length is {}, more elements", usize::MAX)));
             assert_eq!(out, 99);
             assert_eq!(calls, 0);
             assert_eq!(
-                count_where(std::ptr::null(), 0, Some(count_calls), data, &mut out),
+                count_where(
+                    std::ptr::null(),
+                    0,
+                    Some(count_calls),
+                    data,
+                    &mut out,
+                    std::ptr::null_mut()
+                ),
                 FfiStatus::Ok
             );
             assert_eq!(out, 0);
             assert_eq!(
-                count_where(numbers.as_ptr(), 2, Some(count_calls), data, &mut out),
+                count_where(numbers.as_ptr(), 2, Some(count_calls), data, &mut out, e),
                 FfiStatus::Ok
             );
             assert_eq!(out, 2);
             assert_eq!(calls, 2);
+            crate::error::ffi_error_free(e);
         }
     }
 

@@ -14,7 +14,8 @@
 //! read as a Rust `Shape` (an out-of-range discriminant would be undefined
 //! behaviour).
 
-use crate::boundary::{guard_status, write_out};
+use crate::boundary::{guard_status, write_out, ErrorOut};
+use crate::error::{fail, null_argument, Failure, FfiError, Num};
 use crate::status::FfiStatus;
 
 /// A geometric shape: a tagged union with one struct per kind. In C, `tag`
@@ -58,52 +59,99 @@ const SHAPE_TAGS: u32 = 3;
 /// [`Shape::scaled`]) cannot turn a valid, flat triangle into a refused one.
 const TRIANGLE_SLACK: f64 = 4.0 * f64::EPSILON;
 
-fn check_length(x: f64) -> Result<(), FfiStatus> {
+/// A length: finite and >= 0. The reason names the field and its value.
+fn check_length(name: &str, x: f64) -> Result<(), Failure> {
     // NaN fails both tests.
     if x.is_finite() && x >= 0.0 {
         Ok(())
     } else {
-        Err(FfiStatus::InvalidArgument)
+        Err(fail!(
+            InvalidArgument,
+            "{name} is {}: a dimension must be finite and >= 0",
+            Num(x)
+        ))
     }
 }
 
-/// `[a, b, c]` sorted in decreasing order.
-fn sorted_desc(a: f64, b: f64, c: f64) -> [f64; 3] {
-    let mut s = [a, b, c];
-    s.sort_by(|x, y| y.total_cmp(x));
+/// The sides of a triangle, named, sorted by decreasing length.
+fn sorted_desc(a: f64, b: f64, c: f64) -> [(&'static str, f64); 3] {
+    let mut s = [("a", a), ("b", b), ("c", c)];
+    s.sort_by(|x, y| y.1.total_cmp(&x.1));
     s
 }
 
-/// A finite result, or [`FfiStatus::Overflow`].
-fn finite_or_overflow(x: f64) -> Result<f64, FfiStatus> {
+/// A finite result, or [`FfiStatus::Overflow`] with the reason `what()`
+/// followed by "is too large for a double".
+fn finite_or_overflow(x: f64, what: impl FnOnce() -> String) -> Result<f64, Failure> {
     if x.is_finite() {
         Ok(x)
     } else {
-        Err(FfiStatus::Overflow)
+        Err(fail!(
+            Overflow,
+            "{} is too large for a double (above {:e})",
+            what(),
+            f64::MAX
+        ))
     }
 }
 
 impl Shape {
+    /// The name of this shape's kind, as in the reasons: "circle", ...
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Shape::Circle { .. } => "circle",
+            Shape::Rectangle { .. } => "rectangle",
+            Shape::Triangle { .. } => "triangle",
+        }
+    }
+
     /// Checks that every dimension is finite and >= 0 and that a triangle's
     /// sides obey the triangle inequality (the longest side is at most the
     /// sum of the other two, up to a relative rounding slack of 4 ε; a flat
-    /// triangle is allowed).
-    pub fn validate(&self) -> Result<(), FfiStatus> {
+    /// triangle is allowed). The reason names the field and its value, or
+    /// the three sides.
+    pub fn validate(&self) -> Result<(), Failure> {
         match *self {
-            Shape::Circle { radius } => check_length(radius),
+            Shape::Circle { radius } => check_length("radius", radius),
             Shape::Rectangle { width, height } => {
-                check_length(width)?;
-                check_length(height)
+                check_length("width", width)?;
+                check_length("height", height)
             }
             Shape::Triangle { a, b, c } => {
-                check_length(a)?;
-                check_length(b)?;
-                check_length(c)?;
-                let [x, y, z] = sorted_desc(a, b, c);
+                check_length("a", a)?;
+                check_length("b", b)?;
+                check_length("c", c)?;
+                let [(xn, x), (mut yn, y), (mut zn, z)] = sorted_desc(a, b, c);
                 if x > (y + z) * (1.0 + TRIANGLE_SLACK) {
-                    return Err(FfiStatus::InvalidArgument);
+                    // The two shorter sides in alphabetical order: "a + b".
+                    if zn < yn {
+                        std::mem::swap(&mut yn, &mut zn);
+                    }
+                    return Err(fail!(
+                        InvalidArgument,
+                        "the sides a = {}, b = {}, c = {} break the triangle inequality: \
+                         {xn} = {} is longer than {yn} + {zn} = {}",
+                        Num(a),
+                        Num(b),
+                        Num(c),
+                        Num(x),
+                        Num(y + z)
+                    ));
                 }
                 Ok(())
+            }
+        }
+    }
+
+    /// The dimensions, for reasons: "radius 2" or "width 3, height 4".
+    fn describe(&self) -> String {
+        match *self {
+            Shape::Circle { radius } => format!("radius {}", Num(radius)),
+            Shape::Rectangle { width, height } => {
+                format!("width {}, height {}", Num(width), Num(height))
+            }
+            Shape::Triangle { a, b, c } => {
+                format!("sides {}, {}, {}", Num(a), Num(b), Num(c))
             }
         }
     }
@@ -114,13 +162,13 @@ impl Shape {
     ///
     /// [`FfiStatus::InvalidArgument`] for a shape [`validate`](Self::validate)
     /// refuses; [`FfiStatus::Overflow`] if the area is too large for an f64.
-    pub fn area(&self) -> Result<f64, FfiStatus> {
+    pub fn area(&self) -> Result<f64, Failure> {
         self.validate()?;
         let area = match *self {
             Shape::Circle { radius } => std::f64::consts::PI * radius * radius,
             Shape::Rectangle { width, height } => width * height,
             Shape::Triangle { a, b, c } => {
-                let [longest, y, z] = sorted_desc(a, b, c);
+                let [(_, longest), (_, y), (_, z)] = sorted_desc(a, b, c);
                 if longest == 0.0 {
                     return Ok(0.0);
                 }
@@ -133,7 +181,9 @@ impl Shape {
                 0.25 * p.sqrt() * longest * longest
             }
         };
-        finite_or_overflow(area)
+        finite_or_overflow(area, || {
+            format!("the area of the {} with {}", self.kind(), self.describe())
+        })
     }
 
     /// This shape with every dimension multiplied by `factor` (so the area
@@ -142,20 +192,32 @@ impl Shape {
     /// [`FfiStatus::InvalidArgument`] for an invalid shape or a `factor`
     /// that is negative, NaN or infinite; [`FfiStatus::Overflow`] if a
     /// scaled dimension is too large for an f64.
-    pub fn scaled(&self, factor: f64) -> Result<Shape, FfiStatus> {
+    pub fn scaled(&self, factor: f64) -> Result<Shape, Failure> {
         self.validate()?;
-        check_length(factor)?;
-        let s = |x: f64| finite_or_overflow(x * factor);
+        if !(factor.is_finite() && factor >= 0.0) {
+            return Err(fail!(
+                InvalidArgument,
+                "factor is {}: a scale factor must be finite and >= 0",
+                Num(factor)
+            ));
+        }
+        let s = |name: &str, x: f64| {
+            finite_or_overflow(x * factor, || {
+                format!("{name} {} × factor {}", Num(x), Num(factor))
+            })
+        };
         Ok(match *self {
-            Shape::Circle { radius } => Shape::Circle { radius: s(radius)? },
+            Shape::Circle { radius } => Shape::Circle {
+                radius: s("radius", radius)?,
+            },
             Shape::Rectangle { width, height } => Shape::Rectangle {
-                width: s(width)?,
-                height: s(height)?,
+                width: s("width", width)?,
+                height: s("height", height)?,
             },
             Shape::Triangle { a, b, c } => Shape::Triangle {
-                a: s(a)?,
-                b: s(b)?,
-                c: s(c)?,
+                a: s("a", a)?,
+                b: s("b", b)?,
+                c: s("c", c)?,
             },
         })
     }
@@ -170,16 +232,19 @@ impl Shape {
 /// # Safety
 /// `ptr` is NULL or valid for reading a `Shape`, with the fields of the
 /// member its tag names initialised.
-pub unsafe fn read_shape(ptr: *const Shape) -> Result<Shape, FfiStatus> {
+pub unsafe fn read_shape(ptr: *const Shape) -> Result<Shape, Failure> {
     if ptr.is_null() {
-        return Err(FfiStatus::NullArgument);
+        return Err(null_argument!("shape"));
     }
     // SAFETY: `ptr` is valid and aligned for a Shape (caller's promise), whose
     // first four bytes are the `u32` tag in every member (RFC 2195, repr(u32));
     // any bit pattern is a valid u32.
     let tag = unsafe { ptr.cast::<u32>().read() };
     if tag >= SHAPE_TAGS {
-        return Err(FfiStatus::InvalidArgument);
+        return Err(fail!(
+            InvalidArgument,
+            "unknown Shape tag {tag}: expected SHAPE_CIRCLE (0), SHAPE_RECTANGLE (1) or SHAPE_TRIANGLE (2)"
+        ));
     }
     // SAFETY: the tag is a valid discriminant, and the caller initialised the
     // fields of that variant (f64, for which any bit pattern is valid).
@@ -190,26 +255,37 @@ pub unsafe fn read_shape(ptr: *const Shape) -> Result<Shape, FfiStatus> {
 /// for a rectangle, Heron's formula for a triangle.
 ///
 /// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_ARGUMENT for an unknown tag, a
-/// dimension that is negative, NaN or infinite, or a triangle whose longest
-/// side is longer than the sum of the other two; FFI_STATUS_OVERFLOW if the
-/// area does not fit in a double; FFI_STATUS_NULL_ARGUMENT if `shape` or
-/// `out` is NULL. `*out` is written only on success.
+/// dimension that is negative, NaN or infinite ("radius is -1: a dimension
+/// must be finite and >= 0"), or a triangle whose longest side is longer
+/// than the sum of the other two ("the sides a = 1, b = 1, c = 5 break the
+/// triangle inequality: c = 5 is longer than a + b = 2");
+/// FFI_STATUS_OVERFLOW if the area does not fit in a double;
+/// FFI_STATUS_NULL_ARGUMENT if `shape` or `out` is NULL. `*out` is written
+/// only on success.
 ///
-/// Both pointers are borrowed for the call. Thread-safe.
+/// Both pointers are borrowed for the call; `error` is NULL or receives the
+/// status and reason of a failure. Thread-safe.
 ///
 /// # Safety
 /// `shape` is NULL or points to a `Shape` whose tag's member is initialised;
-/// `out` is NULL or valid for writing one `double`.
+/// `out` is NULL or valid for writing one `double`; `error` is NULL or a live
+/// FfiError used by no other call at the same time.
 #[no_mangle]
-pub unsafe extern "C" fn shape_area(shape: *const Shape, out: *mut f64) -> FfiStatus {
-    guard_status(|| {
+pub unsafe extern "C" fn shape_area(
+    shape: *const Shape,
+    out: *mut f64,
+    error: *mut FfiError,
+) -> FfiStatus {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         if out.is_null() {
-            return Err(FfiStatus::NullArgument);
+            return Err(null_argument!("out"));
         }
         // SAFETY: forwarded from the header's requirement on `shape`.
         let area = unsafe { read_shape(shape) }?.area()?;
         // SAFETY: `out` is non-NULL and, per the header, a valid `double *`.
-        unsafe { write_out(out, area) }
+        unsafe { write_out(out, area, "out") }
     })
 }
 
@@ -217,23 +293,33 @@ pub unsafe extern "C" fn shape_area(shape: *const Shape, out: *mut f64) -> FfiSt
 /// is multiplied by `factor²`). The tag does not change.
 ///
 /// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_ARGUMENT for an invalid shape
-/// (as for shape_area()) or a `factor` that is negative, NaN or infinite;
-/// FFI_STATUS_OVERFLOW if a scaled dimension does not fit in a double;
+/// (as for shape_area()) or a `factor` that is negative, NaN or infinite
+/// ("factor is -2: a scale factor must be finite and >= 0");
+/// FFI_STATUS_OVERFLOW if a scaled dimension does not fit in a double
+/// ("radius 1e300 × factor 1e10 is too large for a double ...");
 /// FFI_STATUS_NULL_ARGUMENT if `shape` is NULL. On any error `*shape` is
 /// left unchanged.
 ///
-/// `shape` is borrowed for the call. Thread-safe for different shapes.
+/// `shape` is borrowed for the call; `error` is NULL or receives the status
+/// and reason of a failure. Thread-safe for different shapes.
 ///
 /// # Safety
 /// `shape` is NULL or points to a writable `Shape` whose tag's member is
-/// initialised.
+/// initialised; `error` is NULL or a live FfiError used by no other call at
+/// the same time.
 #[no_mangle]
-pub unsafe extern "C" fn shape_scale(shape: *mut Shape, factor: f64) -> FfiStatus {
-    guard_status(|| {
+pub unsafe extern "C" fn shape_scale(
+    shape: *mut Shape,
+    factor: f64,
+    error: *mut FfiError,
+) -> FfiStatus {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         // SAFETY: forwarded from the header's requirement on `shape`.
         let scaled = unsafe { read_shape(shape) }?.scaled(factor)?;
         // SAFETY: `shape` is non-NULL (read_shape checked) and writable.
-        unsafe { write_out(shape, scaled) }
+        unsafe { write_out(shape, scaled, "shape") }
     })
 }
 
@@ -320,38 +406,85 @@ mod tests {
         assert!(approx(huge.area().unwrap(), 3f64.sqrt() / 4.0 * 1e200));
     }
 
+    /// The status and reason of a refused shape operation.
+    fn why<T: std::fmt::Debug>(r: Result<T, Failure>) -> (FfiStatus, String) {
+        let f = r.unwrap_err();
+        (f.status(), f.reason().to_owned())
+    }
+
     #[test]
-    fn refuses_bad_dimensions() {
-        for bad in [
-            -1.0,
-            f64::NAN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            -0.0 - 1e-300,
+    fn refuses_bad_dimensions_with_the_field_and_value() {
+        for (bad, shown) in [
+            (-1.0, "-1"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (-0.0 - 1e-300, "-1e-300"),
         ] {
             assert_eq!(
-                Shape::Circle { radius: bad }.area(),
-                Err(FfiStatus::InvalidArgument)
+                why(Shape::Circle { radius: bad }.area()),
+                (
+                    FfiStatus::InvalidArgument,
+                    format!("radius is {shown}: a dimension must be finite and >= 0")
+                )
             );
             assert_eq!(
-                Shape::Rectangle {
+                why(Shape::Rectangle {
                     width: 1.0,
                     height: bad
                 }
-                .area(),
-                Err(FfiStatus::InvalidArgument)
+                .area()),
+                (
+                    FfiStatus::InvalidArgument,
+                    format!("height is {shown}: a dimension must be finite and >= 0")
+                )
+            );
+            assert_eq!(
+                why(Shape::Triangle {
+                    a: 1.0,
+                    b: bad,
+                    c: 1.0
+                }
+                .area()),
+                (
+                    FfiStatus::InvalidArgument,
+                    format!("b is {shown}: a dimension must be finite and >= 0")
+                )
             );
         }
         let broken = Shape::Triangle {
             a: 1.0,
             b: 2.0,
-            c: 3.1,
+            c: 3.5,
         };
-        assert_eq!(broken.area(), Err(FfiStatus::InvalidArgument));
-        assert_eq!(broken.scaled(2.0), Err(FfiStatus::InvalidArgument));
+        let reason = "the sides a = 1, b = 2, c = 3.5 break the triangle inequality: c = 3.5 is longer than a + b = 3";
         assert_eq!(
-            Shape::Circle { radius: 1e200 }.area(),
-            Err(FfiStatus::Overflow)
+            why(broken.area()),
+            (FfiStatus::InvalidArgument, reason.to_owned())
+        );
+        assert_eq!(
+            why(broken.scaled(2.0)),
+            (FfiStatus::InvalidArgument, reason.to_owned())
+        );
+        assert_eq!(
+            why(Shape::Triangle { a: 5.0, b: 1.0, c: 1.0 }.area()).1,
+            "the sides a = 5, b = 1, c = 1 break the triangle inequality: a = 5 is longer than b + c = 2"
+        );
+        assert_eq!(
+            why(Shape::Circle { radius: 1e200 }.area()),
+            (
+                FfiStatus::Overflow,
+                "the area of the circle with radius 1e200 is too large for a double (above 1.7976931348623157e308)".to_owned()
+            )
+        );
+        assert_eq!(
+            why(Shape::Rectangle {
+                width: 1e300,
+                height: 1e10
+            }
+            .area())
+            .0,
+            FfiStatus::Overflow
         );
     }
 
@@ -379,12 +512,18 @@ mod tests {
                 c: 0.0
             })
         );
-        for bad in [-1.0, f64::NAN, f64::INFINITY] {
-            assert_eq!(t.scaled(bad), Err(FfiStatus::InvalidArgument));
+        for (bad, shown) in [(-2.0, "-2"), (f64::NAN, "NaN"), (f64::INFINITY, "Infinity")] {
+            assert_eq!(
+                why(t.scaled(bad)),
+                (
+                    FfiStatus::InvalidArgument,
+                    format!("factor is {shown}: a scale factor must be finite and >= 0")
+                )
+            );
         }
         assert_eq!(
-            Shape::Circle { radius: 1e300 }.scaled(1e10),
-            Err(FfiStatus::Overflow)
+            why(Shape::Circle { radius: 1e300 }.scaled(1e10)).0,
+            FfiStatus::Overflow
         );
     }
 
@@ -393,24 +532,36 @@ mod tests {
         // A Shape-sized buffer written as C would, with a bogus tag.
         let mut raw = MaybeUninit::<Shape>::zeroed();
         let mut out = -1.0;
+        let e = crate::error::ffi_error_new();
         for bogus in [3u32, 4, 0x8000_0000, u32::MAX] {
+            let reason = format!(
+                "unknown Shape tag {bogus}: expected SHAPE_CIRCLE (0), SHAPE_RECTANGLE (1) or SHAPE_TRIANGLE (2)"
+            );
             // SAFETY: the buffer is Shape-sized and aligned; writing a u32 at
             // its start is what a C caller does. It is never read as a Shape
             // in Rust code here, only passed on as a pointer.
             unsafe {
                 raw.as_mut_ptr().cast::<u32>().write(bogus);
                 assert_eq!(
-                    shape_area(raw.as_ptr(), &mut out),
+                    shape_area(raw.as_ptr(), &mut out, e),
+                    FfiStatus::InvalidArgument
+                );
+                assert_eq!(crate::testing_support::message(e), reason);
+                assert_eq!(
+                    shape_scale(raw.as_mut_ptr(), 2.0, std::ptr::null_mut()),
                     FfiStatus::InvalidArgument
                 );
                 assert_eq!(
-                    shape_scale(raw.as_mut_ptr(), 2.0),
+                    shape_scale(raw.as_mut_ptr(), 2.0, e),
                     FfiStatus::InvalidArgument
                 );
+                assert_eq!(crate::testing_support::message(e), reason);
                 assert_eq!(raw.as_ptr().cast::<u32>().read(), bogus, "untouched");
             }
         }
         assert_eq!(out, -1.0);
+        // SAFETY: `e` came from ffi_error_new and is freed once.
+        unsafe { crate::error::ffi_error_free(e) };
     }
 
     #[test]
@@ -420,15 +571,26 @@ mod tests {
             height: 3.0,
         };
         let mut out = 0.0;
+        let e = crate::error::ffi_error_new();
+        let reason = || crate::testing_support::message(e);
+        let null = std::ptr::null_mut();
         // SAFETY: every pointer is NULL or valid for the call.
         unsafe {
-            assert_eq!(shape_area(&s, &mut out), FfiStatus::Ok);
+            assert_eq!(shape_area(&s, &mut out, e), FfiStatus::Ok);
             assert_eq!(out, 6.0);
-            assert_eq!(shape_scale(&mut s, 10.0), FfiStatus::Ok);
-            assert_eq!(shape_area(&s, &mut out), FfiStatus::Ok);
+            assert_eq!(shape_scale(&mut s, 10.0, null), FfiStatus::Ok);
+            assert_eq!(shape_area(&s, &mut out, null), FfiStatus::Ok);
             assert_eq!(out, 600.0);
-            assert_eq!(shape_scale(&mut s, -1.0), FfiStatus::InvalidArgument);
-            assert_eq!(shape_scale(&mut s, 1e308), FfiStatus::Overflow);
+            assert_eq!(shape_scale(&mut s, -1.0, e), FfiStatus::InvalidArgument);
+            assert_eq!(
+                reason(),
+                "factor is -1: a scale factor must be finite and >= 0"
+            );
+            assert_eq!(shape_scale(&mut s, 1e308, e), FfiStatus::Overflow);
+            assert_eq!(
+                reason(),
+                "width 20 × factor 1e308 is too large for a double (above 1.7976931348623157e308)"
+            );
             assert_eq!(
                 s,
                 Shape::Rectangle {
@@ -438,17 +600,21 @@ mod tests {
                 "unchanged on error"
             );
             assert_eq!(
-                shape_area(std::ptr::null(), &mut out),
+                shape_area(std::ptr::null(), &mut out, e),
                 FfiStatus::NullArgument
             );
+            assert_eq!(reason(), "shape is NULL");
             assert_eq!(
-                shape_area(&s, std::ptr::null_mut()),
+                shape_area(&s, std::ptr::null_mut(), e),
                 FfiStatus::NullArgument
             );
+            assert_eq!(reason(), "out is NULL");
             assert_eq!(
-                shape_scale(std::ptr::null_mut(), 2.0),
+                shape_scale(std::ptr::null_mut(), 2.0, e),
                 FfiStatus::NullArgument
             );
+            assert_eq!(reason(), "shape is NULL");
+            crate::error::ffi_error_free(e);
         }
     }
 }

@@ -29,7 +29,9 @@ macro_rules! cs {
 }
 
 pub mod boundary;
+pub mod error;
 pub mod status;
+pub mod version;
 
 pub mod numbers;
 pub mod strings;
@@ -49,4 +51,21 @@ pub mod r#async;
 #[cfg(feature = "test-panic")]
 pub mod testing;
 
+pub use error::FfiError;
 pub use status::FfiStatus;
+
+/// Tests only: helpers shared by the modules' tests.
+#[cfg(test)]
+mod testing_support {
+    use crate::error::{ffi_error_message, FfiError};
+    use std::ffi::CStr;
+
+    /// The message in a live error object, copied.
+    pub fn message(e: *mut FfiError) -> String {
+        // SAFETY: the tests pass live objects from ffi_error_new(); the
+        // message is copied before the next call that uses `e`.
+        unsafe { CStr::from_ptr(ffi_error_message(e)) }
+            .to_string_lossy()
+            .into_owned()
+    }
+}

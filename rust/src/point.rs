@@ -108,7 +108,7 @@ pub unsafe extern "C" fn points_translate(points: *mut Point, count: usize, by_x
         // SAFETY: the header requires `points` to be NULL or valid for `count`
         // exclusive Points; `slice_in_mut` handles NULL and an oversized count
         // by returning an error, which is the documented no-op.
-        if let Ok(all) = unsafe { slice_in_mut(points, count) } {
+        if let Ok(all) = unsafe { slice_in_mut(points, count, "points", "count") } {
             translate_all(all, by_x, by_y);
         }
     })

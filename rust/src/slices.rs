@@ -8,7 +8,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::boundary::{guard, guard_status, slice_in, slice_in_mut, write_out};
+use crate::boundary::{guard, guard_status, slice_in, slice_in_mut, write_out, ErrorOut};
+use crate::error::{fail, null_argument, FfiError};
 use crate::status::FfiStatus;
 
 /// The largest `limit` primes_up_to() accepts: 2^30. Sieving up to it needs a
@@ -72,7 +73,7 @@ pub unsafe extern "C" fn sum_of_even(numbers: *const u32, length: usize) -> u64 
     guard(|| {
         // SAFETY: the header requires `numbers` to be NULL or valid for
         // `length` reads, unchanged during the call.
-        match unsafe { slice_in(numbers, length) } {
+        match unsafe { slice_in(numbers, length, "numbers", "length") } {
             Ok(slice) => sum_even(slice),
             Err(_) => 0,
         }
@@ -318,7 +319,8 @@ impl U32Array {
 /// (`data == NULL`, nothing to free, though freeing it is harmless).
 ///
 /// Returns FFI_STATUS_OK on success; FFI_STATUS_INVALID_ARGUMENT if `limit`
-/// exceeds PRIMES_UP_TO_MAX_LIMIT (2^30); FFI_STATUS_NULL_ARGUMENT if `out`
+/// exceeds PRIMES_UP_TO_MAX_LIMIT (2^30) ("limit 1073741825 is above
+/// PRIMES_UP_TO_MAX_LIMIT (1073741824)"); FFI_STATUS_NULL_ARGUMENT if `out`
 /// is NULL; FFI_STATUS_PANIC on an internal panic (allocation failure aborts
 /// the process, as everywhere in Rust). On every error except a NULL `out`,
 /// `*out` is set to the empty array, so it is always safe to pass `*out` to
@@ -326,26 +328,37 @@ impl U32Array {
 ///
 /// Ownership: on success the caller owns `*out` and must release it with
 /// u32_array_free(), exactly once; never with free(). Whatever `*out` held
-/// before is overwritten, not freed.
+/// before is overwritten, not freed. `error` is NULL or receives the status
+/// and reason of a failure.
 ///
 /// Thread-safe: runs entirely on the calling thread and shares nothing, so
-/// it may run on several threads at once (different `out`s).
+/// it may run on several threads at once (different `out`s and `error`s).
 ///
 /// # Safety
-/// `out` is NULL or valid for writing one `U32Array`.
+/// `out` is NULL or valid for writing one `U32Array`; `error` is NULL or a
+/// live FfiError used by no other call at the same time.
 #[no_mangle]
-pub unsafe extern "C" fn primes_up_to(limit: u32, out: *mut U32Array) -> FfiStatus {
-    let status = guard_status(|| {
+pub unsafe extern "C" fn primes_up_to(
+    limit: u32,
+    out: *mut U32Array,
+    error: *mut FfiError,
+) -> FfiStatus {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    let status = guard_status(error, || {
         if out.is_null() {
-            return Err(FfiStatus::NullArgument);
+            return Err(null_argument!("out"));
         }
         if limit > PRIMES_UP_TO_MAX_LIMIT {
-            return Err(FfiStatus::InvalidArgument);
+            return Err(fail!(
+                InvalidArgument,
+                "limit {limit} is above PRIMES_UP_TO_MAX_LIMIT ({PRIMES_UP_TO_MAX_LIMIT})"
+            ));
         }
         let array = U32Array::from_vec(primes(limit));
         // SAFETY: non-NULL (checked above) and valid for a write, as the
         // header requires.
-        unsafe { write_out(out, array) }
+        unsafe { write_out(out, array, "out") }
     });
     if status != FfiStatus::Ok && !out.is_null() {
         // SAFETY: as above. Whatever the body wrote is an empty array or the
@@ -383,42 +396,57 @@ pub unsafe extern "C" fn u32_array_free(array: U32Array) {
 /// `dest[0..array->len]` and the array is freed (an empty array copies and
 /// frees nothing); FFI_STATUS_NULL_ARGUMENT if `array` is NULL, or if `dest`
 /// is NULL while the array is not empty; FFI_STATUS_BUFFER_TOO_SMALL if
-/// `dest_len` is less than `array->len`; FFI_STATUS_PANIC on an internal
-/// panic. On every error `*array` is left as it was, still the caller's to
-/// free.
+/// `dest_len` is less than `array->len` ("the array has 10 values but
+/// dest_len is 9"); FFI_STATUS_PANIC on an internal panic. On every error
+/// `*array` is left as it was, still the caller's to free.
 ///
 /// Ownership: on success the array is released, as by u32_array_free(), and
 /// `*array` is set to the empty array (freeing that again is harmless).
 /// `dest` is borrowed for the call; the values copied belong to the caller.
+/// `error` is NULL or receives the status and reason of a failure.
 /// Thread-safe (for different arrays and destinations).
 ///
 /// # Safety
 /// `array` is NULL, or valid for reading and writing one `U32Array` that is
 /// empty or was returned by this library, unchanged and not freed yet.
 /// `dest` is NULL or valid for writing `dest_len` values, and does not
-/// overlap the array's values.
+/// overlap the array's values. `error` is NULL or a live FfiError used by no
+/// other call at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn u32_array_move_into(
     array: *mut U32Array,
     dest: *mut u32,
     dest_len: usize,
+    error: *mut FfiError,
 ) -> FfiStatus {
-    guard_status(|| {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         // SAFETY: the header requires NULL (`as_mut` gives None) or a valid,
         // exclusive U32Array.
         let Some(array) = (unsafe { array.as_mut() }) else {
-            return Err(FfiStatus::NullArgument);
+            return Err(null_argument!("array"));
         };
         if array.data.is_null() || array.capacity == 0 {
             return Ok(());
         }
         if dest_len < array.len {
-            return Err(FfiStatus::BufferTooSmall);
+            return Err(fail!(
+                BufferTooSmall,
+                "the array has {} values but dest_len is {dest_len}",
+                array.len
+            ));
         }
-        // SAFETY: the header requires `dest` to be NULL (refused by
-        // `slice_in_mut` as the length is not 0) or valid for `dest_len`
-        // values, not overlapping the array.
-        let dest = unsafe { slice_in_mut(dest, array.len) }?;
+        if dest.is_null() {
+            return Err(fail!(
+                NullArgument,
+                "dest is NULL but the array has {} values",
+                array.len
+            ));
+        }
+        // SAFETY: the header requires `dest` to be NULL (refused above) or
+        // valid for `dest_len >= array.len` values, not overlapping the array.
+        let dest = unsafe { slice_in_mut(dest, array.len, "dest", "dest_len") }?;
         let taken = std::mem::replace(array, U32Array::EMPTY);
         // SAFETY: the header requires an array from this library, unchanged
         // and not freed; `*array` no longer refers to it.
@@ -536,9 +564,11 @@ mod tests {
     fn primes_up_to_round_trips_and_counts() {
         let before = u32_array_live_count();
         let mut out = U32Array::EMPTY;
+        let e = crate::error::ffi_error_new();
+        let null = std::ptr::null_mut();
         // SAFETY: `out` is a valid U32Array; each array is freed once.
         unsafe {
-            assert_eq!(primes_up_to(30, &mut out), FfiStatus::Ok);
+            assert_eq!(primes_up_to(30, &mut out, e), FfiStatus::Ok);
             assert_eq!(
                 std::slice::from_raw_parts(out.data, out.len),
                 &[2, 3, 5, 7, 11, 13, 17, 19, 23, 29]
@@ -548,7 +578,7 @@ mod tests {
             u32_array_free(out);
 
             let mut out = U32Array::EMPTY;
-            assert_eq!(primes_up_to(1, &mut out), FfiStatus::Ok);
+            assert_eq!(primes_up_to(1, &mut out, null), FfiStatus::Ok);
             assert!(out.data.is_null() && out.len == 0 && out.capacity == 0);
             u32_array_free(out);
             u32_array_free(U32Array::EMPTY);
@@ -558,34 +588,50 @@ mod tests {
                 ..U32Array::EMPTY
             };
             assert_eq!(
-                primes_up_to(PRIMES_UP_TO_MAX_LIMIT + 1, &mut out),
+                primes_up_to(PRIMES_UP_TO_MAX_LIMIT + 1, &mut out, e),
                 FfiStatus::InvalidArgument
             );
-            assert!(out.data.is_null() && out.len == 0);
-            assert_eq!(primes_up_to(u32::MAX, &mut out), FfiStatus::InvalidArgument);
             assert_eq!(
-                primes_up_to(10, std::ptr::null_mut()),
+                crate::testing_support::message(e),
+                "limit 1073741825 is above PRIMES_UP_TO_MAX_LIMIT (1073741824)"
+            );
+            assert!(out.data.is_null() && out.len == 0);
+            assert_eq!(
+                primes_up_to(u32::MAX, &mut out, null),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                primes_up_to(10, std::ptr::null_mut(), e),
                 FfiStatus::NullArgument
             );
+            assert_eq!(crate::testing_support::message(e), "out is NULL");
 
             // u32_array_move_into: copies, frees, empties; refuses a short or
             // NULL destination and leaves the array to the caller then.
             let mut out = U32Array::EMPTY;
-            assert_eq!(primes_up_to(30, &mut out), FfiStatus::Ok);
+            assert_eq!(primes_up_to(30, &mut out, null), FfiStatus::Ok);
             assert_eq!(out.len, 10);
             let mut dest = [0u32; 11];
             assert_eq!(
-                u32_array_move_into(&mut out, dest.as_mut_ptr(), 9),
+                u32_array_move_into(&mut out, dest.as_mut_ptr(), 9, e),
                 FfiStatus::BufferTooSmall
             );
             assert_eq!(
-                u32_array_move_into(&mut out, std::ptr::null_mut(), 10),
+                crate::testing_support::message(e),
+                "the array has 10 values but dest_len is 9"
+            );
+            assert_eq!(
+                u32_array_move_into(&mut out, std::ptr::null_mut(), 10, e),
                 FfiStatus::NullArgument
+            );
+            assert_eq!(
+                crate::testing_support::message(e),
+                "dest is NULL but the array has 10 values"
             );
             assert_eq!(out.len, 10);
             assert_eq!(u32_array_live_count(), before + 1);
             assert_eq!(
-                u32_array_move_into(&mut out, dest.as_mut_ptr(), dest.len()),
+                u32_array_move_into(&mut out, dest.as_mut_ptr(), dest.len(), e),
                 FfiStatus::Ok
             );
             assert_eq!(dest, [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 0]);
@@ -593,13 +639,15 @@ mod tests {
             assert_eq!(u32_array_live_count(), before);
             // Empty arrays need no destination; NULL arrays are refused.
             assert_eq!(
-                u32_array_move_into(&mut out, std::ptr::null_mut(), 0),
+                u32_array_move_into(&mut out, std::ptr::null_mut(), 0, null),
                 FfiStatus::Ok
             );
             assert_eq!(
-                u32_array_move_into(std::ptr::null_mut(), dest.as_mut_ptr(), 1),
+                u32_array_move_into(std::ptr::null_mut(), dest.as_mut_ptr(), 1, e),
                 FfiStatus::NullArgument
             );
+            assert_eq!(crate::testing_support::message(e), "array is NULL");
+            crate::error::ffi_error_free(e);
         }
         // No other test in this crate hands out arrays.
         assert_eq!(u32_array_live_count(), before);

@@ -8,7 +8,10 @@
 use std::ffi::{c_char, CString};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::boundary::{c_str, c_str_utf8, guard, guard_status, slice_in, slice_in_mut, write_out};
+use crate::boundary::{
+    c_str, c_str_utf8, guard, guard_status, slice_in, slice_in_mut, write_out, ErrorOut,
+};
+use crate::error::{fail, null_argument, utf8_reason, Failure, FfiError};
 use crate::status::FfiStatus;
 
 /// Strings handed out by this library and not yet freed.
@@ -53,7 +56,9 @@ pub unsafe extern "C" fn concat_strings(
     guard(|| {
         // SAFETY: the header requires each argument to be NULL or a valid
         // NUL-terminated string for the duration of the call.
-        let (Ok(a), Ok(b)) = (unsafe { c_str(first) }, unsafe { c_str(second) }) else {
+        let (Ok(a), Ok(b)) = (unsafe { c_str(first, "first") }, unsafe {
+            c_str(second, "second")
+        }) else {
             return std::ptr::null_mut();
         };
         let joined = concat_bytes(a.to_bytes(), b.to_bytes());
@@ -107,17 +112,21 @@ pub extern "C" fn rust_string_live_count() -> usize {
 ///
 /// Returns FFI_STATUS_OK on success; FFI_STATUS_BUFFER_TOO_SMALL if the
 /// result does not fit, in which case a non-empty `buf` holds the empty
-/// string (never a partial result); FFI_STATUS_NULL_ARGUMENT if `first` or
-/// `second` is NULL, or `buf` is NULL while `buf_len > 0`. `buf` may be NULL
-/// with `buf_len == 0` to ask for the size only.
+/// string (never a partial result; reason: "the result needs 9 bytes (NUL
+/// included) but buf_len is 8"); FFI_STATUS_NULL_ARGUMENT if `first` or
+/// `second` is NULL, or `buf` is NULL while `buf_len > 0` (the reason names
+/// the parameter). `buf` may be NULL with `buf_len == 0` to ask for the
+/// size only.
 ///
 /// Ownership: everything is borrowed for the call; the caller owns `buf`.
+/// `error` is NULL or receives the status and reason of a failure.
 /// Thread-safe (for different buffers).
 ///
 /// # Safety
 /// `first` and `second` are NULL or NUL-terminated strings; `buf` is NULL or
 /// valid for writing `buf_len` bytes and does not overlap them; `needed` is
-/// NULL or valid for writing one `size_t`.
+/// NULL or valid for writing one `size_t`; `error` is NULL or a live
+/// FfiError used by no other call at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn concat_strings_into(
     first: *const c_char,
@@ -125,24 +134,29 @@ pub unsafe extern "C" fn concat_strings_into(
     buf: *mut c_char,
     buf_len: usize,
     needed: *mut usize,
+    error: *mut FfiError,
 ) -> FfiStatus {
-    guard_status(|| {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         // SAFETY: the header requires NULL or valid NUL-terminated strings.
-        let a = unsafe { c_str(first) }?.to_bytes();
+        let a = unsafe { c_str(first, "first") }?.to_bytes();
         // SAFETY: as above.
-        let b = unsafe { c_str(second) }?.to_bytes();
+        let b = unsafe { c_str(second, "second") }?.to_bytes();
         if buf.is_null() && buf_len > 0 {
-            return Err(FfiStatus::NullArgument);
+            return Err(fail!(NullArgument, "buf is NULL but buf_len is {buf_len}"));
         }
         let total = a
             .len()
             .checked_add(b.len())
             .and_then(|n| n.checked_add(1))
-            .ok_or(FfiStatus::Overflow)?;
+            // Cannot fail: two strings in memory are at most isize::MAX bytes
+            // each, so the sum plus 1 fits in a usize.
+            .ok_or_else(|| fail!(Overflow, "the combined length does not fit in a size_t"))?;
         if !needed.is_null() {
             // SAFETY: the header requires `needed` to be NULL or a valid,
             // aligned `size_t *`.
-            unsafe { write_out(needed, total) }?;
+            unsafe { write_out(needed, total, "needed") }?;
         }
         if total > buf_len {
             if buf_len > 0 {
@@ -150,7 +164,10 @@ pub unsafe extern "C" fn concat_strings_into(
                 // `buf_len >= 1` bytes, as the header requires.
                 unsafe { buf.write(0) };
             }
-            return Err(FfiStatus::BufferTooSmall);
+            return Err(fail!(
+                BufferTooSmall,
+                "the result needs {total} bytes (NUL included) but buf_len is {buf_len}"
+            ));
         }
         // SAFETY: `buf` is valid for `buf_len >= total` bytes and, as the
         // header requires, does not overlap the inputs.
@@ -165,23 +182,34 @@ pub unsafe extern "C" fn concat_strings_into(
 /// Stores in `*out` the number of Unicode scalar values (code points) in the
 /// NUL-terminated UTF-8 string `s`: "héllo" has 5, "🦀" has 1.
 ///
-/// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_UTF8 if `s` is not valid UTF-8;
-/// FFI_STATUS_NULL_ARGUMENT if `s` or `out` is NULL. `*out` is written only on
-/// success. Everything is borrowed for the call. Thread-safe.
+/// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_UTF8 if `s` is not valid UTF-8
+/// (the reason gives the byte offset of the first invalid byte, from
+/// `Utf8Error::valid_up_to`: "s is not valid UTF-8: invalid byte sequence
+/// 0xff at byte offset 3"); FFI_STATUS_NULL_ARGUMENT if `s` or `out` is NULL.
+/// `*out` is written only on success. Everything is borrowed for the call;
+/// `error` is NULL or receives the status and reason of a failure.
+/// Thread-safe.
 ///
 /// # Safety
 /// `s` is NULL or a NUL-terminated string; `out` is NULL or valid for
-/// writing one `size_t`.
+/// writing one `size_t`; `error` is NULL or a live FfiError used by no other
+/// call at the same time.
 #[no_mangle]
-pub unsafe extern "C" fn count_characters(s: *const c_char, out: *mut usize) -> FfiStatus {
-    guard_status(|| {
+pub unsafe extern "C" fn count_characters(
+    s: *const c_char,
+    out: *mut usize,
+    error: *mut FfiError,
+) -> FfiStatus {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         if out.is_null() {
-            return Err(FfiStatus::NullArgument);
+            return Err(null_argument!("out"));
         }
         // SAFETY: the header requires NULL or a valid NUL-terminated string.
-        let text = unsafe { c_str_utf8(s) }?;
+        let text = unsafe { c_str_utf8(s, "s") }?;
         // SAFETY: `out` is non-NULL and, per the header, a valid `size_t *`.
-        unsafe { write_out(out, count_chars(text)) }
+        unsafe { write_out(out, count_chars(text), "out") }
     })
 }
 
@@ -300,13 +328,31 @@ pub fn first_lone_surrogate(units: &[u16]) -> Option<LoneSurrogate> {
 /// # Safety
 /// Unless NULL, `ptr` points to `len` code units that stay valid and
 /// unchanged for `'a` (the header's promise).
-unsafe fn utf16_in<'a>(ptr: *const u16, len: usize) -> Result<&'a [u16], FfiStatus> {
+unsafe fn utf16_in<'a>(
+    ptr: *const u16,
+    len: usize,
+    name: &'static str,
+    len_name: &'static str,
+) -> Result<&'a [u16], Failure> {
     if len > 0 && !ptr.is_null() && !ptr.is_aligned() {
-        return Err(FfiStatus::InvalidArgument);
+        return Err(misaligned(name, ptr));
     }
     // SAFETY: aligned (checked above) and, as the caller promised, `len`
     // valid code units unless NULL.
-    unsafe { slice_in(ptr, len) }
+    unsafe { slice_in(ptr, len, name, len_name) }
+}
+
+/// The reason for a `uint16_t *` that is not 2-byte aligned.
+fn misaligned(name: &str, ptr: *const u16) -> Failure {
+    fail!(
+        InvalidArgument,
+        "{name} is not aligned to 2 bytes (address {ptr:p}), as a uint16_t * must be"
+    )
+}
+
+/// The reason for UTF-16 text with a lone surrogate.
+fn not_utf16(name: &str, e: LoneSurrogate) -> Failure {
+    fail!(InvalidArgument, "{name} is not well-formed UTF-16: {e}")
 }
 
 /// Stores in `*out` the number of Unicode scalar values (code points) in the
@@ -323,27 +369,33 @@ unsafe fn utf16_in<'a>(ptr: *const u16, len: usize) -> Result<&'a [u16], FfiStat
 /// aligned (with `len > 0`), or if `len` is larger than any array can be;
 /// FFI_STATUS_NULL_ARGUMENT if `out` is NULL, or `s` is NULL while
 /// `len > 0`. `s` may be NULL when `len` is 0 (the empty text). `*out` is
-/// written only on success. Everything is borrowed for the call.
+/// written only on success. Everything is borrowed for the call; `error` is
+/// NULL or receives the status and reason of a failure ("s is not
+/// well-formed UTF-16: lone surrogate 0xDC00 at code unit 1").
 /// Thread-safe.
 ///
 /// # Safety
 /// `s` is NULL or valid for reading `len` `uint16_t`s; `out` is NULL or valid
-/// for writing one `size_t`.
+/// for writing one `size_t`; `error` is NULL or a live FfiError used by no
+/// other call at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn count_characters_utf16(
     s: *const u16,
     len: usize,
     out: *mut usize,
+    error: *mut FfiError,
 ) -> FfiStatus {
-    guard_status(|| {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         if out.is_null() {
-            return Err(FfiStatus::NullArgument);
+            return Err(null_argument!("out"));
         }
         // SAFETY: the header requires `s` to be NULL or valid for `len` units.
-        let units = unsafe { utf16_in(s, len) }?;
-        let n = count_utf16(units).map_err(|_| FfiStatus::InvalidArgument)?;
+        let units = unsafe { utf16_in(s, len, "s", "len") }?;
+        let n = count_utf16(units).map_err(|e| not_utf16("s", e))?;
         // SAFETY: `out` is non-NULL and, per the header, a valid `size_t *`.
-        unsafe { write_out(out, n) }
+        unsafe { write_out(out, n, "out") }
     })
 }
 
@@ -356,26 +408,33 @@ pub unsafe extern "C" fn count_characters_utf16(
 /// UTF-8; FFI_STATUS_INVALID_ARGUMENT if `len` is larger than any array can
 /// be; FFI_STATUS_NULL_ARGUMENT if `out` is NULL, or `s` is NULL while
 /// `len > 0`. `s` may be NULL when `len` is 0. `*out` is written only on
-/// success. Everything is borrowed for the call. Thread-safe.
+/// success. Everything is borrowed for the call; `error` is NULL or receives
+/// the status and reason of a failure (for UTF-8, the byte offset of the
+/// first invalid byte). Thread-safe.
 ///
 /// # Safety
 /// `s` is NULL or valid for reading `len` bytes; `out` is NULL or valid for
-/// writing one `size_t`.
+/// writing one `size_t`; `error` is NULL or a live FfiError used by no other
+/// call at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn count_characters_utf8(
     s: *const c_char,
     len: usize,
     out: *mut usize,
+    error: *mut FfiError,
 ) -> FfiStatus {
-    guard_status(|| {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         if out.is_null() {
-            return Err(FfiStatus::NullArgument);
+            return Err(null_argument!("out"));
         }
         // SAFETY: the header requires `s` to be NULL or valid for `len` bytes.
-        let bytes = unsafe { slice_in(s.cast::<u8>(), len) }?;
-        let text = std::str::from_utf8(bytes).map_err(|_| FfiStatus::InvalidUtf8)?;
+        let bytes = unsafe { slice_in(s.cast::<u8>(), len, "s", "len") }?;
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| Failure::new(FfiStatus::InvalidUtf8, utf8_reason("s", bytes, e)))?;
         // SAFETY: `out` is non-NULL and, per the header, a valid `size_t *`.
-        unsafe { write_out(out, count_chars(text)) }
+        unsafe { write_out(out, count_chars(text), "out") }
     })
 }
 
@@ -417,13 +476,17 @@ pub fn check_concat_utf16(first: &[u16], second: &[u16]) -> Result<(), LoneSurro
 /// FFI_STATUS_INVALID_ARGUMENT.
 ///
 /// Ownership: everything is borrowed for the call; the caller owns `buf`.
-/// Thread-safe (for different buffers).
+/// `error` is NULL or receives the status and reason of a failure ("the
+/// result needs 9 code units but buf_len is 8", "second is not well-formed
+/// UTF-16: lone surrogate 0xD83E at code unit 0"). Thread-safe (for
+/// different buffers).
 ///
 /// # Safety
 /// `first`, `second` are NULL or valid for reading `first_len` / `second_len`
 /// `uint16_t`s; `buf` is NULL or valid for writing `buf_len` `uint16_t`s and
 /// does not overlap the inputs; `needed` is NULL or valid for writing one
-/// `size_t`.
+/// `size_t`; `error` is NULL or a live FfiError used by no other call at the
+/// same time.
 #[no_mangle]
 pub unsafe extern "C" fn concat_strings_utf16_into(
     first: *const u16,
@@ -433,33 +496,58 @@ pub unsafe extern "C" fn concat_strings_utf16_into(
     buf: *mut u16,
     buf_len: usize,
     needed: *mut usize,
+    error: *mut FfiError,
 ) -> FfiStatus {
-    guard_status(|| {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         // SAFETY: the header requires NULL or `first_len` valid units.
-        let a = unsafe { utf16_in(first, first_len) }?;
+        let a = unsafe { utf16_in(first, first_len, "first", "first_len") }?;
         // SAFETY: as above, for `second`.
-        let b = unsafe { utf16_in(second, second_len) }?;
+        let b = unsafe { utf16_in(second, second_len, "second", "second_len") }?;
         if buf_len > 0 && buf.is_null() {
-            return Err(FfiStatus::NullArgument);
+            return Err(fail!(NullArgument, "buf is NULL but buf_len is {buf_len}"));
         }
         if buf_len > 0 && !buf.is_aligned() {
-            return Err(FfiStatus::InvalidArgument);
+            return Err(misaligned("buf", buf));
         }
-        let total = a.len().checked_add(b.len()).ok_or(FfiStatus::Overflow)?;
+        let total = a.len().checked_add(b.len()).ok_or_else(|| {
+            fail!(
+                Overflow,
+                "the combined length {} + {} does not fit in a size_t",
+                a.len(),
+                b.len()
+            )
+        })?;
         if !needed.is_null() {
             // SAFETY: the header requires `needed` to be NULL or a valid,
             // aligned `size_t *`.
-            unsafe { write_out(needed, total) }?;
+            unsafe { write_out(needed, total, "needed") }?;
         }
-        check_concat_utf16(a, b).map_err(|_| FfiStatus::InvalidArgument)?;
+        check_concat_utf16(a, b).map_err(|e| {
+            if e.index < a.len() {
+                not_utf16("first", e)
+            } else {
+                not_utf16(
+                    "second",
+                    LoneSurrogate {
+                        index: e.index - a.len(),
+                        ..e
+                    },
+                )
+            }
+        })?;
         if total > buf_len {
-            return Err(FfiStatus::BufferTooSmall);
+            return Err(fail!(
+                BufferTooSmall,
+                "the result needs {total} code units but buf_len is {buf_len}"
+            ));
         }
         // SAFETY: `buf` is non-NULL (a NULL one has buf_len == 0 < total, or
         // total == 0 and nothing is written), aligned, valid for
         // `buf_len >= total` units and does not overlap the inputs, as the
         // header requires.
-        let dst = unsafe { slice_in_mut(buf, total) }?;
+        let dst = unsafe { slice_in_mut(buf, total, "buf", "buf_len") }?;
         let (head, tail) = dst.split_at_mut(a.len());
         head.copy_from_slice(a);
         tail.copy_from_slice(b);
@@ -504,6 +592,9 @@ mod tests {
 
     #[test]
     fn concat_into_fits_reports_and_refuses() {
+        let e = crate::error::ffi_error_new();
+        let reason = || crate::testing_support::message(e);
+        let null = std::ptr::null_mut::<FfiError>();
         // SAFETY: every pointer below is NULL or valid for the call, as the
         // functions require.
         unsafe {
@@ -515,6 +606,7 @@ mod tests {
                 buf.as_mut_ptr(),
                 buf.len(),
                 &mut needed,
+                e,
             );
             assert_eq!(st, FfiStatus::Ok);
             assert_eq!(needed, 5);
@@ -527,24 +619,50 @@ mod tests {
                 buf.as_mut_ptr(),
                 buf.len(),
                 &mut needed,
+                e,
             );
             assert_eq!(st, FfiStatus::BufferTooSmall);
+            assert_eq!(
+                reason(),
+                "the result needs 9 bytes (NUL included) but buf_len is 8"
+            );
             assert_eq!(needed, 9);
             assert_eq!(buf[0], 0, "a too-small buffer holds the empty string");
 
-            let st = concat_strings_into(cs!("ab"), cs!("c"), std::ptr::null_mut(), 0, &mut needed);
+            let st = concat_strings_into(
+                cs!("ab"),
+                cs!("c"),
+                std::ptr::null_mut(),
+                0,
+                &mut needed,
+                null,
+            );
             assert_eq!(st, FfiStatus::BufferTooSmall);
             assert_eq!(needed, 4);
-            let st = concat_strings_into(cs!("ab"), cs!("c"), std::ptr::null_mut(), 4, &mut needed);
+            let st =
+                concat_strings_into(cs!("ab"), cs!("c"), std::ptr::null_mut(), 4, &mut needed, e);
             assert_eq!(st, FfiStatus::NullArgument);
+            assert_eq!(reason(), "buf is NULL but buf_len is 4");
             let st = concat_strings_into(
                 std::ptr::null(),
                 cs!("c"),
                 buf.as_mut_ptr(),
                 8,
                 std::ptr::null_mut(),
+                e,
             );
             assert_eq!(st, FfiStatus::NullArgument);
+            assert_eq!(reason(), "first is NULL");
+            let st = concat_strings_into(
+                cs!("c"),
+                std::ptr::null(),
+                buf.as_mut_ptr(),
+                8,
+                std::ptr::null_mut(),
+                e,
+            );
+            assert_eq!(st, FfiStatus::NullArgument);
+            assert_eq!(reason(), "second is NULL");
             // Exactly fitting, with `needed` NULL.
             let mut exact = [1 as c_char; 3];
             let st = concat_strings_into(
@@ -553,40 +671,73 @@ mod tests {
                 exact.as_mut_ptr(),
                 3,
                 std::ptr::null_mut(),
+                e,
             );
             assert_eq!(st, FfiStatus::Ok);
             assert_eq!(exact, [b'a' as c_char, b'b' as c_char, 0]);
+            assert_eq!(
+                reason(),
+                "second is NULL",
+                "a success leaves the error alone"
+            );
+            crate::error::ffi_error_free(e);
         }
     }
 
     #[test]
     fn count_characters_counts_scalars_and_validates() {
+        let e = crate::error::ffi_error_new();
+        let reason = || crate::testing_support::message(e);
         // SAFETY: every pointer below is NULL or valid for the call, as the
         // functions require.
         unsafe {
             let mut n = 0usize;
             assert_eq!(
-                count_characters(b"h\xc3\xa9llo\0".as_ptr().cast::<c_char>(), &mut n),
+                count_characters(b"h\xc3\xa9llo\0".as_ptr().cast::<c_char>(), &mut n, e),
                 FfiStatus::Ok
             );
             assert_eq!(n, 5);
             assert_eq!(
-                count_characters(b"\xf0\x9f\xa6\x80\0".as_ptr().cast::<c_char>(), &mut n),
+                count_characters(b"\xf0\x9f\xa6\x80\0".as_ptr().cast::<c_char>(), &mut n, e),
                 FfiStatus::Ok
             );
             assert_eq!(n, 1);
             assert_eq!(
-                count_characters(b"\xff\0".as_ptr().cast::<c_char>(), &mut n),
+                count_characters(
+                    b"\xff\0".as_ptr().cast::<c_char>(),
+                    &mut n,
+                    std::ptr::null_mut()
+                ),
                 FfiStatus::InvalidUtf8
             );
             assert_eq!(
-                count_characters(std::ptr::null(), &mut n),
-                FfiStatus::NullArgument
+                count_characters(b"abc\xff\0".as_ptr().cast::<c_char>(), &mut n, e),
+                FfiStatus::InvalidUtf8
             );
             assert_eq!(
-                count_characters(cs!("x"), std::ptr::null_mut()),
+                reason(),
+                "s is not valid UTF-8: invalid byte sequence 0xff at byte offset 3"
+            );
+            assert_eq!(
+                count_characters(b"h\xc3\xa9\xe2\x82\0".as_ptr().cast::<c_char>(), &mut n, e),
+                FfiStatus::InvalidUtf8
+            );
+            assert_eq!(
+                reason(),
+                "s is not valid UTF-8: incomplete character at byte offset 3 (the input ends after 2 of its bytes)"
+            );
+            assert_eq!(n, 1, "untouched on failure");
+            assert_eq!(
+                count_characters(std::ptr::null(), &mut n, e),
                 FfiStatus::NullArgument
             );
+            assert_eq!(reason(), "s is NULL");
+            assert_eq!(
+                count_characters(cs!("x"), std::ptr::null_mut(), e),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(reason(), "out is NULL");
+            crate::error::ffi_error_free(e);
         }
     }
 
@@ -700,81 +851,119 @@ mod tests {
     #[test]
     fn count_characters_utf16_counts_nul_and_refuses_what_the_header_says() {
         let crab: Vec<u16> = "h\0🦀".encode_utf16().collect();
+        let err = crate::error::ffi_error_new();
         // SAFETY: every pointer below is NULL or valid for the call, as the
         // functions require.
         unsafe {
             let mut n = 99usize;
             assert_eq!(
-                count_characters_utf16(crab.as_ptr(), crab.len(), &mut n),
+                count_characters_utf16(crab.as_ptr(), crab.len(), &mut n, err),
                 FfiStatus::Ok
             );
             assert_eq!(n, 3);
             assert_eq!(
-                count_characters_utf16(std::ptr::null(), 0, &mut n),
+                count_characters_utf16(std::ptr::null(), 0, &mut n, err),
                 FfiStatus::Ok
             );
             assert_eq!(n, 0);
             n = 99;
             let lone = [0x61u16, 0xdc00];
             assert_eq!(
-                count_characters_utf16(lone.as_ptr(), 2, &mut n),
+                count_characters_utf16(lone.as_ptr(), 2, &mut n, err),
                 FfiStatus::InvalidArgument
             );
             assert_eq!(
-                count_characters_utf16(std::ptr::null(), 1, &mut n),
+                crate::testing_support::message(err),
+                "s is not well-formed UTF-16: lone surrogate 0xDC00 at code unit 1"
+            );
+            assert_eq!(
+                count_characters_utf16(std::ptr::null(), 1, &mut n, err),
                 FfiStatus::NullArgument
             );
             assert_eq!(
-                count_characters_utf16(crab.as_ptr(), 1, std::ptr::null_mut()),
-                FfiStatus::NullArgument
+                crate::testing_support::message(err),
+                "s is NULL but len is 1"
             );
             assert_eq!(
-                count_characters_utf16(crab.as_ptr(), usize::MAX, &mut n),
+                count_characters_utf16(crab.as_ptr(), 1, std::ptr::null_mut(), err),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(crate::testing_support::message(err), "out is NULL");
+            assert_eq!(
+                count_characters_utf16(crab.as_ptr(), usize::MAX, &mut n, err),
                 FfiStatus::InvalidArgument
             );
+            assert!(crate::testing_support::message(err)
+                .starts_with(&format!("len is {}, more elements", usize::MAX)));
             let misaligned = crab.as_ptr().cast::<u8>().wrapping_add(1).cast::<u16>();
             assert_eq!(
-                count_characters_utf16(misaligned, 1, &mut n),
+                count_characters_utf16(misaligned, 1, &mut n, err),
                 FfiStatus::InvalidArgument
             );
+            assert_eq!(
+                crate::testing_support::message(err),
+                format!(
+                    "s is not aligned to 2 bytes (address {misaligned:p}), as a uint16_t * must be"
+                )
+            );
             assert_eq!(n, 99, "written only on success");
+            crate::error::ffi_error_free(err);
         }
     }
 
     #[test]
     fn count_characters_utf8_counts_by_length() {
         let text = "h\0é🦀".as_bytes();
+        let err = crate::error::ffi_error_new();
         // SAFETY: every pointer below is NULL or valid for the call, as the
         // functions require.
         unsafe {
             let mut n = 99usize;
             assert_eq!(
-                count_characters_utf8(text.as_ptr().cast(), text.len(), &mut n),
+                count_characters_utf8(text.as_ptr().cast(), text.len(), &mut n, err),
                 FfiStatus::Ok
             );
             assert_eq!(n, 4);
             // A prefix that cuts the crab in half is not UTF-8.
             assert_eq!(
-                count_characters_utf8(text.as_ptr().cast(), text.len() - 1, &mut n),
+                count_characters_utf8(text.as_ptr().cast(), text.len() - 1, &mut n, err),
                 FfiStatus::InvalidUtf8
             );
             assert_eq!(
-                count_characters_utf8(std::ptr::null(), 0, &mut n),
+                crate::testing_support::message(err),
+                "s is not valid UTF-8: incomplete character at byte offset 4 (the input ends after 3 of its bytes)"
+            );
+            assert_eq!(
+                count_characters_utf8(std::ptr::null(), 0, &mut n, err),
                 FfiStatus::Ok
             );
             assert_eq!(n, 0);
             assert_eq!(
-                count_characters_utf8(std::ptr::null(), 3, &mut n),
+                count_characters_utf8(std::ptr::null(), 3, &mut n, err),
                 FfiStatus::NullArgument
             );
             assert_eq!(
-                count_characters_utf8(cs!("x"), 1, std::ptr::null_mut()),
+                crate::testing_support::message(err),
+                "s is NULL but len is 3"
+            );
+            assert_eq!(
+                count_characters_utf8(cs!("x"), 1, std::ptr::null_mut(), err),
                 FfiStatus::NullArgument
             );
             assert_eq!(
-                count_characters_utf8(cs!("x"), usize::MAX, &mut n),
+                count_characters_utf8(cs!("x"), usize::MAX, &mut n, err),
                 FfiStatus::InvalidArgument
             );
+            let bad = b"ok\xff";
+            assert_eq!(
+                count_characters_utf8(bad.as_ptr().cast(), 3, &mut n, err),
+                FfiStatus::InvalidUtf8
+            );
+            assert_eq!(
+                crate::testing_support::message(err),
+                "s is not valid UTF-8: invalid byte sequence 0xff at byte offset 2"
+            );
+            crate::error::ffi_error_free(err);
         }
     }
 
@@ -782,6 +971,7 @@ mod tests {
     fn concat_utf16_into_joins_checks_and_refuses() {
         let a: Vec<u16> = "🦀\0a".encode_utf16().collect();
         let b: Vec<u16> = "é".encode_utf16().collect();
+        let err = crate::error::ffi_error_new();
         // SAFETY: every pointer below is NULL or valid for the call, as the
         // functions require.
         unsafe {
@@ -797,6 +987,7 @@ mod tests {
                     buf,
                     len,
                     needed,
+                    err,
                 )
             };
             let st = join(buf.as_mut_ptr(), 8, &mut needed);
@@ -809,6 +1000,10 @@ mod tests {
             let mut small = [0x55u16; 4];
             let st = join(small.as_mut_ptr(), 4, &mut needed);
             assert_eq!(st, FfiStatus::BufferTooSmall);
+            assert_eq!(
+                crate::testing_support::message(err),
+                "the result needs 5 code units but buf_len is 4"
+            );
             assert_eq!(needed, 5);
             assert_eq!(small, [0x55; 4]);
             // Size query.
@@ -823,6 +1018,7 @@ mod tests {
                 std::ptr::null_mut(),
                 0,
                 &mut needed,
+                err,
             );
             assert_eq!(st, FfiStatus::Ok);
             assert_eq!(needed, 0);
@@ -837,8 +1033,28 @@ mod tests {
                 buf.as_mut_ptr(),
                 8,
                 &mut needed,
+                err,
             );
             assert_eq!(st, FfiStatus::InvalidArgument);
+            assert_eq!(
+                crate::testing_support::message(err),
+                "first is not well-formed UTF-16: lone surrogate 0xD83E at code unit 0"
+            );
+            let st = concat_strings_utf16_into(
+                b.as_ptr(),
+                1,
+                low.as_ptr(),
+                1,
+                buf.as_mut_ptr(),
+                8,
+                &mut needed,
+                err,
+            );
+            assert_eq!(st, FfiStatus::InvalidArgument);
+            assert_eq!(
+                crate::testing_support::message(err),
+                "second is not well-formed UTF-16: lone surrogate 0xDD80 at code unit 0"
+            );
             assert_eq!(
                 check_concat_utf16(&high, &low),
                 Err(LoneSurrogate {
@@ -857,37 +1073,53 @@ mod tests {
             let p = a.as_ptr();
             let m = buf.as_mut_ptr();
             assert_eq!(
-                concat_strings_utf16_into(std::ptr::null(), 1, p, 1, m, 8, &mut needed),
+                concat_strings_utf16_into(std::ptr::null(), 1, p, 1, m, 8, &mut needed, err),
                 FfiStatus::NullArgument
             );
             assert_eq!(
-                concat_strings_utf16_into(p, 1, std::ptr::null(), 1, m, 8, &mut needed),
+                crate::testing_support::message(err),
+                "first is NULL but first_len is 1"
+            );
+            assert_eq!(
+                concat_strings_utf16_into(p, 1, std::ptr::null(), 1, m, 8, &mut needed, err),
                 FfiStatus::NullArgument
             );
             assert_eq!(
-                concat_strings_utf16_into(p, 1, p, 1, std::ptr::null_mut(), 8, &mut needed),
+                crate::testing_support::message(err),
+                "second is NULL but second_len is 1"
+            );
+            assert_eq!(
+                concat_strings_utf16_into(p, 1, p, 1, std::ptr::null_mut(), 8, &mut needed, err),
                 FfiStatus::NullArgument
+            );
+            assert_eq!(
+                crate::testing_support::message(err),
+                "buf is NULL but buf_len is 8"
             );
             let odd = m.cast::<u8>().wrapping_add(1).cast::<u16>();
             assert_eq!(
-                concat_strings_utf16_into(p, 1, p, 1, odd, 4, &mut needed),
+                concat_strings_utf16_into(p, 1, p, 1, odd, 4, &mut needed, err),
                 FfiStatus::InvalidArgument
             );
+            assert!(
+                crate::testing_support::message(err).starts_with("buf is not aligned to 2 bytes")
+            );
             assert_eq!(
-                concat_strings_utf16_into(odd, 1, p, 1, m, 8, &mut needed),
+                concat_strings_utf16_into(odd, 1, p, 1, m, 8, &mut needed, err),
                 FfiStatus::InvalidArgument
             );
             let half = isize::MAX as usize / 2;
             assert_eq!(
-                concat_strings_utf16_into(p, half + 1, p, 1, m, 8, &mut needed),
+                concat_strings_utf16_into(p, half + 1, p, 1, m, 8, &mut needed, err),
                 FfiStatus::InvalidArgument
             );
             let e = b.as_ptr();
             assert_eq!(
-                concat_strings_utf16_into(e, 1, e, 1, m, 8, std::ptr::null_mut()),
+                concat_strings_utf16_into(e, 1, e, 1, m, 8, std::ptr::null_mut(), err),
                 FfiStatus::Ok
             );
             assert_eq!(&buf[..2], [0xe9, 0xe9]);
+            crate::error::ffi_error_free(err);
         }
     }
 }

@@ -10,7 +10,8 @@
 
 use std::ffi::c_char;
 
-use crate::boundary::{c_str_utf8, guard, guard_status, write_out, PanicFallback};
+use crate::boundary::{c_str_utf8, guard, guard_status, write_out, ErrorOut, PanicFallback};
+use crate::error::{fail, null_argument, quote, Failure, FfiError};
 use crate::status::FfiStatus;
 
 /// An untagged union of an `int32_t` and a `float` sharing the same four
@@ -169,31 +170,110 @@ impl std::fmt::Debug for Either {
     }
 }
 
+/// Where `text` leaves the number grammar, as a reason; `None` if it
+/// follows it. The grammar is Rust's for finite decimals: an optional sign,
+/// digits with at most one `.` (at least one digit in all), and an optional
+/// exponent (`e` or `E`, an optional sign, at least one digit).
+fn syntax_error(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let digits_from = |mut i: usize| {
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    // Only ASCII bytes are skipped, so `at` is always on a character boundary.
+    let unexpected = |at: usize| match text[at..].chars().next() {
+        Some(ch) => format!(
+            "{} is not a number: unexpected {ch:?} at byte {at}",
+            quote(text)
+        ),
+        None => format!(
+            "{} is not a number: expected a digit at byte {at}, found the end of the text",
+            quote(text)
+        ),
+    };
+    if text.is_empty() {
+        return Some("\"\" is not a number: the text is empty".to_owned());
+    }
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if ["nan", "inf", "infinity"]
+        .iter()
+        .any(|w| unsigned.eq_ignore_ascii_case(w))
+    {
+        return Some(format!(
+            "{} is not a finite number: NaN and infinities are refused",
+            quote(text)
+        ));
+    }
+    let mut i = text.len() - unsigned.len();
+    let int_end = digits_from(i);
+    let mut digits = int_end - i;
+    i = int_end;
+    if bytes.get(i) == Some(&b'.') {
+        let frac_end = digits_from(i + 1);
+        digits += frac_end - (i + 1);
+        i = frac_end;
+    }
+    if digits == 0 {
+        return Some(unexpected(i));
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let exp_end = digits_from(i);
+        if exp_end == i {
+            return Some(unexpected(i));
+        }
+        i = exp_end;
+    }
+    (i < bytes.len()).then(|| unexpected(i))
+}
+
 /// The safe core of [`parse_number`].
 ///
 /// - An optional sign and ASCII digits only (`"42"`, `"+1"`, `"-7"`, `"007"`)
 ///   is an integer: `Left` if it fits in `i32`, otherwise
-///   [`FfiStatus::InvalidArgument`] (never silently turned into a float).
+///   [`FfiStatus::InvalidArgument`] ("out of range for int32"; never silently
+///   turned into a float).
 /// - Any other text Rust's `f32` parser accepts as a *finite* number
 ///   (`"4.5"`, `"-0.5"`, `".5"`, `"1e3"`, `"1E-3"`) is `Right`, rounded to
 ///   the nearest `f32`. Text that names or rounds to a non-finite value
 ///   (`"nan"`, `"inf"`, `"1e39"`) is [`FfiStatus::InvalidArgument`].
-/// - Everything else is [`FfiStatus::InvalidArgument`]: the empty string,
-///   whitespace anywhere (no trimming: `" 42"` is invalid), `"0x10"`,
-///   `"1_000"`, `"4.5f"`.
-pub fn parse_number_str(text: &str) -> Result<Either, FfiStatus> {
-    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return text
-            .parse::<i32>()
-            .map(Either::left)
-            .map_err(|_| FfiStatus::InvalidArgument);
+/// - Everything else is [`FfiStatus::InvalidArgument`], with the position
+///   of the first character that does not fit: the empty string, whitespace
+///   anywhere (no trimming: `" 42"` is invalid), `"0x10"`, `"1_000"`,
+///   `"4.5f"`.
+pub fn parse_number_str(text: &str) -> Result<Either, Failure> {
+    if let Some(reason) = syntax_error(text) {
+        return Err(Failure::new(FfiStatus::InvalidArgument, reason));
     }
-    // f32's grammar also accepts "inf", "infinity" and "nan" (any case);
-    // they, and finite text that overflows, are refused by the check below.
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<i32>().map(Either::left).map_err(|_| {
+            fail!(
+                InvalidArgument,
+                "{} is out of range for int32 (-2147483648 to 2147483647)",
+                quote(text)
+            )
+        });
+    }
     match text.parse::<f32>() {
         Ok(x) if x.is_finite() => Ok(Either::right(x)),
-        _ => Err(FfiStatus::InvalidArgument),
+        Ok(_) => Err(fail!(
+            InvalidArgument,
+            "{} is out of range for float (its magnitude is above {:e})",
+            quote(text),
+            f32::MAX
+        )),
+        // The grammar above is Rust's, so this is not expected to happen.
+        Err(e) => Err(fail!(
+            InvalidArgument,
+            "{} is not a number: {e}",
+            quote(text)
+        )),
     }
 }
 
@@ -210,24 +290,36 @@ pub fn parse_number_str(text: &str) -> Result<Either, FfiStatus> {
 /// there is no hexadecimal, no `_` separator, no suffix.
 ///
 /// Returns FFI_STATUS_OK; FFI_STATUS_INVALID_ARGUMENT for text that is not
-/// such a number; FFI_STATUS_INVALID_UTF8 if `text` is not UTF-8;
-/// FFI_STATUS_NULL_ARGUMENT if `text` or `out` is NULL. `*out` is written
-/// only on success. Everything is borrowed for the call. Thread-safe.
+/// such a number, with the text (quoted, cut after 40 characters) and why:
+/// `"4 2" is not a number: unexpected ' ' at byte 1`, `"2147483648" is out
+/// of range for int32 (...)`, `"1e39" is out of range for float (...)`;
+/// FFI_STATUS_INVALID_UTF8 if `text` is not UTF-8 (with the byte offset of
+/// the first invalid byte); FFI_STATUS_NULL_ARGUMENT if `text` or `out` is
+/// NULL. `*out` is written only on success. Everything is borrowed for the
+/// call; `error` is NULL or receives the status and reason of a failure.
+/// Thread-safe.
 ///
 /// # Safety
 /// `text` is NULL or a NUL-terminated string; `out` is NULL or valid for
-/// writing one `Either`.
+/// writing one `Either`; `error` is NULL or a live FfiError used by no other
+/// call at the same time.
 #[no_mangle]
-pub unsafe extern "C" fn parse_number(text: *const c_char, out: *mut Either) -> FfiStatus {
-    guard_status(|| {
+pub unsafe extern "C" fn parse_number(
+    text: *const c_char,
+    out: *mut Either,
+    error: *mut FfiError,
+) -> FfiStatus {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
         if out.is_null() {
-            return Err(FfiStatus::NullArgument);
+            return Err(null_argument!("out"));
         }
         // SAFETY: the header requires NULL or a valid NUL-terminated string.
-        let text = unsafe { c_str_utf8(text) }?;
+        let text = unsafe { c_str_utf8(text, "text") }?;
         let parsed = parse_number_str(text)?;
         // SAFETY: `out` is non-NULL and, per the header, valid for one Either.
-        unsafe { write_out(out, parsed) }
+        unsafe { write_out(out, parsed, "out") }
     })
 }
 
@@ -294,9 +386,14 @@ mod tests {
     }
 
     fn parse(s: &str) -> Result<Result<i32, f32>, FfiStatus> {
-        parse_number_str(s).map(|e| e.into_result().expect("a known tag"))
+        parse_number_str(s)
+            .map(|e| e.into_result().expect("a known tag"))
+            .map_err(|f| f.status())
     }
 
+    fn reason(s: &str) -> String {
+        parse_number_str(s).unwrap_err().reason().to_owned()
+    }
     #[test]
     fn parses_integers_and_floats() {
         assert_eq!(parse("42"), Ok(Ok(42)));
@@ -343,28 +440,124 @@ mod tests {
     }
 
     #[test]
+    fn reasons_say_where_and_why() {
+        for (text, why) in [
+            ("", "\"\" is not a number: the text is empty"),
+            ("4 2", r#""4 2" is not a number: unexpected ' ' at byte 1"#),
+            (" 42", r#"" 42" is not a number: unexpected ' ' at byte 0"#),
+            ("42 ", r#""42 " is not a number: unexpected ' ' at byte 2"#),
+            (
+                "+",
+                r#""+" is not a number: expected a digit at byte 1, found the end of the text"#,
+            ),
+            (
+                ".",
+                r#""." is not a number: expected a digit at byte 1, found the end of the text"#,
+            ),
+            (
+                "1e",
+                r#""1e" is not a number: expected a digit at byte 2, found the end of the text"#,
+            ),
+            (
+                "1e+x",
+                r#""1e+x" is not a number: unexpected 'x' at byte 3"#,
+            ),
+            (
+                "0x10",
+                r#""0x10" is not a number: unexpected 'x' at byte 1"#,
+            ),
+            (
+                "1_000",
+                r#""1_000" is not a number: unexpected '_' at byte 1"#,
+            ),
+            (
+                "4.5f",
+                r#""4.5f" is not a number: unexpected 'f' at byte 3"#,
+            ),
+            (
+                "1.2.3",
+                r#""1.2.3" is not a number: unexpected '.' at byte 3"#,
+            ),
+            ("é1", r#""é1" is not a number: unexpected 'é' at byte 0"#),
+            ("1é", r#""1é" is not a number: unexpected 'é' at byte 1"#),
+            (
+                "-nan",
+                r#""-nan" is not a finite number: NaN and infinities are refused"#,
+            ),
+            (
+                "Infinity",
+                r#""Infinity" is not a finite number: NaN and infinities are refused"#,
+            ),
+            (
+                "2147483648",
+                r#""2147483648" is out of range for int32 (-2147483648 to 2147483647)"#,
+            ),
+            (
+                "-2147483649",
+                r#""-2147483649" is out of range for int32 (-2147483648 to 2147483647)"#,
+            ),
+            (
+                "1e39",
+                r#""1e39" is out of range for float (its magnitude is above 3.4028235e38)"#,
+            ),
+            (
+                "a\tb",
+                r#""a\tb" is not a number: unexpected 'a' at byte 0"#,
+            ),
+        ] {
+            assert_eq!(reason(text), why, "{text:?}");
+        }
+        // Long input is cut in the reason, with its length.
+        let long = format!("{}x", "1".repeat(99));
+        assert_eq!(
+            reason(&long),
+            format!(
+                "\"{}\"... (100 bytes) is not a number: unexpected 'x' at byte 99",
+                "1".repeat(40)
+            )
+        );
+    }
+
+    #[test]
     fn export_checks_pointers_and_utf8() {
         let mut out = Either::left(99);
+        let e = crate::error::ffi_error_new();
+        let reason = || crate::testing_support::message(e);
         // SAFETY: every pointer is NULL or valid for the call.
         unsafe {
-            assert_eq!(parse_number(cs!("42"), &mut out), FfiStatus::Ok);
+            assert_eq!(parse_number(cs!("42"), &mut out, e), FfiStatus::Ok);
             assert_eq!(out.into_result(), Some(Ok(42)));
-            assert_eq!(parse_number(cs!("4.5"), &mut out), FfiStatus::Ok);
+            assert_eq!(parse_number(cs!("4.5"), &mut out, e), FfiStatus::Ok);
             assert_eq!(out.into_result(), Some(Err(4.5)));
-            assert_eq!(parse_number(cs!("x"), &mut out), FfiStatus::InvalidArgument);
+            assert_eq!(
+                parse_number(cs!("x"), &mut out, std::ptr::null_mut()),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                parse_number(cs!("x"), &mut out, e),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(reason(), r#""x" is not a number: unexpected 'x' at byte 0"#);
             assert_eq!(out.into_result(), Some(Err(4.5)), "untouched on failure");
             assert_eq!(
-                parse_number(b"4\xff\0".as_ptr().cast(), &mut out),
+                parse_number(b"4\xff\0".as_ptr().cast(), &mut out, e),
                 FfiStatus::InvalidUtf8
             );
             assert_eq!(
-                parse_number(std::ptr::null(), &mut out),
-                FfiStatus::NullArgument
+                reason(),
+                "text is not valid UTF-8: invalid byte sequence 0xff at byte offset 1"
             );
             assert_eq!(
-                parse_number(cs!("1"), std::ptr::null_mut()),
+                parse_number(std::ptr::null(), &mut out, e),
                 FfiStatus::NullArgument
             );
+            assert_eq!(reason(), "text is NULL");
+            assert_eq!(
+                parse_number(cs!("1"), std::ptr::null_mut(), e),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(reason(), "out is NULL");
+            crate::error::ffi_error_free(e);
         }
     }
 }

@@ -8,7 +8,7 @@ module.exports = function demoNumbers(ffi) {
   try {
     ffi.addChecked(2 ** 31 - 1, 1);
   } catch (err) {
-    console.log(`addChecked(2 ** 31 - 1, 1) throws ${err.name} ${err.status}: ${err.message}`);
+    console.log(`addChecked(2 ** 31 - 1, 1) throws ${err.name} ${err.code}: ${err.message}`);
   }
   try {
     ffi.addInRust(3.7, 1);

@@ -10,6 +10,8 @@
  */
 import koffi from 'koffi';
 import { lib } from './library';
+import { FfiErrorPtr } from './error';
+import type { RawPointer } from './strings';
 import type { Native, NativeType } from './types';
 
 /** `#define ASYNC_JOB_SUM_OF_EVEN 1`: sum the even values of an arena range. */
@@ -36,16 +38,20 @@ export const AsyncJob: NativeType = koffi.struct({
 });
 
 /**
- * `FfiStatus async_jobs_run(AsyncJob *jobs, size_t count, uint32_t *arena, size_t arena_len)`.
+ * `FfiStatus async_jobs_run(AsyncJob *jobs, size_t count, uint32_t *arena, size_t arena_len, FfiError *error)`.
  * `jobs` is a buffer laid out as `count` `AsyncJob`s (a `Uint32Array` of 14 words each,
- * written in place), `arena` a `Uint32Array`; both are passed zero-copy.
+ * written in place), `arena` a `Uint32Array`; both are passed zero-copy. `error` is an address from
+ * `ffi_error_new` or `null`: it receives the first failed job's reason, as `'job <index>: <reason>'`.
  */
 export const async_jobs_run = lib.func('async_jobs_run', 'int', [
   koffi.pointer(AsyncJob),
   'size_t',
   koffi.pointer(koffi.types.uint32_t),
   'size_t',
-]) as Native<(jobs: Uint32Array | null, count: number, arena: Uint32Array | null, arenaLen: number) => number>;
+  FfiErrorPtr,
+]) as Native<
+  (jobs: Uint32Array | null, count: number, arena: Uint32Array | null, arenaLen: number, error: RawPointer) => number
+>;
 
 /** `size_t async_job_primes_capacity(uint32_t limit)`: the output room a primes job needs. */
 export const async_job_primes_capacity = lib.func('size_t async_job_primes_capacity(uint32_t limit)') as Native<

@@ -11,7 +11,9 @@
  */
 import koffi from 'koffi';
 import { lib } from './library';
+import { FfiErrorPtr } from './error';
 import type { Native, NativeType } from './types';
+import type { RawPointer } from './strings';
 
 /** `#define COUNT_WHERE_MATCH 1`: the value matches. */
 export const COUNT_WHERE_MATCH = 1;
@@ -31,7 +33,8 @@ export type CountWherePredicateFn = (value: number, userData: bigint | null) => 
 
 /**
  * `FfiStatus count_where(const uint32_t *numbers, size_t length, CountWherePredicate predicate,
- * void *user_data, size_t *out)`. `out` is a `BigUint64Array(1)` or `null`.
+ * void *user_data, size_t *out, FfiError *error)`. `out` is a `BigUint64Array(1)` or `null`; `error` an
+ * address from `ffi_error_new` or `null` (written only after the predicate's last call).
  */
 export const count_where = lib.func('count_where', 'int', [
   'const uint32_t *',
@@ -39,6 +42,7 @@ export const count_where = lib.func('count_where', 'int', [
   koffi.pointer(CountWherePredicate),
   'void *',
   'size_t *',
+  FfiErrorPtr,
 ]) as Native<
   (
     numbers: Uint32Array | null,
@@ -46,5 +50,6 @@ export const count_where = lib.func('count_where', 'int', [
     predicate: CountWherePredicateFn | bigint | null,
     userData: bigint | null,
     out: BigUint64Array | null,
+    error: RawPointer,
   ) => number
 >;

@@ -10,7 +10,9 @@
  */
 import koffi from 'koffi';
 import { lib } from './library';
+import { FfiErrorPtr } from './error';
 import type { Native, NativeType } from './types';
+import type { RawPointer } from './strings';
 
 /** `typedef uint32_t Shape_Tag` (C++: `enum Shape_Tag : uint32_t`). */
 export const Shape_Tag: NativeType = koffi.type('uint32_t');
@@ -46,20 +48,20 @@ export type ShapeIn =
   | { TRIANGLE: { tag: number; a: number; b: number; c: number } };
 
 /**
- * `FfiStatus shape_area(const Shape *shape, double *out)`.
+ * `FfiStatus shape_area(const Shape *shape, double *out, FfiError *error)`.
  *
  * `shape` is either memory laid out as a `Shape` (a typed array of at least
  * `koffi.sizeof(Shape)` bytes, zero-copy) or a {@link ShapeIn} object that koffi
- * marshals; `out` is a `Float64Array(1)`.
+ * marshals; `out` is a `Float64Array(1)`; `error` an address from `ffi_error_new` or `null`.
  */
-export const shape_area = lib.func('shape_area', 'int', [koffi.pointer(Shape), 'double *']) as Native<
-  (shape: ArrayBufferView | ShapeIn | null, out: Float64Array | null) => number
+export const shape_area = lib.func('shape_area', 'int', [koffi.pointer(Shape), 'double *', FfiErrorPtr]) as Native<
+  (shape: ArrayBufferView | ShapeIn | null, out: Float64Array | null, error: RawPointer) => number
 >;
 
 /**
- * `FfiStatus shape_scale(Shape *shape, double factor)`: scales in place, so
+ * `FfiStatus shape_scale(Shape *shape, double factor, FfiError *error)`: scales in place, so
  * pass memory (a typed array over a `Shape`) to see the result.
  */
-export const shape_scale = lib.func('shape_scale', 'int', [koffi.pointer(Shape), 'double']) as Native<
-  (shape: ArrayBufferView | ShapeIn | null, factor: number) => number
+export const shape_scale = lib.func('shape_scale', 'int', [koffi.pointer(Shape), 'double', FfiErrorPtr]) as Native<
+  (shape: ArrayBufferView | ShapeIn | null, factor: number, error: RawPointer) => number
 >;

@@ -25,6 +25,8 @@ export {
 } from './library';
 export type { LibrarySource } from './library';
 export type * from './types';
+export * from './version';
+export * from './error';
 export * from './status';
 export * from './numbers';
 export * from './strings';

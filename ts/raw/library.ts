@@ -21,6 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import koffi from 'koffi';
 import type { NativeLibrary } from './types';
+import { checkLibraryVersion } from './version';
 
 /** The file name of the library on this platform. */
 export const LIBRARY_FILE =
@@ -179,6 +180,7 @@ function load(): { lib: NativeLibrary; path: string; source: LibrarySource } {
 }
 
 const loaded = load();
+checkLibraryVersion(loaded.lib, loaded.path);
 
 /** The loaded library handle. Declare functions on it in the `raw/` modules only. */
 export const lib: NativeLibrary = loaded.lib;

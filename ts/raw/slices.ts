@@ -9,7 +9,9 @@
  */
 import koffi from 'koffi';
 import { lib } from './library';
+import { FfiErrorPtr } from './error';
 import type { Native, NativeType } from './types';
+import type { RawPointer } from './strings';
 
 /** `#define PRIMES_UP_TO_MAX_LIMIT (1 << 30)`: the largest limit `primes_up_to` accepts. */
 export const PRIMES_UP_TO_MAX_LIMIT = 2 ** 30;
@@ -40,27 +42,32 @@ export const sum_of_even = lib.func('uint64_t sum_of_even(const uint32_t *number
 >;
 
 /**
- * `FfiStatus primes_up_to(uint32_t limit, U32Array *out)`. `out` is a `BigUint64Array(3)`
- * laid out as the struct (`[data, len, capacity]`), written in place (zero-copy), or `null`.
- * On success the array it describes must go back to `u32_array_free`, exactly once.
+ * `FfiStatus primes_up_to(uint32_t limit, U32Array *out, FfiError *error)`. `out` is a `BigUint64Array(3)`
+ * laid out as the struct (`[data, len, capacity]`), written in place (zero-copy), or `null`; `error` an
+ * address from `ffi_error_new` or `null`. On success the array it describes must go back to
+ * `u32_array_free`, exactly once.
  */
-export const primes_up_to = lib.func('primes_up_to', 'int', ['uint32_t', koffi.pointer(U32Array)]) as Native<
-  (limit: number, out: BigUint64Array | null) => number
->;
+export const primes_up_to = lib.func('primes_up_to', 'int', [
+  'uint32_t',
+  koffi.pointer(U32Array),
+  FfiErrorPtr,
+]) as Native<(limit: number, out: BigUint64Array | null, error: RawPointer) => number>;
 
 /** `void u32_array_free(U32Array array)`: an empty array is a no-op; anything not from Rust crashes. */
 export const u32_array_free = lib.func('u32_array_free', 'void', [U32Array]) as Native<(array: U32ArrayValue) => void>;
 
 /**
- * `FfiStatus u32_array_move_into(U32Array *array, uint32_t *dest, size_t dest_len)`. `array` is the
- * `BigUint64Array(3)` that `primes_up_to` filled (zero-copy), `dest` a `Uint32Array` with room for `len` values.
- * On success the values are copied, the Rust array is freed and `array` is zeroed; on error nothing changes.
+ * `FfiStatus u32_array_move_into(U32Array *array, uint32_t *dest, size_t dest_len, FfiError *error)`. `array` is
+ * the `BigUint64Array(3)` that `primes_up_to` filled (zero-copy), `dest` a `Uint32Array` with room for `len`
+ * values; `error` an address from `ffi_error_new` or `null`. On success the values are copied, the Rust array is
+ * freed and `array` is zeroed; on error nothing changes.
  */
 export const u32_array_move_into = lib.func('u32_array_move_into', 'int', [
   koffi.pointer(U32Array),
   koffi.pointer(koffi.types.uint32_t),
   'size_t',
-]) as Native<(array: BigUint64Array | null, dest: Uint32Array | null, dest_len: number) => number>;
+  FfiErrorPtr,
+]) as Native<(array: BigUint64Array | null, dest: Uint32Array | null, dest_len: number, error: RawPointer) => number>;
 
 /** `size_t u32_array_live_count(void)`: arrays handed out and not freed yet. */
 export const u32_array_live_count = lib.func('size_t u32_array_live_count(void)') as Native<() => number>;

@@ -9,7 +9,9 @@
  */
 import koffi from 'koffi';
 import { lib } from './library';
+import { FfiErrorPtr } from './error';
 import type { Native, NativeType, NativeUnion } from './types';
+import type { RawPointer } from './strings';
 
 /** `union IntOrFloat { int32_t as_int; float as_float; }` */
 export const IntOrFloat: NativeType = koffi.union({ as_int: 'int32_t', as_float: 'float' });
@@ -56,13 +58,15 @@ export const EitherValue: NativeType = koffi.union({ left: 'int32_t', right: 'fl
 export const Either: NativeType = koffi.struct({ tag: 'uint32_t', value: EitherValue });
 
 /**
- * `FfiStatus parse_number(const char *text, Either *out)`.
+ * `FfiStatus parse_number(const char *text, Either *out, FfiError *error)`.
  *
  * `out` is memory of at least `koffi.sizeof(Either)` bytes (any typed array
  * over it, zero-copy): read the tag and the member it names at the offsets
  * `koffi.offsetof` gives. A string `text` is encoded as UTF-8 by koffi; pass a
- * NUL-terminated `Uint8Array` for raw bytes.
+ * NUL-terminated `Uint8Array` for raw bytes. `error` is an address from `ffi_error_new` or `null`.
  */
-export const parse_number = lib.func('parse_number', 'int', ['const char *', koffi.pointer(Either)]) as Native<
-  (text: string | Uint8Array | null, out: ArrayBufferView | null) => number
->;
+export const parse_number = lib.func('parse_number', 'int', [
+  'const char *',
+  koffi.pointer(Either),
+  FfiErrorPtr,
+]) as Native<(text: string | Uint8Array | null, out: ArrayBufferView | null, error: RawPointer) => number>;

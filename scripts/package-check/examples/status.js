@@ -21,7 +21,12 @@ module.exports = {
     // And the one the library throws is the same class.
     assert.throws(
       () => ffi.addChecked(2 ** 31 - 1, 1),
-      (err) => err instanceof FfiError && err.status === 'OVERFLOW',
+      (err) =>
+        err instanceof FfiError &&
+        err.status === 'OVERFLOW' &&
+        err.statusCode === 5 &&
+        err.code === 'ERR_FFI_OVERFLOW' &&
+        err.message.startsWith('addChecked: 2147483647 + 1 = 2147483648 does not fit'),
     );
   },
 };

@@ -1,0 +1,392 @@
+//! The reason channel: why a call failed, in a caller-owned error object.
+//!
+//! regex's C API (`rure_error`) is the model. The caller creates an
+//! [`FfiError`] with [`ffi_error_new`], passes it as the last argument of any
+//! status-returning function, and on failure reads the status and a specific
+//! English reason from it. Passing NULL instead means "no detail wanted".
+//! There is no thread-local or global "last error": the object belongs to the
+//! caller, so calls on different threads (koffi's `.async` workers) never see
+//! each other's reasons.
+//!
+//! Inside the crate, a failure is a [`Failure`]: a status and its reason. The
+//! safe core returns `Result<_, Failure>`; the boundary guard
+//! ([`crate::boundary::guard_status`]) turns it into the status the export
+//! returns and records it in the caller's [`FfiError`], if there is one.
+
+use std::borrow::Cow;
+use std::ffi::{c_char, CString};
+
+use crate::boundary::guard;
+use crate::status::FfiStatus;
+
+/// A failure inside the crate: the status the export returns and the reason
+/// the caller reads from its error object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    status: FfiStatus,
+    reason: Cow<'static, str>,
+}
+
+impl Failure {
+    /// A failure with this status and reason. Static reasons cost nothing; a
+    /// formatted one is built only on the failure path.
+    pub fn new(status: FfiStatus, reason: impl Into<Cow<'static, str>>) -> Failure {
+        Failure {
+            status,
+            reason: reason.into(),
+        }
+    }
+
+    /// The status the export returns.
+    pub fn status(&self) -> FfiStatus {
+        self.status
+    }
+
+    /// The specific reason, in English, without the function's name.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+/// A [`Failure`] with a formatted reason: `fail!(Overflow, "{a} + {b} ...")`.
+macro_rules! fail {
+    ($status:ident, $($fmt:tt)+) => {
+        $crate::error::Failure::new($crate::status::FfiStatus::$status, format!($($fmt)+))
+    };
+}
+pub(crate) use fail;
+
+/// [`FfiStatus::NullArgument`] for the parameter named `$name`, with a static
+/// reason ("out is NULL"): nothing is allocated.
+macro_rules! null_argument {
+    ($name:literal) => {
+        $crate::error::Failure::new(
+            $crate::status::FfiStatus::NullArgument,
+            concat!($name, " is NULL"),
+        )
+    };
+}
+pub(crate) use null_argument;
+
+/// Text from the caller, quoted for a reason: escaped like a Rust string
+/// literal, and cut after 40 characters (the full length is then given in
+/// bytes), so a reason stays one short line whatever the input.
+pub fn quote(text: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    match text.char_indices().nth(MAX_CHARS) {
+        None => format!("{text:?}"),
+        Some((cut, _)) => format!("{:?}... ({} bytes)", &text[..cut], text.len()),
+    }
+}
+
+/// A number for a reason, as JavaScript prints it: the shortest text that
+/// reads back as the same double, in plain notation from 1e-7 to 1e21 and in
+/// exponent notation outside (`-1`, `0.5`, `1e308`, `1e-300`), and `NaN`,
+/// `Infinity`, `-Infinity`. Rust's `{}` would print 1e308 with 309 digits.
+pub struct Num(pub f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let x = self.0;
+        if x.is_nan() {
+            f.write_str("NaN")
+        } else if x.is_infinite() {
+            f.write_str(if x > 0.0 { "Infinity" } else { "-Infinity" })
+        } else if x == 0.0 || (1e-7..1e21).contains(&x.abs()) {
+            write!(f, "{x}")
+        } else {
+            write!(f, "{x:e}")
+        }
+    }
+}
+
+/// Why some bytes are not UTF-8: the byte offset of the first invalid byte
+/// (`Utf8Error::valid_up_to`), the offending bytes, and whether the input
+/// merely ended in the middle of a character.
+pub fn utf8_reason(what: &str, bytes: &[u8], err: std::str::Utf8Error) -> String {
+    let at = err.valid_up_to();
+    match err.error_len() {
+        Some(n) => {
+            let bad: Vec<String> = bytes[at..at + n]
+                .iter()
+                .map(|b| format!("0x{b:02x}"))
+                .collect();
+            format!(
+                "{what} is not valid UTF-8: invalid byte sequence {} at byte offset {at}",
+                bad.join(" ")
+            )
+        }
+        None => format!(
+            "{what} is not valid UTF-8: incomplete character at byte offset {at} (the input ends after {} of its bytes)",
+            bytes.len() - at
+        ),
+    }
+}
+
+/// The text of a caught panic's payload: the message of `panic!("...")`, or
+/// a fixed sentence when the payload is not a string.
+pub fn panic_reason(payload: &(dyn std::any::Any + Send)) -> String {
+    let message = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+    match message {
+        Some(m) => format!("Rust panicked: {m}"),
+        None => "Rust panicked with a non-string payload".to_owned(),
+    }
+}
+
+/// A caller-owned error object that receives the status and the reason of a
+/// failed call.
+///
+/// Create one with ffi_error_new() and release it with ffi_error_free(),
+/// exactly once. Pass it as the last argument (`FfiError *error`) of any
+/// function that returns an FfiStatus: on failure the function stores its
+/// status and an English reason in it ("radius is -1: a dimension must be
+/// finite and >= 0"); on success it leaves the object untouched, so always
+/// look at the returned status first. NULL in that position means "no detail
+/// wanted" and costs nothing.
+///
+/// One object may be reused for any number of calls, one at a time: it must
+/// not be passed to two calls running at the same time (on two threads, say).
+/// Different objects are independent: each thread may have its own.
+pub struct FfiError {
+    status: FfiStatus,
+    message: CString,
+}
+
+impl FfiError {
+    /// A fresh object: status OK and an empty message.
+    pub fn new() -> FfiError {
+        FfiError {
+            status: FfiStatus::Ok,
+            message: CString::default(),
+        }
+    }
+
+    /// Stores `failure`, replacing (and freeing) the previous message. A NUL
+    /// inside the reason (it may quote caller bytes) is written as `\0`.
+    pub fn record(&mut self, failure: &Failure) {
+        self.status = failure.status;
+        let reason = failure.reason.replace('\0', "\\0");
+        // No NUL is left, so `new` cannot fail; the fallback is never taken.
+        self.message = CString::new(reason).unwrap_or_default();
+    }
+
+    /// The status of the last failure recorded (OK if none was).
+    pub fn status(&self) -> FfiStatus {
+        self.status
+    }
+
+    /// The reason of the last failure recorded (empty if none was).
+    pub fn message(&self) -> &std::ffi::CStr {
+        &self.message
+    }
+}
+
+impl Default for FfiError {
+    fn default() -> Self {
+        FfiError::new()
+    }
+}
+
+/// Records `failure` in the caller's error object, if there is one.
+///
+/// # Safety
+/// `error` is NULL or a live object from ffi_error_new() that no other call
+/// is using at the same time.
+pub unsafe fn record(error: *mut FfiError, failure: &Failure) {
+    // SAFETY: the caller promised NULL or a live, unshared FfiError.
+    if let Some(error) = unsafe { error.as_mut() } {
+        error.record(failure);
+    }
+}
+
+/// Creates an error object for the `error` parameter of the status-returning
+/// functions. Its status is FFI_STATUS_OK and its message empty until a call
+/// records a failure in it.
+///
+/// Ownership: the caller owns the object and must release it with
+/// ffi_error_free(), exactly once (never with C's free()). Returns NULL only
+/// if an internal panic was caught. Thread-safe; the object may be moved to
+/// another thread, but must be used by one call at a time.
+#[no_mangle]
+pub extern "C" fn ffi_error_new() -> *mut FfiError {
+    guard(|| Box::into_raw(Box::new(FfiError::new())))
+}
+
+/// Destroys an error object created by ffi_error_new(), and its message.
+/// NULL is a harmless no-op.
+///
+/// Ownership: takes back the object the caller owned. This must be called at
+/// most once for any FfiError: the object, and any message pointer obtained
+/// from it, are invalid afterwards. Never use C's free() instead. Thread-safe
+/// for different objects.
+///
+/// # Safety
+/// `error` is NULL or a live object from ffi_error_new() that is not used
+/// again.
+#[no_mangle]
+pub unsafe extern "C" fn ffi_error_free(error: *mut FfiError) {
+    guard(|| {
+        if !error.is_null() {
+            // SAFETY: the header requires an object from ffi_error_new()
+            // (a `Box::into_raw`), freed only once.
+            drop(unsafe { Box::from_raw(error) });
+        }
+    })
+}
+
+/// The status of the last failure recorded in `error`: FFI_STATUS_OK for a
+/// fresh object (successful calls leave the object untouched, so this is
+/// not the status of the last call). FFI_STATUS_NULL_ARGUMENT for a NULL
+/// `error`.
+///
+/// `error` is borrowed for the call. Thread-safe for objects no call is
+/// writing to.
+///
+/// # Safety
+/// `error` is NULL or a live object from ffi_error_new().
+#[no_mangle]
+pub unsafe extern "C" fn ffi_error_status(error: *const FfiError) -> FfiStatus {
+    guard(|| {
+        // SAFETY: the header requires NULL or a live FfiError.
+        match unsafe { error.as_ref() } {
+            Some(e) => e.status(),
+            None => FfiStatus::NullArgument,
+        }
+    })
+}
+
+/// The reason of the last failure recorded in `error`, as a NUL-terminated
+/// English sentence without the function's name (e.g. "the triangle
+/// inequality does not hold: c = 5 is longer than a + b = 1 + 1 = 2"). An
+/// empty string for a fresh object. Returns NULL for a NULL `error`.
+///
+/// Ownership: the string belongs to the error object. Never free it or
+/// write to it. It stays valid until the next call that is passed `error`
+/// (which may replace it) or ffi_error_free(error), whichever comes first:
+/// copy it to keep it longer. Thread-safe for objects no call is writing to.
+///
+/// # Safety
+/// `error` is NULL or a live object from ffi_error_new().
+#[no_mangle]
+pub unsafe extern "C" fn ffi_error_message(error: *const FfiError) -> *const c_char {
+    guard(|| {
+        // SAFETY: the header requires NULL or a live FfiError.
+        match unsafe { error.as_ref() } {
+            Some(e) => e.message().as_ptr(),
+            None => std::ptr::null(),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    #[test]
+    fn a_fresh_object_is_ok_and_empty_and_records_failures() {
+        let e = ffi_error_new();
+        assert!(!e.is_null());
+        // SAFETY: `e` is live until the free at the end; messages are read
+        // before the next write.
+        unsafe {
+            assert_eq!(ffi_error_status(e), FfiStatus::Ok);
+            assert_eq!(CStr::from_ptr(ffi_error_message(e)).to_bytes(), b"");
+            record(e, &Failure::new(FfiStatus::Overflow, "too big"));
+            assert_eq!(ffi_error_status(e), FfiStatus::Overflow);
+            assert_eq!(CStr::from_ptr(ffi_error_message(e)).to_bytes(), b"too big");
+            record(e, &Failure::new(FfiStatus::InvalidArgument, "a\0b"));
+            assert_eq!(CStr::from_ptr(ffi_error_message(e)).to_bytes(), b"a\\0b");
+            ffi_error_free(e);
+            ffi_error_free(std::ptr::null_mut());
+            assert_eq!(ffi_error_status(std::ptr::null()), FfiStatus::NullArgument);
+            assert!(ffi_error_message(std::ptr::null()).is_null());
+            record(std::ptr::null_mut(), &null_argument!("x"));
+        }
+    }
+
+    #[test]
+    fn quotes_and_cuts_caller_text() {
+        assert_eq!(quote("4 2"), "\"4 2\"");
+        assert_eq!(quote("a\"\n"), "\"a\\\"\\n\"");
+        let long = "1".repeat(100);
+        assert_eq!(
+            quote(&long),
+            format!("\"{}\"... (100 bytes)", "1".repeat(40))
+        );
+        let crabs = "🦀".repeat(41);
+        assert_eq!(
+            quote(&crabs),
+            format!("\"{}\"... (164 bytes)", "🦀".repeat(40))
+        );
+    }
+
+    #[test]
+    fn utf8_reasons_give_the_offset() {
+        let bytes: &[u8] = &[b'a', b'b', 0xff, b'c'];
+        let err = std::str::from_utf8(std::hint::black_box(bytes)).unwrap_err();
+        assert_eq!(
+            utf8_reason("s", bytes, err),
+            "s is not valid UTF-8: invalid byte sequence 0xff at byte offset 2"
+        );
+        let cut: &[u8] = &[b'h', 0xf0, 0x9f];
+        let err = std::str::from_utf8(std::hint::black_box(cut)).unwrap_err();
+        assert_eq!(
+            utf8_reason("text", cut, err),
+            "text is not valid UTF-8: incomplete character at byte offset 1 (the input ends after 2 of its bytes)"
+        );
+    }
+
+    #[test]
+    fn numbers_print_as_in_javascript() {
+        let shown: Vec<String> = [
+            -1.0,
+            0.5,
+            -0.0,
+            3.5,
+            1e21,
+            123456789012345680000.0,
+            1e-7,
+            1.5e-8,
+            1e308,
+            -1e-300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ]
+        .iter()
+        .map(|&x| Num(x).to_string())
+        .collect();
+        assert_eq!(
+            shown,
+            [
+                "-1",
+                "0.5",
+                "-0",
+                "3.5",
+                "1e21",
+                "123456789012345680000",
+                "0.0000001",
+                "1.5e-8",
+                "1e308",
+                "-1e-300",
+                "NaN",
+                "Infinity",
+                "-Infinity"
+            ]
+        );
+    }
+
+    #[test]
+    fn panic_payloads() {
+        assert_eq!(panic_reason(&"boom"), "Rust panicked: boom");
+        assert_eq!(panic_reason(&String::from("x 1")), "Rust panicked: x 1");
+        assert_eq!(
+            panic_reason(&42u8),
+            "Rust panicked with a non-string payload"
+        );
+    }
+}
