@@ -64,8 +64,8 @@ describe('concatStrings', () => {
     expect(() => concatStrings(latin1, latin1 + '\uDC00')).toThrow(/second .*0xDC00 at index 3001/);
     const huge = 'z'.repeat(200_000); // past the 128 KiB reused buffers
     expect(concatStrings(huge, latin1)).toBe(huge + latin1);
-    expect(concatStrings('a'.repeat(512), 'b'.repeat(512))).toBe('a'.repeat(512) + 'b'.repeat(512)); // the threshold
-    expect(concatStrings('a'.repeat(511), 'b'.repeat(512))).toBe('a'.repeat(511) + 'b'.repeat(512)); // just below
+    expect(concatStrings('a'.repeat(384), 'b'.repeat(384))).toBe('a'.repeat(384) + 'b'.repeat(384)); // the threshold
+    expect(concatStrings('a'.repeat(383), 'b'.repeat(384))).toBe('a'.repeat(383) + 'b'.repeat(384)); // just below
   });
 
   it('equals a + b for long text of any mix of Latin-1, other characters and \\0', () => {
