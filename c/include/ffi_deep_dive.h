@@ -39,7 +39,9 @@
  *   state besides atomic counters, and no state shared between threads
  *   besides those: each thread has one private registry, of the handles
  *   opaque_point_new_thread_owned() created on it, which the thread frees
- *   when it exits.
+ *   when it exits; and, while a function runs, a flag of its thread saying
+ *   whether an error object will receive its reason (so that with NULL no
+ *   reason is formatted). Neither holds an error: there is no "last error".
  *
  * - Strings. A `const char *` on its own is NUL-terminated: the text ends at
  *   its first 0 byte. Functions with `_utf8` or `_utf16` in their name take

@@ -130,8 +130,10 @@ pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> Result<(), Failure>
     let mut failed = 0usize;
     for (index, job) in jobs.iter_mut().enumerate() {
         // A panic inside one job (an internal bug) becomes that job's status.
-        let outcome = catch_unwind(AssertUnwindSafe(|| run_job(job, arena)))
-            .unwrap_or_else(|payload| Err(Failure::new(FfiStatus::Panic, panic_reason(&*payload))));
+        let outcome =
+            catch_unwind(AssertUnwindSafe(|| run_job(job, arena))).unwrap_or_else(|payload| {
+                Err(Failure::lazy(FfiStatus::Panic, || panic_reason(&*payload)))
+            });
         match outcome {
             Ok(result) => {
                 job.status = FfiStatus::Ok as i32;
@@ -153,10 +155,9 @@ pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> Result<(), Failure>
                 1 => " (1 other job failed too)".to_owned(),
                 n => format!(" ({n} other jobs failed too)"),
             };
-            Err(Failure::new(
-                failure.status(),
-                format!("job {index}: {}{others}", failure.reason()),
-            ))
+            Err(Failure::lazy(failure.status(), || {
+                format!("job {index}: {}{others}", failure.reason())
+            }))
         }
     }
 }

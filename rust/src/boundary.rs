@@ -7,9 +7,7 @@
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use std::borrow::Cow;
-
-use crate::error::{fail, panic_reason, utf8_reason, Failure, FfiError};
+use crate::error::{fail, panic_reason, utf8_reason, wanting, Failure, FfiError};
 use crate::status::FfiStatus;
 
 /// The value an export returns when its body panicked.
@@ -100,11 +98,13 @@ impl ErrorOut<'_> {
 /// (NULL) `error` records nothing, and no reason is copied.
 pub fn guard_status(error: ErrorOut<'_>, body: impl FnOnce() -> Result<(), Failure>) -> FfiStatus {
     // AssertUnwindSafe: as in `guard`, a panicking body's partial work is
-    // abandoned.
-    let failure = match catch_unwind(AssertUnwindSafe(body)) {
+    // abandoned. Reasons are formatted only when there is an object to
+    // receive them: with a NULL `error` a failure costs no formatting.
+    let wanted = error.0.is_some();
+    let failure = match wanting(wanted, || catch_unwind(AssertUnwindSafe(body))) {
         Ok(Ok(())) => return FfiStatus::Ok,
         Ok(Err(failure)) => failure,
-        Err(payload) => Failure::new(FfiStatus::Panic, panic_reason(&*payload)),
+        Err(payload) => Failure::lazy(FfiStatus::Panic, || panic_reason(&*payload)),
     };
     if let Some(error) = error.0 {
         // Recording allocates the message; it is guarded too, so that even a
@@ -123,7 +123,7 @@ pub fn guard_status(error: ErrorOut<'_>, body: impl FnOnce() -> Result<(), Failu
 /// unchanged for `'a` (the header's promise for every `const char *`).
 pub unsafe fn c_str<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a CStr, Failure> {
     if ptr.is_null() {
-        return Err(Failure::new(FfiStatus::NullArgument, null_reason(name)));
+        return Err(Failure::lazy(FfiStatus::NullArgument, || null_reason(name)));
     }
     // SAFETY: non-NULL, and the caller promised a NUL-terminated string valid
     // for 'a.
@@ -138,14 +138,17 @@ pub unsafe fn c_str<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a CS
 pub unsafe fn c_str_utf8<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a str, Failure> {
     // SAFETY: forwarded from the caller.
     let s = unsafe { c_str(ptr, name) }?;
-    s.to_str()
-        .map_err(|e| Failure::new(FfiStatus::InvalidUtf8, utf8_reason(name, s.to_bytes(), e)))
+    s.to_str().map_err(|e| {
+        Failure::lazy(FfiStatus::InvalidUtf8, || {
+            utf8_reason(name, s.to_bytes(), e)
+        })
+    })
 }
 
 /// The reason for a NULL parameter: "out is NULL" (built on the failure
 /// path only).
-fn null_reason(name: &'static str) -> Cow<'static, str> {
-    Cow::Owned(format!("{name} is NULL"))
+fn null_reason(name: &'static str) -> String {
+    format!("{name} is NULL")
 }
 
 /// Writes `value` through an out-pointer, or fails with
@@ -155,7 +158,7 @@ fn null_reason(name: &'static str) -> Cow<'static, str> {
 /// `out` is NULL or valid for a write of one `T` (alignment included).
 pub unsafe fn write_out<T>(out: *mut T, value: T, name: &'static str) -> Result<(), Failure> {
     if out.is_null() {
-        return Err(Failure::new(FfiStatus::NullArgument, null_reason(name)));
+        return Err(Failure::lazy(FfiStatus::NullArgument, || null_reason(name)));
     }
     // SAFETY: non-NULL and, as the caller promised, valid and aligned for T.
     // `write` does not drop the old (possibly uninitialised) contents.

@@ -14,6 +14,7 @@
 //! returns and records it in the caller's [`FfiError`], if there is one.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::ffi::{c_char, CString};
 
 use crate::boundary::guard;
@@ -37,6 +38,18 @@ impl Failure {
         }
     }
 
+    /// A failure whose reason `reason()` builds only if someone will read it:
+    /// inside an export called with a NULL error object (see [`wanting`]),
+    /// nothing is formatted and nothing is allocated.
+    pub fn lazy(status: FfiStatus, reason: impl FnOnce() -> String) -> Failure {
+        let reason = if reasons_wanted() {
+            Cow::Owned(reason())
+        } else {
+            Cow::Borrowed("")
+        };
+        Failure { status, reason }
+    }
+
     /// The status the export returns.
     pub fn status(&self) -> FfiStatus {
         self.status
@@ -49,9 +62,10 @@ impl Failure {
 }
 
 /// A [`Failure`] with a formatted reason: `fail!(Overflow, "{a} + {b} ...")`.
+/// The reason is formatted only if it is wanted ([`Failure::lazy`]).
 macro_rules! fail {
     ($status:ident, $($fmt:tt)+) => {
-        $crate::error::Failure::new($crate::status::FfiStatus::$status, format!($($fmt)+))
+        $crate::error::Failure::lazy($crate::status::FfiStatus::$status, || format!($($fmt)+))
     };
 }
 pub(crate) use fail;
@@ -67,6 +81,34 @@ macro_rules! null_argument {
     };
 }
 pub(crate) use null_argument;
+
+thread_local! {
+    /// Whether the export running on this thread has an error object to write
+    /// its reason into. Not an error state: nothing is stored here but this
+    /// flag, which [`wanting`] sets for the duration of one export's body and
+    /// then restores, so nested calls (a callback calling another export)
+    /// each see their own. Outside any export (Rust code using the crate's
+    /// safe core) reasons are wanted.
+    static REASONS_WANTED: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Whether a failure built now will have its reason read.
+pub fn reasons_wanted() -> bool {
+    REASONS_WANTED.with(Cell::get)
+}
+
+/// Runs `body` with [`reasons_wanted`] answering `wanted`, then restores the
+/// previous answer (even if `body` panics).
+pub fn wanting<R>(wanted: bool, body: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            REASONS_WANTED.with(|w| w.set(self.0));
+        }
+    }
+    let _restore = Restore(REASONS_WANTED.with(|w| w.replace(wanted)));
+    body()
+}
 
 /// Text from the caller, quoted for a reason: escaped like a Rust string
 /// literal, and cut after 40 characters (the full length is then given in
@@ -378,6 +420,43 @@ mod tests {
                 "-Infinity"
             ]
         );
+    }
+
+    #[test]
+    fn reasons_are_built_only_when_wanted() {
+        let built = Cell::new(0);
+        let make = || {
+            built.set(built.get() + 1);
+            "why".to_owned()
+        };
+        assert!(reasons_wanted(), "outside an export, reasons are wanted");
+        let f = wanting(false, || Failure::lazy(FfiStatus::Overflow, make));
+        assert_eq!(
+            (f.status(), f.reason(), built.get()),
+            (FfiStatus::Overflow, "", 0)
+        );
+        // Nested: each level sees its own answer, and the outer one comes back.
+        let (inner, outer) = wanting(false, || {
+            let inner = wanting(true, || Failure::lazy(FfiStatus::Overflow, make));
+            (inner, Failure::lazy(FfiStatus::Overflow, make))
+        });
+        assert_eq!(
+            (inner.reason(), outer.reason(), built.get()),
+            ("why", "", 1)
+        );
+        // Restored even after a panic.
+        let _ = std::panic::catch_unwind(|| wanting(false, || panic!("x")));
+        assert!(reasons_wanted());
+        // Through an export: a NULL error object formats nothing.
+        let null = crate::boundary::guard_status(
+            // SAFETY: NULL is a valid `error` argument.
+            unsafe { crate::boundary::ErrorOut::from_raw(std::ptr::null_mut()) },
+            || {
+                assert!(!reasons_wanted());
+                Err(fail!(Overflow, "{}", make()))
+            },
+        );
+        assert_eq!((null, built.get()), (FfiStatus::Overflow, 1));
     }
 
     #[test]

@@ -432,7 +432,7 @@ pub unsafe extern "C" fn count_characters_utf8(
         // SAFETY: the header requires `s` to be NULL or valid for `len` bytes.
         let bytes = unsafe { slice_in(s.cast::<u8>(), len, "s", "len") }?;
         let text = std::str::from_utf8(bytes)
-            .map_err(|e| Failure::new(FfiStatus::InvalidUtf8, utf8_reason("s", bytes, e)))?;
+            .map_err(|e| Failure::lazy(FfiStatus::InvalidUtf8, || utf8_reason("s", bytes, e)))?;
         // SAFETY: `out` is non-NULL and, per the header, a valid `size_t *`.
         unsafe { write_out(out, count_chars(text), "out") }
     })

@@ -183,7 +183,10 @@ fn syntax_error(text: &str) -> Option<String> {
         i
     };
     // Only ASCII bytes are skipped, so `at` is always on a character boundary.
+    // Nothing is formatted when no one will read the reason.
+    let wanted = crate::error::reasons_wanted();
     let unexpected = |at: usize| match text[at..].chars().next() {
+        _ if !wanted => String::new(),
         Some(ch) => format!(
             "{} is not a number: unexpected {ch:?} at byte {at}",
             quote(text)
@@ -194,17 +197,25 @@ fn syntax_error(text: &str) -> Option<String> {
         ),
     };
     if text.is_empty() {
-        return Some("\"\" is not a number: the text is empty".to_owned());
+        return Some(if wanted {
+            "\"\" is not a number: the text is empty".to_owned()
+        } else {
+            String::new()
+        });
     }
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
     if ["nan", "inf", "infinity"]
         .iter()
         .any(|w| unsigned.eq_ignore_ascii_case(w))
     {
-        return Some(format!(
-            "{} is not a finite number: NaN and infinities are refused",
-            quote(text)
-        ));
+        return Some(if wanted {
+            format!(
+                "{} is not a finite number: NaN and infinities are refused",
+                quote(text)
+            )
+        } else {
+            String::new()
+        });
     }
     let mut i = text.len() - unsigned.len();
     let int_end = digits_from(i);
