@@ -168,8 +168,8 @@ test: all lint check-header test-rust test-c test-valgrind test-js
 
 ## The fast path (`npm test`, about a minute): lint, the header check, the C
 ## tests and the jest suites except the slow ones. A jest file whose name
-## contains soak, fuzz, pressure or slow is left to `make test`.
-JEST_SLOW := /[^/]*(soak|fuzz|pressure|slow)[^/]*\.test\.ts$$
+## contains soak, fuzz, pressure, slow or -gc (memory-pressure suites) is left to `make test`.
+JEST_SLOW := /[^/]*(soak|fuzz|pressure|slow|-gc)[^/]*\.test\.ts$$
 test-fast: all lib-test-panic lint check-header test-c
 	npx jest --testPathIgnorePatterns '$(JEST_SLOW)'
 	@echo "make test-fast: passed (the full suite is \`make test\`)"
@@ -372,6 +372,7 @@ endif
 ## The hostile-argument fuzzer of the public JS API (test/hostile/fuzz.js, fast-check):
 ## FUZZ_JS_RUNS calls per public function from FUZZ_JS_SEED, one child process per
 ## function (its options, e.g. --survey to list every failure: the top of test/hostile/fuzz.js).
+## `make test` runs it shortened (test/hostile/fuzz.test.ts, 200 calls per function).
 FUZZ_JS_RUNS ?= 5000
 FUZZ_JS_SEED ?= 20261129
 .PHONY: fuzz-js

@@ -27,16 +27,9 @@ const text = (html) =>
     .replace(/&#39;/g, "'")
     .replace(/\s+/g, ' ');
 
-// The README becomes the landing page ("readme": "README.md" in typedoc.json) once its
-// links all resolve (FINDINGS: docs/bench-findings.md); until then the landing page is typedoc's index.
 const typedocReadme = JSON.parse(fs.readFileSync(path.join(ROOT, 'typedoc.json'), 'utf8')).readme;
-if (typedocReadme === 'README.md') {
-  assert.match(text(read('index.html')), /Install and first call/, 'docs/api/index.html is not the README');
-} else {
-  console.log(
-    `docs: NOTE: typedoc.json has "readme": ${JSON.stringify(typedocReadme)}, not the README as landing page`,
-  );
-}
+assert.equal(typedocReadme, 'README.md', 'typedoc.json must make the README the landing page');
+assert.match(text(read('index.html')), /Install and first call/, 'docs/api/index.html is not the README');
 
 const modules = { 'ffi-deep-dive': 'ffi-deep-dive.html', 'ffi-deep-dive/raw': 'ffi-deep-dive_raw.html' };
 for (const [name, file] of Object.entries(modules)) {
@@ -67,6 +60,6 @@ for (const name of functions) {
   assert.ok(/Parameters|Returns/.test(page), `${file} shows no parameters or result`);
 }
 console.log(
-  `docs: modules ffi-deep-dive and ffi-deep-dive/raw grouped by concept; ` +
+  `docs: README landing page; modules ffi-deep-dive and ffi-deep-dive/raw grouped by concept; ` +
     `all ${functions.length} header functions documented as raw functions with their C signature`,
 );

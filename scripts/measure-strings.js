@@ -159,10 +159,12 @@ const COUNT_ENGINES = {
 /** Parts of the public UTF-16 path, to show where its time goes (not joined strings: not checked). */
 const concatUnits = new Uint16Array(4096);
 const concatUnitsAddress = koffi.address(concatUnits);
+/** An error object, as the public layer passes one (for the process's lifetime). */
+const partError = raw.ffi_error_new();
 const ucs2Slice = Function.prototype.call.bind(Buffer.prototype.ucs2Slice);
 const PARTS = {
   'part: raw concat_strings_utf16_into call only (koffi marshalling + Rust)': (a, b) => (
-    raw.concat_strings_utf16_into(a, a.length, b, b.length, concatUnitsAddress, 4096, outAddress),
+    raw.concat_strings_utf16_into(a, a.length, b, b.length, concatUnitsAddress, 4096, outAddress, partError),
     ''
   ),
   'part: decode only (ucs2Slice of the result)': (a, b) => ucs2Slice(concatUnits, 0, (a.length + b.length) * 2),

@@ -103,7 +103,7 @@ cat >"$consumer/package.json" <<EOF
   "private": true
 }
 EOF
-for f in check.js check.mjs types.cts types.mts tsconfig.node10.json tsconfig.node16.json tsconfig.nodenext.json \
+for f in check.js check.mjs readme-example.js types.cts types.mts tsconfig.node10.json tsconfig.node16.json tsconfig.nodenext.json \
   tsconfig.bundler.json; do cp "$repo/scripts/package-check/$f" "$consumer/"; done
 cp "$repo/scripts/check-header-docs.js" "$consumer/"
 cp -r "$repo/scripts/package-check/examples" "$consumer/"
@@ -124,6 +124,9 @@ pkg="$consumer/node_modules/ffi-deep-dive"
 # from / to show nothing depends on the current directory; still without cargo.
 (cd / && norust node "$consumer/check.js") || fail "require('ffi-deep-dive') check failed"
 (cd / && norust node "$consumer/check.mjs") || fail "import from 'ffi-deep-dive' check failed"
+
+# The README's first Node.js example, as printed there.
+(cd "$consumer" && node readme-example.js) || fail "the README's Node.js example fails in the installed package (above)"
 
 # 4. The declarations under every moduleResolution, strict, skipLibCheck false.
 for resolution in node10 node16 nodenext bundler; do
