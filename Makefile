@@ -372,6 +372,7 @@ endif
 ## The hostile-argument fuzzer of the public JS API (test/hostile/fuzz.js, fast-check):
 ## FUZZ_JS_RUNS calls per public function from FUZZ_JS_SEED, one child process per
 ## function (its options, e.g. --survey to list every failure: the top of test/hostile/fuzz.js).
+## `make test` runs it shortened (test/hostile/fuzz.test.ts, 200 calls per function).
 FUZZ_JS_RUNS ?= 5000
 FUZZ_JS_SEED ?= 20261129
 .PHONY: fuzz-js

@@ -44,14 +44,17 @@ function rawSum() {
 
 function rawPrimes() {
   const out = new BigUint64Array(3);
-  return new Promise((resolve, reject) =>
-    raw.primes_up_to.async(10000, out, (err, status) => {
+  return new Promise((resolve, reject) => {
+    // primes_up_to took `FfiError *error` last from 0.2.0 on (NULL: no reason wanted).
+    const done = (err, status) => {
       if (err) return reject(err);
       const len = Number(out[1]);
       raw.u32_array_free({ data: out[0], len, capacity: Number(out[2]) });
       return status === 0 ? resolve(len) : reject(new Error(`status ${status}`));
-    }),
-  );
+    };
+    if (typeof raw.ffi_error_new === 'function') raw.primes_up_to.async(10000, out, null, done);
+    else raw.primes_up_to.async(10000, out, done);
+  });
 }
 
 const CASES = {

@@ -376,11 +376,14 @@ describe('a worker thread that ends with async calls in flight', () => {
         pending.push(api.sumOfEvenAsync(new Uint32Array(i % 50 === 0 ? 2_000_000 : 1000).fill(i)));
         pending.push(api.sumOfEvenBigIntAsync(new Uint32Array(5000).fill(2), { transfer: true }));
       }
+      // 'exit': process.exit() once the parent listens for the exit (a handshake,
+      // so that neither the count nor the exit event can be missed).
+      parentPort.once('message', () => process.exit(0));
       parentPort.postMessage(pending.length);
-      ${how === 'exit' ? 'setImmediate(() => process.exit(0));' : ''}
     \`, { eval: true });
+    const exited = new Promise((resolve) => w.once('exit', resolve));
     const started = await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
-    const code = await ${how === 'terminate' ? 'w.terminate()' : "new Promise((resolve) => w.once('exit', resolve))"};
+    const code = await ${how === 'terminate' ? 'w.terminate()' : "(w.postMessage('exit'), exited)"};
     const primes = await Promise.all([api.primesUpToAsync(100), api.sumOfEvenAsync([2, 4, 5])]);
     console.log(JSON.stringify({
       started, code, arrays: raw.u32_array_live_count(), strings: raw.rust_string_live_count(),

@@ -34,8 +34,7 @@
  */
 import { availableParallelism, endianness } from 'node:os';
 import { ASYNC_JOB_PRIMES_UP_TO, ASYNC_JOB_SUM_OF_EVEN, async_job_primes_capacity, async_jobs_run } from './raw/async';
-import { ffi_error_free, ffi_error_message, ffi_error_new, ffi_error_status } from './raw/error';
-import { FfiError, FfiStatus, type NativeError } from './status';
+import { FfiError, FfiStatus } from './status';
 import { checkPrimesLimit } from './slices';
 import { resultOutOfRange, uint32Array } from './validate';
 
@@ -185,8 +184,8 @@ function largeBatch(words: number): Batch {
 
 /** How long unused large arenas are kept for reuse after the last large job. */
 const LARGE_KEEP_MS = 1000;
-/** At most this many words (256 MiB) of large arenas are kept. */
-const LARGE_KEEP_MAX = 1 << 26;
+/** At most this many words (64 MiB: a 16M-value input) of large arenas are kept. */
+const LARGE_KEEP_MAX = 1 << 24;
 const largeSpares: Batch[] = [];
 let largeKept = 0;
 let largeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -278,43 +277,27 @@ function flush(): void {
 
 function launch(b: Batch): void {
   running++;
-  // One error object per native call (the worker thread writes it while other
-  // calls run), freed once the batch has settled.
-  const error = ffi_error_new();
   try {
-    async_jobs_run.async(b.table, b.count, b.arena, b.arenaLength, error, (err: unknown) => {
+    // No FfiError object: it would be Rust memory that outlives the call when
+    // the environment is torn down before the completion runs (a terminated
+    // worker). Each job's status is in the table; the public layer validates
+    // every argument first, so a failed job is an internal bug (PANIC) and its
+    // FfiError carries the status's description.
+    async_jobs_run.async(b.table, b.count, b.arena, b.arenaLength, null, (err: unknown) => {
       running--;
       flush(); // start the next batches before settling this one's calls
-      try {
-        settle(b, err, false, error);
-      } finally {
-        ffi_error_free(error);
-      }
+      settle(b, err, false);
     });
   } catch (cause) {
     // koffi refuses the call (its queue is full, e.g. because other code also
     // uses .async): every call of the batch rejects clearly, never a crash.
     running--;
-    ffi_error_free(error);
-    settle(b, cause, true, null);
+    settle(b, cause, true);
   }
 }
 
-/**
- * The FfiError of the job at `index` that failed with `status`: with Rust's
- * reason when the batch's error object describes this job (it records the
- * first failed job, as "job <index>: <reason>"), else the status's static
- * description.
- */
-function jobFailure(status: number, operation: string, error: NativeError, index: number): FfiError {
-  const prefix = `job ${index}: `;
-  const message = error !== null && ffi_error_status(error) === status ? ffi_error_message(error) : null;
-  if (message === null || !message.startsWith(prefix)) return new FfiError(status, operation);
-  return new FfiError(status, operation, message.slice(prefix.length).replace(/ \(\d+ other jobs? failed too\)$/, ''));
-}
-
 /** Settles every call of a batch that ran (or that koffi refused to start), and recycles it. */
-function settle(b: Batch, err: unknown, refused: boolean, error: NativeError): void {
+function settle(b: Batch, err: unknown, refused: boolean): void {
   const { table, calls } = b;
   for (let i = 0; i < b.count; i++) {
     const call = calls[i]!;
@@ -330,7 +313,7 @@ function settle(b: Batch, err: unknown, refused: boolean, error: NativeError): v
         throw err instanceof Error ? err : new Error(`${call.operation}: ${String(err)}`);
       }
       const jobStatus = table[i * WORDS + STATUS];
-      if (jobStatus !== FfiStatus.OK) throw jobFailure(jobStatus, call.operation, error, i);
+      if (jobStatus !== FfiStatus.OK) throw new FfiError(jobStatus, call.operation);
       call.resolve(call.convert(table, i * WORDS, b));
     } catch (e) {
       if (call.handBack !== undefined && e !== null && typeof e === 'object') {

@@ -31,15 +31,6 @@
 
 #include "ffi_deep_dive.h"
 
-/* From version 0.2.0 (which defines FFI_DEEP_DIVE_VERSION_NUMBER) every
- * status-returning export takes a last `FfiError *error`; NULL asks for no
- * reason, at no cost. */
-#if defined(FFI_DEEP_DIVE_VERSION_NUMBER)
-#define NO_REASON , NULL
-#else
-#define NO_REASON
-#endif
-
 #define CHECK(env, call)                                   \
   do {                                                     \
     if ((call) != napi_ok) {                               \
@@ -198,7 +189,7 @@ static napi_value js_concat_into(napi_env env, napi_callback_info info) {
     return NULL;
   }
   FfiStatus status =
-      concat_strings_into(first.text, second.text, concat_scratch, sizeof concat_scratch, &needed NO_REASON);
+      concat_strings_into(first.text, second.text, concat_scratch, sizeof concat_scratch, &needed, NULL);
   utf8_arg_free(&first);
   utf8_arg_free(&second);
   if (status != FFI_STATUS_OK) {
@@ -226,7 +217,7 @@ static napi_value js_concat_into_length(napi_env env, napi_callback_info info) {
     return NULL;
   }
   FfiStatus status =
-      concat_strings_into(first.text, second.text, concat_scratch, sizeof concat_scratch, &needed NO_REASON);
+      concat_strings_into(first.text, second.text, concat_scratch, sizeof concat_scratch, &needed, NULL);
   utf8_arg_free(&first);
   utf8_arg_free(&second);
   if (status != FFI_STATUS_OK) {
@@ -258,7 +249,7 @@ static napi_value concat_utf16(napi_env env, napi_callback_info info, int make_s
   }
   FfiStatus status = concat_strings_utf16_into(
       (const uint16_t *)first.text, first.len, (const uint16_t *)second.text, second.len,
-      concat16_scratch, sizeof concat16_scratch / sizeof concat16_scratch[0], &needed NO_REASON);
+      concat16_scratch, sizeof concat16_scratch / sizeof concat16_scratch[0], &needed, NULL);
   utf16_arg_free(&first);
   utf16_arg_free(&second);
   if (status != FFI_STATUS_OK) {
@@ -293,7 +284,7 @@ static napi_value js_count_characters_utf16(napi_env env, napi_callback_info inf
   if (!utf16_arg(env, argv[0], &text)) {
     return NULL;
   }
-  FfiStatus status = count_characters_utf16((const uint16_t *)text.text, text.len, &count NO_REASON);
+  FfiStatus status = count_characters_utf16((const uint16_t *)text.text, text.len, &count, NULL);
   utf16_arg_free(&text);
   if (status != FFI_STATUS_OK) {
     napi_throw_error(env, NULL, ffi_status_message((int)status));
@@ -313,7 +304,7 @@ static napi_value js_count_characters(napi_env env, napi_callback_info info) {
   if (!utf8_arg(env, argv[0], &text)) {
     return NULL;
   }
-  FfiStatus status = count_characters(text.text, &count NO_REASON);
+  FfiStatus status = count_characters(text.text, &count, NULL);
   utf8_arg_free(&text);
   if (status != FFI_STATUS_OK) {
     napi_throw_error(env, NULL, ffi_status_message((int)status));
@@ -360,7 +351,7 @@ static napi_value js_primes_up_to(napi_env env, napi_callback_info info) {
   U32Array primes = {NULL, 0, 0};
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   CHECK(env, napi_get_value_uint32(env, argv[0], &limit));
-  FfiStatus status = primes_up_to(limit, &primes NO_REASON);
+  FfiStatus status = primes_up_to(limit, &primes, NULL);
   if (status != FFI_STATUS_OK) {
     napi_throw_error(env, NULL, ffi_status_message((int)status));
     return NULL;
@@ -501,7 +492,7 @@ static napi_value js_sum_of_even_async(napi_env env, napi_callback_info info) {
 static void primes_execute(napi_env env, void *data) {
   (void)env;
   AsyncCall *call = data;
-  call->status = primes_up_to(call->limit, &call->primes NO_REASON);
+  call->status = primes_up_to(call->limit, &call->primes, NULL);
 }
 
 /* Copies the primes into a new Uint32Array on the main thread, frees the

@@ -25,15 +25,6 @@
 
 #include "ffi_deep_dive.h"
 
-/* From version 0.2.0 (which defines FFI_DEEP_DIVE_VERSION_NUMBER) every
- * status-returning export takes a last `FfiError *error`; NULL asks for no
- * reason, at no cost. */
-#if defined(FFI_DEEP_DIVE_VERSION_NUMBER)
-#define NO_REASON , NULL
-#else
-#define NO_REASON
-#endif
-
 static uint32_t fold(uint64_t acc) { return (uint32_t)(acc ^ (acc >> 32)); }
 
 uint32_t ffi_bench_add(uint64_t n) {
@@ -61,7 +52,7 @@ uint32_t ffi_bench_concat_into(uint64_t n, const char *first, const char *second
   char buf[4096];
   size_t needed = 0;
   for (uint64_t i = 0; i < n; i++) {
-    acc += (uint64_t)concat_strings_into(first, second, buf, sizeof buf, &needed NO_REASON);
+    acc += (uint64_t)concat_strings_into(first, second, buf, sizeof buf, &needed, NULL);
     acc += needed + (unsigned char)buf[0];
   }
   return fold(acc);
@@ -76,7 +67,7 @@ uint32_t ffi_bench_concat_utf16_into(uint64_t n, const uint16_t *first, size_t f
   size_t needed = 0;
   for (uint64_t i = 0; i < n; i++) {
     acc += (uint64_t)concat_strings_utf16_into(first, first_len, second, second_len, buf,
-                                               sizeof buf / sizeof buf[0], &needed NO_REASON);
+                                               sizeof buf / sizeof buf[0], &needed, NULL);
     acc += needed + buf[0];
   }
   return fold(acc);
@@ -88,7 +79,7 @@ uint32_t ffi_bench_count_characters_utf16(uint64_t n, const uint16_t *text, size
   uint64_t acc = 0;
   size_t out = 0;
   for (uint64_t i = 0; i < n; i++) {
-    acc += (uint64_t)count_characters_utf16(text, len, &out NO_REASON);
+    acc += (uint64_t)count_characters_utf16(text, len, &out, NULL);
     acc += out;
   }
   return fold(acc);
@@ -99,7 +90,7 @@ uint32_t ffi_bench_count_characters(uint64_t n, const char *text) {
   uint64_t acc = 0;
   size_t out = 0;
   for (uint64_t i = 0; i < n; i++) {
-    acc += (uint64_t)count_characters(text, &out NO_REASON);
+    acc += (uint64_t)count_characters(text, &out, NULL);
     acc += out;
   }
   return fold(acc);
@@ -136,7 +127,7 @@ uint32_t ffi_bench_primes(uint64_t n, uint32_t limit) {
   uint64_t acc = 0;
   for (uint64_t i = 0; i < n; i++) {
     U32Array out = {NULL, 0, 0};
-    acc += (uint64_t)primes_up_to(limit, &out NO_REASON);
+    acc += (uint64_t)primes_up_to(limit, &out, NULL);
     acc += out.len;
     u32_array_free(out);
   }

@@ -443,7 +443,8 @@ function text(results) {
   return parts.join('\n');
 }
 
-const RULE_TEXT = [
+/** How to read the figures; `bench` is the path of docs/bench.md from where the text goes. */
+const ruleText = (bench) => [
   '**How to read the figures.** Every row of the call table (C included: a C loop in',
   '`build/libffi_bench_c.so`, called once per round through koffi) was timed in the same process and the same',
   'interleaved rounds, so every ratio is a median of per-round ratios. **A target is met only if it holds in at',
@@ -454,7 +455,7 @@ const RULE_TEXT = [
   'timed twice, listed under the targets) show how far apart identical code lands in the same run.',
   '',
   '**What the rows are.** The pure-JS row is the fastest of several straightforward versions (all listed under',
-  '[Pure-JS baselines tried](#pure-js-baselines-tried)). The Node-API addon (`bench/napi/addon.c`) is a **floor with',
+  `[Pure-JS baselines tried](${bench}#pure-js-baselines-tried)). The Node-API addon (\`bench/napi/addon.c\`) is a **floor with`,
   "minimal checks**, not a like-for-like API: it does none of the public API's validation; where the public API uses",
   "another algorithm than the addon's obvious one (concatStrings writes UTF-16 into a reused buffer with",
   '`concat_strings_utf16_into`; countCharacters counts UTF-16 with `count_characters_utf16`), the addon also runs',
@@ -519,7 +520,7 @@ function markdown(results, charts) {
     `${m.rounds} rounds per row in the call table, ${m.sweepRounds ?? '–'} per sweep point, ${results.async?.rounds ?? '–'} in the async bench. Investigations`,
     'behind the figures (perf counters, memory bandwidth, the async harness): [bench-findings.md](bench-findings.md).',
     '',
-    ...RULE_TEXT,
+    ...ruleText(''),
     '',
     '## Targets',
     '',
@@ -591,7 +592,7 @@ function readmeBlock(results, charts) {
     'Full tables, the pure-JS versions tried, variants and raw figures: [docs/bench.md](docs/bench.md),',
     '[docs/bench.json](docs/bench.json); investigations: [docs/bench-findings.md](docs/bench-findings.md).',
     '',
-    ...RULE_TEXT,
+    ...ruleText('docs/bench.md'),
     '',
     '### Targets',
     '',
