@@ -36,4 +36,12 @@ describe('FfiStatus and FfiError', () => {
       message: 'op: odd',
     });
   });
+
+  it('builds FfiError for any operation value, a Symbol included (the constructor is public)', () => {
+    const op = Symbol('mine') as unknown as string;
+    expect(new FfiError(FfiStatus.OVERFLOW, op, 'too big')).toMatchObject({
+      code: 'ERR_FFI_OVERFLOW',
+      message: 'Symbol(mine): too big',
+    });
+  });
 });

@@ -77,7 +77,8 @@ export class FfiError extends Error {
     // ask for a number that is no status, so the message says "unknown status".
     const text =
       typeof reason === 'string' && reason !== '' ? reason : ffi_status_message(status === 'UNKNOWN' ? -1 : statusCode);
-    super(`${operation}: ${text}`);
+    // String(): the constructor is public, and a template literal throws on a Symbol.
+    super(`${String(operation)}: ${text}`);
     this.name = 'FfiError';
     this.status = status;
     this.statusCode = statusCode;

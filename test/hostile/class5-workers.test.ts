@@ -28,6 +28,9 @@ const WORKER = `
   kept.push(api.concatStrings('x'.repeat(5000), 'y'));
   parentPort.postMessage('ready');
   if (workerData === 'exit') process.exit(0);
+  // Kept alive until the parent terminates it: on a loaded machine its calls
+  // could otherwise all settle first and the worker end by itself (exit code 0).
+  if (workerData === 'terminate') setInterval(() => {}, 1 << 30);
 `;
 
 describe('class 5: a worker that ends leaves nothing live', () => {
