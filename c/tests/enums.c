@@ -36,6 +36,15 @@ static void test_area_and_scale(void) {
     Shape flat = triangle(1.0, 2.0, 3.0);
     CHECK_STATUS(shape_area(&flat, &area, NULL), FFI_STATUS_OK);
     CHECK(area == 0.0);
+    /* Zero is a length (documented): a degenerate shape with area 0, not an error. */
+    Shape dot = circle(0.0);
+    area = -1.0;
+    CHECK_STATUS(shape_area(&dot, &area, NULL), FFI_STATUS_OK);
+    CHECK(area == 0.0);
+    Shape line = rectangle(0.0, 2.0);
+    area = -1.0;
+    CHECK_STATUS(shape_area(&line, &area, NULL), FFI_STATUS_OK);
+    CHECK(area == 0.0);
 
     CHECK_STATUS(shape_scale(&t, 2.0, NULL), FFI_STATUS_OK);
     CHECK(t.tag == SHAPE_TRIANGLE && t.TRIANGLE.a == 6.0 && t.TRIANGLE.b == 8.0 && t.TRIANGLE.c == 10.0);
