@@ -44,6 +44,9 @@ void test_strings(void) {
     CHECK_STATUS(concat_strings_into("abc", "de", NULL, 0, &needed, NULL), FFI_STATUS_BUFFER_TOO_SMALL);
     CHECK(needed == 6);
     CHECK_STATUS(concat_strings_into("abc", "de", NULL, 10, &needed, NULL), FFI_STATUS_NULL_ARGUMENT);
+    /* The smallest length that claims a buffer: NULL with 1 byte is refused before
+       anything is written (the too-small path would write the 1-byte empty string). */
+    CHECK_STATUS(concat_strings_into("abc", "de", NULL, 1, &needed, NULL), FFI_STATUS_NULL_ARGUMENT);
     CHECK_STATUS(concat_strings_into(NULL, "de", buf, sizeof buf, &needed, NULL), FFI_STATUS_NULL_ARGUMENT);
     CHECK_STATUS(concat_strings_into("abc", NULL, buf, sizeof buf, &needed, NULL), FFI_STATUS_NULL_ARGUMENT);
 
