@@ -252,6 +252,20 @@ describe('reasons through the raw layer, with an error object', () => {
     raw.ffi_error_free(null);
   });
 
+  it('objects are counted until freed; a thread-owned one records reasons and is freed by free() on its thread', () => {
+    const live = raw.ffi_error_live_count();
+    const owned = raw.ffi_error_new_thread_owned();
+    if (owned === null) throw new Error('ffi_error_new_thread_owned returned NULL');
+    expect(raw.ffi_error_live_count()).toBe(live + 1);
+    expect(raw.add_in_rust_checked(1, 2, null, owned)).toBe(FfiStatus.NULL_ARGUMENT);
+    expect({ status: raw.ffi_error_status(owned), message: raw.ffi_error_message(owned) }).toEqual({
+      status: FfiStatus.NULL_ARGUMENT,
+      message: 'out is NULL',
+    });
+    raw.ffi_error_free(owned);
+    expect(raw.ffi_error_live_count()).toBe(live);
+  });
+
   it('a success leaves the last failure in place', () => {
     expect(raw.add_in_rust_checked(1, 2, null, error)).toBe(FfiStatus.NULL_ARGUMENT);
     expect(raw.add_in_rust_checked(1, 2, new Int32Array(1), error)).toBe(FfiStatus.OK);

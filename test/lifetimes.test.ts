@@ -6,7 +6,9 @@
  * - Worker threads: OpaquePoints still live when a worker ends, by a normal
  *   exit, process.exit() or worker.terminate() (idle or in the middle of a
  *   synchronous loop), are freed with the worker's thread
- *   (opaque_point_new_thread_owned); the live counters return to where they were.
+ *   (opaque_point_new_thread_owned), and so is the worker's error object for
+ *   synchronous calls (ffi_error_new_thread_owned); the live counters return
+ *   to where they were.
  * - The main thread: the thread registry does not double-free what free() or
  *   the FinalizationRegistry freed.
  * - primesUpTo copies into a JS-owned Uint32Array and frees the Rust array in
@@ -67,6 +69,7 @@ describe('a worker thread that ends frees the OpaquePoints it left live', () => 
     const points = raw.opaque_point_live_count();
     const arrays = raw.u32_array_live_count();
     const strings = raw.rust_string_live_count();
+    const errors = raw.ffi_error_live_count();
     const r = await runWorker(end);
     expect(r.error).toBeUndefined();
     expect(r.code).toBe(exitCode);
@@ -77,6 +80,8 @@ describe('a worker thread that ends frees the OpaquePoints it left live', () => 
     expect(raw.opaque_point_live_count()).toBe(points);
     expect(raw.u32_array_live_count()).toBe(arrays);
     expect(raw.rust_string_live_count()).toBe(strings);
+    // The worker's error object for synchronous calls is thread-owned: freed with the thread too.
+    expect(raw.ffi_error_live_count()).toBe(errors);
   });
 });
 

@@ -14,11 +14,11 @@
  * predicate that itself calls a failing function) is no exception: the
  * nested call writes and reads the object while the outer call is still
  * running, and the outer call writes it only after its last predicate call.
- * Async calls run on worker threads at the same time as everything else, so
- * each gets its own object, freed when its Promise settles.
+ * Async batches (ts/async.ts) pass NULL: a job can fail after validation only
+ * by a caught panic, and an object per batch would outlive a worker thread
+ * that is terminated before the batch completes.
  */
-import { isMainThread } from 'node:worker_threads';
-import { ffi_error_free, ffi_error_message, ffi_error_new, ffi_error_status } from './raw/error';
+import { ffi_error_message, ffi_error_new_thread_owned, ffi_error_status } from './raw/error';
 import { ffi_status_message } from './raw/status';
 
 /** The numeric values of the C `FfiStatus` enum, by name (`FFI_STATUS_` prefix dropped). */
@@ -92,12 +92,12 @@ export type NativeError = bigint | null;
 /**
  * The error object every synchronous call of this module instance passes
  * (see the module comment for why sharing it is safe). It lives as long as
- * the module; in a worker thread it is freed when the thread exits normally.
+ * the module's thread: owned by that thread (`ffi_error_new_thread_owned`),
+ * it is freed by Rust when the thread exits, however it ends (a worker that
+ * returns, calls `process.exit()` or is terminated in the middle of a loop),
+ * with no JavaScript involved.
  */
-export const syncError: NativeError = ffi_error_new();
-if (!isMainThread && syncError !== null) {
-  process.once('exit', () => ffi_error_free(syncError));
-}
+export const syncError: NativeError = ffi_error_new_thread_owned();
 
 /**
  * The {@link FfiError} for a failed call: `status` with the reason Rust

@@ -141,6 +141,9 @@ typedef enum FfiStatus {
 // One object may be reused for any number of calls, one at a time: it must
 // not be passed to two calls running at the same time (on two threads, say).
 // Different objects are independent: each thread may have its own.
+//
+// An object from ffi_error_new_thread_owned() belongs to the thread that
+// created it: only that thread frees it, explicitly or when it exits.
 typedef struct FfiError FfiError;
 
 // A point whose representation is private to Rust.
@@ -337,18 +340,47 @@ extern "C" {
 // another thread, but must be used by one call at a time.
 struct FfiError *ffi_error_new(void);
 
-// Destroys an error object created by ffi_error_new(), and its message.
-// NULL is a harmless no-op.
+// Creates an error object, as ffi_error_new(), that the calling thread
+// owns: if it is still live when the thread exits, the library frees it
+// then. For bindings whose objects cannot outlive a thread, such as a
+// Node.js worker thread ended by worker.terminate() (the package keeps one
+// such object per thread for its synchronous calls).
+//
+// Ownership: the caller may free the object earlier with ffi_error_free(),
+// at most once, on the creating thread; it is then taken out of the
+// thread's registry, and nothing is freed twice. Freeing it on another
+// thread does nothing (it is freed when its own thread exits). It may be
+// passed to calls on any thread, one call at a time, but must not be used,
+// nor its message read, once its thread has exited. The process's main
+// thread is the exception to "freed at exit": whether its thread-local
+// destructors run when the process exits depends on the platform, and the
+// system reclaims the memory either way (see
+// opaque_point_new_thread_owned()). A call made from a thread-local
+// destructor of an exiting thread gives an ordinary object, to free with
+// ffi_error_free(). Returns NULL only if an internal panic was caught.
+struct FfiError *ffi_error_new_thread_owned(void);
+
+// Destroys an error object created by ffi_error_new() or
+// ffi_error_new_thread_owned(), and its message. NULL is a harmless no-op.
 //
 // Ownership: takes back the object the caller owned. This must be called at
 // most once for any FfiError: the object, and any message pointer obtained
 // from it, are invalid afterwards. Never use C's free() instead. Thread-safe
-// for different objects.
+// for different objects. A thread-owned object is freed only on the thread
+// that created it (and taken out of that thread's registry); on another
+// thread this does nothing, and the object is freed when its thread exits.
 //
 // # Safety
-// `error` is NULL or a live object from ffi_error_new() that is not used
-// again.
+// `error` is NULL or a live object from ffi_error_new() or
+// ffi_error_new_thread_owned() that is not used again.
 void ffi_error_free(struct FfiError *error);
+
+// The number of error objects created by ffi_error_new() or
+// ffi_error_new_thread_owned() and not yet freed, across all threads (a
+// thread's exit frees its thread-owned ones). Meant for leak tests.
+//
+// No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe.
+size_t ffi_error_live_count(void);
 
 // The status of the last failure recorded in `error`: FFI_STATUS_OK for a
 // fresh object (successful calls leave the object untouched, so this is

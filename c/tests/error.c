@@ -6,6 +6,7 @@
  */
 #include <limits.h>
 #include <math.h> /* NAN and INFINITY only */
+#include <pthread.h>
 #include <stdint.h>
 
 #include "check.h"
@@ -60,6 +61,44 @@ static void test_error_object(void) {
     CHECK_STR(ffi_error_message(b), "");
     ffi_error_free(a);
     ffi_error_free(b);
+}
+
+/* On its own thread: leaves three thread-owned objects live (one holding a
+ * reason) and frees a fourth; returns how many were live before it ended. */
+static void *leave_thread_owned_errors(void *before) {
+    static size_t seen;
+    FfiError *kept[3];
+    for (int i = 0; i < 3; i++) {
+        kept[i] = ffi_error_new_thread_owned();
+    }
+    int out = 0;
+    (void)add_in_rust_checked(INT_MAX, 1, &out, kept[0]);
+    FfiError *freed = ffi_error_new_thread_owned();
+    ffi_error_free(freed);
+    seen = ffi_error_live_count() - *(const size_t *)before;
+    return &seen;
+}
+
+static void test_error_objects_are_counted_and_thread_owned_ones_freed_at_exit(void) {
+    size_t before = ffi_error_live_count();
+    FfiError *plain = ffi_error_new();
+    FfiError *owned = ffi_error_new_thread_owned();
+    CHECK(plain != NULL && owned != NULL);
+    CHECK(ffi_error_live_count() == before + 2);
+    /* A thread-owned object works like any other, and free() frees it on its thread. */
+    CHECK_STATUS(add_in_rust_checked(1, 2, NULL, owned), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_REASON(owned, FFI_STATUS_NULL_ARGUMENT, "out is NULL");
+    ffi_error_free(owned);
+    ffi_error_free(plain);
+    CHECK(ffi_error_live_count() == before);
+
+    /* What a thread leaves live is freed when it exits (pthread_join returns after). */
+    pthread_t thread;
+    void *seen = NULL;
+    CHECK(pthread_create(&thread, NULL, leave_thread_owned_errors, &before) == 0);
+    CHECK(pthread_join(thread, &seen) == 0);
+    CHECK(seen != NULL && *(size_t *)seen == 3);
+    CHECK(ffi_error_live_count() == before);
 }
 
 static void test_version(void) {
@@ -327,6 +366,7 @@ static void test_async_reasons(FfiError *e) {
 
 void test_error(void) {
     test_error_object();
+    test_error_objects_are_counted_and_thread_owned_ones_freed_at_exit();
     test_version();
     FfiError *e = ffi_error_new();
     test_numbers_reasons(e);

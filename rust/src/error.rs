@@ -16,9 +16,11 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::ffi::{c_char, CString};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::boundary::guard;
 use crate::status::FfiStatus;
+use crate::thread_owned::{self, Registry, ThreadOwnable};
 
 /// A failure inside the crate: the status the export returns and the reason
 /// the caller reads from its error object.
@@ -192,9 +194,15 @@ pub fn panic_reason(payload: &(dyn std::any::Any + Send)) -> String {
 /// One object may be reused for any number of calls, one at a time: it must
 /// not be passed to two calls running at the same time (on two threads, say).
 /// Different objects are independent: each thread may have its own.
+///
+/// An object from ffi_error_new_thread_owned() belongs to the thread that
+/// created it: only that thread frees it, explicitly or when it exits.
 pub struct FfiError {
     status: FfiStatus,
     message: CString,
+    /// Recorded in the calling thread's [`Registry`] (by
+    /// [`ffi_error_new_thread_owned`]).
+    thread_owned: bool,
 }
 
 impl FfiError {
@@ -203,6 +211,7 @@ impl FfiError {
         FfiError {
             status: FfiStatus::Ok,
             message: CString::default(),
+            thread_owned: false,
         }
     }
 
@@ -235,13 +244,37 @@ impl Default for FfiError {
 /// Records `failure` in the caller's error object, if there is one.
 ///
 /// # Safety
-/// `error` is NULL or a live object from ffi_error_new() that no other call
-/// is using at the same time.
+/// `error` is NULL or a live object from ffi_error_new() or
+/// ffi_error_new_thread_owned() that no other call is using at the same
+/// time.
 pub unsafe fn record(error: *mut FfiError, failure: &Failure) {
     // SAFETY: the caller promised NULL or a live, unshared FfiError.
     if let Some(error) = unsafe { error.as_mut() } {
         error.record(failure);
     }
+}
+
+/// Error objects created by [`ffi_error_new`] or
+/// [`ffi_error_new_thread_owned`] and not yet freed.
+static LIVE_ERRORS: AtomicUsize = AtomicUsize::new(0);
+
+impl ThreadOwnable for FfiError {
+    fn released_at_thread_exit() {
+        LIVE_ERRORS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+thread_local! {
+    /// The objects created by [`ffi_error_new_thread_owned`] on this thread
+    /// and not freed yet: its exit frees them.
+    static THREAD_OWNED: Registry<FfiError> = const { Registry::new() };
+}
+
+/// Boxes a new error object, counts it, and returns the raw pointer.
+fn new_object(error: FfiError) -> *mut FfiError {
+    let object = Box::into_raw(Box::new(error));
+    LIVE_ERRORS.fetch_add(1, Ordering::Relaxed);
+    object
 }
 
 /// Creates an error object for the `error` parameter of the status-returning
@@ -254,29 +287,88 @@ pub unsafe fn record(error: *mut FfiError, failure: &Failure) {
 /// another thread, but must be used by one call at a time.
 #[no_mangle]
 pub extern "C" fn ffi_error_new() -> *mut FfiError {
-    guard(|| Box::into_raw(Box::new(FfiError::new())))
+    guard(|| new_object(FfiError::new()))
 }
 
-/// Destroys an error object created by ffi_error_new(), and its message.
-/// NULL is a harmless no-op.
+/// Creates an error object, as ffi_error_new(), that the calling thread
+/// owns: if it is still live when the thread exits, the library frees it
+/// then. For bindings whose objects cannot outlive a thread, such as a
+/// Node.js worker thread ended by worker.terminate() (the package keeps one
+/// such object per thread for its synchronous calls).
+///
+/// Ownership: the caller may free the object earlier with ffi_error_free(),
+/// at most once, on the creating thread; it is then taken out of the
+/// thread's registry, and nothing is freed twice. Freeing it on another
+/// thread does nothing (it is freed when its own thread exits). It may be
+/// passed to calls on any thread, one call at a time, but must not be used,
+/// nor its message read, once its thread has exited. The process's main
+/// thread is the exception to "freed at exit": whether its thread-local
+/// destructors run when the process exits depends on the platform, and the
+/// system reclaims the memory either way (see
+/// opaque_point_new_thread_owned()). A call made from a thread-local
+/// destructor of an exiting thread gives an ordinary object, to free with
+/// ffi_error_free(). Returns NULL only if an internal panic was caught.
+#[no_mangle]
+pub extern "C" fn ffi_error_new_thread_owned() -> *mut FfiError {
+    guard(|| {
+        let mut error = FfiError::new();
+        error.thread_owned = true;
+        let object = new_object(error);
+        // SAFETY: a fresh `Box::into_raw`; from now on only the registry, or
+        // ffi_error_free after taking it out, frees it.
+        if THREAD_OWNED
+            .try_with(|owned| unsafe { owned.insert(object) })
+            .is_err()
+        {
+            // The thread is exiting and its registry is gone: an ordinary object.
+            // SAFETY: `object` was boxed just above and nobody else has it yet.
+            unsafe { (*object).thread_owned = false };
+        }
+        object
+    })
+}
+
+/// Destroys an error object created by ffi_error_new() or
+/// ffi_error_new_thread_owned(), and its message. NULL is a harmless no-op.
 ///
 /// Ownership: takes back the object the caller owned. This must be called at
 /// most once for any FfiError: the object, and any message pointer obtained
 /// from it, are invalid afterwards. Never use C's free() instead. Thread-safe
-/// for different objects.
+/// for different objects. A thread-owned object is freed only on the thread
+/// that created it (and taken out of that thread's registry); on another
+/// thread this does nothing, and the object is freed when its thread exits.
 ///
 /// # Safety
-/// `error` is NULL or a live object from ffi_error_new() that is not used
-/// again.
+/// `error` is NULL or a live object from ffi_error_new() or
+/// ffi_error_new_thread_owned() that is not used again.
 #[no_mangle]
 pub unsafe extern "C" fn ffi_error_free(error: *mut FfiError) {
     guard(|| {
-        if !error.is_null() {
-            // SAFETY: the header requires an object from ffi_error_new()
-            // (a `Box::into_raw`), freed only once.
-            drop(unsafe { Box::from_raw(error) });
+        // SAFETY: the header requires NULL (`as_ref` gives None) or a live
+        // object that no other call is using.
+        let Some(e) = (unsafe { error.as_ref() }) else {
+            return;
+        };
+        if e.thread_owned && !thread_owned::take_back(&THREAD_OWNED, error) {
+            return; // another thread's object: its registry keeps it
         }
+        // SAFETY: the header requires an object from ffi_error_new*() (a
+        // `Box::into_raw`) that has not been freed yet, and a thread-owned
+        // one is no longer in its registry; ownership returns to the Box,
+        // which drops it here.
+        drop(unsafe { Box::from_raw(error) });
+        LIVE_ERRORS.fetch_sub(1, Ordering::Relaxed);
     })
+}
+
+/// The number of error objects created by ffi_error_new() or
+/// ffi_error_new_thread_owned() and not yet freed, across all threads (a
+/// thread's exit frees its thread-owned ones). Meant for leak tests.
+///
+/// No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe.
+#[no_mangle]
+pub extern "C" fn ffi_error_live_count() -> usize {
+    guard(|| LIVE_ERRORS.load(Ordering::Relaxed))
 }
 
 /// The status of the last failure recorded in `error`: FFI_STATUS_OK for a
@@ -288,7 +380,8 @@ pub unsafe extern "C" fn ffi_error_free(error: *mut FfiError) {
 /// writing to.
 ///
 /// # Safety
-/// `error` is NULL or a live object from ffi_error_new().
+/// `error` is NULL or a live object from ffi_error_new() or
+/// ffi_error_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn ffi_error_status(error: *const FfiError) -> FfiStatus {
     guard(|| {
@@ -311,7 +404,8 @@ pub unsafe extern "C" fn ffi_error_status(error: *const FfiError) -> FfiStatus {
 /// copy it to keep it longer. Thread-safe for objects no call is writing to.
 ///
 /// # Safety
-/// `error` is NULL or a live object from ffi_error_new().
+/// `error` is NULL or a live object from ffi_error_new() or
+/// ffi_error_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn ffi_error_message(error: *const FfiError) -> *const c_char {
     guard(|| {
@@ -348,6 +442,45 @@ mod tests {
             assert!(ffi_error_message(std::ptr::null()).is_null());
             record(std::ptr::null_mut(), &null_argument!("x"));
         }
+    }
+
+    #[test]
+    fn thread_owned_objects_are_freed_by_their_thread_once() {
+        // Other tests create and free objects in parallel: count this
+        // thread's own effect through the registry and the exit.
+        let (early, late) = std::thread::spawn(|| {
+            let early = ffi_error_new_thread_owned();
+            let late = ffi_error_new_thread_owned();
+            assert_eq!(THREAD_OWNED.with(Registry::len), 2);
+            // SAFETY: live objects of this thread; `early` is freed once, here.
+            unsafe {
+                record(late, &Failure::new(FfiStatus::Overflow, "kept"));
+                ffi_error_free(early);
+            }
+            assert_eq!(THREAD_OWNED.with(Registry::len), 1);
+            (early as usize, late as usize)
+        })
+        .join()
+        .unwrap();
+        assert_ne!(early, late);
+        // Freeing another thread's object does nothing (it is not in this
+        // thread's registry): an object of a thread that is still running.
+        let (send, receive) = std::sync::mpsc::channel();
+        let (stop, wait) = std::sync::mpsc::channel::<()>();
+        let owner = std::thread::spawn(move || {
+            let e = ffi_error_new_thread_owned();
+            send.send(e as usize).unwrap();
+            wait.recv().unwrap();
+            // Still live and still registered after the other thread's free.
+            // SAFETY: `e` is live (its thread has not exited).
+            assert_eq!(unsafe { ffi_error_status(e) }, FfiStatus::Ok);
+            THREAD_OWNED.with(Registry::len)
+        });
+        let foreign = receive.recv().unwrap() as *mut FfiError;
+        // SAFETY: a live object; this free must leave it alone.
+        unsafe { ffi_error_free(foreign) };
+        stop.send(()).unwrap();
+        assert_eq!(owner.join().unwrap(), 1);
     }
 
     #[test]

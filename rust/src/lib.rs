@@ -31,6 +31,7 @@ macro_rules! cs {
 pub mod boundary;
 pub mod error;
 pub mod status;
+mod thread_owned;
 pub mod version;
 
 pub mod numbers;

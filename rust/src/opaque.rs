@@ -18,16 +18,14 @@
 //! registry's thread-local destructor. [`opaque_point_free`] takes the handle
 //! out of the registry first, so nothing is freed twice.
 
-use std::cell::RefCell;
-use std::collections::HashSet;
 use std::ffi::{c_char, CString};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::boundary::guard;
 use crate::point::Point;
 use crate::strings::into_c_string;
+use crate::thread_owned::{self, Registry, ThreadOwnable};
 
 /// Handles returned by [`opaque_point_new`] and not yet freed.
 static LIVE_POINTS: AtomicUsize = AtomicUsize::new(0);
@@ -43,7 +41,7 @@ static LIVE_POINTS: AtomicUsize = AtomicUsize::new(0);
 pub struct OpaquePoint {
     x: f32,
     y: f32,
-    /// Recorded in the [`ThreadOwned`] registry of the thread that created it
+    /// Recorded in the [`Registry`] of the thread that created it
     /// (by [`opaque_point_new_thread_owned`]).
     thread_owned: bool,
 }
@@ -92,88 +90,16 @@ impl fmt::Display for OpaquePoint {
     }
 }
 
-/// Hashes a handle address: addresses are distinct and aligned, so one
-/// multiplication spreads them well enough, at a fraction of SipHash's cost.
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_usize` is used (the set holds `usize`); fold anything else.
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-
-    fn write_usize(&mut self, address: usize) {
-        let h = (address as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 = h ^ (h >> 29);
+impl ThreadOwnable for OpaquePoint {
+    fn released_at_thread_exit() {
+        LIVE_POINTS.fetch_sub(1, Ordering::Relaxed);
     }
 }
-
-/// The handles created by [`opaque_point_new_thread_owned`] on one thread and
-/// not freed yet, by address. Its destructor, which Rust's thread-local
-/// machinery runs when the thread exits, frees them all.
-struct ThreadOwned {
-    points: RefCell<HashSet<usize, BuildHasherDefault<AddressHasher>>>,
-}
-
-impl ThreadOwned {
-    /// Records `point` (a fresh `Box::into_raw`, marked thread-owned).
-    fn insert(&self, point: *mut OpaquePoint) {
-        self.points.borrow_mut().insert(point as usize);
-    }
-
-    /// Takes `point` out of the registry; `false` if it is not in it. The
-    /// table shrinks once it is mostly empty, so that a burst of points does
-    /// not keep its memory for the rest of the thread (amortised O(1): at
-    /// least three quarters of the entries were removed since the last
-    /// resize).
-    fn remove(&self, point: *mut OpaquePoint) -> bool {
-        let mut points = self.points.borrow_mut();
-        let removed = points.remove(&(point as usize));
-        if removed && points.capacity() > SHRINK_ABOVE && points.len() < points.capacity() / 8 {
-            let keep = points.len() * 2;
-            points.shrink_to(keep);
-        }
-        removed
-    }
-
-    /// How many handles are recorded.
-    fn len(&self) -> usize {
-        self.points.borrow().len()
-    }
-}
-
-impl Drop for ThreadOwned {
-    fn drop(&mut self) {
-        for address in self.points.get_mut().drain() {
-            // SAFETY: only `insert` adds addresses, each a `Box::into_raw`
-            // from opaque_point_new_thread_owned, and opaque_point_free
-            // removes an address before it frees the Box: so every address
-            // still here is a live Box that nothing else will free.
-            drop(unsafe { Box::from_raw(address as *mut OpaquePoint) });
-            LIVE_POINTS.fetch_sub(1, Ordering::Relaxed);
-        }
-    }
-}
-
-/// A registry table with room for more entries than this shrinks when it
-/// falls below an eighth full.
-const SHRINK_ABOVE: usize = 4096;
 
 thread_local! {
-    /// This thread's registry. `const`-initialised: no lazy set-up on first
-    /// use; the destructor is registered with the thread on first use.
-    static THREAD_OWNED: ThreadOwned = const {
-        ThreadOwned {
-            points: RefCell::new(HashSet::with_hasher(BuildHasherDefault::new())),
-        }
-    };
+    /// The handles created by [`opaque_point_new_thread_owned`] on this
+    /// thread and not freed yet: its exit frees them.
+    static THREAD_OWNED: Registry<OpaquePoint> = const { Registry::new() };
 }
 
 /// Boxes a new point, counts it, and returns the raw handle.
@@ -222,14 +148,10 @@ pub extern "C" fn opaque_point_new(x: f32, y: f32) -> *mut OpaquePoint {
 #[no_mangle]
 pub extern "C" fn opaque_point_new_thread_owned(x: f32, y: f32) -> *mut OpaquePoint {
     guard(|| {
-        let mut point = OpaquePoint::new(x, y);
-        point.thread_owned = true;
-        let handle = new_handle(point);
-        if THREAD_OWNED.try_with(|owned| owned.insert(handle)).is_err() {
-            // The thread is exiting and its registry is gone: an ordinary handle.
-            // SAFETY: `handle` was boxed just above and nobody else has it yet.
-            unsafe { (*handle).thread_owned = false };
-        }
+        let handle = new_handle(OpaquePoint::new(x, y));
+        // SAFETY: a fresh `Box::into_raw` that nobody else has; from now on
+        // only the registry, or opaque_point_free after taking it out, frees it.
+        unsafe { (*handle).thread_owned = thread_owned::adopt(&THREAD_OWNED, handle) };
         handle
     })
 }
@@ -242,7 +164,7 @@ pub extern "C" fn opaque_point_new_thread_owned(x: f32, y: f32) -> *mut OpaquePo
 /// (it only reads the calling thread's registry). 0 while the thread exits.
 #[no_mangle]
 pub extern "C" fn opaque_point_thread_owned_count() -> usize {
-    guard(|| THREAD_OWNED.try_with(ThreadOwned::len).unwrap_or(0))
+    guard(|| THREAD_OWNED.try_with(Registry::len).unwrap_or(0))
 }
 
 /// Moves the point by (`by_x`, `by_y`), in place, with float arithmetic
@@ -344,14 +266,8 @@ pub unsafe extern "C" fn opaque_point_free(point: *mut OpaquePoint) {
         let Some(p) = (unsafe { point.as_ref() }) else {
             return;
         };
-        if p.thread_owned
-            && !THREAD_OWNED
-                .try_with(|owned| owned.remove(point))
-                .unwrap_or(false)
-        {
-            // Another thread's handle (or this thread is exiting, and its
-            // registry freed it already): its registry keeps it.
-            return;
+        if p.thread_owned && !thread_owned::take_back(&THREAD_OWNED, point) {
+            return; // another thread's handle: its registry keeps it
         }
         // SAFETY: the header requires a handle from opaque_point_new* (a
         // `Box::into_raw`) that has not been freed yet, and a thread-owned
@@ -536,7 +452,7 @@ mod tests {
     #[test]
     fn the_registry_gives_memory_back_after_a_burst() {
         let _points = exclusive();
-        let capacity = || THREAD_OWNED.with(|owned| owned.points.borrow().capacity());
+        let capacity = || THREAD_OWNED.with(Registry::capacity);
         thread::spawn(move || {
             let ps: Vec<_> = (0..100_000)
                 .map(|i| opaque_point_new_thread_owned(i as f32, 0.0))
@@ -547,7 +463,11 @@ mod tests {
                 unsafe { opaque_point_free(p) };
             }
             assert_eq!(opaque_point_thread_owned_count(), 10);
-            assert!(capacity() <= SHRINK_ABOVE, "capacity {}", capacity());
+            assert!(
+                capacity() <= crate::thread_owned::SHRINK_ABOVE,
+                "capacity {}",
+                capacity()
+            );
             // The rest are still there, and still freed by the exit.
             // SAFETY: live (registered, not freed).
             assert_eq!(
@@ -570,16 +490,5 @@ mod tests {
             OpaquePoint::new(f32::NAN, 0.0),
             OpaquePoint::new(f32::NAN, 0.0)
         );
-    }
-
-    #[test]
-    fn address_hasher_spreads_aligned_addresses() {
-        use std::hash::BuildHasher;
-        let build = BuildHasherDefault::<AddressHasher>::default();
-        // 16-byte-aligned neighbours land in distinct low-bit buckets.
-        let buckets: HashSet<u64> = (0..64usize)
-            .map(|i| build.hash_one(0x7f00_0000_0000 + 16 * i) & 63)
-            .collect();
-        assert!(buckets.len() > 32, "{} buckets", buckets.len());
     }
 }

@@ -4,7 +4,8 @@
  * FinalizationRegistry, and pending registration) and has async calls in
  * flight, some of which settle only after it is gone; however it ends
  * (`terminate()`, `process.exit()`, or running out of work), every live
- * counter returns to its value before the worker started. (The polling below
+ * counter (error objects included: the worker's own, for its synchronous
+ * calls, is thread-owned) returns to its value before the worker started. (The polling below
  * is bounded by a count of event-loop turns, not by time: the in-flight calls
  * must finish on the thread pool before their results can be freed.)
  */
@@ -41,13 +42,13 @@ describe('class 5: a worker that ends leaves nothing live', () => {
   ])('a worker that %s', (_title, mode, exitCode) => {
     const r = inChild(`
       const { Worker } = require('node:worker_threads');
-      const counters = () => ({ points: raw.opaque_point_live_count(), arrays: raw.u32_array_live_count(), strings: raw.rust_string_live_count() });
+      const counters = () => ({ points: raw.opaque_point_live_count(), arrays: raw.u32_array_live_count(), strings: raw.rust_string_live_count(), errors: raw.ffi_error_live_count() });
       const base = counters();
       const w = new Worker(${JSON.stringify(WORKER)}, { eval: true, workerData: ${JSON.stringify(mode)} });
       let ready = false;
       w.on('message', () => { ready = true; if (${JSON.stringify(mode)} === 'terminate') void w.terminate(); });
       const code = await new Promise((resolve, reject) => { w.on('exit', resolve); w.on('error', reject); });
-      const same = (a, b) => a.points === b.points && a.arrays === b.arrays && a.strings === b.strings;
+      const same = (a, b) => a.points === b.points && a.arrays === b.arrays && a.strings === b.strings && a.errors === b.errors;
       for (let i = 0; i < 20000 && !same(counters(), base); i++) await new Promise((r) => setImmediate(r));
       done({ ready, code, left: counters(), base });
     `);

@@ -20,8 +20,20 @@ export const FfiErrorPtr: NativeType = koffi.pointer(FfiError);
 /** `FfiError *ffi_error_new(void)`: owned, free with `ffi_error_free` exactly once. Status OK, message `''`. */
 export const ffi_error_new = lib.func('ffi_error_new', FfiErrorPtr, []) as Native<() => RawPointer>;
 
-/** `void ffi_error_free(FfiError *error)`: NULL is a no-op. */
+/**
+ * `FfiError *ffi_error_new_thread_owned(void)`: as `ffi_error_new`, but owned by the calling thread, which frees
+ * it when it exits if nobody did before (a worker thread ended by `terminate()` leaks nothing). `ffi_error_free`
+ * frees it on the creating thread only.
+ */
+export const ffi_error_new_thread_owned = lib.func('ffi_error_new_thread_owned', FfiErrorPtr, []) as Native<
+  () => RawPointer
+>;
+
+/** `void ffi_error_free(FfiError *error)`: NULL is a no-op; another thread's thread-owned object is left alone. */
 export const ffi_error_free = lib.func('ffi_error_free', 'void', [FfiErrorPtr]) as Native<(error: RawPointer) => void>;
+
+/** `size_t ffi_error_live_count(void)`: error objects created and not yet freed, across all threads. */
+export const ffi_error_live_count = lib.func('ffi_error_live_count', 'size_t', []) as Native<() => number>;
 
 /** `FfiStatus ffi_error_status(const FfiError *error)`: the last failure recorded; NULL_ARGUMENT for NULL. */
 export const ffi_error_status = lib.func('ffi_error_status', 'int', [FfiErrorPtr]) as Native<
