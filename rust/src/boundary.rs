@@ -67,6 +67,7 @@ fallback_zero!(
 ///
 /// Every `extern "C"` function in this crate is `guard(|| ...)`. Without it a
 /// panic would reach the `extern "C"` frame, where Rust aborts the process.
+#[inline]
 pub fn guard<R: PanicFallback>(body: impl FnOnce() -> R) -> R {
     // AssertUnwindSafe: after a panic the body's partial work is abandoned and
     // only the fallback value is returned; no state observed by the caller is
@@ -85,6 +86,7 @@ impl ErrorOut<'_> {
     /// `error` is NULL or a live object from `ffi_error_new()` that no other
     /// call uses while this one runs (the header's promise for every
     /// `FfiError *error`).
+    #[inline]
     pub unsafe fn from_raw(error: *mut FfiError) -> Self {
         // SAFETY: NULL or live and unshared, as the caller promised.
         ErrorOut(unsafe { error.as_mut() })
@@ -96,16 +98,31 @@ impl ErrorOut<'_> {
 /// recorded with its reason in `error`; a panic becomes
 /// [`FfiStatus::Panic`], recorded with the panic's message. An absent
 /// (NULL) `error` records nothing, and no reason is copied.
+#[inline]
 pub fn guard_status(error: ErrorOut<'_>, body: impl FnOnce() -> Result<(), Failure>) -> FfiStatus {
     // AssertUnwindSafe: as in `guard`, a panicking body's partial work is
     // abandoned. Reasons are formatted only when there is an object to
     // receive them: with a NULL `error` a failure costs no formatting.
     let wanted = error.0.is_some();
-    let failure = match wanting(wanted, || catch_unwind(AssertUnwindSafe(body))) {
-        Ok(Ok(())) => return FfiStatus::Ok,
-        Ok(Err(failure)) => failure,
-        Err(payload) => Failure::lazy(FfiStatus::Panic, || panic_reason(&*payload)),
-    };
+    match wanting(wanted, || catch_unwind(AssertUnwindSafe(body))) {
+        Ok(Ok(())) => FfiStatus::Ok,
+        Ok(Err(failure)) => report(error, failure),
+        Err(payload) => {
+            let reason = if wanted {
+                panic_reason(&*payload)
+            } else {
+                String::new()
+            };
+            report(error, Failure::new(FfiStatus::Panic, reason))
+        }
+    }
+}
+
+/// The failure path of [`guard_status`], out of line: records `failure` in
+/// `error` (if any) and returns its status.
+#[cold]
+#[inline(never)]
+fn report(error: ErrorOut<'_>, failure: Failure) -> FfiStatus {
     if let Some(error) = error.0 {
         // Recording allocates the message; it is guarded too, so that even a
         // panic there cannot unwind into C (the status is still returned).
@@ -121,6 +138,7 @@ pub fn guard_status(error: ErrorOut<'_>, body: impl FnOnce() -> Result<(), Failu
 /// # Safety
 /// `ptr` is NULL or points to a NUL-terminated string that stays valid and
 /// unchanged for `'a` (the header's promise for every `const char *`).
+#[inline]
 pub unsafe fn c_str<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a CStr, Failure> {
     if ptr.is_null() {
         return Err(Failure::lazy(FfiStatus::NullArgument, || null_reason(name)));
@@ -135,18 +153,26 @@ pub unsafe fn c_str<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a CS
 ///
 /// # Safety
 /// As for [`c_str`].
+#[inline]
 pub unsafe fn c_str_utf8<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a str, Failure> {
     // SAFETY: forwarded from the caller.
     let s = unsafe { c_str(ptr, name) }?;
-    s.to_str().map_err(|e| {
-        Failure::lazy(FfiStatus::InvalidUtf8, || {
-            utf8_reason(name, s.to_bytes(), e)
-        })
+    s.to_str().map_err(|e| invalid_utf8(name, s, e))
+}
+
+/// The failure for a C string that is not UTF-8 (kept out of line: the
+/// success path inlines [`c_str_utf8`] without it).
+#[cold]
+#[inline(never)]
+fn invalid_utf8(name: &'static str, s: &CStr, e: std::str::Utf8Error) -> Failure {
+    Failure::lazy(FfiStatus::InvalidUtf8, || {
+        utf8_reason(name, s.to_bytes(), e)
     })
 }
 
 /// The reason for a NULL parameter: "out is NULL" (built on the failure
 /// path only).
+#[cold]
 fn null_reason(name: &'static str) -> String {
     format!("{name} is NULL")
 }
@@ -156,6 +182,7 @@ fn null_reason(name: &'static str) -> String {
 ///
 /// # Safety
 /// `out` is NULL or valid for a write of one `T` (alignment included).
+#[inline]
 pub unsafe fn write_out<T>(out: *mut T, value: T, name: &'static str) -> Result<(), Failure> {
     if out.is_null() {
         return Err(Failure::lazy(FfiStatus::NullArgument, || null_reason(name)));
@@ -169,6 +196,7 @@ pub unsafe fn write_out<T>(out: *mut T, value: T, name: &'static str) -> Result<
 /// Checks the pointer and length of an array argument: NULL with `len == 0`
 /// is fine; NULL with `len > 0` is [`FfiStatus::NullArgument`]; a `len`
 /// whose byte size does not fit in `isize` is [`FfiStatus::InvalidArgument`].
+#[inline]
 fn check_slice<T>(
     null: bool,
     len: usize,
@@ -201,6 +229,7 @@ fn check_slice<T>(
 /// # Safety
 /// Unless NULL, `ptr` points to `len` initialised, aligned `T`s that stay
 /// valid and unchanged for `'a`.
+#[inline]
 pub unsafe fn slice_in<'a, T>(
     ptr: *const T,
     len: usize,
@@ -221,6 +250,7 @@ pub unsafe fn slice_in<'a, T>(
 /// # Safety
 /// Unless NULL, `ptr` points to `len` initialised, aligned `T`s that nothing
 /// else reads or writes for `'a`.
+#[inline]
 pub unsafe fn slice_in_mut<'a, T>(
     ptr: *mut T,
     len: usize,

@@ -95,21 +95,26 @@ thread_local! {
 }
 
 /// Whether a failure built now will have its reason read.
+#[inline]
 pub fn reasons_wanted() -> bool {
     REASONS_WANTED.with(Cell::get)
 }
 
 /// Runs `body` with [`reasons_wanted`] answering `wanted`, then restores the
-/// previous answer (even if `body` panics).
+/// previous answer (even if `body` panics). One thread-local lookup for both
+/// (in a shared library each lookup is a call to `__tls_get_addr`).
+#[inline]
 pub fn wanting<R>(wanted: bool, body: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
+    struct Restore<'a>(&'a Cell<bool>, bool);
+    impl Drop for Restore<'_> {
         fn drop(&mut self) {
-            REASONS_WANTED.with(|w| w.set(self.0));
+            self.0.set(self.1);
         }
     }
-    let _restore = Restore(REASONS_WANTED.with(|w| w.replace(wanted)));
-    body()
+    REASONS_WANTED.with(|flag| {
+        let _restore = Restore(flag, flag.replace(wanted));
+        body()
+    })
 }
 
 /// Text from the caller, quoted for a reason: escaped like a Rust string

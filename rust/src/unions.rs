@@ -258,11 +258,8 @@ fn syntax_error(text: &str) -> Option<String> {
 ///   anywhere (no trimming: `" 42"` is invalid), `"0x10"`, `"1_000"`,
 ///   `"4.5f"`.
 pub fn parse_number_str(text: &str) -> Result<Either, Failure> {
-    if let Some(reason) = syntax_error(text) {
-        return Err(Failure::new(FfiStatus::InvalidArgument, reason));
-    }
     let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
-    if digits.bytes().all(|b| b.is_ascii_digit()) {
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return text.parse::<i32>().map(Either::left).map_err(|_| {
             fail!(
                 InvalidArgument,
@@ -271,20 +268,33 @@ pub fn parse_number_str(text: &str) -> Result<Either, Failure> {
             )
         });
     }
+    // Rust's float grammar is the one `syntax_error` checks, apart from the
+    // names of NaN and the infinities, which parse to non-finite values: so
+    // a finite result needs no further check, and the grammar is walked only
+    // to explain a failure.
     match text.parse::<f32>() {
         Ok(x) if x.is_finite() => Ok(Either::right(x)),
-        Ok(_) => Err(fail!(
+        parsed => Err(not_a_float(text, parsed)),
+    }
+}
+
+/// Why `text` (not an integer) is not a finite `f32`: `parsed` is what
+/// Rust's parser made of it. Out of line: the success path never needs it.
+#[cold]
+#[inline(never)]
+fn not_a_float(text: &str, parsed: Result<f32, std::num::ParseFloatError>) -> Failure {
+    if let Some(reason) = syntax_error(text) {
+        return Failure::new(FfiStatus::InvalidArgument, reason);
+    }
+    match parsed {
+        Ok(_) => fail!(
             InvalidArgument,
             "{} is out of range for float (its magnitude is above {:e})",
             quote(text),
             f32::MAX
-        )),
-        // The grammar above is Rust's, so this is not expected to happen.
-        Err(e) => Err(fail!(
-            InvalidArgument,
-            "{} is not a number: {e}",
-            quote(text)
-        )),
+        ),
+        // The grammar is Rust's, so this is not expected to happen.
+        Err(e) => fail!(InvalidArgument, "{} is not a number: {e}", quote(text)),
     }
 }
 
