@@ -391,7 +391,8 @@ size_t ffi_error_live_count(void);
 // writing to.
 //
 // # Safety
-// `error` is NULL or a live object from ffi_error_new().
+// `error` is NULL or a live object from ffi_error_new() or
+// ffi_error_new_thread_owned().
 enum FfiStatus ffi_error_status(const struct FfiError *error);
 
 // The reason of the last failure recorded in `error`, as a NUL-terminated
@@ -405,7 +406,8 @@ enum FfiStatus ffi_error_status(const struct FfiError *error);
 // copy it to keep it longer. Thread-safe for objects no call is writing to.
 //
 // # Safety
-// `error` is NULL or a live object from ffi_error_new().
+// `error` is NULL or a live object from ffi_error_new() or
+// ffi_error_new_thread_owned().
 const char *ffi_error_message(const struct FfiError *error);
 
 // Returns a static, NUL-terminated English description of `status`.
