@@ -107,15 +107,20 @@ pub fn guard_status(error: ErrorOut<'_>, body: impl FnOnce() -> Result<(), Failu
     match wanting(wanted, || catch_unwind(AssertUnwindSafe(body))) {
         Ok(Ok(())) => FfiStatus::Ok,
         Ok(Err(failure)) => report(error, failure),
-        Err(payload) => {
-            let reason = if wanted {
-                panic_reason(&*payload)
-            } else {
-                String::new()
-            };
-            report(error, Failure::new(FfiStatus::Panic, reason))
-        }
+        Err(payload) => panicked(error, payload),
     }
+}
+
+/// The panic path of [`guard_status`], out of line: records the panic's
+/// message in `error` (if any) and returns [`FfiStatus::Panic`].
+#[cold]
+#[inline(never)]
+fn panicked(error: ErrorOut<'_>, payload: Box<dyn std::any::Any + Send>) -> FfiStatus {
+    let reason = match error.0 {
+        Some(_) => panic_reason(&*payload),
+        None => String::new(),
+    };
+    report(error, Failure::new(FfiStatus::Panic, reason))
 }
 
 /// The failure path of [`guard_status`], out of line: records `failure` in
