@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import fc from 'fast-check';
 import { OpaquePoint } from '../ts';
 import * as raw from '../ts/raw';
@@ -98,17 +100,43 @@ describe('OpaquePoint', () => {
     ];
     try {
       expect(() => p.x).toThrow(new Error('OpaquePoint.x: the point was freed'));
-      expect(() => p.y).toThrow(/freed/);
-      expect(() => p.translate(1, 1)).toThrow(/translate: the point was freed/);
-      expect(() => p.translate(NaN, 1)).toThrow(/freed/); // freed wins over bad arguments
-      expect(() => p.describe()).toThrow(/freed/);
-      expect(() => p.toJSON()).toThrow(/freed/);
-      expect(() => JSON.stringify(p)).toThrow(/freed/);
+      expect(() => p.y).toThrow(new Error('OpaquePoint.y: the point was freed'));
+      expect(() => p.translate(1, 1)).toThrow(new Error('OpaquePoint.translate: the point was freed'));
+      expect(() => p.translate(NaN, 1)).toThrow(/translate: the point was freed/); // freed wins over bad arguments
+      expect(() => p.describe()).toThrow(new Error('OpaquePoint.describe: the point was freed'));
+      expect(() => p.toJSON()).toThrow(new Error('OpaquePoint.toJSON: the point was freed'));
+      expect(() => JSON.stringify(p)).toThrow(new Error('OpaquePoint.toJSON: the point was freed'));
       p.free();
       for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     } finally {
       for (const spy of spies) spy.mockRestore();
     }
+  });
+
+  it('reports a NULL from Rust (an internal panic) as an Error and leaks nothing', () => {
+    const before = live();
+    const strings = raw.rust_string_live_count();
+    const create = jest.spyOn(rawOpaque, 'opaque_point_new_thread_owned').mockReturnValueOnce(null);
+    try {
+      expect(() => new OpaquePoint(1, 2)).toThrow(
+        new Error('OpaquePoint: opaque_point_new_thread_owned returned NULL (an internal panic in Rust)'),
+      );
+    } finally {
+      create.mockRestore();
+    }
+    const p = new OpaquePoint(1, 2);
+    const describe = jest.spyOn(rawOpaque, 'opaque_point_describe').mockReturnValueOnce(null);
+    try {
+      expect(() => p.describe()).toThrow(
+        new Error('OpaquePoint.describe: opaque_point_describe returned NULL (an internal panic in Rust)'),
+      );
+    } finally {
+      describe.mockRestore();
+    }
+    expect(p.describe()).toBe('OpaquePoint(1, 2)');
+    p.free();
+    expect(live()).toBe(before);
+    expect(raw.rust_string_live_count()).toBe(strings);
   });
 
   it('keeps the handle private', () => {
@@ -159,12 +187,17 @@ describe('OpaquePoint', () => {
     ['a bigint', 2n, TypeError],
   ])('refuses %s and leaks nothing', (_label, bad, ErrorClass) => {
     const before = live();
-    expect(() => new OpaquePoint(bad as number, 0)).toThrow(ErrorClass);
-    expect(() => new OpaquePoint(0, bad as number)).toThrow(ErrorClass);
+    /** `run` throws an `ErrorClass` whose message names the function and the argument. */
+    const refuses = (run: () => unknown, where: RegExp): void => {
+      expect(run).toThrow(ErrorClass);
+      expect(run).toThrow(where);
+    };
+    refuses(() => new OpaquePoint(bad as number, 0), /^OpaquePoint: x must be /);
+    refuses(() => new OpaquePoint(0, bad as number), /^OpaquePoint: y must be /);
     expect(live()).toBe(before);
     const p = new OpaquePoint(1, 2);
-    expect(() => p.translate(bad as number, 0)).toThrow(ErrorClass);
-    expect(() => p.translate(0, bad as number)).toThrow(ErrorClass);
+    refuses(() => p.translate(bad as number, 0), /^OpaquePoint\.translate: byX must be /);
+    refuses(() => p.translate(0, bad as number), /^OpaquePoint\.translate: byY must be /);
     expect(p.toJSON()).toEqual({ x: 1, y: 2 });
     p.free();
     expect(live()).toBe(before);
@@ -186,6 +219,177 @@ describe('OpaquePoint', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('OpaquePoint and the FinalizationRegistry, in this process', () => {
+  // The same lifetimes as the next block's, on ts/ in jest's own process, where `make mutate` changes it.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  /** Collects garbage and lets the registry's callbacks run until `done()` (one round suffices), at most 20 rounds, then 3 more. */
+  async function collectUntil(done: () => boolean): Promise<void> {
+    for (let i = 0; i < 20 && !done(); i++) {
+      gc();
+      await turn();
+    }
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await turn(); // the callbacks of points freed explicitly, which change no count
+    }
+  }
+
+  /** `n` points made in one job (in a plain function: no reference survives in an async frame). */
+  const make = (n: number, freeIf: (i: number) => boolean = () => false): OpaquePoint[] =>
+    Array.from({ length: n }, (_, i) => {
+      const p = new OpaquePoint(i, -i);
+      if (freeIf(i)) p.free();
+      return p;
+    });
+
+  /**
+   * Spies on the raw calls that create and free points and keeps the set of live handles. A free of
+   * a handle that is not live (freed twice, or read from another point's slot) is recorded and NOT
+   * passed to Rust, so that such a regression fails an assertion instead of corrupting this process.
+   */
+  function ledger(): { wrong: string[]; counts: { created: number; freed: number }; restore: () => void } {
+    const createRaw = rawOpaque.opaque_point_new_thread_owned;
+    const freeRaw = rawOpaque.opaque_point_free;
+    const handles = new Set<bigint>();
+    const wrong: string[] = [];
+    const counts = { created: 0, freed: 0 };
+    const spies = [
+      jest.spyOn(rawOpaque, 'opaque_point_new_thread_owned').mockImplementation((x, y) => {
+        const handle = createRaw(x, y);
+        if (handle !== null) {
+          handles.add(handle);
+          counts.created++;
+        }
+        return handle;
+      }),
+      jest.spyOn(rawOpaque, 'opaque_point_free').mockImplementation((handle) => {
+        if (handle === null || handle === 0n) return; // NULL is a no-op in Rust too
+        if (!handles.delete(handle)) {
+          wrong.push(`${String(handle)} is not live`); // a double free, or a stale or wrong slot
+          return;
+        }
+        counts.freed++;
+        freeRaw(handle);
+      }),
+    ];
+    return { wrong, counts, restore: () => spies.forEach((spy) => spy.mockRestore()) };
+  }
+
+  it('frees a forgotten point once, and never one freed after it was registered', async () => {
+    await collectUntil(() => true);
+    const base = live();
+    const l = ledger();
+    try {
+      // Registered at the end of this job, in the first two slots (no slot is in use yet).
+      const points = make(2);
+      await turn();
+      points[0].free(); // its registry record remains: its callback must find nothing to free
+      new OpaquePoint(3, 3).free(); // freed before registration: it touches no slot
+      expect(live()).toBe(base + 1);
+      points.length = 0;
+      await collectUntil(() => live() === base);
+      expect(l.wrong).toEqual([]);
+      expect(live()).toBe(base);
+      expect(l.counts).toEqual({ created: 3, freed: 3 });
+    } finally {
+      l.restore();
+    }
+  });
+
+  it('frees thousands of forgotten points once each, its slots grown, reused while in use, and given back', async () => {
+    await collectUntil(() => true);
+    const base = live();
+    const l = ledger();
+    try {
+      // 3000 in one job: registered 1024 at a time as they wait, the rest at the end of the job. A
+      // quarter is freed at once (never registered), a quarter at the end of the job (registered or
+      // not), a quarter in the next job (registered).
+      let points = make(3000, (i) => i % 4 === 0);
+      for (let i = 1; i < 3000; i += 4) points[i].free();
+      await turn();
+      for (let i = 2; i < 3000; i += 4) points[i].free();
+      const kept = points.filter((_, i) => i % 8 === 3);
+      points = []; // 375 forgotten (i % 8 === 7), and 1637 records of registered points released
+      await collectUntil(() => live() === base + 375);
+      expect(live()).toBe(base + 375);
+      kept.push(...make(2000)); // registered in the freed slots while 375 are still in use, then new ones
+      await turn();
+      expect(live()).toBe(base + 2375);
+      kept.length = 0;
+      await collectUntil(() => live() === base);
+      expect(l.wrong).toEqual([]);
+      expect(live()).toBe(base);
+      expect(l.counts).toEqual({ created: 5000, freed: 5000 });
+    } finally {
+      l.restore();
+    }
+  });
+
+  it('gives its slot tables back once every record of a burst of forgotten points is gone', async () => {
+    await collectUntil(() => true);
+    const base = live();
+    const before = process.memoryUsage().arrayBuffers;
+    const points = make(1 << 17); // 1 MiB of handle slots and 512 KiB of free-slot stack at the peak
+    await turn();
+    expect(live()).toBe(base + (1 << 17));
+    points.length = 0;
+    await collectUntil(() => live() === base);
+    expect(live()).toBe(base);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(256 * 1024);
+  });
+
+  it('keeps its slot tables bounded while a point stays registered, reusing the slots of forgotten ones', async () => {
+    await collectUntil(() => true);
+    const base = live();
+    const anchor = make(1); // registered for the whole test: its slot stays in use
+    await turn();
+    const burst = async (): Promise<void> => {
+      const points = make(1 << 15);
+      await turn();
+      points.length = 0;
+      await collectUntil(() => live() === base + 1);
+    };
+    await burst();
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 3; i++) await burst();
+    expect(live()).toBe(base + 1);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(128 * 1024); // not 3 × 384 KiB more
+    anchor[0].free();
+  });
+
+  it('registers only the points that outlive their job, with at most 1024 waiting', async () => {
+    const register = jest.spyOn(FinalizationRegistry.prototype, 'register');
+    try {
+      const kept = new OpaquePoint(3, 4); // alone in its job
+      expect(register).not.toHaveBeenCalled(); // registered when the job ends
+      await Promise.resolve();
+      expect(register.mock.calls.map((call) => call[0])).toEqual([kept]);
+      kept.free();
+      register.mockClear();
+      new OpaquePoint(1, 2).free(); // freed in the job that made it: never registered
+      await Promise.resolve();
+      expect(register).not.toHaveBeenCalled();
+
+      const points = make(1024, (i) => i % 2 === 0);
+      expect(register).not.toHaveBeenCalled();
+      const last = new OpaquePoint(0, 0); // 1024 are waiting: those still alive are registered first
+      const odd = points.filter((_, i) => i % 2 === 1);
+      expect(register.mock.calls.map((call) => call[0])).toEqual(odd);
+      const slotsTaken = register.mock.calls.map((call) => call[1]);
+      expect(new Set(slotsTaken).size).toBe(512);
+      for (const slot of slotsTaken) expect(Number.isInteger(slot) && (slot as number) >= 0).toBe(true);
+      await Promise.resolve();
+      expect(register.mock.calls.map((call) => call[0])).toEqual([...odd, last]);
+      for (const p of [...points, last]) p.free();
+    } finally {
+      register.mockRestore();
+    }
   });
 });
 
