@@ -1,6 +1,12 @@
 import fc from 'fast-check';
-import { concatStrings, countCharacters, FfiError } from '../ts';
+import koffi from 'koffi';
+import { constants as bufferConstants } from 'node:buffer';
+import * as os from 'node:os';
+import { concatStrings, countCharacters, FfiError, FfiStatus } from '../ts';
 import { count_characters, rust_string_live_count } from '../ts/raw';
+import * as rawStrings from '../ts/raw/strings';
+import * as status from '../ts/status';
+import * as validate from '../ts/validate';
 
 /** Well-formed text: any code points, `\0` included (no lone surrogates). */
 const text = fc.string({ unit: 'binary' });
@@ -21,6 +27,29 @@ const mixed = (units: number): string => {
   const s = 'héllo wörld 🦀 ünïcode '.repeat(Math.ceil(units / 22)).slice(0, units);
   return s.isWellFormed() ? s : s.slice(0, -1) + 'x';
 };
+
+/**
+ * A new instance of ts/strings.ts (its own reused buffers, its own intrinsics
+ * captured at load) on the library and modules already loaded; `mocks`
+ * replace other modules for it (e.g. `node:os`).
+ */
+function freshStrings(mocks: Record<string, () => unknown> = {}): typeof import('../ts/strings') {
+  const shared: Record<string, () => unknown> = {
+    koffi: () => koffi,
+    '../ts/raw/strings': () => rawStrings,
+    '../ts/status': () => status,
+    '../ts/validate': () => validate,
+    ...mocks,
+  };
+  let fresh: typeof import('../ts/strings') | undefined;
+  jest.isolateModules(() => {
+    for (const [name, factory] of Object.entries(shared)) jest.doMock(name, factory);
+    fresh = jest.requireActual<typeof import('../ts/strings')>('../ts/strings');
+  });
+  for (const name of Object.keys(shared)) jest.dontMock(name);
+  if (fresh === undefined) throw new Error('ts/strings did not load');
+  return fresh;
+}
 
 /** Runs `f` and returns what it threw. */
 function thrown(f: () => unknown): Error & { code?: unknown; status?: unknown } {
@@ -66,6 +95,123 @@ describe('concatStrings', () => {
     expect(concatStrings(huge, latin1)).toBe(huge + latin1);
     expect(concatStrings('a'.repeat(384), 'b'.repeat(384))).toBe('a'.repeat(384) + 'b'.repeat(384)); // the threshold
     expect(concatStrings('a'.repeat(383), 'b'.repeat(384))).toBe('a'.repeat(383) + 'b'.repeat(384)); // just below
+  });
+
+  it('joins long Latin-1 text with one byte-string call, and falls back to one UTF-16 call', () => {
+    const fresh = freshStrings();
+    const bytes = jest.spyOn(rawStrings, 'concat_strings_into');
+    const utf16 = jest.spyOn(rawStrings, 'concat_strings_utf16_into');
+    /** The native calls `concatStrings(first, second)` made, with the statuses they returned. */
+    const calls = (first: string, second: string): string[] => {
+      bytes.mockClear();
+      utf16.mockClear();
+      expect(fresh.concatStrings(first, second)).toBe(first + second);
+      return [
+        ...bytes.mock.results.map((r) => `bytes ${String(r.value)}`),
+        ...utf16.mock.results.map((r) => `utf16 ${String(r.value)}`),
+      ];
+    };
+    try {
+      const latin1 = 'ÿé'.repeat(1500) + 'x';
+      expect(calls(latin1, latin1)).toEqual(['bytes 0']);
+      expect(calls('a'.repeat(384), 'b'.repeat(384))).toEqual(['bytes 0']); // 768 units: the threshold
+      expect(calls('a'.repeat(383), 'b'.repeat(384))).toEqual(['utf16 0']); // just below
+      expect(calls('', '')).toEqual(['utf16 0']);
+      expect(calls(latin1 + 'Ā', latin1)).toEqual(['utf16 0']); // U+0100 in either argument
+      expect(calls(latin1, 'Ā' + latin1)).toEqual(['utf16 0']);
+      // A \0 ends the bytes early: Rust joins what it saw (OK), the length tells, UTF-16 joins again.
+      expect(calls(latin1 + '\0' + latin1, 'x')).toEqual(['bytes 0', 'utf16 0']);
+      expect(calls(latin1, '\0' + latin1)).toEqual(['bytes 0', 'utf16 0']);
+      expect(calls(latin1 + '\0', '\0')).toEqual(['bytes 0', 'utf16 0']);
+      const huge = 'z'.repeat(200_000); // past the 128 KiB reused buffers
+      expect(calls(huge, latin1)).toEqual(['bytes 0']);
+      expect(calls(latin1, huge)).toEqual(['bytes 0']);
+    } finally {
+      bytes.mockRestore();
+      utf16.mockRestore();
+    }
+  });
+
+  it('reuses the Latin-1 buffers (first, second, result) as they grow to 128 KiB, and allocates larger ones per call', () => {
+    const fresh = freshStrings();
+    const bytes = jest.spyOn(rawStrings, 'concat_strings_into');
+    let last: unknown[] = [];
+    /** The byte lengths of the three buffers the byte-string call got, `=` marking the one of the previous call. */
+    const buffers = (firstLength: number, secondLength: number): string[] => {
+      bytes.mockClear();
+      const first = 'a'.repeat(firstLength);
+      const second = 'b'.repeat(secondLength);
+      expect(fresh.concatStrings(first, second)).toBe(first + second);
+      expect(bytes.mock.results.map((r) => r.value)).toEqual([FfiStatus.OK]);
+      const now = bytes.mock.calls[0].slice(0, 3) as Buffer[];
+      const seen = now.map((buffer, i) => `${buffer === last[i] ? '=' : ''}${buffer.length}`);
+      last = now;
+      return seen;
+    };
+    try {
+      expect(buffers(500, 300)).toEqual(['501', '301', '801']); // each exactly as large as needed at first
+      expect(buffers(500, 300)).toEqual(['=501', '=301', '=801']); // reused
+      expect(buffers(600, 300)).toEqual(['1002', '=301', '1602']); // grown to twice their size
+      expect(buffers(1001, 300)).toEqual(['=1002', '=301', '=1602']); // an exact fit is reused
+      expect(buffers(2500, 300)).toEqual(['2501', '=301', '3204']); // grown to what is needed, or to twice their size
+      expect(buffers(131_071, 300)).toEqual(['131072', '=301', '131372']); // 128 KiB is kept; past it, per call
+      expect(buffers(131_071, 300)).toEqual(['=131072', '=301', '131372']);
+      expect(buffers(200_000, 300)).toEqual(['200001', '=301', '200301']);
+      expect(buffers(500, 300)).toEqual(['131072', '=301', '3204']); // the kept ones again
+    } finally {
+      bytes.mockRestore();
+    }
+  });
+
+  it('writes results into one reused buffer that grows to 65,536 units, and longer ones into a buffer of their own', () => {
+    const fresh = freshStrings();
+    const utf16 = jest.spyOn(rawStrings, 'concat_strings_utf16_into');
+    let reused: unknown;
+    /** Where the result of `units` code units was written: `reused` (`=` for the same buffer as before) or `own`, and its capacity. */
+    const target = (units: number): string => {
+      utf16.mockClear();
+      const first = 'Ā'.repeat(units); // above U+00FF: never the Latin-1 path
+      expect(fresh.concatStrings(first, '')).toBe(first);
+      expect(utf16.mock.results.map((r) => r.value)).toEqual([FfiStatus.OK]);
+      const [buffer, capacity] = utf16.mock.calls[0].slice(4, 6);
+      if (typeof buffer !== 'bigint') return `own ${String(capacity)}`;
+      const same = buffer === reused;
+      reused = buffer;
+      return `${same ? '=' : ''}reused ${String(capacity)}`;
+    };
+    try {
+      expect(target(4096)).toBe('reused 4096'); // the initial 4096 units
+      expect(target(1)).toBe('=reused 4096');
+      expect(target(4096)).toBe('=reused 4096');
+      expect(target(4097)).toBe('reused 8192'); // grown to twice its size
+      expect(target(20_000)).toBe('reused 20000'); // grown to what is needed
+      expect(target(65_536)).toBe('reused 65536'); // no larger than 65,536 units
+      expect(target(65_537)).toBe('own 65537');
+      expect(target(65_536)).toBe('=reused 65536');
+      expect(target(0)).toBe('=reused 65536');
+    } finally {
+      utf16.mockRestore();
+    }
+  });
+
+  it('decodes results with Buffer#toString where Buffer has no ucs2Slice', () => {
+    const ucs2Slice = Object.getOwnPropertyDescriptor(Buffer.prototype, 'ucs2Slice');
+    if (ucs2Slice === undefined) throw new Error('this Node has no Buffer#ucs2Slice: the fallback is the only path');
+    let fresh: typeof import('../ts/strings');
+    try {
+      delete (Buffer.prototype as { ucs2Slice?: unknown }).ucs2Slice;
+      fresh = freshStrings();
+    } finally {
+      Object.defineProperty(Buffer.prototype, 'ucs2Slice', ucs2Slice);
+    }
+    for (const [a, b] of [
+      ['Hello, ', 'Rustacean!'],
+      ['🦀', '\0é'],
+      ['', ''],
+      ['Ā'.repeat(70_000), 'x'], // a buffer of its own
+    ]) {
+      expect(fresh.concatStrings(a, b)).toBe(a + b);
+    }
   });
 
   it('equals a + b for long text of any mix of Latin-1, other characters and \\0', () => {
@@ -147,7 +293,35 @@ describe('concatStrings', () => {
     expect(() => concatStrings('\uD83E', '\uDD80')).toThrow(TypeError);
     // In the long path too.
     expect(() => concatStrings('x'.repeat(5000), 'y\uD800')).toThrow(/second .*0xD800 at index 1/);
+    // And in results too long for the reused buffer.
+    const long = 'Ā'.repeat(70_000);
+    expect(thrown(() => concatStrings(long + '\uD800', 'y'))).toMatchObject({
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_VALUE',
+      message:
+        'concatStrings: first must be well-formed text, but contains a lone UTF-16 surrogate (0xD800 at index 70000)',
+    });
+    expect(thrown(() => concatStrings(long, 'y\uDFFF'))).toMatchObject({
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_VALUE',
+      message:
+        'concatStrings: second must be well-formed text, but contains a lone UTF-16 surrogate (0xDFFF at index 1)',
+    });
     expect(concatStrings('ok', 'ok')).toBe('okok');
+  });
+
+  it('takes a result of exactly the longest string the engine can create to Rust', () => {
+    const utf16 = jest.spyOn(rawStrings, 'concat_strings_utf16_into').mockImplementation(() => {
+      throw new Error('reached Rust');
+    });
+    try {
+      const rest = 'x'.repeat(bufferConstants.MAX_STRING_LENGTH - 1); // a rope, never flattened here
+      expect(() => concatStrings('Ā', rest)).toThrow(new Error('reached Rust'));
+      expect(() => concatStrings('Ā', rest + 'x')).toThrow(RangeError); // one unit more
+      expect(utf16).toHaveBeenCalledTimes(1);
+    } finally {
+      utf16.mockRestore();
+    }
   });
 
   it('refuses a result longer than the engine can represent with RangeError, before any native call', () => {
@@ -208,6 +382,31 @@ describe('countCharacters', () => {
       const two = mixed(n);
       expect(countCharacters(two)).toBe([...two].length);
       expect(() => countCharacters(two + '\uD800')).toThrow(new RegExp(`0xD800 at index ${n}\\)`));
+    }
+  });
+
+  it('returns counts above 2^32 - 1 whole (4 GiB of 0 bytes)', () => {
+    expect(countCharacters(new Uint8Array(2 ** 32))).toBe(2 ** 32);
+  });
+
+  it('reads the size_t results in the host byte order (os.endianness())', () => {
+    // The other byte order, simulated: the module is told it runs on such a
+    // host, and the native call's size_t is rewritten the way that host
+    // stores it (the two 32-bit words swapped).
+    const other = os.endianness() === 'LE' ? 'BE' : 'LE';
+    const fresh = freshStrings({ 'node:os': () => ({ ...os, endianness: () => other }) });
+    const real = rawStrings.count_characters_utf16;
+    const count = jest.spyOn(rawStrings, 'count_characters_utf16').mockImplementation((s, len, out, error) => {
+      const result = real(s, len, out, error);
+      const words = new Uint32Array(koffi.view(out, 8));
+      [words[0], words[1]] = [words[1], words[0]];
+      return result;
+    });
+    try {
+      expect(fresh.countCharacters('héllo')).toBe(5);
+      expect(count).toHaveBeenCalledTimes(1);
+    } finally {
+      count.mockRestore();
     }
   });
 

@@ -22,11 +22,10 @@ import {
   count_characters_utf16,
   count_characters_utf8,
 } from './raw/strings';
-import { check, FfiStatus, syncError } from './status';
+import { check, failure, FfiStatus, syncError } from './status';
 import {
   invalidArgType,
   invalidArgValue,
-  isWellFormed,
   MAX_STRING_LENGTH,
   stringTooLong,
   TypedArrayPrototypeGetBuffer,
@@ -70,24 +69,20 @@ function decodeUtf16(units: Uint16Array, length: number): string {
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The TypeError for a string with a lone surrogate (which has no UTF-8 or scalar-value form). */
-function loneSurrogate(fn: string, name: string, text: string): TypeError {
-  const match = regExpExec(LONE_SURROGATE, text);
-  const where =
-    match === null ? '' : ` (0x${match[0].charCodeAt(0).toString(16).toUpperCase()} at index ${match.index})`;
-  return invalidArgValue(fn, name, `be well-formed text, but contains a lone UTF-16 surrogate${where}`);
-}
-
 /**
- * After a failed native call on `text`: the lone-surrogate TypeError if that
- * was the reason, else the FfiError for `status`.
+ * After a failed native call on `text`: the TypeError naming the first
+ * argument with a lone surrogate (which has no UTF-8 or scalar-value form)
+ * and where it is, if that was the reason, else the FfiError for `status`.
  */
 function rejectText(fn: string, status: number, ...args: [name: string, text: string][]): never {
   for (const [name, text] of args) {
-    if (!isWellFormed(text)) throw loneSurrogate(fn, name, text);
+    const lone = regExpExec(LONE_SURROGATE, text);
+    if (lone !== null) {
+      const where = `0x${lone[0].charCodeAt(0).toString(16).toUpperCase()} at index ${lone.index}`;
+      throw invalidArgValue(fn, name, `be well-formed text, but contains a lone UTF-16 surrogate (${where})`);
+    }
   }
-  check(status, fn);
-  throw new Error(`${fn}: the native call failed without a status`);
+  throw failure(status, fn);
 }
 
 // ---- Scratch memory (sync calls only: one set per module instance, i.e. per thread) ----
