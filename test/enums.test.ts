@@ -13,6 +13,8 @@ import {
   Shape_Tag,
   Shape_Triangle_Body,
 } from '../ts/raw';
+import * as rawEnums from '../ts/raw/enums';
+import { type ArgErrorCode, CLASS_OF_CODE, thrownBy } from './fixtures/arg-errors';
 
 function ffiStatus(fn: () => unknown): string | undefined {
   try {
@@ -22,6 +24,13 @@ function ffiStatus(fn: () => unknown): string | undefined {
     throw err;
   }
   return undefined;
+}
+
+/** Asserts the whole argument error `run` throws: its class, its Node-style `code` and its exact message. */
+function expectExactArgError(run: () => unknown, code: ArgErrorCode, message: string): void {
+  const error = thrownBy(run);
+  expect(error).toBeInstanceOf(CLASS_OF_CODE[code]);
+  expect({ code: (error as { code?: unknown }).code, message: (error as Error).message }).toEqual({ code, message });
 }
 
 /** Relative closeness, for results that went through different roundings. */
@@ -126,6 +135,28 @@ describe('shapeArea', () => {
     expect(() => shapeArea(bad as unknown as Shape)).toThrow(TypeError);
     expect(() => scaleShape(bad as unknown as Shape, 2)).toThrow(TypeError);
   });
+
+  const KINDS = "'circle', 'rectangle' or 'triangle'";
+  it.each([
+    [null, 'ERR_INVALID_ARG_TYPE', 'shape must be an object with a kind, got null'],
+    [{ kind: 'square', side: 1 }, 'ERR_INVALID_ARG_VALUE', `shape.kind must be ${KINDS}, got "square"`],
+    // Not a string: the type, not the value.
+    [{ kind: 0, radius: 1 }, 'ERR_INVALID_ARG_VALUE', `shape.kind must be ${KINDS}, got number`],
+    [{ radius: 1 }, 'ERR_INVALID_ARG_VALUE', `shape.kind must be ${KINDS}, got undefined`],
+    [{ kind: 'circle' }, 'ERR_INVALID_ARG_TYPE', 'shape.radius must be a number, got undefined'],
+    [{ kind: 'rectangle', height: 1 }, 'ERR_INVALID_ARG_TYPE', 'shape.width must be a number, got undefined'],
+    [
+      { kind: 'rectangle', width: 1, height: '2' },
+      'ERR_INVALID_ARG_TYPE',
+      'shape.height must be a number, got string "2"',
+    ],
+    [{ kind: 'triangle', b: 1, c: 1 }, 'ERR_INVALID_ARG_TYPE', 'shape.a must be a number, got undefined'],
+    [{ kind: 'triangle', a: 1, b: null, c: 1 }, 'ERR_INVALID_ARG_TYPE', 'shape.b must be a number, got null'],
+    [{ kind: 'triangle', a: 1, b: 1, c: 1n }, 'ERR_INVALID_ARG_TYPE', 'shape.c must be a number, got bigint 1n'],
+  ] as const)('names the field in its exact message: %p', (bad, code, rest) => {
+    expectExactArgError(() => shapeArea(bad as unknown as Shape), code, `shapeArea: ${rest}`);
+    expectExactArgError(() => scaleShape(bad as unknown as Shape, 2), code, `scaleShape: ${rest}`);
+  });
 });
 
 describe('scaleShape', () => {
@@ -150,6 +181,30 @@ describe('scaleShape', () => {
     expect(ffiStatus(() => scaleShape({ kind: 'circle', radius: 1e300 }, 1e10))).toBe('OVERFLOW');
     expect(() => scaleShape(c, '2' as unknown as number)).toThrow(TypeError);
     expect(() => scaleShape(c, undefined as unknown as number)).toThrow(TypeError);
+    // The factor is checked first, with its own name.
+    expectExactArgError(
+      () => scaleShape(null as unknown as Shape, '2' as unknown as number),
+      'ERR_INVALID_ARG_TYPE',
+      'scaleShape: factor must be a number, got string "2"',
+    );
+  });
+
+  it('refuses a tag it does not know after the call (a library breaking the contract) instead of returning a half shape', () => {
+    const real = rawEnums.shape_scale;
+    const spy = jest.spyOn(rawEnums, 'shape_scale').mockImplementation((shape, factor, error) => {
+      const status = real(shape, factor, error);
+      new Uint32Array((shape as Float64Array).buffer, 0, 1)[0] = 7;
+      return status;
+    });
+    try {
+      const error = thrownBy(() => scaleShape({ kind: 'circle', radius: 1 }, 2));
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toBe('scaleShape: unknown Shape tag 7 after the call');
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(scaleShape({ kind: 'circle', radius: 1 }, 2)).toEqual({ kind: 'circle', radius: 2 });
   });
 
   /** Valid shapes with dimensions in a range where k² · area neither overflows nor goes subnormal. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import koffi from 'koffi';
 import { FLOAT32_MAX, Point, pointTranslated, translatePoints } from '../ts';
 import * as raw from '../ts/raw';
-import { expectThrowsArg } from './fixtures/arg-errors';
+import { type ArgErrorCode, CLASS_OF_CODE, expectThrowsArg, thrownBy } from './fixtures/arg-errors';
 
 /** Values the number policy refuses, with the error class each gives. */
 const BAD_NUMBERS: [string, unknown, ErrorConstructor | RangeErrorConstructor | TypeErrorConstructor][] = [
@@ -17,6 +17,17 @@ const BAD_NUMBERS: [string, unknown, ErrorConstructor | RangeErrorConstructor | 
   ['a bigint', 1n, TypeError],
   ['an object', { valueOf: () => 1 }, TypeError],
 ];
+
+/** The rule in every float32 `RangeError` message (ts/validate.ts). */
+const FINITE_FLOAT =
+  'finite as a float (not NaN or ±Infinity, and |x| < 2^128 - 2^103 = 3.4028235677973366e+38, above which a float rounds to infinity)';
+
+/** Asserts the whole argument error `run` throws: its class, its Node-style `code` and its exact message. */
+function expectExactArgError(run: () => unknown, code: ArgErrorCode, message: string): void {
+  const error = thrownBy(run);
+  expect(error).toBeInstanceOf(CLASS_OF_CODE[code]);
+  expect({ code: (error as { code?: unknown }).code, message: (error as Error).message }).toEqual({ code, message });
+}
 
 /** 32-bit floats that cannot overflow when added together. */
 const coord = fc.float({ noNaN: true, noDefaultInfinity: true, min: Math.fround(-1e30), max: Math.fround(1e30) });
@@ -139,7 +150,35 @@ describe('Point', () => {
     const points = new Float32Array([1, 2, 3, 4]);
     const view = Point.at(points, 1);
     structuredClone(points.buffer, { transfer: [points.buffer] });
-    expect(() => view.translate(1, 1)).toThrow(/detached/);
+    expectExactArgError(
+      () => view.translate(1, 1),
+      'ERR_OUT_OF_RANGE',
+      'Point.translate: storage.length must be 2 (its ArrayBuffer was detached or shrunk), got number 0',
+    );
+  });
+
+  it('names the setter or the offset in its exact messages, and keeps its coordinates', () => {
+    const p = new Point(1, 2);
+    expectExactArgError(
+      () => {
+        p.x = NaN;
+      },
+      'ERR_OUT_OF_RANGE',
+      `Point.x: value must be ${FINITE_FLOAT}, got number NaN`,
+    );
+    expectExactArgError(
+      () => {
+        p.y = -Infinity;
+      },
+      'ERR_OUT_OF_RANGE',
+      `Point.y: value must be ${FINITE_FLOAT}, got number -Infinity`,
+    );
+    expectExactArgError(
+      () => p.translate(0, 'a' as unknown as number),
+      'ERR_INVALID_ARG_TYPE',
+      'Point.translate: byY must be a number (float), got string "a"',
+    );
+    expect(p.toJSON()).toEqual({ x: 1, y: 2 });
   });
 });
 
@@ -166,6 +205,23 @@ describe('Point.at', () => {
     expectThrowsArg(() => Point.at(path, 2), 'Point.at', 'ERR_OUT_OF_RANGE', 'index must be in [0, 1]');
     expect(() => Point.at(new Float64Array(4) as unknown as Float32Array, 0)).toThrow(TypeError);
     expect(() => Point.at([0, 0] as unknown as Float32Array, 0)).toThrow(TypeError);
+    expectExactArgError(
+      () => Point.at(new Float64Array(4) as unknown as Float32Array, 0),
+      'ERR_INVALID_ARG_TYPE',
+      'Point.at: points must be a Float32Array, got a Float64Array',
+    );
+    // Its own RangeError, not the one `new Float32Array(buffer, -8, 2)` would throw.
+    expectExactArgError(
+      () => Point.at(path, -1),
+      'ERR_OUT_OF_RANGE',
+      'Point.at: index must be in [0, 1] (points holds 2 pairs), got number -1',
+    );
+  });
+
+  it('accepts the first and the last pair', () => {
+    const path = new Float32Array([1, 2, 3, 4]);
+    expect(Point.at(path, 0).toJSON()).toEqual({ x: 1, y: 2 });
+    expect(Point.at(path, 1).toJSON()).toEqual({ x: 3, y: 4 });
   });
 });
 
@@ -193,6 +249,29 @@ describe('pointTranslated', () => {
     expect(() => pointTranslated({ x: 1, y: 1 }, Infinity, 1)).toThrow(RangeError);
     expect(() => pointTranslated({ x: 1, y: 1 }, 1, '1' as unknown as number)).toThrow(TypeError);
   });
+
+  it('names the argument in its exact messages', () => {
+    expectExactArgError(
+      () => pointTranslated(null as unknown as { x: number; y: number }, 1, 1),
+      'ERR_INVALID_ARG_TYPE',
+      'pointTranslated: point must be an object with x and y, got null',
+    );
+    expectExactArgError(
+      () => pointTranslated({ x: NaN, y: 1 }, 1, 1),
+      'ERR_OUT_OF_RANGE',
+      `pointTranslated: point.x must be ${FINITE_FLOAT}, got number NaN`,
+    );
+    expectExactArgError(
+      () => pointTranslated({ x: 1, y: 1 }, 1e39, 1),
+      'ERR_OUT_OF_RANGE',
+      `pointTranslated: byX must be ${FINITE_FLOAT}, got number 1e+39`,
+    );
+    expectExactArgError(
+      () => pointTranslated({ x: 1, y: 1 }, 1, 1n as unknown as number),
+      'ERR_INVALID_ARG_TYPE',
+      'pointTranslated: byY must be a number (float), got bigint 1n',
+    );
+  });
 });
 
 describe('translatePoints', () => {
@@ -216,6 +295,33 @@ describe('translatePoints', () => {
     expect(() => translatePoints(new Uint8Array(8) as unknown as Float32Array, 1, 1)).toThrow(TypeError);
     expect(() => translatePoints([1, 2] as unknown as Float32Array, 1, 1)).toThrow(TypeError);
     expect(() => translatePoints(null as unknown as Float32Array, 1, 1)).toThrow(TypeError);
+  });
+
+  it('names the argument in its exact messages, and leaves the array alone', () => {
+    expectExactArgError(
+      () => translatePoints(new Float64Array(2) as unknown as Float32Array, 1, 1),
+      'ERR_INVALID_ARG_TYPE',
+      'translatePoints: points must be a Float32Array of interleaved x, y pairs, got a Float64Array',
+    );
+    const odd = new Float32Array([1, 2, 3]);
+    expectExactArgError(
+      () => translatePoints(odd, 1, 1),
+      'ERR_OUT_OF_RANGE',
+      'translatePoints: points.length must be even (x, y pairs), got number 3',
+    );
+    expect([...odd]).toEqual([1, 2, 3]);
+    const path = new Float32Array([1, 2]);
+    expectExactArgError(
+      () => translatePoints(path, NaN, 1),
+      'ERR_OUT_OF_RANGE',
+      `translatePoints: byX must be ${FINITE_FLOAT}, got number NaN`,
+    );
+    expectExactArgError(
+      () => translatePoints(path, 1, '1' as unknown as number),
+      'ERR_INVALID_ARG_TYPE',
+      'translatePoints: byY must be a number (float), got string "1"',
+    );
+    expect([...path]).toEqual([1, 2]);
   });
 
   it.each(BAD_NUMBERS)('refuses %s as an offset and leaves the array alone', (_label, bad, ErrorClass) => {
