@@ -169,9 +169,15 @@ function dedicatedBatch(arena: Uint32Array, buffer: ArrayBufferLike, length: num
  */
 function largeBatch(words: number): Batch {
   let best = -1;
+  let bestLength = Infinity;
   for (let i = 0; i < largeSpares.length; i++) {
     const n = largeSpares[i].arenaLength;
-    if (n >= words && (best < 0 || n < largeSpares[best].arenaLength)) best = i;
+    if (n < words) continue; // too small
+    // Stryker disable next-line EqualityOperator: of two kept arenas of the same size either one serves, and no caller can tell which it got.
+    if (n < bestLength) {
+      best = i;
+      bestLength = n;
+    }
   }
   if (best >= 0) {
     const kept = largeSpares[best];
