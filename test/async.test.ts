@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  FfiStatus,
   MAX_ASYNC_IN_FLIGHT,
   primesUpTo,
   primesUpToAsync,
@@ -71,8 +72,18 @@ describe('sumOfEvenAsync', () => {
 
   it('is exact beyond 2^53: rejects with RangeError, or resolves to a bigint', async () => {
     const above = new Uint32Array(1 << 22).fill(0xffff_fffe);
-    await expect(sumOfEvenAsync(above)).rejects.toThrow(RangeError);
+    await expect(sumOfEvenAsync(above)).rejects.toMatchObject({
+      name: 'RangeError',
+      code: 'ERR_OUT_OF_RANGE',
+      message:
+        'sumOfEvenAsync: the sum 18014398501093376 exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use sumOfEvenBigIntAsync(), which returns a bigint',
+    });
     await expect(sumOfEvenBigIntAsync(above)).resolves.toBe(0xffff_fffen << 22n);
+    // The boundary: 2^21 values make 2^53 - 2^22 (a number); one more makes 2^53 + 4290772990 (too large).
+    await expect(sumOfEvenAsync(above.subarray(0, 2 ** 21))).resolves.toBe(2 ** 53 - 2 ** 22);
+    await expect(sumOfEvenAsync(above.subarray(0, 2 ** 21 + 1))).rejects.toMatchObject({
+      message: expect.stringContaining('the sum 9007203545513982 exceeds') as unknown,
+    });
   });
 
   it('rejects invalid arguments (no synchronous throw)', async () => {
@@ -126,6 +137,17 @@ describe('sumOfEvenAsync', () => {
     await expect(p3).resolves.toBe(expected3);
   });
 
+  it('sums an out-of-bounds view (its resizable buffer shrank below it) as empty, as sumOfEven does', async () => {
+    type Resizable = ArrayBuffer & { resize(byteLength: number): void };
+    const resizable = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => Resizable)(16, {
+      maxByteLength: 16,
+    });
+    const view = new Uint32Array(resizable, 8, 2).fill(2);
+    resizable.resize(4);
+    expect(sumOfEven(view)).toBe(0);
+    await expect(sumOfEvenAsync(view)).resolves.toBe(0);
+  });
+
   it('copies large arrays too (a batch of their own), and sums them right', async () => {
     const big = randomU32(3_000_000, 11);
     const expected = [sumOfEven(big), sumOfEven(big.subarray(1)), sumOfEven(big)];
@@ -164,6 +186,48 @@ describe('sumOfEvenAsync', () => {
       expect(above.length).toBe(0);
       expect(err.numbers.length).toBe(1 << 22);
       expect(err.numbers[12345]).toBe(0xffff_fffe);
+    });
+
+    it('transfers a buffer whose size is not a multiple of 4, and hands all of it back', async () => {
+      const view = new Uint32Array(new ArrayBuffer(10), 4, 1).fill(6);
+      const { sum, numbers } = await sumOfEvenAsync(view, { transfer: true });
+      expect([sum, numbers.byteOffset, numbers.length, numbers.buffer.byteLength]).toEqual([6, 4, 1, 10]);
+    });
+
+    it('argument errors name the function, the argument and what it received', async () => {
+      const a = new Uint32Array([2, 4]);
+      const typeErrors: [Promise<unknown>, string][] = [
+        [sumOfEvenAsync(a, null as never), 'sumOfEvenAsync: options must be an object, got null'],
+        [sumOfEvenBigIntAsync(a, 1 as never), 'sumOfEvenBigIntAsync: options must be an object, got number'],
+        [
+          sumOfEvenAsync(a, { transfer: 'yes' } as never),
+          'sumOfEvenAsync: options.transfer must be a boolean, got string',
+        ],
+        [
+          sumOfEvenAsync(a, { transfer: null } as never),
+          'sumOfEvenAsync: options.transfer must be a boolean, got null',
+        ],
+        [
+          sumOfEvenAsync([2] as never, { transfer: true }),
+          'sumOfEvenAsync: numbers must be a Uint32Array to be transferred, got object',
+        ],
+        [
+          sumOfEvenBigIntAsync(null as never, { transfer: true }),
+          'sumOfEvenBigIntAsync: numbers must be a Uint32Array to be transferred, got null',
+        ],
+      ];
+      for (const [pending, message] of typeErrors) {
+        await expect(pending).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message });
+      }
+      const shared = new Uint32Array(new SharedArrayBuffer(8));
+      const err = (await sumOfEvenBigIntAsync(shared, { transfer: true }).catch((e: unknown) => e)) as TypeError;
+      expect(err).toMatchObject({
+        name: 'TypeError',
+        code: 'ERR_INVALID_ARG_VALUE',
+        message:
+          'sumOfEvenBigIntAsync: the buffer of numbers cannot be transferred (a SharedArrayBuffer, a detached or non-transferable buffer); pass it without { transfer: true } to copy it',
+      });
+      expect(err.cause).toMatchObject({ message: 'Found invalid object in transferList' }); // structuredClone's error
     });
 
     it('refuses what cannot be transferred, and leaves it attached', async () => {
@@ -421,5 +485,405 @@ describe('a worker thread that ends with async calls in flight', () => {
       console.log(JSON.stringify({ code, status: table[1], count: table[12], last: arena[table[12] - 1] }));
     `);
     expect(r).toEqual({ code: 1, status: 0, count: 5_761_455, last: 99_999_989 });
+  });
+});
+
+/**
+ * The batching machinery, observed from outside: each case loads a fresh copy
+ * of ts/async.ts (its own batches, spares and timers) whose `async_jobs_run`
+ * only records each native call; the test decides when a call completes and
+ * how (its jobs run by the real, synchronous `async_jobs_run`, or an error).
+ * `node:os` is replaced too, to choose the core count and the endianness.
+ */
+describe('batches and native calls (a fresh module over a recording async_jobs_run)', () => {
+  type AsyncModule = typeof import('../ts/async');
+  const realOs = jest.requireActual<typeof import('node:os')>('node:os');
+  const realRaw = jest.requireActual<typeof import('../ts/raw/async')>('../ts/raw/async');
+  // The other modules as the suite loaded them (one copy of koffi's declarations and of FfiError).
+  const status: unknown = jest.requireActual('../ts/status');
+  const slices: unknown = jest.requireActual('../ts/slices');
+  const validate: unknown = jest.requireActual('../ts/validate');
+
+  /** One native call the module made: its arguments, and how to complete it. */
+  interface NativeCall {
+    table: Uint32Array;
+    count: number;
+    arena: Uint32Array;
+    arenaLength: number;
+    /** Runs the jobs (the real async_jobs_run, synchronously), then calls koffi's callback with `err` (null by default). */
+    finish(err?: null | undefined): void;
+    /** Calls koffi's callback with `err`, the jobs not run. */
+    complete(err: unknown): void;
+  }
+
+  interface Fresh {
+    api: AsyncModule;
+    /** Every native call, in the order the module made them. */
+    native: NativeCall[];
+    /** While set, `async_jobs_run.async` throws this (koffi refusing the call). */
+    refuse: { value: unknown } | undefined;
+  }
+
+  function fresh(setup: { cores?: number; poolSize?: string; endianness?: string } = {}): Fresh {
+    const state: Fresh = { api: undefined as unknown as AsyncModule, native: [], refuse: undefined };
+    const recording = {
+      async(
+        table: Uint32Array,
+        count: number,
+        arena: Uint32Array,
+        arenaLength: number,
+        error: unknown,
+        callback: (err: unknown, status?: number) => void,
+      ): void {
+        if (state.refuse !== undefined) throw state.refuse.value;
+        expect(error).toBeNull();
+        state.native.push({
+          table,
+          count,
+          arena,
+          arenaLength,
+          finish: (...err: (null | undefined)[]) =>
+            callback(err.length > 0 ? err[0] : null, realRaw.async_jobs_run(table, count, arena, arenaLength, null)),
+          complete: (err) => callback(err),
+        });
+      },
+    };
+    const saved = process.env.UV_THREADPOOL_SIZE;
+    if (setup.poolSize === undefined) delete process.env.UV_THREADPOOL_SIZE;
+    else process.env.UV_THREADPOOL_SIZE = setup.poolSize;
+    try {
+      jest.isolateModules(() => {
+        jest.doMock('node:os', () => ({
+          ...realOs,
+          availableParallelism: () => setup.cores ?? 2,
+          endianness: () => setup.endianness ?? 'LE',
+        }));
+        jest.doMock('../ts/raw/async', () => ({ ...realRaw, async_jobs_run: recording }));
+        jest.doMock('../ts/status', () => status);
+        jest.doMock('../ts/slices', () => slices);
+        jest.doMock('../ts/validate', () => validate);
+        state.api = jest.requireActual<AsyncModule>('../ts/async');
+      });
+    } finally {
+      if (saved === undefined) delete process.env.UV_THREADPOOL_SIZE;
+      else process.env.UV_THREADPOOL_SIZE = saved;
+    }
+    return state;
+  }
+
+  /** Lets the module's flush (a microtask) run. */
+  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  /**
+   * Completes, as `how` says, every native call the module starts from now on
+   * until all `calls` have settled; returns their outcomes and those native calls.
+   */
+  async function run<T>(
+    f: Fresh,
+    calls: Promise<T>[],
+    how: (c: NativeCall) => void = (c) => c.finish(),
+  ): Promise<{ results: PromiseSettledResult<T>[]; native: NativeCall[] }> {
+    const first = f.native.length;
+    let next = first;
+    let settled = false;
+    const all = Promise.allSettled(calls).finally(() => (settled = true));
+    while (!settled) {
+      await turn();
+      while (next < f.native.length) how(f.native[next++]);
+    }
+    return { results: await all, native: f.native.slice(first) };
+  }
+  const cancel = (c: NativeCall): void => c.complete(new Error('cancelled'));
+
+  it('MAX_ASYNC_IN_FLIGHT is one per core, at least 2, at most UV_THREADPOOL_SIZE (4 if unset or not a number)', () => {
+    const max = (cores: number, poolSize?: string): number => fresh({ cores, poolSize }).api.MAX_ASYNC_IN_FLIGHT;
+    expect([
+      max(8),
+      max(3),
+      max(1),
+      max(8, '6'),
+      max(8, '16'),
+      max(8, '1'),
+      max(8, '0'),
+      max(8, 'x'),
+      max(8, '5 '),
+    ]).toEqual([4, 3, 2, 6, 8, 2, 4, 4, 5]);
+  });
+
+  it('refuses to load on a big-endian platform (the job table is written as 32-bit words)', () => {
+    expect(() => fresh({ endianness: 'BE' })).toThrow(
+      new Error('ffi-deep-dive: the async module supports little-endian platforms only'),
+    );
+  });
+
+  it('refuses to load without the engine’s own typed-array getters (it captures them at load)', () => {
+    const saved = globalThis.Uint8Array;
+    // What the module finds as %TypedArray%.prototype: no `length` at all; `length` as a plain value;
+    // every getter but the Symbol.toStringTag one.
+    const getters = { length: { get: () => 0 }, byteOffset: { get: () => 0 }, buffer: { get: () => null } };
+    const fakes: [object, string][] = [
+      [Object.create(null), 'length'],
+      [{ length: 0 }, 'length'],
+      [Object.create(null, getters), 'Symbol(Symbol.toStringTag)'],
+    ];
+    try {
+      for (const [typedArrayPrototype, missing] of fakes) {
+        globalThis.Uint8Array = { prototype: Object.create(typedArrayPrototype) } as never;
+        expect(() => fresh()).toThrow(new Error(`ffi-deep-dive: no intrinsic getter ${missing}`));
+      }
+    } finally {
+      globalThis.Uint8Array = saved;
+    }
+  });
+
+  it('a batch koffi refuses to start rejects each of its calls with the reason, and gives its slot back', async () => {
+    const f = fresh();
+    const full = new Error('Too many asynchronous calls are running');
+    f.refuse = { value: full };
+    const sum = f.api.sumOfEvenAsync([2, 4]);
+    const primes = f.api.primesUpToAsync(10);
+    const pending = 'too many native async calls are pending';
+    await expect(sum).rejects.toMatchObject({
+      name: 'Error',
+      message: `sumOfEvenAsync: koffi could not start the async call (Too many asynchronous calls are running); ${pending}`,
+    });
+    await expect(sum.catch((e: Error) => e.cause)).resolves.toBe(full);
+    await expect(primes).rejects.toMatchObject({
+      message: `primesUpToAsync: koffi could not start the async call (Too many asynchronous calls are running); ${pending}`,
+    });
+    // Whatever koffi throws is named, even a value that is no Error.
+    for (const [thrown, shown] of [
+      [null, 'null'],
+      [undefined, 'undefined'],
+      ['full', 'full'],
+    ]) {
+      f.refuse = { value: thrown };
+      await expect(f.api.sumOfEvenBigIntAsync([2])).rejects.toMatchObject({
+        message: `sumOfEvenBigIntAsync: koffi could not start the async call (${shown}); ${pending}`,
+      });
+    }
+    expect(f.native).toHaveLength(0);
+    // Every refused batch gave its slot back: the next calls start (the fuller batch first).
+    f.refuse = undefined;
+    const again = [f.api.sumOfEvenAsync([2, 4]), f.api.sumOfEvenAsync([6]), f.api.primesUpToAsync(10)];
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([2, 1]);
+    f.native.forEach((c) => c.finish());
+    await expect(Promise.all(again)).resolves.toEqual([6, 6, new Uint32Array([2, 3, 5, 7])]);
+  });
+
+  it('a native call that completes with an error rejects its calls with it; a failed job rejects with FfiError', async () => {
+    const f = fresh();
+    const first = f.api.sumOfEvenAsync([2]);
+    await turn();
+    const cancelled = new Error('the call was cancelled');
+    f.native[0].complete(cancelled);
+    await expect(first).rejects.toBe(cancelled);
+    const second = f.api.sumOfEvenAsync([2]);
+    await turn();
+    f.native[1].complete('cancelled');
+    await expect(second).rejects.toThrow(new Error('sumOfEvenAsync: cancelled'));
+    // null (what koffi passes) and undefined both mean the call ran.
+    const third = [f.api.sumOfEvenAsync([2, 4]), f.api.sumOfEvenBigIntAsync([6])];
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([1, 1, 1, 1]);
+    f.native[2].finish(null);
+    f.native[3].finish(undefined);
+    await expect(Promise.all(third)).resolves.toEqual([6, 6n]);
+    // A job whose status is not OK (after validation, only a panic): FfiError with the status's description.
+    const fourth = f.api.primesUpToAsync(10);
+    await turn();
+    f.native[4].table[1] = FfiStatus.PANIC; // job 0's status word
+    f.native[4].complete(null);
+    await expect(fourth).rejects.toMatchObject({
+      name: 'FfiError',
+      code: 'ERR_FFI_PANIC',
+      statusCode: FfiStatus.PANIC,
+      message: 'primesUpToAsync: Rust panicked; the panic was caught at the boundary',
+    });
+  });
+
+  it('a transferred array comes back on rejection as an enumerable error.numbers; a copied call’s error has none', async () => {
+    const f = fresh();
+    const all = new Uint32Array([1, 2, 3, 4]);
+    const moved = f.api.sumOfEvenAsync(all.subarray(1, 3), { transfer: true });
+    const copied = f.api.sumOfEvenAsync([2]);
+    await turn();
+    expect(f.native.map((c) => c.arenaLength)).toEqual([4, 65_536]); // the transferred buffer first
+    f.native[0].complete(new Error('cancelled'));
+    f.native[1].complete(new Error('cancelled'));
+    const movedError = (await moved.catch((e: unknown) => e)) as Error;
+    const handedBack = Object.getOwnPropertyDescriptor(movedError, 'numbers');
+    expect(handedBack).toEqual({
+      value: new Uint32Array([2, 3]),
+      enumerable: true,
+      writable: false,
+      configurable: false,
+    });
+    expect((handedBack!.value as Uint32Array).byteOffset).toBe(4);
+    const copiedError = (await copied.catch((e: unknown) => e)) as Error;
+    expect(Object.getOwnPropertyNames(copiedError)).not.toContain('numbers');
+  });
+  it('a batch holds at most 256 calls and 65,536 values; a full batch waits in line and starts before the open ones', async () => {
+    const f = fresh(); // 2 slots
+    const k = new Uint32Array(1024).fill(2);
+    // 128 calls of 1,024 values fill the arenas of the two open batches exactly.
+    const filled = Array.from({ length: 128 }, () => f.api.sumOfEvenAsync(k));
+    const extra = f.api.sumOfEvenAsync([4]); // no room left in batch 0: it waits in line; a new batch takes this call
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([64, 64]);
+    f.native[0].finish();
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([64, 64, 1]);
+    f.native.slice(1).forEach((c) => c.finish());
+    await expect(Promise.all([...filled, extra])).resolves.toEqual([...Array<number>(128).fill(2048), 4]);
+    // 513 one-value calls: two batches of 256, then one more.
+    const many = Array.from({ length: 513 }, (_, i) => f.api.sumOfEvenAsync([2 * i]));
+    await turn();
+    expect(f.native.slice(3).map((c) => c.count)).toEqual([256, 256]);
+    f.native[3].finish();
+    await turn();
+    expect(f.native.slice(3).map((c) => c.count)).toEqual([256, 256, 1]);
+    f.native.slice(4).forEach((c) => c.finish());
+    await expect(Promise.all(many)).resolves.toEqual(Array.from({ length: 513 }, (_, i) => 2 * i));
+  });
+
+  it('starts at most MAX_ASYNC_IN_FLIGHT native calls, the fullest waiting batch first when a slot frees', async () => {
+    const f = fresh({ cores: 3, poolSize: '3' });
+    expect(f.api.MAX_ASYNC_IN_FLIGHT).toBe(3);
+    const first = Array.from({ length: 7 }, (_, i) => f.api.sumOfEvenAsync([2 * i])); // spread: 3, 2, 2
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([3, 2, 2]);
+    // All three slots busy: new calls wait in new batches (spread over them as they open: 3, 1, 1).
+    const second = Array.from({ length: 5 }, (_, i) => f.api.sumOfEvenBigIntAsync([2 * i]));
+    await turn();
+    expect(f.native).toHaveLength(3);
+    f.native[2].finish();
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([3, 2, 2, 3]);
+    f.native[0].finish();
+    f.native[1].finish();
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([3, 2, 2, 3, 1, 1]);
+    f.native.slice(3).forEach((c) => c.finish());
+    await expect(Promise.all(first)).resolves.toEqual([0, 2, 4, 6, 8, 10, 12]);
+    await expect(Promise.all(second)).resolves.toEqual([0n, 2n, 4n, 6n, 8n]);
+  });
+
+  it('a call of more than 65,536 values has a batch of its own; its arena is kept for the next one that fits (the smallest)', async () => {
+    const f = fresh();
+    const values = (n: number, v: number): Uint32Array => new Uint32Array(n).fill(v);
+    const round1 = await run(
+      f,
+      [70_000, 65_537, 80_000].map((n) => f.api.sumOfEvenAsync(values(n, 2))),
+    );
+    expect(round1.results.map((r) => r.status === 'fulfilled' && r.value)).toEqual([140_000, 131_074, 160_000]);
+    const [a, b, c] = round1.native.map((call) => [call.count, call.arenaLength, call.arena.buffer]);
+    expect([a.slice(0, 2), b.slice(0, 2), c.slice(0, 2)]).toEqual([
+      [1, 70_000],
+      [1, 65_537],
+      [1, 80_000],
+    ]);
+    // Kept in the order they settled: 70,000, 65,537, 80,000. Each call takes the smallest that fits.
+    const round2 = await run(f, [
+      f.api.sumOfEvenAsync(values(65_537, 4)), // the 65,537 arena (an exact fit; neither the first nor the last)
+      f.api.sumOfEvenAsync(values(65_537, 6)), // the 70,000 one (the first, and smaller than the 80,000 one after it)
+      f.api.sumOfEvenAsync(values(65_538, 8)), // the 80,000 one
+      f.api.sumOfEvenAsync(values(65_538, 10)), // none left: a new one
+    ]);
+    expect(round2.results.map((r) => r.status === 'fulfilled' && r.value)).toEqual([
+      65_537 * 4,
+      65_537 * 6,
+      65_538 * 8,
+      65_538 * 10,
+    ]);
+    const arenas = round2.native.map((call) => call.arena.buffer);
+    expect(arenas.map((buffer) => [a[2], b[2], c[2]].indexOf(buffer))).toEqual([1, 0, 2, -1]);
+    expect(round2.native.map((call) => call.arenaLength)).toEqual([65_537, 70_000, 80_000, 65_538]);
+  });
+
+  it('never keeps a transferred buffer as an arena: a later call cannot write into the array handed back', async () => {
+    const f = fresh();
+    const moved = await run(f, [f.api.sumOfEvenAsync(new Uint32Array(70_000).fill(2), { transfer: true })]);
+    const handedBack = (moved.results[0] as PromiseFulfilledResult<{ sum: number; numbers: Uint32Array }>).value;
+    expect(handedBack.sum).toBe(140_000);
+    const later = await run(f, [f.api.sumOfEvenAsync(new Uint32Array(65_537).fill(7))]);
+    expect(later.native[0].arena.buffer).not.toBe(handedBack.numbers.buffer);
+    expect(handedBack.numbers.every((x) => x === 2)).toBe(true);
+  });
+
+  describe('with a fake clock', () => {
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] }));
+    afterEach(() => jest.useRealTimers());
+
+    it('keeps at most 2 large arenas per slot and drops them after a second without a settled batch', async () => {
+      const f = fresh(); // 2 slots: at most 4 large arenas
+      // Each needs more than 65,536 values of output room, each more than the one before.
+      const limits = [1_000_000, 1_100_000, 1_200_000, 1_300_000, 1_400_000];
+      const round = async (n: number): Promise<ArrayBufferLike[]> =>
+        (
+          await run(
+            f,
+            limits.slice(0, n).map((limit) => f.api.primesUpToAsync(limit)),
+            cancel,
+          )
+        ).native.map((c) => c.arena.buffer);
+      const kept = new Set(await round(5));
+      expect((await round(5)).map((b) => kept.has(b))).toEqual([true, true, true, true, false]);
+      jest.advanceTimersByTime(600);
+      expect((await round(1)).map((b) => kept.has(b))).toEqual([true]); // and a new second starts
+      jest.advanceTimersByTime(600);
+      expect((await round(1)).map((b) => kept.has(b))).toEqual([true]);
+      const small = await run(f, [f.api.sumOfEvenAsync([2]), f.api.sumOfEvenAsync([2])]); // two shared batches, kept
+      jest.advanceTimersByTime(999);
+      expect((await round(1)).map((b) => kept.has(b))).toEqual([true]);
+      jest.advanceTimersByTime(1000);
+      expect((await round(1)).map((b) => kept.has(b))).toEqual([false]);
+      // The two spare shared batches were kept (only beyond 2 per slot are they dropped).
+      const again = await run(f, [f.api.sumOfEvenAsync([4]), f.api.sumOfEvenAsync([6])]);
+      expect(again.results.map((r) => r.status === 'fulfilled' && r.value)).toEqual([4, 6]);
+      const spares = small.native.map((call) => call.arena.buffer);
+      expect(again.native.map((call) => spares.includes(call.arena.buffer))).toEqual([true, true]);
+    });
+
+    it('keeps at most 2^24 values of large arenas in all (64 MiB)', async () => {
+      const f = fresh();
+      const huge = new Uint32Array((1 << 24) + 1);
+      const exact = huge.subarray(0, 1 << 24);
+      const arena = async (numbers: Uint32Array): Promise<ArrayBufferLike> =>
+        (await run(f, [f.api.sumOfEvenAsync(numbers)], cancel)).native[0].arena.buffer;
+      const x = await arena(exact); // kept: exactly the budget
+      expect(await arena(exact)).toBe(x); // taken and given back
+      expect(await arena(exact)).toBe(x);
+      jest.advanceTimersByTime(1000); // dropped: the budget is free again
+      const w = await arena(exact);
+      expect(w).not.toBe(x);
+      expect(await arena(exact)).toBe(w);
+      const over = await arena(huge); // too large for w's arena, and for the budget: not kept
+      expect(over).not.toBe(w);
+      const over2 = await arena(huge);
+      expect([over2 === over, over2 === w]).toEqual([false, false]);
+    });
+
+    it('keeps up to 64 settled shared batches, more than 2 per slot only until a second passes idle', async () => {
+      const f = fresh(); // 2 slots
+      const full = new Uint32Array(65_536).fill(2); // fills a shared arena: one batch per call
+      const round = async (n: number): Promise<ArrayBufferLike[]> => {
+        const r = await run(
+          f,
+          Array.from({ length: n }, () => f.api.sumOfEvenAsync(full)),
+        );
+        expect(r.results.every((x) => x.status === 'fulfilled' && x.value === 131_072)).toBe(true);
+        return r.native.map((c) => c.arena.buffer);
+      };
+      const first = await round(65);
+      expect(new Set(first).size).toBe(65);
+      const second = await round(65);
+      const seen = new Set([...first, ...second]);
+      expect(second.filter((b) => first.includes(b))).toHaveLength(64);
+      jest.advanceTimersByTime(1000);
+      const third = await round(6);
+      expect(third.filter((b) => seen.has(b))).toHaveLength(4);
+    });
   });
 });

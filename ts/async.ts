@@ -53,9 +53,10 @@ function rejected<T>(reason: unknown): Promise<T> {
   return promiseReject(reason) as Promise<T>;
 }
 const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
-function getter(proto: object, name: string): (this: unknown) => unknown {
+function getter(proto: object, name: string | symbol): (this: unknown) => unknown {
   const get = Object.getOwnPropertyDescriptor(proto, name)?.get;
-  if (get === undefined) throw new Error(`ffi-deep-dive: no intrinsic getter ${name}`);
+  // String(): a template literal throws on a Symbol (Symbol.toStringTag below).
+  if (get === undefined) throw new Error(`ffi-deep-dive: no intrinsic getter ${String(name)}`);
   return get;
 }
 const typedArrayLength = getter(TypedArrayPrototype, 'length') as (this: Uint32Array) => number;
@@ -138,6 +139,7 @@ class Batch {
     // Its own ArrayBuffer: off V8's heap, so the GC never moves it while Rust
     // writes results into it (a small typed array may live on the heap).
     this.table = new U32(new ArrayBuffer(jobs * WORDS * 4));
+    // Stryker disable next-line ArrayDeclaration: add() writes calls[i] before settle() reads it, so a preallocated and a growing array hold the same calls.
     this.calls = new Array<Call | undefined>(jobs);
   }
 
@@ -167,9 +169,15 @@ function dedicatedBatch(arena: Uint32Array, buffer: ArrayBufferLike, length: num
  */
 function largeBatch(words: number): Batch {
   let best = -1;
+  let bestLength = Infinity;
   for (let i = 0; i < largeSpares.length; i++) {
     const n = largeSpares[i].arenaLength;
-    if (n >= words && (best < 0 || n < largeSpares[best].arenaLength)) best = i;
+    if (n < words) continue; // too small
+    // Stryker disable next-line EqualityOperator: of two kept arenas of the same size either one serves, and no caller can tell which it got.
+    if (n < bestLength) {
+      best = i;
+      bestLength = n;
+    }
   }
   if (best >= 0) {
     const kept = largeSpares[best];
@@ -195,11 +203,11 @@ const SPARE_MAX = 64;
 
 /** After {@link LARGE_KEEP_MS} without a settled batch, drops kept large arenas and extra spare batches. */
 function armIdleTrim(): void {
-  if (largeTimer !== undefined) clearTimeout(largeTimer);
+  clearTimeout(largeTimer); // a no-op for undefined or a timer that has fired
   largeTimer = setTimeout(() => {
     largeSpares.length = 0;
     largeKept = 0;
-    if (spare.length > 2 * MAX_ASYNC_IN_FLIGHT) spare.length = 2 * MAX_ASYNC_IN_FLIGHT;
+    spare.length = Math.min(spare.length, 2 * MAX_ASYNC_IN_FLIGHT);
     largeTimer = undefined;
   }, LARGE_KEEP_MS);
   largeTimer.unref(); // never keeps the process alive
@@ -465,9 +473,7 @@ function sumTransferred<S>(operation: string, numbers: unknown, convert: Convert
 function isUint32Array(value: unknown): value is Uint32Array {
   return typedArrayTag.call(value) === 'Uint32Array';
 }
-const typedArrayTag = getter(TypedArrayPrototype, Symbol.toStringTag as unknown as string) as (
-  this: unknown,
-) => string | undefined;
+const typedArrayTag = getter(TypedArrayPrototype, Symbol.toStringTag) as (this: unknown) => string | undefined;
 
 /**
  * {@link sumOfEven} on a worker thread.
