@@ -225,14 +225,22 @@ const spare: Batch[] = [];
 let running = 0;
 let flushQueued = false;
 
+/** Captured at load: a patched `Array.prototype.pop` could hand out a forged batch, whose sizes Rust trusts. */
+const arrayPop = Array.prototype.pop as (this: Batch[]) => Batch;
+
+/** A spare shared batch, or a new one. */
+function spareOrNew(): Batch {
+  return spare.length > 0 ? arrayPop.call(spare) : sharedBatch();
+}
+
 /** A shared batch with room for one more job of `need` arena words. */
 function batchFor(need: number): Batch {
-  if (open.length < MAX_ASYNC_IN_FLIGHT) open[open.length] = spare.length > 0 ? spare.pop()! : sharedBatch();
+  if (open.length < MAX_ASYNC_IN_FLIGHT) open[open.length] = spareOrNew();
   const i = nextOpen++ % open.length;
   let b = open[i];
   if (b.count === MAX_JOBS || b.used + need > b.arenaLength) {
     ready[ready.length] = b; // full: it runs when a slot frees
-    b = open[i] = spare.length > 0 ? spare.pop()! : sharedBatch();
+    b = open[i] = spareOrNew();
   }
   return b;
 }
@@ -260,6 +268,7 @@ function flush(): void {
     if (readyHead < ready.length) {
       b = ready[readyHead];
       ready[readyHead++] = undefined;
+      // Stryker disable next-line ConditionalExpression: memory only: without this reset the dequeued slots stay in `ready` as undefined (one per full batch), while every batch, its order, result and error stay the same.
       if (readyHead === ready.length) ready.length = readyHead = 0;
     } else {
       // The fullest open batch goes first; it leaves the open list.

@@ -1,0 +1,126 @@
+/**
+ * When ts/async.ts starts a native call, and with which jobs: the scheduler's
+ * rules that no result shows (every call resolves to the same value however
+ * the calls are batched), observed through a fresh copy of the module whose
+ * `async_jobs_run` only records each native call (test/fixtures/async-harness.ts).
+ * The batch a call joins follows the module's round robin over its open
+ * batches (`nextOpen`), so each case starts from a fresh module and spells out
+ * where its calls go.
+ */
+import { fresh, turn } from './fixtures/async-harness';
+
+describe('when the async module starts a native call (a fresh module over a recording async_jobs_run)', () => {
+  it('never starts a native call without a job: an empty open batch takes no slot', async () => {
+    const f = fresh(); // 2 slots
+    const warm = f.api.sumOfEvenAsync([2]);
+    await turn();
+    f.native[0].finish();
+    await expect(warm).resolves.toBe(2);
+    // The round robin puts both calls into the first open batch; the second open batch stays empty.
+    const both = [f.api.sumOfEvenAsync([4]), f.api.sumOfEvenAsync([6])];
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([1, 2]);
+    // One slot is still free (the empty batch did not take it): the next call starts at once.
+    const next = f.api.sumOfEvenAsync([8]);
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([1, 2, 1]);
+    f.native.slice(1).forEach((c) => c.finish());
+    await expect(Promise.all([...both, next])).resolves.toEqual([4, 6, 8]);
+    expect(f.native.every((c) => c.count > 0)).toBe(true);
+  });
+
+  it('of two equally full batches waiting for one slot, the one with the earlier call starts first', async () => {
+    const f = fresh(); // 2 slots
+    const warm = [f.api.sumOfEvenAsync([2]), f.api.sumOfEvenAsync([2])];
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([1, 1]);
+    f.native[0].finish(); // one slot free, one busy
+    const settled: string[] = [];
+    const first = f.api.sumOfEvenAsync([4]).then((v) => settled.push(`first ${v}`));
+    const second = f.api.sumOfEvenAsync([6]).then((v) => settled.push(`second ${v}`));
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([1, 1, 1]); // one batch each; one of them waits
+    f.native[2].finish();
+    await turn();
+    expect(settled).toEqual(['first 4']);
+    f.native[1].finish(); // the last slot frees: the second one starts
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([1, 1, 1, 1]);
+    f.native[3].finish();
+    await Promise.all([...warm, first, second]);
+    expect(settled).toEqual(['first 4', 'second 6']);
+  });
+
+  it('flushes once per microtask turn: a call made in a queued microtask still joins the batch of an earlier one', async () => {
+    const f = fresh({ cores: 3, poolSize: '3' }); // 3 slots
+    const warm = f.api.sumOfEvenAsync([2]);
+    await turn();
+    f.native[0].finish();
+    await expect(warm).resolves.toBe(2);
+    const calls: Promise<number>[] = [];
+    let seenInV = -1;
+    // Both calls go into the first open batch (the round robin), which the first flush starts.
+    calls.push(f.api.sumOfEvenAsync([4]));
+    queueMicrotask(() => calls.push(f.api.sumOfEvenAsync([6]))); // U: after the flush, into a new batch
+    calls.push(f.api.sumOfEvenAsync([8]));
+    queueMicrotask(() => {
+      // V: queued before U's call was made, so it runs before the flush that call queued:
+      // U's batch has not started, and this call joins it.
+      seenInV = f.native.length;
+      calls.push(f.api.sumOfEvenAsync([10]));
+    });
+    await turn();
+    expect(seenInV).toBe(2);
+    expect(f.native.map((c) => c.count)).toEqual([1, 2, 2]);
+    f.native.slice(1).forEach((c) => c.finish());
+    await expect(Promise.all(calls)).resolves.toEqual([4, 8, 6, 10]);
+  });
+
+  it('hands Rust only batches it made: a patched Array.prototype.pop cannot slip in a forged table or arena', async () => {
+    const f = fresh();
+    const warm = [f.api.sumOfEvenAsync([2]), f.api.sumOfEvenAsync([4])];
+    await turn();
+    f.native.forEach((c) => c.finish());
+    await expect(Promise.all(warm)).resolves.toEqual([2, 4]); // their batches are spares now
+    // A forged batch: a 16-byte arena that claims 2^28 words, a one-job table that claims 1,000 jobs.
+    const forged = {
+      table: new Uint32Array(14),
+      arena: new Uint32Array(4),
+      arenaBuffer: new ArrayBuffer(16),
+      arenaLength: 1 << 28,
+      calls: [] as unknown[],
+      count: 0,
+      used: 0,
+      reserved: 0,
+      shared: true,
+      reusable: false,
+      add(call: unknown): void {
+        this.calls[this.count] = call;
+        this.count = 1000;
+      },
+    };
+    const realPop = Array.prototype.pop;
+    let offered = 0;
+    Array.prototype.pop = function (this: unknown[]) {
+      const top = this[this.length - 1];
+      if (typeof top === 'object' && top !== null && 'arenaLength' in top) {
+        offered++;
+        return forged;
+      }
+      return realPop.call(this);
+    };
+    let primes: Promise<Uint32Array>;
+    try {
+      primes = f.api.primesUpToAsync(1000);
+      await turn();
+    } finally {
+      Array.prototype.pop = realPop;
+    }
+    expect(offered).toBe(0); // the module never asked the patched pop
+    const c = f.native[2];
+    // What Rust trusts: the table holds `count` jobs, the arena `arenaLength` words.
+    expect([c.count, c.table.length >= c.count * 14, c.arena.length >= c.arenaLength]).toEqual([1, true, true]);
+    c.finish();
+    await expect(primes).resolves.toHaveLength(168);
+  });
+});
