@@ -123,4 +123,27 @@ describe('when the async module starts a native call (a fresh module over a reco
     c.finish();
     await expect(primes).resolves.toHaveLength(168);
   });
+
+  it('a transferred call rejects with whatever its conversion throws, even null or a number (a patched BigInt)', async () => {
+    const f = fresh();
+    const realBigInt = globalThis.BigInt;
+    for (const thrown of [null, 7]) {
+      const pending = f.api.sumOfEvenBigIntAsync(new Uint32Array([2, 4]), { transfer: true });
+      await turn();
+      const c = f.native[f.native.length - 1];
+      globalThis.BigInt = (() => {
+        throw thrown;
+      }) as unknown as BigIntConstructor;
+      try {
+        c.finish(); // settles its call in the callback: handing the array back must not throw for a primitive
+      } finally {
+        globalThis.BigInt = realBigInt;
+      }
+      await expect(pending).rejects.toBe(thrown);
+    }
+    const after = f.api.sumOfEvenBigIntAsync(new Uint32Array([2, 4]), { transfer: true });
+    await turn();
+    f.native[f.native.length - 1].finish();
+    await expect(after).resolves.toEqual({ sum: 6n, numbers: new Uint32Array([2, 4]) });
+  });
 });
