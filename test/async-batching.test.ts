@@ -146,4 +146,30 @@ describe('when the async module starts a native call (a fresh module over a reco
     f.native[f.native.length - 1].finish();
     await expect(after).resolves.toEqual({ sum: 6n, numbers: new Uint32Array([2, 4]) });
   });
+
+  it('writes 64-bit job fields as two words, low first: an output room of 2^32 + 5 words is (5, 1)', async () => {
+    // No real input reaches 2^32 words without 16 GiB of address space: the capacity is forged, and
+    // so is the arena (a global ArrayBuffer that hands back 16 bytes for it); Rust never runs the job.
+    const huge = 2 ** 32 + 5;
+    const RealArrayBuffer = ArrayBuffer;
+    const small = function (this: unknown, byteLength: number): ArrayBuffer {
+      return new RealArrayBuffer(byteLength === huge * 4 ? 16 : byteLength);
+    } as unknown as ArrayBufferConstructor;
+    Object.defineProperty(small, 'prototype', { value: RealArrayBuffer.prototype }); // the module reads its getters
+    globalThis.ArrayBuffer = small; // before the module loads: whether it reads the global at load or per call
+    let f: ReturnType<typeof fresh>;
+    let pending: Promise<Uint32Array>;
+    try {
+      f = fresh({ primesCapacity: (limit) => (limit === 1000 ? huge : 0) });
+      pending = f.api.primesUpToAsync(1000);
+    } finally {
+      globalThis.ArrayBuffer = RealArrayBuffer;
+    }
+    await turn();
+    const c = f.native[0];
+    // Words 8-11: output_offset (0, 0), output_capacity (5, 1).
+    expect([c.count, c.arenaLength, ...c.table.subarray(8, 12)]).toEqual([1, huge, 0, 0, 5, 1]);
+    c.complete(new Error('not run'));
+    await expect(pending).rejects.toThrow('not run');
+  });
 });

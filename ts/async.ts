@@ -428,6 +428,7 @@ function sumCopied<T>(operation: string, numbers: unknown, convert: Convert): Pr
   if (length !== 0) typedArraySet.call(b.arena, array, offset);
   const base = b.count * WORDS;
   const t = b.table;
+  // Stryker disable next-line ArithmeticOperator: KIND is 0, so base - KIND and base + KIND are the same word.
   t[base + KIND] = ASYNC_JOB_SUM_OF_EVEN;
   put64(t, base + INPUT_OFFSET, offset);
   put64(t, base + INPUT_LEN, length);
@@ -553,7 +554,8 @@ export function sumOfEvenBigIntAsync(
 /** Copies a primes job's output out of the arena into a new, exact-size array. */
 const primesResult: Convert = (table, base, b) => {
   const count = table[base + RESULT];
-  const offset = table[base + OUTPUT_OFFSET] + table[base + OUTPUT_OFFSET + 1] * TWO_32;
+  // Its low word only: a primes job's output sits in a shared arena (below 2^16) or at 0 in a batch of its own.
+  const offset = table[base + OUTPUT_OFFSET];
   const out = new U32(count);
   typedArraySet.call(out, new U32(b.arenaBuffer, offset * 4, count));
   return out;
