@@ -172,4 +172,25 @@ describe('when the async module starts a native call (a fresh module over a reco
     c.complete(new Error('not run'));
     await expect(pending).rejects.toThrow('not run');
   });
+
+  it('a primes job’s output offset goes into its own entry: the job before it keeps its length', async () => {
+    const f = fresh(); // 2 slots
+    // Round 1 leaves 2s in the first batch's arena (a spare batch keeps its old values).
+    const old = f.api.sumOfEvenAsync(new Uint32Array(1000).fill(2));
+    await turn();
+    f.native[0].finish();
+    await expect(old).resolves.toBe(2000);
+    // Round 2: that batch takes the 1st, 2nd and 4th calls (the round robin), at arena offsets 0, 1 and 2.
+    const calls = [
+      f.api.sumOfEvenAsync([4]),
+      f.api.sumOfEvenAsync([6]),
+      f.api.sumOfEvenAsync([8]),
+      f.api.primesUpToAsync(10),
+    ];
+    await turn();
+    expect(f.native.map((c) => c.count)).toEqual([1, 3, 1]);
+    expect(f.native[1].arena).toBe(f.native[0].arena);
+    f.native.slice(1).forEach((c) => c.finish());
+    await expect(Promise.all(calls)).resolves.toEqual([4, 6, 8, new Uint32Array([2, 3, 5, 7])]);
+  });
 });
