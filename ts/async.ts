@@ -46,6 +46,8 @@ if (endianness() !== 'LE') {
 // ---- Intrinsics, captured at load: user code may patch the prototypes later. ----
 
 const U32 = Uint32Array;
+/** Rust writes into the arenas made with it: a replaced global must not size them. */
+const ArrayBufferCtor = ArrayBuffer;
 const PromiseCtor = Promise;
 const promiseReject = Promise.reject.bind(Promise);
 /** A rejected Promise: the public functions report every error by rejecting, never by throwing. */
@@ -138,7 +140,7 @@ class Batch {
   ) {
     // Its own ArrayBuffer: off V8's heap, so the GC never moves it while Rust
     // writes results into it (a small typed array may live on the heap).
-    this.table = new U32(new ArrayBuffer(jobs * WORDS * 4));
+    this.table = new U32(new ArrayBufferCtor(jobs * WORDS * 4));
     // Stryker disable next-line ArrayDeclaration: add() writes calls[i] before settle() reads it, so a preallocated and a growing array hold the same calls.
     this.calls = new Array<Call | undefined>(jobs);
   }
@@ -150,7 +152,7 @@ class Batch {
 }
 
 function sharedBatch(): Batch {
-  const buffer = new ArrayBuffer(ARENA * 4);
+  const buffer = new ArrayBufferCtor(ARENA * 4);
   return new Batch(new U32(buffer), buffer, ARENA, true, MAX_JOBS);
 }
 
@@ -186,7 +188,7 @@ function largeBatch(words: number): Batch {
     largeKept -= kept.arenaLength;
     return new Batch(kept.arena, kept.arenaBuffer, kept.arenaLength, false, 1, true);
   }
-  const buffer = new ArrayBuffer(words * 4);
+  const buffer = new ArrayBufferCtor(words * 4);
   return new Batch(new U32(buffer), buffer, words, false, 1, true);
 }
 

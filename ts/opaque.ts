@@ -44,7 +44,19 @@ import {
   opaque_point_translate,
 } from './raw/opaque';
 import { free_rust_string } from './raw/strings';
-import { float32, freedError } from './validate';
+import { float32, freedError, TypedArrayPrototypeGetLength, uncurryThis } from './validate';
+
+// Captured at load: the slot tables hold the handles Rust frees, so neither a
+// replaced global constructor nor a patched `length` or `set` may shape them.
+const BigU64 = BigUint64Array;
+const I32 = Int32Array;
+const typedArraySet = uncurryThis(
+  (
+    Object.getPrototypeOf(Int32Array.prototype) as {
+      set: (this: ArrayLike<unknown>, source: ArrayLike<unknown>) => void;
+    }
+  ).set,
+) as <T extends BigUint64Array | Int32Array>(target: T, source: T) => void;
 
 /**
  * The handles of the points the FinalizationRegistry knows, by slot: the
@@ -60,9 +72,9 @@ import { float32, freedError } from './validate';
 class HandleSlots {
   static readonly #INITIAL = 1024;
   /** Handle by slot; 0 for a slot whose point was freed explicitly (or that is free). */
-  #handles = new BigUint64Array(HandleSlots.#INITIAL);
+  #handles = new BigU64(HandleSlots.#INITIAL);
   /** Free slots below {@link #top}, as a stack. */
-  #free = new Int32Array(HandleSlots.#INITIAL);
+  #free = new I32(HandleSlots.#INITIAL);
   #freeCount = 0;
   /** Slots at and above this index were never used since the last reset. */
   #top = 0;
@@ -75,9 +87,9 @@ class HandleSlots {
     if (this.#freeCount > 0) {
       slot = this.#free[--this.#freeCount];
     } else {
-      if (this.#top === this.#handles.length) {
-        const handles = new BigUint64Array(this.#top * 2);
-        handles.set(this.#handles);
+      if (this.#top === TypedArrayPrototypeGetLength(this.#handles)) {
+        const handles = new BigU64(this.#top * 2);
+        typedArraySet(handles, this.#handles);
         this.#handles = handles;
       }
       slot = this.#top++;
@@ -104,14 +116,15 @@ class HandleSlots {
       // Stryker disable next-line ConditionalExpression,EqualityOperator: with no slot in use and #top at most #INITIAL the tables never grew (they hold #INITIAL zeros), so replacing them with new ones (`true`, `>=`) changes nothing but an allocation (`<=` keeps grown tables: test/opaque.test.ts kills it).
       this.#top > HandleSlots.#INITIAL
     ) {
-      this.#handles = new BigUint64Array(HandleSlots.#INITIAL);
-      this.#free = new Int32Array(HandleSlots.#INITIAL);
+      this.#handles = new BigU64(HandleSlots.#INITIAL);
+      this.#free = new I32(HandleSlots.#INITIAL);
       this.#freeCount = 0;
       this.#top = 0;
     } else {
-      if (this.#freeCount === this.#free.length) {
-        const free = new Int32Array(this.#free.length * 2);
-        free.set(this.#free);
+      const length = TypedArrayPrototypeGetLength(this.#free);
+      if (this.#freeCount === length) {
+        const free = new I32(length * 2);
+        typedArraySet(free, this.#free);
         this.#free = free;
       }
       this.#free[this.#freeCount++] = slot;

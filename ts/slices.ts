@@ -12,6 +12,9 @@ import { PRIMES_UP_TO_MAX_LIMIT, primes_up_to, sum_of_even, u32_array_free, u32_
 import { FfiStatus, check, syncError } from './status';
 import { outOfRange, resultOutOfRange, TypedArrayPrototypeGetLength, uint32, uint32Array } from './validate';
 
+/** Captured at load: Rust writes into arrays made with it, whatever user code does to the global later. */
+const U32 = Uint32Array;
+
 export { PRIMES_UP_TO_MAX_LIMIT };
 
 /**
@@ -89,9 +92,10 @@ export function takeU32Array(out: BigUint64Array, operation: string): Uint32Arra
   let values: Uint32Array;
   let status: number = FfiStatus.PANIC;
   try {
-    values = new Uint32Array(Number(out[1]));
+    values = new U32(Number(out[1]));
     // Fails only on an internal panic: the array is Rust's, unchanged, and `values` has room for it.
-    status = u32_array_move_into(out, values, values.length, syncError);
+    // Its capacity comes from the captured getter: a patched `length` cannot make Rust write past it.
+    status = u32_array_move_into(out, values, TypedArrayPrototypeGetLength(values), syncError);
   } finally {
     if (status !== FfiStatus.OK) {
       u32_array_free({ data: out[0], len: Number(out[1]), capacity: Number(out[2]) });

@@ -57,6 +57,12 @@ const bufferToString = uncurryThis(
   Buffer.prototype.toString as (encoding: string, start: number, end: number) => string,
 );
 const bufferFrom = Buffer.from.bind(Buffer) as (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
+// The buffers Rust writes into are made with these, and their capacity is read with the
+// captured length getter: a replaced global or a patched getter cannot make Rust write
+// past the end of one.
+const U16 = Uint16Array;
+const mathMin = Math.min;
+const mathMax = Math.max;
 
 /** The first `length` code units of `units` as a string. */
 function decodeUtf16(units: Uint16Array, length: number): string {
@@ -114,9 +120,10 @@ let scratch = new Uint16Array(4096);
 let scratchAddress = koffi.address(scratch);
 
 function scratchFor(units: number): boolean {
-  if (units <= scratch.length) return true;
+  const length = TypedArrayPrototypeGetLength(scratch);
+  if (units <= length) return true;
   if (units > SCRATCH_MAX_UNITS) return false;
-  scratch = new Uint16Array(Math.min(SCRATCH_MAX_UNITS, Math.max(units, scratch.length * 2)));
+  scratch = new U16(mathMin(SCRATCH_MAX_UNITS, mathMax(units, length * 2)));
   scratchAddress = koffi.address(scratch);
   return true;
 }
@@ -147,7 +154,7 @@ function concatLatin1(first: string, second: string, total: number): string | un
   const b = latin1Buffer(1, second.length + 1);
   b[latin1Write(b, second, 0, second.length)] = 0;
   const joined = latin1Buffer(2, total + 1);
-  const status = concat_strings_into(a, b, joined, total + 1, outAddress, syncError);
+  const status = concat_strings_into(a, b, joined, TypedArrayPrototypeGetLength(joined), outAddress, syncError);
   if (status !== FfiStatus.OK || outValue() !== total + 1) return undefined;
   return latin1Slice(joined, 0, total);
 }
@@ -162,11 +169,10 @@ const LATIN1_SCRATCH_MAX_BYTES = 1 << 17;
 const latin1Scratch: Buffer[] = [allocUnsafeSlow(0), allocUnsafeSlow(0), allocUnsafeSlow(0)];
 
 function latin1Buffer(which: 0 | 1 | 2, bytes: number): Buffer {
-  if (bytes <= latin1Scratch[which].length) return latin1Scratch[which];
+  const length = TypedArrayPrototypeGetLength(latin1Scratch[which]);
+  if (bytes <= length) return latin1Scratch[which];
   if (bytes > LATIN1_SCRATCH_MAX_BYTES) return allocUnsafeSlow(bytes);
-  return (latin1Scratch[which] = allocUnsafeSlow(
-    Math.min(LATIN1_SCRATCH_MAX_BYTES, Math.max(bytes, 2 * latin1Scratch[which].length)),
-  ));
+  return (latin1Scratch[which] = allocUnsafeSlow(mathMin(LATIN1_SCRATCH_MAX_BYTES, mathMax(bytes, 2 * length))));
 }
 
 /**
@@ -200,21 +206,21 @@ export function concatStrings(first: string, second: string): string {
       second,
       second.length,
       scratchAddress,
-      scratch.length,
+      TypedArrayPrototypeGetLength(scratch),
       outAddress, // `needed`: an address costs about 10 ns less than NULL through koffi (measured)
       syncError,
     );
     if (status !== FfiStatus.OK) rejectText('concatStrings', status, ['first', first], ['second', second]);
     return decodeUtf16(scratch, total);
   }
-  const joined = new Uint16Array(total);
+  const joined = new U16(total);
   const status = concat_strings_utf16_into(
     first,
     first.length,
     second,
     second.length,
     joined,
-    total,
+    TypedArrayPrototypeGetLength(joined),
     outAddress,
     syncError,
   );
