@@ -316,19 +316,10 @@ pub extern "C" fn ffi_error_new() -> *mut FfiError {
 #[no_mangle]
 pub extern "C" fn ffi_error_new_thread_owned() -> *mut FfiError {
     guard(|| {
-        let mut error = FfiError::new();
-        error.thread_owned = true;
-        let object = new_object(error);
-        // SAFETY: a fresh `Box::into_raw`; from now on only the registry, or
-        // ffi_error_free after taking it out, frees it.
-        if THREAD_OWNED
-            .try_with(|owned| unsafe { owned.insert(object) })
-            .is_err()
-        {
-            // The thread is exiting and its registry is gone: an ordinary object.
-            // SAFETY: `object` was boxed just above and nobody else has it yet.
-            unsafe { (*object).thread_owned = false };
-        }
+        let object = new_object(FfiError::new());
+        // SAFETY: a fresh `Box::into_raw` that nobody else has; from now on
+        // only the registry, or ffi_error_free after taking it out, frees it.
+        unsafe { (*object).thread_owned = thread_owned::adopt(&THREAD_OWNED, object) };
         object
     })
 }
