@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import koffi from 'koffi';
-import { FfiStatus, PRIMES_UP_TO_MAX_LIMIT, primesUpTo, sumOfEven, sumOfEvenBigInt } from '../ts';
+import { FfiError, FfiStatus, PRIMES_UP_TO_MAX_LIMIT, primesUpTo, sumOfEven, sumOfEvenBigInt } from '../ts';
 import { U32Array, primes_up_to, sum_of_even, u32_array_free, u32_array_live_count } from '../ts/raw';
-import { expectThrowsArg } from './fixtures/arg-errors';
+import { checkPrimesLimit, takeU32Array } from '../ts/slices';
+import { expectThrowsArg, thrownBy } from './fixtures/arg-errors';
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 
@@ -222,6 +223,100 @@ describe('raw primes_up_to / u32_array_free', () => {
     expect([...out]).toEqual([0n, 0n, 0n]);
     const before = u32_array_live_count();
     u32_array_free({ data: null, len: 0, capacity: 0 }); // a no-op
+    expect(u32_array_live_count()).toBe(before);
+  });
+});
+
+describe('the edges of sumOfEven and primesUpTo', () => {
+  it('refuses a sum of exactly 2^53 as a number (koffi returns it as a number, but 2^53 + 1 would be the same number)', () => {
+    const exactly = new Uint32Array(1 << 22).fill(2 ** 31); // 2^22 × 2^31 = 2^53
+    expectThrowsArg(
+      () => sumOfEven(exactly),
+      'sumOfEven',
+      'ERR_OUT_OF_RANGE',
+      'the sum 9007199254740992 exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use sumOfEvenBigInt(), which returns a bigint',
+    );
+    expect(sumOfEvenBigInt(exactly)).toBe(2n ** 53n);
+    exactly[0] = 2 ** 31 - 2; // 2^53 - 2: the largest even safe integer
+    expect(sumOfEven(exactly)).toBe(2 ** 53 - 2);
+  });
+
+  it('accepts PRIMES_UP_TO_MAX_LIMIT itself and refuses the next integer, naming the cap', () => {
+    expect(checkPrimesLimit(PRIMES_UP_TO_MAX_LIMIT, 'primesUpTo')).toBe(2 ** 30);
+    expect(checkPrimesLimit(0, 'primesUpTo')).toBe(0);
+    expectThrowsArg(
+      () => primesUpTo(PRIMES_UP_TO_MAX_LIMIT + 1),
+      'primesUpTo',
+      'ERR_OUT_OF_RANGE',
+      'limit must be at most PRIMES_UP_TO_MAX_LIMIT (2^30 = 1073741824), got number 1073741825',
+    );
+  });
+});
+
+describe('takeU32Array frees the Rust array whatever fails', () => {
+  const RealUint32Array = Uint32Array;
+  /** Runs `fn` with `new Uint32Array(n)` replaced by `make(n)` (fault injection). */
+  function withUint32Array<T>(make: (n: number) => Uint32Array, fn: () => T): T {
+    globalThis.Uint32Array = function (n: number) {
+      return make(n);
+    } as unknown as Uint32ArrayConstructor;
+    try {
+      return fn();
+    } finally {
+      globalThis.Uint32Array = RealUint32Array;
+    }
+  }
+  /** A Rust array of the 10 primes up to 30, in `out`. */
+  function rustPrimes(): BigUint64Array {
+    const out = new BigUint64Array(3);
+    expect(primes_up_to(30, out, null)).toBe(FfiStatus.OK);
+    expect(out[1]).toBe(10n);
+    return out;
+  }
+
+  it('moves the values into a new Uint32Array and leaves the empty array', () => {
+    const before = u32_array_live_count();
+    const out = rustPrimes();
+    const values = takeU32Array(out, 'op');
+    expect([...values]).toEqual([2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+    expect([...out]).toEqual([0n, 0n, 0n]);
+    expect(u32_array_live_count()).toBe(before);
+    expect(takeU32Array(out, 'op')).toEqual(new Uint32Array(0));
+  });
+
+  it('when the JS allocation throws, frees the array, empties out, and lets the error through', () => {
+    const before = u32_array_live_count();
+    const out = rustPrimes();
+    const oom = new RangeError('Array buffer allocation failed');
+    expect(() =>
+      withUint32Array(
+        () => {
+          throw oom;
+        },
+        () => takeU32Array(out, 'op'),
+      ),
+    ).toThrow(oom);
+    expect([...out]).toEqual([0n, 0n, 0n]);
+    expect(u32_array_live_count()).toBe(before);
+  });
+
+  it('when Rust refuses the move, frees the array, empties out, and throws an FfiError naming the operation', () => {
+    const before = u32_array_live_count();
+    const out = rustPrimes();
+    // A destination one element short: u32_array_move_into answers BUFFER_TOO_SMALL and leaves the array.
+    const err = thrownBy(() =>
+      withUint32Array(
+        (n) => new RealUint32Array(n - 1),
+        () => takeU32Array(out, 'op'),
+      ),
+    );
+    expect(err).toBeInstanceOf(FfiError);
+    expect(err).toMatchObject({
+      status: 'BUFFER_TOO_SMALL',
+      code: 'ERR_FFI_BUFFER_TOO_SMALL',
+      message: 'op: the array has 10 values but dest_len is 9',
+    });
+    expect([...out]).toEqual([0n, 0n, 0n]);
     expect(u32_array_live_count()).toBe(before);
   });
 });
