@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import koffi from 'koffi';
 import { FfiError, FfiStatus, PRIMES_UP_TO_MAX_LIMIT, primesUpTo, sumOfEven, sumOfEvenBigInt } from '../ts';
-import { U32Array, primes_up_to, sum_of_even, u32_array_free, u32_array_live_count } from '../ts/raw';
+import {
+  ffi_status_message,
+  U32Array,
+  primes_up_to,
+  sum_of_even,
+  u32_array_free,
+  u32_array_live_count,
+} from '../ts/raw';
+import * as rawSlices from '../ts/raw/slices';
 import { checkPrimesLimit, takeU32Array } from '../ts/slices';
 import { expectThrowsArg, thrownBy } from './fixtures/arg-errors';
 
@@ -244,6 +252,8 @@ describe('the edges of sumOfEven and primesUpTo', () => {
   it('accepts PRIMES_UP_TO_MAX_LIMIT itself and refuses the next integer, naming the cap', () => {
     expect(checkPrimesLimit(PRIMES_UP_TO_MAX_LIMIT, 'primesUpTo')).toBe(2 ** 30);
     expect(checkPrimesLimit(0, 'primesUpTo')).toBe(0);
+    expectThrowsArg(() => primesUpTo('10' as unknown as number), 'primesUpTo', 'ERR_INVALID_ARG_TYPE', 'limit must be');
+    expectThrowsArg(() => primesUpTo(-1), 'primesUpTo', 'ERR_OUT_OF_RANGE', 'limit must be');
     expectThrowsArg(
       () => primesUpTo(PRIMES_UP_TO_MAX_LIMIT + 1),
       'primesUpTo',
@@ -318,5 +328,38 @@ describe('takeU32Array frees the Rust array whatever fails', () => {
     });
     expect([...out]).toEqual([0n, 0n, 0n]);
     expect(u32_array_live_count()).toBe(before);
+  });
+
+  it('primesUpTo names itself in the FfiError of a failed move, and frees the array', () => {
+    const before = u32_array_live_count();
+    const err = thrownBy(() =>
+      withUint32Array(
+        (n) => new RealUint32Array(n - 1),
+        () => primesUpTo(30),
+      ),
+    );
+    expect(err).toBeInstanceOf(FfiError);
+    expect(err).toMatchObject({
+      code: 'ERR_FFI_BUFFER_TOO_SMALL',
+      message: 'primesUpTo: the array has 10 values but dest_len is 9',
+    });
+    expect(u32_array_live_count()).toBe(before);
+    expect([...primesUpTo(30)]).toEqual([2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+  });
+
+  it('primesUpTo names itself in the FfiError of a failed sieve', () => {
+    // Only an internal panic can fail it after the limit check: injected by replacing the raw call.
+    const spy = jest.spyOn(rawSlices, 'primes_up_to').mockImplementation(() => FfiStatus.PANIC);
+    let err: unknown;
+    try {
+      err = thrownBy(() => primesUpTo(30));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err).toBeInstanceOf(FfiError);
+    expect(err).toMatchObject({
+      code: 'ERR_FFI_PANIC',
+      message: `primesUpTo: ${ffi_status_message(FfiStatus.PANIC)}`,
+    });
   });
 });
