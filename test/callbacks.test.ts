@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import koffi from 'koffi';
-import { countWhere, FfiStatus } from '../ts';
-import { COUNT_WHERE_MATCH, COUNT_WHERE_STOP, CountWherePredicate, count_where } from '../ts/raw';
+import { countWhere, FfiError, FfiStatus } from '../ts';
+import { COUNT_WHERE_MATCH, COUNT_WHERE_STOP, CountWherePredicate, count_where, ffi_status_message } from '../ts/raw';
+import * as rawCallbacks from '../ts/raw/callbacks';
+import { expectThrowsArg } from './fixtures/arg-errors';
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 
@@ -127,12 +129,108 @@ describe('countWhere', () => {
     expect(koffi.stats().callbacks).toBe(before);
   });
 
+  it('refuses a Promise or thenable result (an object or a function with a callable then), and stops calling', () => {
+    const thenables: [string, () => unknown][] = [
+      ['a Promise', () => Promise.resolve(false)],
+      ['a thenable object', () => ({ then: () => undefined })],
+      ['a thenable function', () => Object.assign(() => false, { then: () => undefined })],
+    ];
+    for (const [, make] of thenables) {
+      let calls = 0;
+      expectThrowsArg(
+        () =>
+          countWhere([1, 2, 3], () => {
+            calls++;
+            return make() as boolean;
+          }),
+        'countWhere',
+        'ERR_INVALID_RETURN_VALUE',
+        'predicate must return a value, not a Promise or thenable (countWhere is synchronous and cannot await it; every Promise is truthy)',
+      );
+      expect(calls).toBe(1);
+    }
+  });
+
+  it('counts results that are no thenable by truthiness: null, primitives, functions, a then that is no function', () => {
+    const values: unknown[] = [
+      true,
+      false,
+      null,
+      undefined,
+      0,
+      1,
+      '',
+      'x',
+      NaN,
+      {},
+      [],
+      { then: 1 },
+      () => 0,
+      Object.assign(() => 0, { then: 'no' }),
+      Symbol('s'),
+      0n,
+      1n,
+    ];
+    const truthy = values.filter(Boolean).length;
+    expect(truthy).toBe(10);
+    expect(
+      countWhere(
+        values.map((_, i) => i),
+        (i) => values[i] as boolean,
+      ),
+    ).toBe(truthy);
+  });
+
+  it('reuses its private copy from call to call: 200 calls on 65,536 values keep no copy each', () => {
+    const values = new Uint32Array(1 << 16); // the largest copy kept for reuse, 256 KiB
+    const stop = new Error('stop'); // Rust stops at the first value: only the copy costs
+    const run = () => {
+      try {
+        countWhere(values, () => {
+          throw stop;
+        });
+      } catch (e) {
+        if (e !== stop) throw e;
+      }
+    };
+    run();
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 200; i++) run(); // a copy kept per call would hold 50 MiB
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it.each([
     ['a number', 1],
     ['null', null],
     ['a string', 'n > 1'],
   ])('refuses %s as predicate with TypeError', (_label, bad) => {
-    expect(() => countWhere([1], bad as unknown as () => boolean)).toThrow(TypeError);
+    expectThrowsArg(
+      () => countWhere([1], bad as unknown as () => boolean),
+      'countWhere',
+      'ERR_INVALID_ARG_TYPE',
+      'predicate must be a function, got ',
+    );
+  });
+
+  it('turns a failed count that no predicate exception explains into an FfiError naming countWhere', () => {
+    // Only an internal panic can do that (the trampoline records every exception
+    // before it stops Rust): injected here by replacing the raw call.
+    const spy = jest.spyOn(rawCallbacks, 'count_where').mockImplementation(() => FfiStatus.PANIC);
+    let caught: unknown;
+    try {
+      countWhere([1, 2], () => true);
+    } catch (e) {
+      caught = e;
+    } finally {
+      spy.mockRestore();
+    }
+    expect(caught).toBeInstanceOf(FfiError);
+    expect(caught).toMatchObject({
+      status: 'PANIC',
+      code: 'ERR_FFI_PANIC',
+      message: `countWhere: ${ffi_status_message(FfiStatus.PANIC)}`,
+    });
+    expect(countWhere([1, 2], () => true)).toBe(2);
   });
 
   it('validates numbers like sumOfEven', () => {

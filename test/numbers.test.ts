@@ -40,6 +40,22 @@ describe('addInRust', () => {
     expectThrowsArg(() => addInRust(1, bad as number), 'addInRust', 'ERR_INVALID_ARG_TYPE', 'b must be a number');
   });
 
+  it('refuses a Symbol and an object with valueOf without running any of their code', () => {
+    const sym = Symbol('n') as unknown as number;
+    expectThrowsArg(() => addInRust(sym, 1), 'addInRust', 'ERR_INVALID_ARG_TYPE', 'a must be a number');
+    expectThrowsArg(() => addInRust(1, sym), 'addInRust', 'ERR_INVALID_ARG_TYPE', 'b must be a number');
+    let valueOfCalls = 0;
+    const liar = {
+      valueOf: (): number => {
+        valueOfCalls++;
+        return 1;
+      },
+    } as unknown as number;
+    expectThrowsArg(() => addInRust(liar, 1), 'addInRust', 'ERR_INVALID_ARG_TYPE', 'a must be a number');
+    expectThrowsArg(() => addInRust(1, liar), 'addInRust', 'ERR_INVALID_ARG_TYPE', 'b must be a number');
+    expect(valueOfCalls).toBe(0);
+  });
+
   it.each([
     ['a non-integer', 3.7],
     ['NaN', NaN],

@@ -1,8 +1,17 @@
 import fc from 'fast-check';
 import koffi from 'koffi';
-import { FfiStatus, PRIMES_UP_TO_MAX_LIMIT, primesUpTo, sumOfEven, sumOfEvenBigInt } from '../ts';
-import { U32Array, primes_up_to, sum_of_even, u32_array_free, u32_array_live_count } from '../ts/raw';
-import { expectThrowsArg } from './fixtures/arg-errors';
+import { FfiError, FfiStatus, PRIMES_UP_TO_MAX_LIMIT, primesUpTo, sumOfEven, sumOfEvenBigInt } from '../ts';
+import {
+  ffi_status_message,
+  U32Array,
+  primes_up_to,
+  sum_of_even,
+  u32_array_free,
+  u32_array_live_count,
+} from '../ts/raw';
+import * as rawSlices from '../ts/raw/slices';
+import { checkPrimesLimit, takeU32Array } from '../ts/slices';
+import { expectThrowsArg, thrownBy } from './fixtures/arg-errors';
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 
@@ -223,5 +232,125 @@ describe('raw primes_up_to / u32_array_free', () => {
     const before = u32_array_live_count();
     u32_array_free({ data: null, len: 0, capacity: 0 }); // a no-op
     expect(u32_array_live_count()).toBe(before);
+  });
+});
+
+describe('the edges of sumOfEven and primesUpTo', () => {
+  it('refuses a sum of exactly 2^53 as a number (koffi returns it as a number, but 2^53 + 1 would be the same number)', () => {
+    const exactly = new Uint32Array(1 << 22).fill(2 ** 31); // 2^22 × 2^31 = 2^53
+    expectThrowsArg(
+      () => sumOfEven(exactly),
+      'sumOfEven',
+      'ERR_OUT_OF_RANGE',
+      'the sum 9007199254740992 exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use sumOfEvenBigInt(), which returns a bigint',
+    );
+    expect(sumOfEvenBigInt(exactly)).toBe(2n ** 53n);
+    exactly[0] = 2 ** 31 - 2; // 2^53 - 2: the largest even safe integer
+    expect(sumOfEven(exactly)).toBe(2 ** 53 - 2);
+  });
+
+  it('accepts PRIMES_UP_TO_MAX_LIMIT itself and refuses the next integer, naming the cap', () => {
+    expect(checkPrimesLimit(PRIMES_UP_TO_MAX_LIMIT, 'primesUpTo')).toBe(2 ** 30);
+    expect(checkPrimesLimit(0, 'primesUpTo')).toBe(0);
+    expectThrowsArg(() => primesUpTo('10' as unknown as number), 'primesUpTo', 'ERR_INVALID_ARG_TYPE', 'limit must be');
+    expectThrowsArg(() => primesUpTo(-1), 'primesUpTo', 'ERR_OUT_OF_RANGE', 'limit must be');
+    expectThrowsArg(
+      () => primesUpTo(PRIMES_UP_TO_MAX_LIMIT + 1),
+      'primesUpTo',
+      'ERR_OUT_OF_RANGE',
+      'limit must be at most PRIMES_UP_TO_MAX_LIMIT (2^30 = 1073741824), got number 1073741825',
+    );
+  });
+});
+
+describe('takeU32Array frees the Rust array whatever fails', () => {
+  const realMove = rawSlices.u32_array_move_into;
+  type Move = typeof rawSlices.u32_array_move_into;
+  /** Runs `fn` with the raw u32_array_move_into replaced by `move` (fault injection). */
+  function withMove<T>(move: (...args: Parameters<Move>) => number, fn: () => T): T {
+    const spy = jest.spyOn(rawSlices, 'u32_array_move_into').mockImplementation(move as Move);
+    try {
+      return fn();
+    } finally {
+      spy.mockRestore();
+    }
+  }
+  /** A move told one element less than the destination has: Rust answers BUFFER_TOO_SMALL and keeps its array. */
+  const shortMove = (...[out, dest, len, error]: Parameters<Move>): number => realMove(out, dest, len - 1, error);
+  /** A Rust array of the 10 primes up to 30, in `out`. */
+  function rustPrimes(): BigUint64Array {
+    const out = new BigUint64Array(3);
+    expect(primes_up_to(30, out, null)).toBe(FfiStatus.OK);
+    expect(out[1]).toBe(10n);
+    return out;
+  }
+
+  it('moves the values into a new Uint32Array and leaves the empty array', () => {
+    const before = u32_array_live_count();
+    const out = rustPrimes();
+    const values = takeU32Array(out, 'op');
+    expect([...values]).toEqual([2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+    expect([...out]).toEqual([0n, 0n, 0n]);
+    expect(u32_array_live_count()).toBe(before);
+    expect(takeU32Array(out, 'op')).toEqual(new Uint32Array(0));
+  });
+
+  it('when the move throws (as an allocation that fails would), frees the array, empties out, and lets the error through', () => {
+    const before = u32_array_live_count();
+    const out = rustPrimes();
+    const oom = new RangeError('Array buffer allocation failed');
+    expect(() =>
+      withMove(
+        () => {
+          throw oom;
+        },
+        () => takeU32Array(out, 'op'),
+      ),
+    ).toThrow(oom);
+    expect([...out]).toEqual([0n, 0n, 0n]);
+    expect(u32_array_live_count()).toBe(before);
+  });
+
+  it('when Rust refuses the move, frees the array, empties out, and throws an FfiError naming the operation', () => {
+    const before = u32_array_live_count();
+    const out = rustPrimes();
+    // A destination one element short: u32_array_move_into answers BUFFER_TOO_SMALL and leaves the array.
+    const err = thrownBy(() => withMove(shortMove, () => takeU32Array(out, 'op')));
+    expect(err).toBeInstanceOf(FfiError);
+    expect(err).toMatchObject({
+      status: 'BUFFER_TOO_SMALL',
+      code: 'ERR_FFI_BUFFER_TOO_SMALL',
+      message: 'op: the array has 10 values but dest_len is 9',
+    });
+    expect([...out]).toEqual([0n, 0n, 0n]);
+    expect(u32_array_live_count()).toBe(before);
+  });
+
+  it('primesUpTo names itself in the FfiError of a failed move, and frees the array', () => {
+    const before = u32_array_live_count();
+    const err = thrownBy(() => withMove(shortMove, () => primesUpTo(30)));
+    expect(err).toBeInstanceOf(FfiError);
+    expect(err).toMatchObject({
+      code: 'ERR_FFI_BUFFER_TOO_SMALL',
+      message: 'primesUpTo: the array has 10 values but dest_len is 9',
+    });
+    expect(u32_array_live_count()).toBe(before);
+    expect([...primesUpTo(30)]).toEqual([2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+  });
+
+  it('primesUpTo names itself in the FfiError of a failed sieve', () => {
+    // Only an internal panic can fail it after the limit check: injected by replacing the raw call.
+    const spy = jest.spyOn(rawSlices, 'primes_up_to').mockImplementation(() => FfiStatus.PANIC);
+    let err: unknown;
+    try {
+      err = thrownBy(() => primesUpTo(30));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err).toBeInstanceOf(FfiError);
+    expect(err).toMatchObject({
+      code: 'ERR_FFI_PANIC',
+      message: `primesUpTo: ${ffi_status_message(FfiStatus.PANIC)}`,
+    });
   });
 });

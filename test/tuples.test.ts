@@ -53,6 +53,42 @@ describe('flipThings', () => {
     expect(() => flipThings(bad as unknown as [number, number])).toThrow(TypeError);
   });
 
+  it('names the length it got, read once, in the error (a Proxy may answer anything)', () => {
+    expectThrowsArg(
+      () => flipThings([1, 2, 3] as unknown as [number, number]),
+      'flipThings',
+      'ERR_INVALID_ARG_VALUE',
+      /^pair must have exactly two elements, got length 3$/,
+    );
+    expectThrowsArg(
+      () => flipThings([] as unknown as [number, number]),
+      'flipThings',
+      'ERR_INVALID_ARG_VALUE',
+      /^pair must have exactly two elements, got length 0$/,
+    );
+    let reads = 0;
+    const lying = new Proxy([1, 2], {
+      get: (target, key, receiver) => {
+        if (key !== 'length') return Reflect.get(target, key, receiver) as unknown;
+        reads++;
+        return '2';
+      },
+    });
+    expectThrowsArg(
+      () => flipThings(lying as unknown as [number, number]),
+      'flipThings',
+      'ERR_INVALID_ARG_VALUE',
+      /^pair must have exactly two elements, got length string$/,
+    );
+    expect(reads).toBe(1);
+    expectThrowsArg(
+      () => flipThings({ 0: 1, 1: 2, length: 2 } as unknown as [number, number]),
+      'flipThings',
+      'ERR_INVALID_ARG_TYPE',
+      /^pair must be an array of two uint32 numbers, got /,
+    );
+  });
+
   it.each([
     ['a string', '1'],
     ['a bigint', 1n],

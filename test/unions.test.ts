@@ -12,6 +12,7 @@ import {
   int_or_float_from_float,
   parse_number,
 } from '../ts/raw';
+import * as rawUnions from '../ts/raw/unions';
 import { expectThrowsArg } from './fixtures/arg-errors';
 
 // Test helpers only: the library itself never uses DataView.
@@ -274,6 +275,42 @@ describe('parseNumber', () => {
     expect(() => parseNumber('4\0')).toThrow(TypeError);
     expect(() => parseNumber('\uD800')).toThrow(TypeError);
     expect(() => parseNumber(new Uint8Array([0x31, 0]))).toThrow(TypeError);
+  });
+
+  it('names the function and the argument in its argument errors', () => {
+    expectThrowsArg(
+      () => parseNumber(42 as unknown as string),
+      'parseNumber',
+      'ERR_INVALID_ARG_TYPE',
+      /^text must be a string or a Uint8Array, got number 42$/,
+    );
+    expectThrowsArg(() => parseNumber('4\0'), 'parseNumber', 'ERR_INVALID_ARG_VALUE', /^text must not contain a NUL/);
+    expectThrowsArg(
+      () => parseNumber(new Uint8Array([0x31, 0])),
+      'parseNumber',
+      'ERR_INVALID_ARG_VALUE',
+      /^text must not contain a 0 byte/,
+    );
+    expectThrowsArg(
+      () => floatToBits('1' as unknown as number),
+      'floatToBits',
+      'ERR_INVALID_ARG_TYPE',
+      /^x must be a number, got string "1"$/,
+    );
+  });
+
+  it('refuses an Either tag that is neither LEFT nor RIGHT with an Error naming it', () => {
+    // Rust writes only EITHER_LEFT or EITHER_RIGHT: a corrupt tag is injected by replacing the raw call.
+    const spy = jest.spyOn(rawUnions, 'parse_number').mockImplementation((_text, out) => {
+      new Uint32Array((out as Uint8Array).buffer)[0] = 7;
+      return 0;
+    });
+    try {
+      expect(() => parseNumber('1')).toThrow(new Error('parseNumber: Rust returned an unknown Either tag 7'));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(parseNumber('1')).toEqual({ kind: 'left', value: 1 });
   });
 
   it('parses every int32 as left', () => {

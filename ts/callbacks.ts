@@ -74,7 +74,6 @@ function countCopied(array: Uint32Array, length: number, predicate: unknown): nu
   const trampoline = (value: number): number => {
     try {
       const verdict = test(value);
-      if (typeof verdict === 'boolean') return verdict ? COUNT_WHERE_MATCH : COUNT_WHERE_NO_MATCH;
       if (isThenable(verdict)) {
         throw invalidReturnValue(
           'countWhere',

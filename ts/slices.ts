@@ -9,20 +9,25 @@
  * there is nothing for the caller to free.
  */
 import { PRIMES_UP_TO_MAX_LIMIT, primes_up_to, sum_of_even, u32_array_free, u32_array_move_into } from './raw/slices';
-import { FfiStatus, check, syncError } from './status';
+import { check, syncError } from './status';
 import { outOfRange, resultOutOfRange, TypedArrayPrototypeGetLength, uint32, uint32Array } from './validate';
 
-/** Captured at load: Rust writes into arrays made with it, whatever user code does to the global later. */
+/**
+ * Captured at load: Rust writes into arrays made with them and frees with the
+ * lengths they give, whatever user code does to the globals later.
+ */
 const U32 = Uint32Array;
+const toNumber = Number;
 
 export { PRIMES_UP_TO_MAX_LIMIT };
 
 /**
- * A sum as koffi returns a `uint64_t` (`number` up to 2^53 - 1, `bigint`
+ * A sum as koffi returns a `uint64_t` (`number` up to 2^53 inclusive, `bigint`
  * above), as a number, or a `RangeError` if a number cannot hold it exactly.
  */
 function exactNumber(sum: number | bigint, operation: string, alternative: string): number {
-  if (typeof sum === 'number' && sum <= Number.MAX_SAFE_INTEGER) return sum;
+  // 2^53 itself is no safe integer: 2^53 + 1 would round to it.
+  if (typeof sum === 'number' && sum < 2 ** 53) return sum;
   throw resultOutOfRange(
     operation,
     `the sum ${sum} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use ${alternative}, which returns a bigint`,
@@ -88,22 +93,18 @@ export function checkPrimesLimit(limit: unknown, fn: string): number {
  * (an FfiError names `operation`).
  */
 export function takeU32Array(out: BigUint64Array, operation: string): Uint32Array {
-  if (out[0] === 0n) return new Uint32Array(0);
-  let values: Uint32Array;
-  let status: number = FfiStatus.PANIC;
   try {
-    values = new U32(Number(out[1]));
+    const values = new U32(toNumber(out[1]));
     // Fails only on an internal panic: the array is Rust's, unchanged, and `values` has room for it.
     // Its capacity comes from the captured getter: a patched `length` cannot make Rust write past it.
-    status = u32_array_move_into(out, values, TypedArrayPrototypeGetLength(values), syncError);
-  } finally {
-    if (status !== FfiStatus.OK) {
-      u32_array_free({ data: out[0], len: Number(out[1]), capacity: Number(out[2]) });
-      out.fill(0n);
-    }
+    check(u32_array_move_into(out, values, TypedArrayPrototypeGetLength(values), syncError), operation);
+    return values;
+  } catch (error) {
+    // The allocation threw or Rust refused the move: the array is still Rust's, unchanged.
+    u32_array_free({ data: out[0], len: toNumber(out[1]), capacity: toNumber(out[2]) });
+    out.fill(0n);
+    throw error;
   }
-  check(status, operation);
-  return values;
 }
 
 /** Reused by the synchronous primesUpTo only (one per module instance). */

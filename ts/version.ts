@@ -12,4 +12,5 @@ export const version: string = packageVersion();
  * e.g. `'0.2.0'`. Its major and minor versions equal {@link version}'s: the
  * package refuses to load any other.
  */
+// Stryker disable next-line StringLiteral: the loader (checkLibraryVersion) has already refused a library whose ffi_deep_dive_version() is missing or returns NULL, so the fallback is never used.
 export const libraryVersion: string = ffi_deep_dive_version() ?? '';
