@@ -249,12 +249,12 @@ export function float32(value: unknown, fn: string, name: string): number {
 // ---- Strings and bytes ------------------------------------------------------
 
 /**
- * Checks that `value` is a string C can receive intact: no `\0` (C would stop
- * there) and no lone surrogate (it has no UTF-8 encoding; koffi would replace
- * it with U+FFFD). Returns it.
+ * Checks that the string `value` is one C can receive intact: no `\0` (C
+ * would stop there) and no lone surrogate (it has no UTF-8 encoding; koffi
+ * would replace it with U+FFFD). Returns it. Its callers have checked the
+ * type already, with a message naming every type they accept.
  */
-export function cString(value: unknown, fn: string, name: string): string {
-  if (typeof value !== 'string') throw invalidArgType(fn, name, 'a string', value);
+export function cString(value: string, fn: string, name: string): string {
   rejectBadText(value, fn, name);
   return value;
 }
@@ -359,6 +359,8 @@ function copyOfU32(view: unknown, pool: Uint32Array[] | undefined, slot: number)
   return copy;
 }
 
+const UINT32_ARRAY_EXPECTED = 'a Uint32Array or an array of numbers';
+
 /** A validated copy of a plain array (or a Proxy of one) of uint32 numbers. */
 function copyOfArray(
   value: readonly unknown[],
@@ -369,16 +371,13 @@ function copyOfArray(
 ): Uint32Array {
   const length: unknown = value.length; // a Proxy's trap may return anything: read once, checked
   if (typeof length !== 'number' || length >>> 0 !== length) {
-    throw invalidArgType(fn, name, 'a Uint32Array or an array of numbers', value);
+    throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
   }
   const copy = copyTarget(length, pool, slot);
   for (let i = 0; i < length; i++) {
     const v: unknown = value[i]; // may run a getter or a trap: user code
+    // -0 passes (`-0 >>> 0 === -0`) and is stored as 0.
     if (typeof v !== 'number' || v >>> 0 !== v) {
-      if (ObjectIs(v, -0)) {
-        copy[i] = 0;
-        continue;
-      }
       if (typeof v !== 'number') throw invalidArgType(fn, `${name}[${i}]`, 'a number (uint32)', v);
       throw outOfRange(fn, `${name}[${i}]`, 'an integer in [0, 4294967295] (uint32)', v);
     }
@@ -387,8 +386,6 @@ function copyOfArray(
   copied = length; // after the last getter: a re-entrant call in one cannot leave its own count here
   return copy;
 }
-
-const UINT32_ARRAY_EXPECTED = 'a Uint32Array or an array of numbers';
 
 /**
  * Checks that `value` can be passed as a `const uint32_t *` for a
