@@ -218,6 +218,16 @@ describe('translatePoints', () => {
     expect(() => translatePoints(null as unknown as Float32Array, 1, 1)).toThrow(TypeError);
   });
 
+  it('refuses a Float32Array backed by a SharedArrayBuffer, for translatePoints and Point.at, and leaves it alone', () => {
+    // Rust would hold a `&mut` to memory another thread may write, and a copy would not be "in place".
+    const shared = new Float32Array(new SharedArrayBuffer(16));
+    shared.set([1, 2, 3, 4]);
+    const refused = 'points must not be backed by a SharedArrayBuffer (Rust writes into it in place)';
+    expectThrowsArg(() => translatePoints(shared, 1, 1), 'translatePoints', 'ERR_INVALID_ARG_VALUE', refused);
+    expectThrowsArg(() => Point.at(shared, 0), 'Point.at', 'ERR_INVALID_ARG_VALUE', refused);
+    expect([...shared]).toEqual([1, 2, 3, 4]);
+  });
+
   it.each(BAD_NUMBERS)('refuses %s as an offset and leaves the array alone', (_label, bad, ErrorClass) => {
     const path = new Float32Array([1, 2]);
     expect(() => translatePoints(path, bad as number, 0)).toThrow(ErrorClass);
