@@ -25,7 +25,7 @@
 import * as api from '../ts';
 import { FfiError, type FfiStatusName } from '../ts';
 import { rust_string_live_count, u32_array_live_count } from '../ts/raw';
-import { type ArgErrorCode, CLASS_OF_CODE } from './fixtures/arg-errors';
+import { type ArgErrorCode, CLASS_OF_CODE, thrownBy } from './fixtures/arg-errors';
 
 type AnyFn = (...args: unknown[]) => unknown;
 type ErrorClass = typeof TypeError | typeof RangeError | typeof FfiError | typeof Error;
@@ -1117,6 +1117,27 @@ for (const [name, row] of Object.entries(TABLE) as [string, FunctionRow | OtherR
     }
   });
 }
+
+describe('bad input: the message shows the received value as it is, and short', () => {
+  const forty = 'x'.repeat(40);
+  const notInt32 = 'addInRust: a must be a number (int32), got';
+  const notText = 'parseNumber: text must be a string or a Uint8Array, got';
+  it.each([
+    ['a string of 40 characters, whole', forty, `${notInt32} string "${forty}"`],
+    ['a longer string, cut after 40 characters', `${forty}yz`, `${notInt32} string "${forty}…"`],
+    ['a string, JSON-quoted', 'a"b\n', `${notInt32} string "a\\"b\\n"`],
+    ['-0, with its sign', -0, `${notText} number -0`],
+    ['0', 0, `${notText} number 0`],
+  ])('%s', (_label, value, message) => {
+    const call =
+      typeof value === 'string'
+        ? () => api.addInRust(value as unknown as number, 1)
+        : () => api.parseNumber(value as unknown as string);
+    const e = thrownBy(call) as Error & { code?: unknown };
+    expect(e).toBeInstanceOf(TypeError);
+    expect({ code: e.code, message: e.message }).toEqual({ code: 'ERR_INVALID_ARG_TYPE', message });
+  });
+});
 
 afterAll(() => {
   // Nothing the bad calls did leaked a Rust string.
