@@ -208,10 +208,13 @@ export function bits32(value: unknown, fn: string, name: string): number {
   return intSlow(value, fn, name, -0x8000_0000, 0xffff_ffff, '32-bit pattern');
 }
 
-function intSlow(value: unknown, fn: string, name: string, min: number, max: number, ctype: string): number {
+/**
+ * The error for a value the fast path of {@link int32}, {@link uint32} or
+ * {@link bits32} refused (-0 is not one: `(-0 | 0) === -0`, `-0 >>> 0 === -0`).
+ */
+function intSlow(value: unknown, fn: string, name: string, min: number, max: number, ctype: string): never {
   if (typeof value !== 'number') throw invalidArgType(fn, name, `a number (${ctype})`, value);
   if (!NumberIsInteger(value)) throw outOfRange(fn, name, `an integer (${ctype})`, value);
-  if (ObjectIs(value, -0)) return 0;
   throw outOfRange(fn, name, `an integer in [${min}, ${max}] (${ctype})`, value);
 }
 
