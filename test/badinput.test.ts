@@ -1190,6 +1190,30 @@ describe('bad input: exact messages, with the received value as it is and short'
       'flipThings: pair[0] must be a number (uint32), got string "1"',
     );
     expectMessage(
+      () => api.sumOfEven([2, '4' as unknown as number]),
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+      'sumOfEven: numbers[1] must be a number (uint32), got string "4"',
+    );
+    expectMessage(
+      () => api.sumOfEven([2, -1]),
+      RangeError,
+      'ERR_OUT_OF_RANGE',
+      'sumOfEven: numbers[1] must be an integer in [0, 4294967295] (uint32), got number -1',
+    );
+    expectMessage(
+      () => api.floatToBits('1' as unknown as number),
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+      'floatToBits: x must be a number, got string "1"',
+    );
+    expectMessage(
+      () => api.parseNumber(new Uint8Array([0x31, 0, 0x32])),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+      'parseNumber: text must not contain a 0 byte, which C would treat as the end of the string',
+    );
+    expectMessage(
       () => api.bitsToFloat(-(2 ** 31) - 1),
       RangeError,
       'ERR_OUT_OF_RANGE',
