@@ -311,6 +311,7 @@ export function uint8Array(value: unknown, fn: string, name: string, expected: s
   if (TypedArrayPrototypeGetSymbolToStringTag(value) !== 'Uint8Array') {
     throw invalidArgType(fn, name, expected, value);
   }
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: in one thread a shared view and its copy hold the same bytes; the copy only guards Rust against another thread's racing writes, which no deterministic test can produce.
   if (!isShared(value)) return value as Uint8Array;
   const copy = new U8(TypedArrayPrototypeGetLength(value));
   TypedArrayPrototypeSet(copy, value as Uint8Array);
@@ -342,6 +343,7 @@ const SCRATCH_MAX_ELEMENTS = 1 << 16;
  * and the copy is small enough to keep (grown as needed), else a new array.
  */
 function copyTarget(length: number, pool: Uint32Array[] | undefined, slot: number): Uint32Array {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a fresh or a pooled copy (the pool is private) changes only allocations and retained memory, never a result, error or counter.
   if (pool === undefined || length > SCRATCH_MAX_ELEMENTS) return new U32(length);
   const kept = pool[slot];
   if (kept !== undefined && TypedArrayPrototypeGetLength(kept) >= length) return kept;
