@@ -1202,6 +1202,12 @@ describe('bad input: exact messages, with the received value as it is and short'
       'sumOfEven: numbers[1] must be an integer in [0, 4294967295] (uint32), got number -1',
     );
     expectMessage(
+      () => api.countWhere([1], 1 as unknown as () => boolean),
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+      'countWhere: predicate must be a function, got number 1',
+    );
+    expectMessage(
       () => api.floatToBits('1' as unknown as number),
       TypeError,
       'ERR_INVALID_ARG_TYPE',

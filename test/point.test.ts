@@ -155,6 +155,10 @@ describe('Point.at', () => {
     middle.x = 5;
     expect(path[2]).toBe(5);
     expect(middle.storage.buffer).toBe(path.buffer);
+    expect([Point.at(path, 0).toJSON(), Point.at(path, 2).toJSON()]).toEqual([
+      { x: 0, y: 0 },
+      { x: 2, y: 2 },
+    ]);
   });
 
   it('checks its arguments', () => {
