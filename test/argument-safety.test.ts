@@ -3,7 +3,9 @@
  * legal JavaScript values that lie about their memory, run code during a
  * call, or ask for results the engine cannot hold. Each case runs in its own
  * child process (they used to segfault), so a regression fails that case
- * only; the child prints what the call returned or threw.
+ * only; the child prints what the call returned or threw. (The one exception,
+ * an intrinsic missing at load, loads a fresh copy of ts/validate in jest's
+ * own process: it cannot crash.)
  *
  * The package is loaded once per child, before the case patches anything:
  * built-ins patched *after* the first require are in scope (the API captured
@@ -269,6 +271,30 @@ describe('class 1: memory facts come from the engine, not from the argument', ()
         6,
       ],
     ));
+});
+
+describe('class 1: an intrinsic missing when the package loads is named, not called later', () => {
+  // In this process, on a fresh copy of ts/validate (jest.isolateModulesAsync): the case is the
+  // module's own loading, and the getter is put back before anything else runs.
+  const TypedArrayPrototype = Reflect.getPrototypeOf(Uint8Array.prototype) as object;
+  it.each([
+    ['%TypedArray%.prototype.byteOffset', TypedArrayPrototype, 'byteOffset', 'byteOffset'],
+    ['%TypedArray%.prototype[@@toStringTag]', TypedArrayPrototype, Symbol.toStringTag, 'Symbol(Symbol.toStringTag)'],
+    ['ArrayBuffer.prototype.byteLength', ArrayBuffer.prototype, 'byteLength', 'byteLength'],
+  ])('without %s, loading throws an Error naming it', async (_label, proto, key, shown) => {
+    const saved = Reflect.getOwnPropertyDescriptor(proto, key) as PropertyDescriptor;
+    expect(typeof saved.get).toBe('function');
+    Reflect.deleteProperty(proto, key);
+    try {
+      await expect(
+        jest.isolateModulesAsync(async () => {
+          await import('../ts/validate');
+        }),
+      ).rejects.toThrow(new Error(`ffi-deep-dive: intrinsic getter ${shown} is missing`));
+    } finally {
+      Reflect.defineProperty(proto, key, saved);
+    }
+  });
 });
 
 describe('class 2: user code running during a call cannot change what Rust uses', () => {

@@ -22,10 +22,11 @@
  * - invalid UTF-8 bytes where text is required: FfiError INVALID_UTF8
  * - empty and very large (64 MiB) inputs: valid, and equal to the model
  */
+import * as assert from 'node:assert/strict';
 import * as api from '../ts';
 import { FfiError, type FfiStatusName } from '../ts';
 import { rust_string_live_count, u32_array_live_count } from '../ts/raw';
-import { type ArgErrorCode, CLASS_OF_CODE } from './fixtures/arg-errors';
+import { type ArgErrorCode, CLASS_OF_CODE, thrownBy } from './fixtures/arg-errors';
 
 type AnyFn = (...args: unknown[]) => unknown;
 type ErrorClass = typeof TypeError | typeof RangeError | typeof FfiError | typeof Error;
@@ -1117,6 +1118,115 @@ for (const [name, row] of Object.entries(TABLE) as [string, FunctionRow | OtherR
     }
   });
 }
+
+describe('bad input: exact messages, with the received value as it is and short', () => {
+  /** `call()`'s error: its class, its code and its whole message. */
+  const expectMessage = (
+    call: () => unknown,
+    ErrorClass: typeof TypeError,
+    code: ArgErrorCode,
+    message: string,
+  ): void => {
+    const e = thrownBy(call) as Error & { code?: unknown };
+    expect(e).toBeInstanceOf(ErrorClass);
+    expect({ code: e.code, message: e.message }).toEqual({ code, message });
+  };
+  const forty = 'x'.repeat(40);
+  const notInt32 = 'addInRust: a must be a number (int32), got';
+  const notText = 'parseNumber: text must be a string or a Uint8Array, got';
+  it.each([
+    ['a string of 40 characters, whole', forty, `${notInt32} string "${forty}"`],
+    ['a longer string, cut after 40 characters', `${forty}yz`, `${notInt32} string "${forty}…"`],
+    ['a string, JSON-quoted', 'a"b\n', `${notInt32} string "a\\"b\\n"`],
+    ['-0, with its sign', -0, `${notText} number -0`],
+    ['0', 0, `${notText} number 0`],
+    ['1.5', 1.5, `${notText} number 1.5`],
+    ['a bigint', 12n, `${notText} bigint 12n`],
+    ['a symbol, never converted', Symbol('s'), `${notText} a symbol`],
+    ['undefined', undefined, `${notText} undefined`],
+    ['true', true, `${notText} true`],
+    ['false', false, `${notText} false`],
+    ['a function', () => 1, `${notText} a function`],
+    ['null', null, `${notText} null`],
+    ['an Int32Array (an, before a vowel)', new Int32Array(1), `${notText} an Int32Array`],
+    ['a Float64Array', new Float64Array(1), `${notText} a Float64Array`],
+    [
+      'a Proxy, whose traps never run',
+      new Proxy({}, new Proxy({}, { get: () => assert.fail('a trap was looked up') })),
+      `${notText} a Proxy`,
+    ],
+    ['a DataView', new DataView(new ArrayBuffer(1)), `${notText} a DataView`],
+    ['an ArrayBuffer', new ArrayBuffer(1), `${notText} an ArrayBuffer`],
+    ['a SharedArrayBuffer', new SharedArrayBuffer(1), `${notText} an ArrayBuffer`],
+    ['an array', [1], `${notText} an array`],
+    ['an object', {}, `${notText} an object`],
+  ])('%s', (_label, value, message) => {
+    const call =
+      typeof value === 'string'
+        ? () => api.addInRust(value as unknown as number, 1)
+        : () => api.parseNumber(value as unknown as string);
+    expectMessage(call, TypeError, 'ERR_INVALID_ARG_TYPE', message);
+  });
+
+  it('integers: the C type and its range', () => {
+    const int32 = 'addInRust: a must be an integer';
+    expectMessage(() => api.addInRust(1.5, 1), RangeError, 'ERR_OUT_OF_RANGE', `${int32} (int32), got number 1.5`);
+    expectMessage(
+      () => api.addInRust(2 ** 31, 1),
+      RangeError,
+      'ERR_OUT_OF_RANGE',
+      `${int32} in [-2147483648, 2147483647] (int32), got number 2147483648`,
+    );
+    expectMessage(
+      () => api.flipThings([2 ** 32, 0]),
+      RangeError,
+      'ERR_OUT_OF_RANGE',
+      'flipThings: pair[0] must be an integer in [0, 4294967295] (uint32), got number 4294967296',
+    );
+    expectMessage(
+      () => api.flipThings(['1' as unknown as number, 0]),
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+      'flipThings: pair[0] must be a number (uint32), got string "1"',
+    );
+    expectMessage(
+      () => api.sumOfEven([2, '4' as unknown as number]),
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+      'sumOfEven: numbers[1] must be a number (uint32), got string "4"',
+    );
+    expectMessage(
+      () => api.sumOfEven([2, -1]),
+      RangeError,
+      'ERR_OUT_OF_RANGE',
+      'sumOfEven: numbers[1] must be an integer in [0, 4294967295] (uint32), got number -1',
+    );
+    expectMessage(
+      () => api.countWhere([1], 1 as unknown as () => boolean),
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+      'countWhere: predicate must be a function, got number 1',
+    );
+    expectMessage(
+      () => api.floatToBits('1' as unknown as number),
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+      'floatToBits: x must be a number, got string "1"',
+    );
+    expectMessage(
+      () => api.parseNumber(new Uint8Array([0x31, 0, 0x32])),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+      'parseNumber: text must not contain a 0 byte, which C would treat as the end of the string',
+    );
+    expectMessage(
+      () => api.bitsToFloat(-(2 ** 31) - 1),
+      RangeError,
+      'ERR_OUT_OF_RANGE',
+      'bitsToFloat: bits must be an integer in [-2147483648, 4294967295] (32-bit pattern), got number -2147483649',
+    );
+  });
+});
 
 afterAll(() => {
   // Nothing the bad calls did leaked a Rust string.

@@ -233,6 +233,16 @@ describe('countWhere', () => {
     expect(countWhere([1, 2], () => true)).toBe(2);
   });
 
+  it('copies inputs of every size, after a smaller one, and an empty or detached one', () => {
+    const detached = new Uint32Array([1, 2]);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    expect(countWhere(detached, () => true)).toBe(0);
+    expect(countWhere(new Uint32Array(0), () => true)).toBe(0);
+    expect(countWhere(new Uint32Array(3).fill(1), (v) => v === 1)).toBe(3);
+    expect(countWhere(new Uint32Array(100).fill(1), (v) => v === 1)).toBe(100);
+    expect(countWhere(new Uint32Array(70_000).fill(1), (v) => v === 1)).toBe(70_000);
+  });
+
   it('validates numbers like sumOfEven', () => {
     expect(() => countWhere(new Int32Array([1]) as unknown as Uint32Array, () => true)).toThrow(TypeError);
     expect(() => countWhere([1, -2], () => true)).toThrow('numbers[1]');

@@ -194,6 +194,10 @@ describe('Point.at', () => {
     middle.x = 5;
     expect(path[2]).toBe(5);
     expect(middle.storage.buffer).toBe(path.buffer);
+    expect([Point.at(path, 0).toJSON(), Point.at(path, 2).toJSON()]).toEqual([
+      { x: 0, y: 0 },
+      { x: 2, y: 2 },
+    ]);
   });
 
   it('checks its arguments', () => {
@@ -322,6 +326,16 @@ describe('translatePoints', () => {
       'translatePoints: byY must be a number (float), got string "1"',
     );
     expect([...path]).toEqual([1, 2]);
+  });
+
+  it('refuses a Float32Array backed by a SharedArrayBuffer, for translatePoints and Point.at, and leaves it alone', () => {
+    // Rust would hold a `&mut` to memory another thread may write, and a copy would not be "in place".
+    const shared = new Float32Array(new SharedArrayBuffer(16));
+    shared.set([1, 2, 3, 4]);
+    const refused = 'points must not be backed by a SharedArrayBuffer (Rust writes into it in place)';
+    expectThrowsArg(() => translatePoints(shared, 1, 1), 'translatePoints', 'ERR_INVALID_ARG_VALUE', refused);
+    expectThrowsArg(() => Point.at(shared, 0), 'Point.at', 'ERR_INVALID_ARG_VALUE', refused);
+    expect([...shared]).toEqual([1, 2, 3, 4]);
   });
 
   it.each(BAD_NUMBERS)('refuses %s as an offset and leaves the array alone', (_label, bad, ErrorClass) => {

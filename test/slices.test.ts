@@ -106,6 +106,34 @@ describe('sumOfEven', () => {
     expect(() => sumOfEvenBigInt(bad as unknown as Uint32Array)).toThrow(TypeError);
   });
 
+  /** A Proxy of `[2, 4]`, an array to Array.isArray, whose length trap returns `length`. */
+  const lengthProxy = (length: unknown): number[] =>
+    new Proxy([2, 4], { get: (t, k) => (k === 'length' ? length : Reflect.get(t, k)) });
+  const revokedProxy = (): number[] => {
+    const { proxy, revoke } = Proxy.revocable([2, 4], {});
+    revoke(); // Array.isArray now throws for it
+    return proxy;
+  };
+  it.each([
+    ['a Proxy whose length is -1', lengthProxy(-1)],
+    ['a Proxy whose length is 1.5', lengthProxy(1.5)],
+    ['a Proxy whose length is 2^32', lengthProxy(2 ** 32)],
+    ['a Proxy whose length is a string', lengthProxy('2')],
+    ['a revoked Proxy', revokedProxy()],
+  ])("refuses %s with the TypeError of a wrong type, not the engine's", (_label, proxy) => {
+    for (const [name, fn] of [
+      ['sumOfEven', sumOfEven],
+      ['sumOfEvenBigInt', sumOfEvenBigInt],
+    ] as const) {
+      expectThrowsArg(
+        () => fn(proxy),
+        name,
+        'ERR_INVALID_ARG_TYPE',
+        /^numbers must be a Uint32Array or an array of numbers, got a Proxy$/,
+      );
+    }
+  });
+
   it.each([
     [[2, -1], 1],
     [[2, 4, 2 ** 32], 2],

@@ -269,6 +269,14 @@ describe('parseNumber', () => {
     expect(parseNumber(Buffer.from('12'))).toEqual({ kind: 'left', value: 12 });
   });
 
+  it('reads empty and detached bytes as the empty text (FfiError, not a TypeError from copying them)', () => {
+    const detached = new Uint8Array([0x31]);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    for (const empty of [new Uint8Array(0), detached]) {
+      expect(() => parseNumber(empty)).toThrow(FfiError);
+    }
+  });
+
   it('refuses other types, NUL and lone surrogates with TypeError', () => {
     expect(() => parseNumber(42 as unknown as string)).toThrow(TypeError);
     expect(() => parseNumber(null as unknown as string)).toThrow(TypeError);

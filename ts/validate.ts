@@ -208,10 +208,13 @@ export function bits32(value: unknown, fn: string, name: string): number {
   return intSlow(value, fn, name, -0x8000_0000, 0xffff_ffff, '32-bit pattern');
 }
 
-function intSlow(value: unknown, fn: string, name: string, min: number, max: number, ctype: string): number {
+/**
+ * The error for a value the fast path of {@link int32}, {@link uint32} or
+ * {@link bits32} refused (-0 is not one: `(-0 | 0) === -0`, `-0 >>> 0 === -0`).
+ */
+function intSlow(value: unknown, fn: string, name: string, min: number, max: number, ctype: string): never {
   if (typeof value !== 'number') throw invalidArgType(fn, name, `a number (${ctype})`, value);
   if (!NumberIsInteger(value)) throw outOfRange(fn, name, `an integer (${ctype})`, value);
-  if (ObjectIs(value, -0)) return 0;
   throw outOfRange(fn, name, `an integer in [${min}, ${max}] (${ctype})`, value);
 }
 
@@ -249,12 +252,12 @@ export function float32(value: unknown, fn: string, name: string): number {
 // ---- Strings and bytes ------------------------------------------------------
 
 /**
- * Checks that `value` is a string C can receive intact: no `\0` (C would stop
- * there) and no lone surrogate (it has no UTF-8 encoding; koffi would replace
- * it with U+FFFD). Returns it.
+ * Checks that the string `value` is one C can receive intact: no `\0` (C
+ * would stop there) and no lone surrogate (it has no UTF-8 encoding; koffi
+ * would replace it with U+FFFD). Returns it. Its callers have checked the
+ * type already, with a message naming every type they accept.
  */
-export function cString(value: unknown, fn: string, name: string): string {
-  if (typeof value !== 'string') throw invalidArgType(fn, name, 'a string', value);
+export function cString(value: string, fn: string, name: string): string {
   rejectBadText(value, fn, name);
   return value;
 }
@@ -308,6 +311,7 @@ export function uint8Array(value: unknown, fn: string, name: string, expected: s
   if (TypedArrayPrototypeGetSymbolToStringTag(value) !== 'Uint8Array') {
     throw invalidArgType(fn, name, expected, value);
   }
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: in one thread a shared view and its copy hold the same bytes; the copy only guards Rust against another thread's racing writes, which no deterministic test can produce.
   if (!isShared(value)) return value as Uint8Array;
   const copy = new U8(TypedArrayPrototypeGetLength(value));
   TypedArrayPrototypeSet(copy, value as Uint8Array);
@@ -339,6 +343,7 @@ const SCRATCH_MAX_ELEMENTS = 1 << 16;
  * and the copy is small enough to keep (grown as needed), else a new array.
  */
 function copyTarget(length: number, pool: Uint32Array[] | undefined, slot: number): Uint32Array {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a fresh or a pooled copy (the pool is private) changes only allocations and retained memory, never a result, error or counter.
   if (pool === undefined || length > SCRATCH_MAX_ELEMENTS) return new U32(length);
   const kept = pool[slot];
   if (kept !== undefined && TypedArrayPrototypeGetLength(kept) >= length) return kept;
@@ -359,6 +364,8 @@ function copyOfU32(view: unknown, pool: Uint32Array[] | undefined, slot: number)
   return copy;
 }
 
+const UINT32_ARRAY_EXPECTED = 'a Uint32Array or an array of numbers';
+
 /** A validated copy of a plain array (or a Proxy of one) of uint32 numbers. */
 function copyOfArray(
   value: readonly unknown[],
@@ -369,16 +376,13 @@ function copyOfArray(
 ): Uint32Array {
   const length: unknown = value.length; // a Proxy's trap may return anything: read once, checked
   if (typeof length !== 'number' || length >>> 0 !== length) {
-    throw invalidArgType(fn, name, 'a Uint32Array or an array of numbers', value);
+    throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
   }
   const copy = copyTarget(length, pool, slot);
   for (let i = 0; i < length; i++) {
     const v: unknown = value[i]; // may run a getter or a trap: user code
+    // -0 passes (`-0 >>> 0 === -0`) and is stored as 0.
     if (typeof v !== 'number' || v >>> 0 !== v) {
-      if (ObjectIs(v, -0)) {
-        copy[i] = 0;
-        continue;
-      }
       if (typeof v !== 'number') throw invalidArgType(fn, `${name}[${i}]`, 'a number (uint32)', v);
       throw outOfRange(fn, `${name}[${i}]`, 'an integer in [0, 4294967295] (uint32)', v);
     }
@@ -387,8 +391,6 @@ function copyOfArray(
   copied = length; // after the last getter: a re-entrant call in one cannot leave its own count here
   return copy;
 }
-
-const UINT32_ARRAY_EXPECTED = 'a Uint32Array or an array of numbers';
 
 /**
  * Checks that `value` can be passed as a `const uint32_t *` for a
