@@ -21,7 +21,7 @@ export default {
   concurrency: 2,
   // A mutant that hangs (an async queue that never drains, a loop whose exit
   // was flipped) is stopped after 1.5 x the covering tests' time + 10 s and
-  // counts as detected. 30 s made the first full run spend over 40 minutes
+  // counts as detected. 30 s made the first full run spend about half an hour
   // waiting on 107 such mutants; 10 s is ample on a quiet machine.
   timeoutMS: 10000,
   timeoutFactor: 1.5,
