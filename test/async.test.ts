@@ -11,6 +11,7 @@ import {
   sumOfEvenBigIntAsync,
 } from '../ts';
 import { sum_of_even, u32_array_live_count } from '../ts/raw';
+import { fresh, turn, type Fresh, type NativeCall } from './fixtures/async-harness';
 
 /** A deterministic pseudo-random Uint32Array. */
 function randomU32(length: number, seed: number): Uint32Array {
@@ -496,84 +497,6 @@ describe('a worker thread that ends with async calls in flight', () => {
  * `node:os` is replaced too, to choose the core count and the endianness.
  */
 describe('batches and native calls (a fresh module over a recording async_jobs_run)', () => {
-  type AsyncModule = typeof import('../ts/async');
-  const realOs = jest.requireActual<typeof import('node:os')>('node:os');
-  const realRaw = jest.requireActual<typeof import('../ts/raw/async')>('../ts/raw/async');
-  // The other modules as the suite loaded them (one copy of koffi's declarations and of FfiError).
-  const status: unknown = jest.requireActual('../ts/status');
-  const slices: unknown = jest.requireActual('../ts/slices');
-  const validate: unknown = jest.requireActual('../ts/validate');
-
-  /** One native call the module made: its arguments, and how to complete it. */
-  interface NativeCall {
-    table: Uint32Array;
-    count: number;
-    arena: Uint32Array;
-    arenaLength: number;
-    /** Runs the jobs (the real async_jobs_run, synchronously), then calls koffi's callback with `err` (null by default). */
-    finish(err?: null | undefined): void;
-    /** Calls koffi's callback with `err`, the jobs not run. */
-    complete(err: unknown): void;
-  }
-
-  interface Fresh {
-    api: AsyncModule;
-    /** Every native call, in the order the module made them. */
-    native: NativeCall[];
-    /** While set, `async_jobs_run.async` throws this (koffi refusing the call). */
-    refuse: { value: unknown } | undefined;
-  }
-
-  function fresh(setup: { cores?: number; poolSize?: string; endianness?: string } = {}): Fresh {
-    const state: Fresh = { api: undefined as unknown as AsyncModule, native: [], refuse: undefined };
-    const recording = {
-      async(
-        table: Uint32Array,
-        count: number,
-        arena: Uint32Array,
-        arenaLength: number,
-        error: unknown,
-        callback: (err: unknown, status?: number) => void,
-      ): void {
-        if (state.refuse !== undefined) throw state.refuse.value;
-        expect(error).toBeNull();
-        state.native.push({
-          table,
-          count,
-          arena,
-          arenaLength,
-          finish: (...err: (null | undefined)[]) =>
-            callback(err.length > 0 ? err[0] : null, realRaw.async_jobs_run(table, count, arena, arenaLength, null)),
-          complete: (err) => callback(err),
-        });
-      },
-    };
-    const saved = process.env.UV_THREADPOOL_SIZE;
-    if (setup.poolSize === undefined) delete process.env.UV_THREADPOOL_SIZE;
-    else process.env.UV_THREADPOOL_SIZE = setup.poolSize;
-    try {
-      jest.isolateModules(() => {
-        jest.doMock('node:os', () => ({
-          ...realOs,
-          availableParallelism: () => setup.cores ?? 2,
-          endianness: () => setup.endianness ?? 'LE',
-        }));
-        jest.doMock('../ts/raw/async', () => ({ ...realRaw, async_jobs_run: recording }));
-        jest.doMock('../ts/status', () => status);
-        jest.doMock('../ts/slices', () => slices);
-        jest.doMock('../ts/validate', () => validate);
-        state.api = jest.requireActual<AsyncModule>('../ts/async');
-      });
-    } finally {
-      if (saved === undefined) delete process.env.UV_THREADPOOL_SIZE;
-      else process.env.UV_THREADPOOL_SIZE = saved;
-    }
-    return state;
-  }
-
-  /** Lets the module's flush (a microtask) run. */
-  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
   /**
    * Completes, as `how` says, every native call the module starts from now on
    * until all `calls` have settled; returns their outcomes and those native calls.
