@@ -335,6 +335,22 @@ describe('concatStrings', () => {
 });
 
 describe('countCharacters', () => {
+  it('hands Rust a private copy of bytes backed by a SharedArrayBuffer (another thread could write them during the call)', () => {
+    const shared = new Uint8Array(new SharedArrayBuffer(4));
+    shared.set([0x68, 0xc3, 0xa9, 0x21]); // 'hé!'
+    const utf8 = jest.spyOn(rawStrings, 'count_characters_utf8');
+    try {
+      expect(countCharacters(shared)).toBe(3);
+      expect(utf8).toHaveBeenCalledTimes(1);
+      const passed = utf8.mock.calls[0][0] as unknown as Uint8Array;
+      expect(passed).not.toBe(shared);
+      expect(Object.prototype.toString.call(passed.buffer)).toBe('[object ArrayBuffer]');
+      expect([...passed]).toEqual([0x68, 0xc3, 0xa9, 0x21]);
+    } finally {
+      utf8.mockRestore();
+    }
+  });
+
   it('counts code points', () => {
     expect(countCharacters('')).toBe(0);
     expect(countCharacters('héllo')).toBe(5);

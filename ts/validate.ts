@@ -311,7 +311,6 @@ export function uint8Array(value: unknown, fn: string, name: string, expected: s
   if (TypedArrayPrototypeGetSymbolToStringTag(value) !== 'Uint8Array') {
     throw invalidArgType(fn, name, expected, value);
   }
-  // Stryker disable next-line ConditionalExpression,BooleanLiteral: in one thread a shared view and its copy hold the same bytes; the copy only guards Rust against another thread's racing writes, which no deterministic test can produce.
   if (!isShared(value)) return value as Uint8Array;
   const copy = new U8(TypedArrayPrototypeGetLength(value));
   TypedArrayPrototypeSet(copy, value as Uint8Array);
