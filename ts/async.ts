@@ -48,6 +48,7 @@ if (endianness() !== 'LE') {
 const U32 = Uint32Array;
 /** Rust writes into the arenas made with it: a replaced global must not size them. */
 const ArrayBufferCtor = ArrayBuffer;
+const mathMin = Math.min;
 const PromiseCtor = Promise;
 const promiseReject = Promise.reject.bind(Promise);
 /** A rejected Promise: the public functions report every error by rejecting, never by throwing. */
@@ -209,7 +210,7 @@ function armIdleTrim(): void {
   largeTimer = setTimeout(() => {
     largeSpares.length = 0;
     largeKept = 0;
-    spare.length = Math.min(spare.length, 2 * MAX_ASYNC_IN_FLIGHT);
+    spare.length = mathMin(spare.length, 2 * MAX_ASYNC_IN_FLIGHT);
     largeTimer = undefined;
   }, LARGE_KEEP_MS);
   largeTimer.unref(); // never keeps the process alive
