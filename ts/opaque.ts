@@ -44,19 +44,12 @@ import {
   opaque_point_translate,
 } from './raw/opaque';
 import { free_rust_string } from './raw/strings';
-import { float32, freedError, TypedArrayPrototypeGetLength, uncurryThis } from './validate';
+import { float32, freedError, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet } from './validate';
 
 // Captured at load: the slot tables hold the handles Rust frees, so neither a
 // replaced global constructor nor a patched `length` or `set` may shape them.
 const BigU64 = BigUint64Array;
 const I32 = Int32Array;
-const typedArraySet = uncurryThis(
-  (
-    Object.getPrototypeOf(Int32Array.prototype) as {
-      set: (this: ArrayLike<unknown>, source: ArrayLike<unknown>) => void;
-    }
-  ).set,
-) as <T extends BigUint64Array | Int32Array>(target: T, source: T) => void;
 
 /**
  * The handles of the points the FinalizationRegistry knows, by slot: the
@@ -89,7 +82,7 @@ class HandleSlots {
     } else {
       if (this.#top === TypedArrayPrototypeGetLength(this.#handles)) {
         const handles = new BigU64(this.#top * 2);
-        typedArraySet(handles, this.#handles);
+        TypedArrayPrototypeSet(handles, this.#handles);
         this.#handles = handles;
       }
       slot = this.#top++;
@@ -124,7 +117,7 @@ class HandleSlots {
       const length = TypedArrayPrototypeGetLength(this.#free);
       if (this.#freeCount === length) {
         const free = new I32(length * 2);
-        typedArraySet(free, this.#free);
+        TypedArrayPrototypeSet(free, this.#free);
         this.#free = free;
       }
       this.#free[this.#freeCount++] = slot;

@@ -68,8 +68,13 @@ export const TypedArrayPrototypeGetSymbolToStringTag = getterOf<string | undefin
   TypedArrayPrototype,
   Symbol.toStringTag,
 );
-const TypedArrayPrototypeSet = uncurryThis(
-  (TypedArrayPrototype as { set: (this: unknown, source: ArrayLike<number>, offset?: number) => void }).set,
+/** `%TypedArray%.prototype.set`, captured: copies `source` into the typed array given as its first argument. */
+export const TypedArrayPrototypeSet = uncurryThis(
+  (
+    TypedArrayPrototype as {
+      set: (this: unknown, source: ArrayLike<number> | ArrayLike<bigint>, offset?: number) => void;
+    }
+  ).set,
 );
 const TypedArrayPrototypeIndexOf = uncurryThis(
   (TypedArrayPrototype as { indexOf: (this: unknown, value: number) => number }).indexOf,
