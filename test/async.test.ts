@@ -769,6 +769,23 @@ describe('batches and native calls (a fresh module over a recording async_jobs_r
       expect(again.native.map((call) => spares.includes(call.arena.buffer))).toEqual([true, true]);
     });
 
+    it('counts the idle second of large arenas from the last large batch: up to 2 spare shared batches per slot do not restart it', async () => {
+      const f = fresh(); // 2 slots: up to 4 spare shared batches are kept for good
+      const large = async (): Promise<ArrayBufferLike> =>
+        (await run(f, [f.api.primesUpToAsync(1_000_000)], cancel)).native[0].arena.buffer;
+      const kept = await large();
+      expect(await large()).toBe(kept);
+      jest.advanceTimersByTime(600);
+      const full = new Uint32Array(65_536).fill(2); // fills a shared arena: one batch per call
+      const shared = await run(
+        f,
+        Array.from({ length: 4 }, () => f.api.sumOfEvenAsync(full)),
+      );
+      expect(new Set(shared.native.map((c) => c.arena.buffer)).size).toBe(4); // now exactly 4 spares
+      jest.advanceTimersByTime(400); // a second after the last large batch settled
+      expect(await large()).not.toBe(kept);
+    });
+
     it('keeps at most 2^24 values of large arenas in all (64 MiB)', async () => {
       const f = fresh();
       const huge = new Uint32Array((1 << 24) + 1);

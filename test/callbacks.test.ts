@@ -3,7 +3,26 @@ import koffi from 'koffi';
 import { countWhere, FfiError, FfiStatus } from '../ts';
 import { COUNT_WHERE_MATCH, COUNT_WHERE_STOP, CountWherePredicate, count_where, ffi_status_message } from '../ts/raw';
 import * as rawCallbacks from '../ts/raw/callbacks';
+import * as status from '../ts/status';
+import * as validate from '../ts/validate';
 import { expectThrowsArg } from './fixtures/arg-errors';
+
+/** A copy of ts/callbacks with its own scratch copies (the raw, status and validate modules shared). */
+function freshCallbacks(): typeof import('../ts/callbacks') {
+  const shared: Record<string, () => unknown> = {
+    '../ts/raw/callbacks': () => rawCallbacks,
+    '../ts/status': () => status,
+    '../ts/validate': () => validate,
+  };
+  let fresh: typeof import('../ts/callbacks') | undefined;
+  jest.isolateModules(() => {
+    for (const [name, factory] of Object.entries(shared)) jest.doMock(name, factory);
+    fresh = jest.requireActual<typeof import('../ts/callbacks')>('../ts/callbacks');
+  });
+  for (const name of Object.keys(shared)) jest.dontMock(name);
+  if (fresh === undefined) throw new Error('ts/callbacks did not load');
+  return fresh;
+}
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 
@@ -197,6 +216,33 @@ describe('countWhere', () => {
     const before = process.memoryUsage().arrayBuffers;
     for (let i = 0; i < 200; i++) run(); // a copy kept per call would hold 50 MiB
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('lends Rust one kept copy while inputs fit it: at least 64 elements, grown to fit, none above 65,536', () => {
+    const fresh = freshCallbacks();
+    const spy = jest.spyOn(rawCallbacks, 'count_where');
+    /** The array countWhere lent Rust for an input of `length` ones. */
+    const copyFor = (length: number): unknown => {
+      spy.mockClear();
+      expect(fresh.countWhere(new Uint32Array(length).fill(1), (n) => n === 1)).toBe(length);
+      expect(spy).toHaveBeenCalledTimes(1);
+      return spy.mock.calls[0][0];
+    };
+    try {
+      const first = copyFor(1);
+      expect(copyFor(2)).toBe(first); // the first copy has room for 64
+      expect(copyFor(64)).toBe(first); // exactly full
+      const grown = copyFor(65);
+      expect(grown).not.toBe(first);
+      expect(copyFor(65)).toBe(grown);
+      const largest = copyFor(1 << 16); // the largest copy kept
+      expect(copyFor(1 << 16)).toBe(largest);
+      const above = copyFor((1 << 16) + 1); // fresh each time
+      expect(copyFor((1 << 16) + 1)).not.toBe(above);
+      expect(copyFor(3)).toBe(largest);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it.each([

@@ -97,6 +97,19 @@ describe('concatStrings', () => {
     expect(concatStrings('a'.repeat(383), 'b'.repeat(384))).toBe('a'.repeat(383) + 'b'.repeat(384)); // just below
   });
 
+  it('never returns the bytes of a failed byte-string call, even when the length it left matches', () => {
+    const fresh = freshStrings();
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((x) => x.repeat(400));
+    expect(fresh.concatStrings(a, b)).toBe(a + b); // leaves 801 as the length written and a + b in the result buffer
+    const bytes = jest.spyOn(rawStrings, 'concat_strings_into').mockImplementation(() => FfiStatus.PANIC);
+    try {
+      expect(fresh.concatStrings(c, d)).toBe(c + d); // joined by the UTF-16 path instead
+      expect(bytes).toHaveBeenCalledTimes(1);
+    } finally {
+      bytes.mockRestore();
+    }
+  });
+
   it('joins long Latin-1 text with one byte-string call, and falls back to one UTF-16 call', () => {
     const fresh = freshStrings();
     const bytes = jest.spyOn(rawStrings, 'concat_strings_into');

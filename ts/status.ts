@@ -105,7 +105,9 @@ export const syncError: NativeError = ffi_error_new_thread_owned();
  */
 export function failure(status: number, operation: string, error: NativeError = syncError): FfiError {
   let reason: string | undefined;
-  if (error !== null && ffi_error_status(error) === status) {
+  // A NULL `error` needs no test of its own: ffi_error_status() answers
+  // NULL_ARGUMENT for it and ffi_error_message() NULL, so no reason is read.
+  if (ffi_error_status(error) === status) {
     reason = ffi_error_message(error) ?? undefined;
   }
   return new FfiError(status, operation, reason);
