@@ -495,7 +495,7 @@ clean-docs:
 
 ## ---- Mutation testing (issue 15): not part of `make test` ----
 #
-#   make mutate          both of the below (the first full Stryker run took 2 h 18 min on 2 cores; see README "Mutation testing")
+#   make mutate          both of the below (the full Stryker run on the final code took 1 h 46 min on 2 cores; see README "Mutation testing")
 #   make mutate-ts       Stryker over ts/ with the jest runner and the TypeScript checker
 #                        (report: build/mutation/index.html)
 #   make mutate-native   scripts/mutate/mutations.js applied one at a time to a copy of the
