@@ -137,6 +137,7 @@ describe('Point', () => {
   });
 
   it('names the bad argument', () => {
+    expectThrowsArg(() => new Point(NaN, 1), 'Point', 'ERR_OUT_OF_RANGE', 'x must be finite as a float');
     expectThrowsArg(() => new Point(1, NaN), 'Point', 'ERR_OUT_OF_RANGE', 'y must be finite as a float');
     expectThrowsArg(
       () => new Point(1, 1).translate('a' as unknown as number, 1),

@@ -101,6 +101,7 @@ const SMALL = ARENA;
  */
 export const MAX_ASYNC_IN_FLIGHT = Math.max(
   2,
+  // Stryker disable next-line StringLiteral: any text that is not a number parses as NaN, as '' does, and NaN || 4 is 4.
   Math.min(availableParallelism(), Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10) || 4),
 );
 
