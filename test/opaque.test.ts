@@ -281,11 +281,28 @@ describe('OpaquePoint and the FinalizationRegistry, in this process', () => {
     return { wrong, counts, restore: () => spies.forEach((spy) => spy.mockRestore()) };
   }
 
-  it('frees a forgotten point once, and never one freed after it was registered', async () => {
+  /**
+   * Runs `body` (given the live count before it) under a {@link ledger}, then
+   * waits until every point is freed and checks that each of the `created`
+   * points was freed exactly once.
+   */
+  async function freedOnceEach(created: number, body: (base: number) => Promise<void>): Promise<void> {
     await collectUntil(() => true);
     const base = live();
     const l = ledger();
     try {
+      await body(base);
+      await collectUntil(() => live() === base);
+      expect(l.wrong).toEqual([]);
+      expect(live()).toBe(base);
+      expect(l.counts).toEqual({ created, freed: created });
+    } finally {
+      l.restore();
+    }
+  }
+
+  it('frees a forgotten point once, and never one freed after it was registered', async () => {
+    await freedOnceEach(3, async (base) => {
       // Registered at the end of this job, in the first two slots (no slot is in use yet).
       const points = make(2);
       await turn();
@@ -293,20 +310,11 @@ describe('OpaquePoint and the FinalizationRegistry, in this process', () => {
       new OpaquePoint(3, 3).free(); // freed before registration: it touches no slot
       expect(live()).toBe(base + 1);
       points.length = 0;
-      await collectUntil(() => live() === base);
-      expect(l.wrong).toEqual([]);
-      expect(live()).toBe(base);
-      expect(l.counts).toEqual({ created: 3, freed: 3 });
-    } finally {
-      l.restore();
-    }
+    });
   });
 
   it('frees thousands of forgotten points once each, its slots grown, reused while in use, and given back', async () => {
-    await collectUntil(() => true);
-    const base = live();
-    const l = ledger();
-    try {
+    await freedOnceEach(5000, async (base) => {
       // 3000 in one job: registered 1024 at a time as they wait, the rest at the end of the job. A
       // quarter is freed at once (never registered), a quarter at the end of the job (registered or
       // not), a quarter in the next job (registered).
@@ -322,13 +330,7 @@ describe('OpaquePoint and the FinalizationRegistry, in this process', () => {
       await turn();
       expect(live()).toBe(base + 2375);
       kept.length = 0;
-      await collectUntil(() => live() === base);
-      expect(l.wrong).toEqual([]);
-      expect(live()).toBe(base);
-      expect(l.counts).toEqual({ created: 5000, freed: 5000 });
-    } finally {
-      l.restore();
-    }
+    });
   });
 
   it('gives its slot tables back once every record of a burst of forgotten points is gone', async () => {
