@@ -46,7 +46,7 @@ files=$(grep -c -v '/$' <<<"$listing" || true)
 size=$(wc -c <"$tgz")
 for want in package/package.json package/README.md package/LICENSE package/dist/index.js package/dist/index.d.ts \
   package/dist/raw/index.js package/dist/raw/index.d.ts package/c/include/ffi_deep_dive.h \
-  package/rust/Cargo.toml package/rust/Cargo.lock package/rust/build.rs package/rust/src/lib.rs package/scripts/build.js \
+  package/rust/Cargo.toml package/rust/Cargo.lock package/rust/build.rs package/rust/glibc/compat.c package/rust/src/lib.rs package/scripts/build.js \
   "package/prebuilds/$platform/$libfile"; do
   grep -qx "$want" <<<"$listing" || fail "$tarball lacks $want"
 done
