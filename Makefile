@@ -402,7 +402,8 @@ test-package: all
 ## (postpack): it is never committed, and a development checkout never loads it.
 ## On linux-x64 it must run on glibc PREBUILD_MIN_GLIBC (ts/raw/library.ts, the
 ## README): no GLIBC_ symbol version newer than that (rust/glibc/compat.c binds
-## std's newer references to old versions); check-glibc checks every build.
+## std's newer references to old versions). check-glibc (part of test and
+## test-fast) checks the release build the same way.
 prebuild_platform = $(shell node -p 'process.platform + "-" + process.arch')
 PREBUILD_GLIBC    = $(shell sed -n "s/^export const PREBUILD_MIN_GLIBC = '\(.*\)';/\1/p" ts/raw/library.ts)
 # $(call glibc_too_new,LIBRARY): its references to GLIBC_ versions newer than

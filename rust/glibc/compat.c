@@ -11,7 +11,8 @@
  * each of those calls the oldest version of the function that glibc has
  * (`.symver` binds the reference to that version explicitly; --wrap leaves
  * a versioned reference alone). glibc keeps every old version for old
- * binaries, so the same calls run on every glibc from 2.2.5 on.
+ * binaries, so the same calls run on old and new glibc alike; the newest
+ * reference left is statx (GLIBC_2.28, weak).
  *
  * The versions are x86_64's: GLIBC_2.2.5 is its first. pthread_key_* lived
  * in libpthread.so.0 until 2.34, so build.rs also records libpthread.so.0 as
