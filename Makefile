@@ -100,7 +100,7 @@ endef
 
 .PHONY: all tools lib lib-test-panic c ts demo test test-fast test-bare test-rust test-c test-valgrind test-js \
         lint lint-rust lint-rustfmt lint-clippy lint-c lint-cxx lint-ts check-header header bench clean
-.PHONY: check-header-docs test-package test-install install uninstall docs clean-docs prebuild clean-prebuilds
+.PHONY: check-header-docs test-package test-install install uninstall docs clean-docs prebuild clean-prebuilds check-glibc
 
 all: tools lib c ts
 
@@ -162,7 +162,7 @@ demo: all
 	@echo "=== Node demo (scripts/demo.js) ==="
 	node scripts/demo.js
 
-test: all lint check-header test-rust test-c test-valgrind test-js
+test: all lint check-header check-glibc test-rust test-c test-valgrind test-js
 	@echo "make test: all checks passed"
 	$(if $(SKIPPED),@echo "!!! make test: checks SKIPPED for missing tools: $(SKIPPED) (see the SKIPPED lines above) !!!")
 
@@ -170,7 +170,7 @@ test: all lint check-header test-rust test-c test-valgrind test-js
 ## tests and the jest suites except the slow ones. A jest file whose name
 ## contains soak, fuzz, pressure, slow or -gc (memory-pressure suites) is left to `make test`.
 JEST_SLOW := /[^/]*(soak|fuzz|pressure|slow|-gc)[^/]*\.test\.ts$$
-test-fast: all lib-test-panic lint check-header test-c
+test-fast: all lib-test-panic lint check-header check-glibc test-c
 	npx jest --testPathIgnorePatterns '$(JEST_SLOW)'
 	@echo "make test-fast: passed (the full suite is \`make test\`)"
 	$(if $(SKIPPED_FAST),@echo "!!! make test-fast: checks SKIPPED for missing tools: $(SKIPPED_FAST) (see the SKIPPED lines above) !!!")
@@ -400,22 +400,39 @@ test-package: all
 ## The tarball's prebuilt library, prebuildify's layout: prebuilds/<platform>-<arch>/,
 ## the release build stripped. `npm pack` makes it (prepack) and removes it
 ## (postpack): it is never committed, and a development checkout never loads it.
-## The newest GLIBC_ symbol version it needs must be the minimum glibc that
-## ts/raw/library.ts and the README state.
+## On linux-x64 it must run on glibc PREBUILD_MIN_GLIBC (ts/raw/library.ts, the
+## README): no GLIBC_ symbol version newer than that (rust/glibc/compat.c binds
+## std's newer references to old versions). check-glibc (part of test and
+## test-fast) checks the release build the same way.
 prebuild_platform = $(shell node -p 'process.platform + "-" + process.arch')
 PREBUILD_GLIBC    = $(shell sed -n "s/^export const PREBUILD_MIN_GLIBC = '\(.*\)';/\1/p" ts/raw/library.ts)
+# $(call glibc_too_new,LIBRARY): its references to GLIBC_ versions newer than
+# PREBUILD_GLIBC, one symbol@version a line (nothing when there is none).
+glibc_too_new = objdump -T $(1) | awk -v max='$(PREBUILD_GLIBC)' ' \
+  function newer(a, b,  x, y, i) { split(a, x, "."); split(b, y, "."); \
+    for (i = 1; i <= 4; i++) if (x[i] + 0 != y[i] + 0) return x[i] + 0 > y[i] + 0; return 0 } \
+  NF >= 2 { v = $$(NF - 1); gsub(/[()]/, "", v) } NF < 2 { v = "" } \
+  v ~ /^GLIBC_[0-9.]+$$/ { sub(/^GLIBC_/, "", v); if (newer(v, max)) print $$NF "@GLIBC_" v }'
+# $(call check_glibc,LIBRARY): fails, naming them, if there are any.
+define check_glibc
+@set -o pipefail; if [ "$(prebuild_platform)" != linux-x64 ]; then echo "check-glibc: $(1): not linux-x64, no glibc bound to check"; exit 0; fi; \
+[ -n "$(PREBUILD_GLIBC)" ] || { echo "ERROR: no PREBUILD_MIN_GLIBC found in ts/raw/library.ts" >&2; exit 1; }; \
+too_new=$$($(call glibc_too_new,$(1))) || exit 1; \
+if [ -n "$$too_new" ]; then \
+  echo "ERROR: $(1) needs symbol versions newer than glibc $(PREBUILD_GLIBC) (PREBUILD_MIN_GLIBC in ts/raw/library.ts, and the README):" $$too_new >&2; \
+  echo "       bind them to older versions in rust/glibc/compat.c (and its list in rust/build.rs)" >&2; exit 1; fi; \
+echo "check-glibc: $(1), $$(wc -c <$(1)) bytes, needs glibc $$(objdump -T $(1) | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1) (at most $(PREBUILD_GLIBC))"
+endef
 prebuild: lib
 	rm -rf prebuilds
 	mkdir -p prebuilds/$(prebuild_platform)
 	strip --strip-unneeded -o prebuilds/$(prebuild_platform)/$(notdir $(LIB)) $(LIB)
-	@lib=prebuilds/$(prebuild_platform)/$(notdir $(LIB)); \
-	if [ "$(prebuild_platform)" = linux-x64 ]; then \
-	  need=$$(objdump -T $$lib | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1); \
-	  if [ "$$need" != "$(PREBUILD_GLIBC)" ]; then \
-	    echo "ERROR: $$lib needs glibc $$need, but ts/raw/library.ts (PREBUILD_MIN_GLIBC) and the README say $(PREBUILD_GLIBC): update both" >&2; \
-	    exit 1; fi; \
-	  echo "prebuild: $$lib, $$(wc -c <$$lib) bytes, needs glibc $$need or newer"; \
-	else echo "prebuild: $$lib, $$(wc -c <$$lib) bytes"; fi
+	$(call check_glibc,prebuilds/$(prebuild_platform)/$(notdir $(LIB)))
+
+check-glibc: lib
+	$(call check_glibc,$(LIB))
+	@if [ "$(prebuild_platform)" = linux-x64 ]; then \
+	  $(CC) $(CSTD) $(WARN) -fsyntax-only rust/glibc/compat.c && echo "check-glibc: rust/glibc/compat.c compiles with $(WARN)"; fi
 
 clean-prebuilds:
 	rm -rf prebuilds

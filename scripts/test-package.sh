@@ -46,7 +46,7 @@ files=$(grep -c -v '/$' <<<"$listing" || true)
 size=$(wc -c <"$tgz")
 for want in package/package.json package/README.md package/LICENSE package/dist/index.js package/dist/index.d.ts \
   package/dist/raw/index.js package/dist/raw/index.d.ts package/c/include/ffi_deep_dive.h \
-  package/rust/Cargo.toml package/rust/Cargo.lock package/rust/build.rs package/rust/src/lib.rs package/scripts/build.js \
+  package/rust/Cargo.toml package/rust/Cargo.lock package/rust/build.rs package/rust/glibc/compat.c package/rust/src/lib.rs package/scripts/build.js \
   "package/prebuilds/$platform/$libfile"; do
   grep -qx "$want" <<<"$listing" || fail "$tarball lacks $want"
 done
@@ -160,10 +160,10 @@ mv "$installed_prebuild" "$tmp/prebuild.aside"
 echo 'not a shared library' >"$installed_prebuild"
 expect_load_error "could not load .*(prebuild).*damaged or not built for this system.*node $pkg/scripts/build.js" \
   'broken prebuild' --
-# The same on a system whose glibc is older than the prebuild needs (Node's report, stubbed to say 2.31).
+# The same on a system whose glibc is older than the prebuild needs (Node's report, stubbed to say 2.27).
 echo "const r = process.report.getReport.bind(process.report);
-process.report.getReport = () => { const x = r(); x.header.glibcVersionRuntime = '2.31'; return x; };" >"$tmp/old-glibc.js"
-expect_load_error "(prebuild).*it needs glibc $glibc or newer; this system has 2.31.*scripts/build.js" 'prebuild on an old glibc' -- \
+process.report.getReport = () => { const x = r(); x.header.glibcVersionRuntime = '2.27'; return x; };" >"$tmp/old-glibc.js"
+expect_load_error "(prebuild).*it needs glibc $glibc or newer; this system has 2.27.*scripts/build.js" 'prebuild on an old glibc' -- \
   NODE_OPTIONS="--require $tmp/old-glibc.js"
 rm "$installed_prebuild"
 expect_load_error "no prebuilt library for $platform. Build one from source with \`node $pkg/scripts/build.js\`" \

@@ -41,7 +41,7 @@ export const PREBUILD_PLATFORM = `${process.platform}-${process.arch}`;
 export const PREBUILT_LIBRARY = path.join(PACKAGE_ROOT, 'prebuilds', PREBUILD_PLATFORM, LIBRARY_FILE);
 
 /** The minimum glibc of the shipped linux-x64 prebuild: the newest `GLIBC_` symbol version it needs (`objdump -T`); `npm pack` checks it. */
-export const PREBUILD_MIN_GLIBC = '2.34';
+export const PREBUILD_MIN_GLIBC = '2.28';
 
 /**
  * True in a development checkout: the package root has the Makefile (never
