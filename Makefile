@@ -168,7 +168,7 @@ THREADS_ARGS          ?= -t 2,8,32 -i 1000 -s 2000
 THREADS_ASAN_ARGS     ?= -t 2,8,32 -i 300 -s 1000
 THREADS_VALGRIND_ARGS ?= -t 2,8,32 -i 10 -s 200
 THREADS_TSAN_ARGS     ?= -t 2,8,32 -i 200 -s 500
-STRESS_C_ARGS         ?= -t 2,4,8,16,32,64,128 -i 20000 -s 20000
+STRESS_C_ARGS         ?= -t 2,4,8,16,32,64 -i 10000 -s 10000
 
 ## TypeScript: CommonJS + declarations in dist/.
 ts: $(NODE_STAMP) dist/index.js
