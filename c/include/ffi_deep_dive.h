@@ -496,7 +496,7 @@ size_t rust_string_live_count(void);
 // `buf_len` bytes, NUL-terminated. Works on bytes, like concat_strings().
 //
 // If `needed` is not NULL it receives the size the result needs, NUL
-// included, whatever the outcome (except NULL arguments).
+// included, whatever the outcome (except NULL arguments and overlaps).
 //
 // Returns FFI_STATUS_OK on success; FFI_STATUS_BUFFER_TOO_SMALL if the
 // result does not fit, in which case a non-empty `buf` holds the empty
@@ -505,9 +505,10 @@ size_t rust_string_live_count(void);
 // `second` is NULL, or `buf` is NULL while `buf_len > 0` (the reason names
 // the parameter); FFI_STATUS_INVALID_ARGUMENT, before anything is written,
 // if `needed` or the first `buf_len` bytes of `buf` overlap `first` or
-// `second` (terminators included), or `needed` overlaps them ("needed
-// overlaps first: the header requires them to be disjoint"). `buf` may be
-// NULL with `buf_len == 0` to ask for the size only.
+// `second` (terminators included), or `needed` overlaps those bytes of
+// `buf` ("needed overlaps first: the header requires them to be
+// disjoint"). `buf` may be NULL with `buf_len == 0` to ask for the size
+// only.
 //
 // Ownership: everything is borrowed for the call; the caller owns `buf`,
 // which only has to be writable (it may be uninitialised).
@@ -592,7 +593,7 @@ enum FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out, str
 //
 // If `needed` is not NULL it receives the length the result needs, in code
 // units (`first_len + second_len`), whatever the outcome except a NULL or
-// misaligned argument.
+// misaligned argument, an impossible length or an overlap.
 //
 // Both inputs must be well-formed UTF-16 on their own (what a JavaScript
 // string without lone surrogates is): a lone surrogate in either is refused,
@@ -603,8 +604,9 @@ enum FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out, str
 // `buf` is NULL while `buf_len > 0`; FFI_STATUS_INVALID_ARGUMENT if a
 // non-NULL pointer is not 2-byte aligned, a length is larger than any array
 // can be, `needed` or the first `buf_len` units of `buf` overlap an input,
-// or `needed` overlaps them ("needed overlaps first: the header requires
-// them to be disjoint"; nothing is written then), or an input contains a
+// or `needed` overlaps those units of `buf` ("needed overlaps first: the
+// header requires them to be disjoint"; nothing is written then), or an
+// input contains a
 // lone surrogate (two lengths that pass that check cannot add up past a
 // size_t); FFI_STATUS_BUFFER_TOO_SMALL
 // if the result does not fit, in which case nothing is written to `buf`
