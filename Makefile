@@ -5,6 +5,8 @@
 #   make test-fast   unit tests and lint only (what `npm test` runs, about a minute)
 #   make test-bare   `make test` on a PATH without the optional tools (scripts/bare-path.sh)
 #   make bench   benchmarks
+#   make stress-c  c/tests/threads.c bigger than in `make test` (STRESS_C_ARGS)
+#   make test-tsan c/tests/threads.c and its race control under ThreadSanitizer, library included
 #   make header  regenerate c/include/ffi_deep_dive.h with cbindgen (commit it)
 #   make docs    API reference from the TS doc comments (typedoc) into docs/api/, README as landing page
 #   make install PREFIX=/usr/local   install what `make` built: the libraries, the header and ffi_deep_dive.pc
@@ -65,7 +67,10 @@ rpath_to = -Wl,-rpath,'$(if $(filter /%,$(1)),$(1),$$ORIGIN/../$(1))'
 LDLIBS   := -L$(LIB_DIR) -lffi_deep_dive $(call rpath_to,$(LIB_DIR))
 
 DEMO_SRC  := c/demo.c $(wildcard c/demo/*.c)
-TEST_SRC  := $(filter-out c/tests/panic.c,$(wildcard c/tests/*.c))
+# c/tests/threads.c is a program of its own (build/test_threads).
+THREADS_SRC := c/tests/threads.c
+TEST_SRC  := $(filter-out c/tests/panic.c $(THREADS_SRC),$(wildcard c/tests/*.c))
+THREADS_LDLIBS := -pthread -lm
 C_HEADERS := $(HEADER) c/demo/demo.h c/tests/check.h
 
 NODE_STAMP := node_modules/.ffi-deep-dive-stamp
@@ -84,11 +89,13 @@ HAVE_PKG_CONFIG := $(call have_cmd,pkg-config)
 HAVE_CXX        := $(call have_cmd,$(CXX))
 HAVE_RUSTFMT    := $(call have_cargo,fmt)
 HAVE_CLIPPY     := $(call have_cargo,clippy)
+# The nightly toolchain (rustup), for the ThreadSanitizer build of the library.
+HAVE_NIGHTLY    := $(shell $(CARGO) +nightly --version >/dev/null 2>&1 && echo yes)
 # What `make test` cannot run here, named in its last line.
 SKIPPED_FAST := $(strip $(if $(HAVE_RUSTFMT),,rustfmt) $(if $(HAVE_CLIPPY),,clippy) \
   $(if $(HAVE_CXX),,$(CXX)) $(if $(HAVE_CBINDGEN),,cbindgen))
 SKIPPED := $(strip $(SKIPPED_FAST) $(if $(HAVE_VALGRIND),,valgrind) \
-  $(if $(HAVE_CLANG),,clang) $(if $(HAVE_PKG_CONFIG),,pkg-config))
+  $(if $(HAVE_CLANG),,clang) $(if $(HAVE_PKG_CONFIG),,pkg-config) $(if $(HAVE_NIGHTLY),,rust-nightly))
 
 # $(call skip,TOOL,CHECK,HOW TO GET IT): the whole recipe of a check whose tool
 # is missing. CI=true turns the skip into a failure.
@@ -100,6 +107,7 @@ endef
 
 .PHONY: all tools lib lib-test-panic c ts demo test test-fast test-bare test-rust test-c test-valgrind test-js \
         lint lint-rust lint-rustfmt lint-clippy lint-c lint-cxx lint-ts check-header header bench clean
+.PHONY: stress-c test-tsan lib-tsan
 .PHONY: check-header-docs test-package test-install install uninstall docs clean-docs prebuild clean-prebuilds check-glibc
 
 all: tools lib c ts
@@ -137,8 +145,8 @@ header:
 	cbindgen --config $(RUST_DIR)/cbindgen.toml --crate ffi_deep_dive --quiet \
 	  --output $(HEADER) $(RUST_DIR)
 
-## C: the demo and the test program.
-c: $(BUILD)/demo $(BUILD)/test_c
+## C: the demo and the test programs.
+c: $(BUILD)/demo $(BUILD)/test_c $(BUILD)/test_threads
 
 $(BUILD)/demo: $(DEMO_SRC) $(C_HEADERS) lib
 	@mkdir -p $(BUILD)
@@ -147,6 +155,20 @@ $(BUILD)/demo: $(DEMO_SRC) $(C_HEADERS) lib
 $(BUILD)/test_c: $(TEST_SRC) $(C_HEADERS) lib
 	@mkdir -p $(BUILD)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) $(TEST_SRC) -o $@ $(LDLIBS)
+
+$(BUILD)/test_threads: $(THREADS_SRC) $(HEADER) lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) $(THREADS_SRC) -o $@ $(LDLIBS) $(THREADS_LDLIBS)
+
+## c/tests/threads.c's sizes (its options: -t thread counts of the phases,
+## -i iterations per thread, -s short-lived threads): plain (about 2 s here),
+## under ASan, valgrind (serialises the threads: small) and TSan, and the
+## bigger `make stress-c`.
+THREADS_ARGS          ?= -t 2,8,32 -i 1000 -s 2000
+THREADS_ASAN_ARGS     ?= -t 2,8,32 -i 300 -s 1000
+THREADS_VALGRIND_ARGS ?= -t 2,8,32 -i 10 -s 200
+THREADS_TSAN_ARGS     ?= -t 2,8,32 -i 200 -s 500
+STRESS_C_ARGS         ?= -t 2,4,8,16,32,64 -i 10000 -s 10000
 
 ## TypeScript: CommonJS + declarations in dist/.
 ts: $(NODE_STAMP) dist/index.js
@@ -185,16 +207,22 @@ test-rust:
 	$(CARGO) test --manifest-path $(RUST_DIR)/Cargo.toml
 	$(CARGO) test --manifest-path $(RUST_DIR)/Cargo.toml --features test-panic
 
-test-c: $(BUILD)/test_c
+test-c: $(BUILD)/test_c $(BUILD)/test_threads
 	$(BUILD)/test_c
+	$(BUILD)/test_threads $(THREADS_ARGS)
+
+stress-c: $(BUILD)/test_threads
+	$(BUILD)/test_threads $(STRESS_C_ARGS)
 
 ifeq ($(HAVE_VALGRIND),yes)
-test-valgrind: $(BUILD)/test_c
+test-valgrind: $(BUILD)/test_c $(BUILD)/test_threads
 	valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
 	  --error-exitcode=1 --quiet $(BUILD)/test_c
+	valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+	  --error-exitcode=1 --quiet $(BUILD)/test_threads $(THREADS_VALGRIND_ARGS)
 else
 test-valgrind:
-	$(call skip,valgrind,the valgrind leak check of the C tests (test-valgrind),apt-get install valgrind)
+	$(call skip,valgrind,the valgrind leak check of the C tests and c/tests/threads.c (test-valgrind),apt-get install valgrind)
 endif
 
 test-js: all
@@ -284,7 +312,7 @@ clean: clean-prebuilds
 
 .PHONY: test-asan test-panic test-abi lib-fuzz fuzz test-fuzz-smoke soak
 
-test: lib-test-panic test-asan test-panic test-fuzz-smoke
+test: lib-test-panic test-asan test-panic test-fuzz-smoke test-tsan
 ## The conformance test compares the default library with the test-panic build.
 test-js: lib-test-panic
 
@@ -298,8 +326,58 @@ $(BUILD)/test_c_asan: $(TEST_SRC) $(C_HEADERS) lib
 	@mkdir -p $(BUILD)
 	$(CC) $(CSTD) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $(TEST_SRC) -o $@ $(LDLIBS)
 
-test-asan: $(BUILD)/test_c_asan
+$(BUILD)/test_threads_asan: $(THREADS_SRC) $(HEADER) lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $(THREADS_SRC) -o $@ $(LDLIBS) $(THREADS_LDLIBS)
+
+test-asan: $(BUILD)/test_c_asan $(BUILD)/test_threads_asan
 	$(SAN_ENV) $(BUILD)/test_c_asan
+	$(SAN_ENV) $(BUILD)/test_threads_asan $(THREADS_ASAN_ARGS)
+
+## ThreadSanitizer, the library included (issue 22): the crate built by
+## nightly rustc with -Zsanitizer=thread into its own target directory
+## (std is not rebuilt, as there is no rust-src: hence
+## -Cunsafe-allow-abi-mismatch=sanitizer), c/tests/threads.c built with
+## clang -fsanitize=thread against it. clang 14's runtime lacks the
+## __tsan_memcpy/memmove/memset that nightly's LLVM emits:
+## c/tsan/tsan_memfns.c forwards them to libc, which TSan intercepts.
+## Any report fails (halt_on_error). The control, c/tsan/race.c, breaks
+## the sharing rule (two threads, one point and one error object, no lock):
+## TSan must report it, i.e. exit with TSAN_EXITCODE.
+TSAN_TARGET_DIR := $(BUILD)/tsan-target
+TSAN_LIB_DIR    := $(TSAN_TARGET_DIR)/release
+TSAN_RUSTFLAGS  := -Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer
+TSAN_CFLAGS     := -std=c11 -Wall -Wextra -Werror -g -O1 -fsanitize=thread -rdynamic
+TSAN_SHIM       := c/tsan/tsan_memfns.c
+TSAN_LDLIBS     := -L$(TSAN_LIB_DIR) -lffi_deep_dive $(call rpath_to,$(TSAN_LIB_DIR)) $(THREADS_LDLIBS)
+TSAN_EXITCODE   := 66
+
+lib-tsan: tools
+	$(CARGO) +nightly rustc --release --lib --manifest-path $(RUST_DIR)/Cargo.toml \
+	  --target-dir $(TSAN_TARGET_DIR) -- $(TSAN_RUSTFLAGS)
+	@$(call soname_link,$(TSAN_LIB_DIR))
+
+$(BUILD)/test_threads_tsan: $(THREADS_SRC) $(TSAN_SHIM) $(HEADER) lib-tsan
+	clang $(TSAN_CFLAGS) $(CPPFLAGS) $(THREADS_SRC) $(TSAN_SHIM) -o $@ $(TSAN_LDLIBS)
+
+$(BUILD)/race_tsan: c/tsan/race.c $(TSAN_SHIM) $(HEADER) lib-tsan
+	clang $(TSAN_CFLAGS) $(CPPFLAGS) c/tsan/race.c $(TSAN_SHIM) -o $@ $(TSAN_LDLIBS)
+
+ifeq ($(HAVE_NIGHTLY)$(HAVE_CLANG),yesyes)
+test-tsan: $(BUILD)/test_threads_tsan $(BUILD)/race_tsan
+	TSAN_OPTIONS="halt_on_error=1 exitcode=$(TSAN_EXITCODE)" $(BUILD)/test_threads_tsan $(THREADS_TSAN_ARGS)
+	@echo "test-tsan: the control (c/tsan/race.c) must be reported (log: $(BUILD)/tsan-control.log)"
+	@TSAN_OPTIONS="exitcode=$(TSAN_EXITCODE)" $(BUILD)/race_tsan >$(BUILD)/tsan-control.log 2>&1; rc=$$?; \
+	reports=$$(grep -c '^WARNING: ThreadSanitizer' $(BUILD)/tsan-control.log); \
+	if [ $$rc -ne $(TSAN_EXITCODE) ] || [ $$reports -eq 0 ]; then \
+	  cat $(BUILD)/tsan-control.log; \
+	  echo "ERROR: ThreadSanitizer did not report the control's races (exit $$rc, $$reports reports): the zero above proves nothing" >&2; \
+	  exit 1; fi; \
+	echo "test-tsan: control reported as expected: $$reports reports ($$(grep -c '^SUMMARY: ThreadSanitizer: data race' $(BUILD)/tsan-control.log) data races), exit $$rc"
+else
+test-tsan:
+	$(call skip,$(if $(HAVE_CLANG),the nightly Rust toolchain,clang),the ThreadSanitizer run of c/tests/threads.c (test-tsan),$(if $(HAVE_CLANG),rustup toolchain install nightly,apt-get install clang libclang-rt-14-dev))
+endif
 
 TEST_PANIC_LIB_DIR := $(TARGET_DIR)/test-panic/release
 

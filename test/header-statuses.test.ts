@@ -112,6 +112,18 @@ const PROVOKE: Record<string, Record<string, () => unknown>> = {
     'NULL buf with a length': () => call(raw.concat_strings_into, 'a', 'b', null, 8, sizeOut),
     'invalid UTF-8 bytes (it works on bytes)': () =>
       call(raw.concat_strings_into, new Uint8Array([0xff, 0]), 'b', new Uint8Array(8), 8, sizeOut),
+    'needed inside first (zero-copy views of one buffer)': () => {
+      const words = new BigUint64Array(2);
+      new Uint8Array(words.buffer).fill(0x61, 0, 9); // "aaaaaaaaa", its NUL in words[1]
+      return call(
+        raw.concat_strings_into,
+        new Uint8Array(words.buffer),
+        'b',
+        new Uint8Array(16),
+        16,
+        words.subarray(1),
+      );
+    },
   },
   count_characters: {
     text: () => call(raw.count_characters, 'héllo', sizeOut),
@@ -194,6 +206,13 @@ const PROVOKE: Record<string, Record<string, () => unknown>> = {
       return status;
     },
     'NULL array': () => call(raw.u32_array_move_into, null, new Uint32Array(4), 4),
+    'dest over the U32Array itself (zero-copy views of one buffer)': () => {
+      const out = primesOut();
+      call(raw.primes_up_to, 10, out);
+      const status = call(raw.u32_array_move_into, out, new Uint32Array(out.buffer), 6);
+      freePrimes(out);
+      return status;
+    },
   },
   async_jobs_run: {
     'a sum job': () => call(raw.async_jobs_run, job(raw.ASYNC_JOB_SUM_OF_EVEN, 0), 1, new Uint32Array([2, 4]), 2),

@@ -42,6 +42,10 @@
  *   when it exits; and, while a function runs, a flag of its thread saying
  *   whether an error object will receive its reason (so that with NULL no
  *   reason is formatted). Neither holds an error: there is no "last error".
+ *   c/tests/threads.c checks this: every function called thread-safe below
+ *   runs on 2 to 32 threads at once with results checked exactly, handles
+ *   move between threads, plain, under ASan, valgrind and ThreadSanitizer
+ *   (the library instrumented too; `make test`, `make test-tsan`).
  *
  * - Strings. A `const char *` on its own is NUL-terminated: the text ends at
  *   its first 0 byte. Functions with `_utf8` or `_utf16` in their name take
@@ -470,11 +474,16 @@ char *concat_strings(const char *first, const char *second);
 //
 // NULL is a harmless no-op. Passing any other pointer, or the same string
 // twice, is undefined behaviour, as with free(). Do not use C's free() on
-// strings from this library: they come from Rust's allocator.
-// Thread-safe (for different strings).
+// strings from this library: they come from Rust's allocator. The string
+// must come back with its length unchanged: its bytes may be modified, but
+// no 0 byte may be written before its terminating NUL, and that NUL must
+// stay (the length tells Rust's allocator the size of the block, so a
+// shortened or unterminated string frees the wrong size: undefined
+// behaviour). Thread-safe (for different strings).
 //
 // # Safety
-// `s` is NULL or a string returned by this library and not yet freed.
+// `s` is NULL or a string returned by this library, not yet freed, whose
+// first 0 byte is still its terminating NUL.
 void free_rust_string(char *s);
 
 // The number of strings this library has returned and that have not been
@@ -487,25 +496,33 @@ size_t rust_string_live_count(void);
 // `buf_len` bytes, NUL-terminated. Works on bytes, like concat_strings().
 //
 // If `needed` is not NULL it receives the size the result needs, NUL
-// included, whatever the outcome (except NULL arguments).
+// included, whatever the outcome (except NULL arguments and overlaps).
 //
 // Returns FFI_STATUS_OK on success; FFI_STATUS_BUFFER_TOO_SMALL if the
 // result does not fit, in which case a non-empty `buf` holds the empty
 // string (never a partial result; reason: "the result needs 9 bytes (NUL
 // included) but buf_len is 8"); FFI_STATUS_NULL_ARGUMENT if `first` or
 // `second` is NULL, or `buf` is NULL while `buf_len > 0` (the reason names
-// the parameter). `buf` may be NULL with `buf_len == 0` to ask for the
-// size only.
+// the parameter); FFI_STATUS_INVALID_ARGUMENT, before anything is written,
+// if `needed` or the first `buf_len` bytes of `buf` overlap `first` or
+// `second` (terminators included), or `needed` overlaps those bytes of
+// `buf` ("needed overlaps first: the header requires them to be
+// disjoint"). `buf` may be NULL with `buf_len == 0` to ask for the size
+// only.
 //
-// Ownership: everything is borrowed for the call; the caller owns `buf`.
+// Ownership: everything is borrowed for the call; the caller owns `buf`,
+// which only has to be writable (it may be uninitialised).
 // `error` is NULL or receives the status and reason of a failure.
 // Thread-safe (for different buffers).
 //
 // # Safety
-// `first` and `second` are NULL or NUL-terminated strings; `buf` is NULL or
-// valid for writing `buf_len` bytes and does not overlap them; `needed` is
-// NULL or valid for writing one `size_t`; `error` is NULL or a live
-// FfiError used by no other call at the same time.
+// `first` and `second` are NULL or NUL-terminated strings, unchanged
+// during the call; `buf` is NULL or valid for writing `buf_len` bytes;
+// `needed` is NULL or valid for writing one `size_t`; `buf`, `needed` and
+// the strings are disjoint (an overlap is refused as above, but memory the
+// call does not know of, such as `error`, must not overlap them either);
+// `error` is NULL or a live FfiError used by no other call at the same
+// time.
 enum FfiStatus concat_strings_into(const char *first, const char *second, char *buf, size_t buf_len, size_t *needed, struct FfiError *error);
 
 // Stores in `*out` the number of Unicode scalar values (code points) in the
@@ -576,7 +593,7 @@ enum FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out, str
 //
 // If `needed` is not NULL it receives the length the result needs, in code
 // units (`first_len + second_len`), whatever the outcome except a NULL or
-// misaligned argument.
+// misaligned argument, an impossible length or an overlap.
 //
 // Both inputs must be well-formed UTF-16 on their own (what a JavaScript
 // string without lone surrogates is): a lone surrogate in either is refused,
@@ -586,15 +603,20 @@ enum FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out, str
 // NULL while `first_len > 0`, `second` is NULL while `second_len > 0`, or
 // `buf` is NULL while `buf_len > 0`; FFI_STATUS_INVALID_ARGUMENT if a
 // non-NULL pointer is not 2-byte aligned, a length is larger than any array
-// can be, or an input contains a lone surrogate (two lengths that pass that
-// check cannot add up past a size_t); FFI_STATUS_BUFFER_TOO_SMALL
+// can be, `needed` or the first `buf_len` units of `buf` overlap an input,
+// or `needed` overlaps those units of `buf` ("needed overlaps first: the
+// header requires them to be disjoint"; nothing is written then), or an
+// input contains a
+// lone surrogate (two lengths that pass that check cannot add up past a
+// size_t); FFI_STATUS_BUFFER_TOO_SMALL
 // if the result does not fit, in which case nothing is written to `buf`
 // (never a partial result). NULL with a length of 0 is the empty text, and
 // `buf` may be NULL with `buf_len == 0` to ask for the size only. The checks
 // run in that order: a size query on text with a lone surrogate gives
 // FFI_STATUS_INVALID_ARGUMENT.
 //
-// Ownership: everything is borrowed for the call; the caller owns `buf`.
+// Ownership: everything is borrowed for the call; the caller owns `buf`,
+// which only has to be writable (it may be uninitialised).
 // `error` is NULL or receives the status and reason of a failure ("the
 // result needs 9 code units but buf_len is 8", "second is not well-formed
 // UTF-16: lone surrogate 0xD83E at code unit 0"). Thread-safe (for
@@ -602,10 +624,12 @@ enum FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out, str
 //
 // # Safety
 // `first`, `second` are NULL or valid for reading `first_len` / `second_len`
-// `uint16_t`s; `buf` is NULL or valid for writing `buf_len` `uint16_t`s and
-// does not overlap the inputs; `needed` is NULL or valid for writing one
-// `size_t`; `error` is NULL or a live FfiError used by no other call at the
-// same time.
+// `uint16_t`s, unchanged during the call; `buf` is NULL or valid for
+// writing `buf_len` `uint16_t`s; `needed` is NULL or valid for writing one
+// `size_t`; `buf`, `needed` and the inputs are disjoint (an overlap is
+// refused as above, but memory the call does not know of, such as `error`,
+// must not overlap them either); `error` is NULL or a live FfiError used by
+// no other call at the same time.
 enum FfiStatus concat_strings_utf16_into(const uint16_t *first, size_t first_len, const uint16_t *second, size_t second_len, uint16_t *buf, size_t buf_len, size_t *needed, struct FfiError *error);
 
 // Creates a point at (`x`, `y`). Any float is accepted, NaN and infinities
@@ -767,9 +791,12 @@ void points_translate(struct Point *points, size_t count, float by_x, float by_y
 // status and reason of a failure. Thread-safe.
 //
 // # Safety
-// `shape` is NULL or points to a `Shape` whose tag's member is initialised;
-// `out` is NULL or valid for writing one `double`; `error` is NULL or a live
-// FfiError used by no other call at the same time.
+// `shape` is NULL or points to a whole `Shape`: all `sizeof(Shape)` bytes
+// (32) readable and 8-byte aligned, whatever the tag (a circle's storage
+// alone, such as a `Shape_Circle_Body`, is too short), with the tag's
+// member initialised; `out` is NULL or valid for writing one `double`, and
+// overlaps neither `*shape` nor `error`; `error` is NULL or a live FfiError
+// used by no other call at the same time.
 enum FfiStatus shape_area(const union Shape *shape, double *out, struct FfiError *error);
 
 // Multiplies every dimension of `*shape` by `factor`, in place (the area
@@ -787,9 +814,12 @@ enum FfiStatus shape_area(const union Shape *shape, double *out, struct FfiError
 // and reason of a failure. Thread-safe for different shapes.
 //
 // # Safety
-// `shape` is NULL or points to a writable `Shape` whose tag's member is
-// initialised; `error` is NULL or a live FfiError used by no other call at
-// the same time.
+// `shape` is NULL or points to a whole `Shape`: all `sizeof(Shape)` bytes
+// (32) readable, writable and 8-byte aligned, whatever the tag (the call
+// reads and rewrites all of them, so a circle's storage alone, such as a
+// `Shape_Circle_Body`, is too short), with the tag's member initialised,
+// and not overlapping `error`; `error` is NULL or a live FfiError used by
+// no other call at the same time.
 enum FfiStatus shape_scale(union Shape *shape, double factor, struct FfiError *error);
 
 // Returns `t` with its two elements swapped: `{_0 = a, _1 = b}` gives
@@ -951,21 +981,26 @@ void u32_array_free(struct U32Array array);
 // frees nothing); FFI_STATUS_NULL_ARGUMENT if `array` is NULL, or if `dest`
 // is NULL while the array is not empty; FFI_STATUS_BUFFER_TOO_SMALL if
 // `dest_len` is less than `array->len` ("the array has 10 values but
-// dest_len is 9"); FFI_STATUS_PANIC on an internal panic. On every error
+// dest_len is 9"); FFI_STATUS_INVALID_ARGUMENT if `dest[0..array->len]`
+// overlaps the U32Array `*array` itself or the array's values ("dest
+// overlaps the U32Array at array: the header requires them to be
+// disjoint"); FFI_STATUS_PANIC on an internal panic. On every error
 // `*array` is left as it was, still the caller's to free.
 //
 // Ownership: on success the array is released, as by u32_array_free(), and
 // `*array` is set to the empty array (freeing that again is harmless).
-// `dest` is borrowed for the call; the values copied belong to the caller.
+// `dest` is borrowed for the call and only has to be writable (it may be
+// uninitialised); the values copied belong to the caller.
 // `error` is NULL or receives the status and reason of a failure.
 // Thread-safe (for different arrays and destinations).
 //
 // # Safety
 // `array` is NULL, or valid for reading and writing one `U32Array` that is
 // empty or was returned by this library, unchanged and not freed yet.
-// `dest` is NULL or valid for writing `dest_len` values, and does not
-// overlap the array's values. `error` is NULL or a live FfiError used by no
-// other call at the same time.
+// `dest` is NULL or valid for writing `dest_len` values; it must not
+// overlap `*array` or the array's values (an overlap within
+// `dest[0..array->len]` is refused as above), nor `error`. `error` is NULL
+// or a live FfiError used by no other call at the same time.
 enum FfiStatus u32_array_move_into(struct U32Array *array, uint32_t *dest, size_t dest_len, struct FfiError *error);
 
 // The number of arrays this library has returned and that have not been

@@ -67,5 +67,6 @@ void test_slices(void);
 void test_callbacks(void);
 void test_error(void);
 void test_async(void);
+void test_overlap(void);
 
 #endif

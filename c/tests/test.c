@@ -21,6 +21,7 @@ int main(void) {
     test_callbacks();
     test_error();
     test_async();
+    test_overlap();
     printf("%d passed, %d failed\n", check_passed, check_failed);
     return check_failed == 0 ? 0 : 1;
 }

@@ -5,7 +5,10 @@
 //! it everywhere, instead of copying a `catch_unwind` block into each export.
 
 use std::ffi::{c_char, CStr};
+use std::marker::PhantomData;
+use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
 
 use crate::error::{fail, panic_reason, utf8_reason, wanting, Failure, FfiError};
 use crate::status::FfiStatus;
@@ -77,19 +80,32 @@ pub fn guard<R: PanicFallback>(body: impl FnOnce() -> R) -> R {
 
 /// The caller's `FfiError *error` argument, checked once: absent (NULL) or
 /// a live error object that this call may write.
-pub struct ErrorOut<'a>(Option<&'a mut FfiError>);
+///
+/// It keeps the raw pointer, never a `&mut FfiError`: a reference held
+/// while the export calls foreign code (count_where's predicate) would tell
+/// the optimiser that nothing else touches the object, yet the header lets
+/// the predicate pass the same object to other calls. The `&mut` exists
+/// only for the moment of writing, in [`report`], after the export's body
+/// (and every callback it made) has returned.
+pub struct ErrorOut<'a>(Option<NonNull<FfiError>>, PhantomData<&'a mut FfiError>);
 
 impl ErrorOut<'_> {
     /// Wraps an export's `error` argument.
     ///
     /// # Safety
     /// `error` is NULL or a live object from `ffi_error_new()` that no other
-    /// call uses while this one runs (the header's promise for every
-    /// `FfiError *error`).
+    /// call uses while this one runs, apart from calls made by callbacks of
+    /// this one, which have all returned before it writes (the header's
+    /// promise for every `FfiError *error`).
     #[inline]
     pub unsafe fn from_raw(error: *mut FfiError) -> Self {
-        // SAFETY: NULL or live and unshared, as the caller promised.
-        ErrorOut(unsafe { error.as_mut() })
+        ErrorOut(NonNull::new(error), PhantomData)
+    }
+
+    /// Whether there is an object to receive a reason.
+    #[inline]
+    fn is_some(&self) -> bool {
+        self.0.is_some()
     }
 }
 
@@ -103,7 +119,7 @@ pub fn guard_status(error: ErrorOut<'_>, body: impl FnOnce() -> Result<(), Failu
     // AssertUnwindSafe: as in `guard`, a panicking body's partial work is
     // abandoned. Reasons are formatted only when there is an object to
     // receive them: with a NULL `error` a failure costs no formatting.
-    let wanted = error.0.is_some();
+    let wanted = error.is_some();
     match wanting(wanted, || catch_unwind(AssertUnwindSafe(body))) {
         Ok(Ok(())) => FfiStatus::Ok,
         Ok(Err(failure)) => report(error, failure),
@@ -116,9 +132,10 @@ pub fn guard_status(error: ErrorOut<'_>, body: impl FnOnce() -> Result<(), Failu
 #[cold]
 #[inline(never)]
 fn panicked(error: ErrorOut<'_>, payload: Box<dyn std::any::Any + Send>) -> FfiStatus {
-    let reason = match error.0 {
-        Some(_) => panic_reason(&*payload),
-        None => String::new(),
+    let reason = if error.is_some() {
+        panic_reason(&*payload)
+    } else {
+        String::new()
     };
     report(error, Failure::new(FfiStatus::Panic, reason))
 }
@@ -131,7 +148,11 @@ fn report(error: ErrorOut<'_>, failure: Failure) -> FfiStatus {
     if let Some(error) = error.0 {
         // Recording allocates the message; it is guarded too, so that even a
         // panic there cannot unwind into C (the status is still returned).
-        guard(|| error.record(&failure));
+        // SAFETY: "`error` is NULL or a live FfiError used by no other call
+        // at the same time" (every export's header comment; count_where adds
+        // "apart from calls the predicate makes", and the predicate has
+        // returned for good by now). The `&mut` lives for this one write.
+        guard(|| unsafe { &mut *error.as_ptr() }.record(&failure));
     }
     failure.status()
 }
@@ -269,6 +290,68 @@ pub unsafe fn slice_in_mut<'a, T>(
     // SAFETY: non-NULL, exclusive and `len` valid Ts as the caller promised;
     // the total size fits in isize (checked above).
     Ok(unsafe { std::slice::from_raw_parts_mut(ptr, len) })
+}
+
+/// Borrows `len` elements of a caller's output buffer starting at `ptr`, as
+/// possibly uninitialised memory: the header asks only for writable memory,
+/// so the elements are never read or turned into `&mut [T]` (whose
+/// documentation requires initialised values). NULL with `len == 0` is the
+/// empty slice; NULL with `len > 0` is [`FfiStatus::NullArgument`].
+///
+/// # Safety
+/// Unless NULL, `ptr` is aligned and valid for writing `len` `T`s, which
+/// nothing else reads or writes for `'a`.
+#[inline]
+pub unsafe fn slice_out<'a, T>(
+    ptr: *mut T,
+    len: usize,
+    name: &'static str,
+    len_name: &'static str,
+) -> Result<&'a mut [MaybeUninit<T>], Failure> {
+    check_slice::<T>(ptr.is_null(), len, name, len_name)?;
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    // SAFETY: non-NULL, aligned, valid for `len` writes and exclusive for 'a
+    // as the caller promised; `MaybeUninit<T>` has T's layout and needs no
+    // initialised value; the total size fits in isize (checked above).
+    Ok(unsafe { std::slice::from_raw_parts_mut(ptr.cast::<MaybeUninit<T>>(), len) })
+}
+
+/// Copies `src` into the start of `dst` (`dst.len() >= src.len()`), leaving
+/// the rest of `dst` as it was. The counterpart of `copy_from_slice` for
+/// memory that may be uninitialised.
+#[inline]
+pub fn copy_to_uninit<T: Copy>(dst: &mut [MaybeUninit<T>], src: &[T]) {
+    for (d, s) in dst[..src.len()].iter_mut().zip(src) {
+        d.write(*s);
+    }
+}
+
+/// Whether the `a_len` `A`s at `a` and the `b_len` `B`s at `b` share a byte.
+/// Empty ranges overlap nothing. Only the addresses are compared: nothing
+/// is read. Lengths are those of real arrays (byte sizes within `isize`), so
+/// the ends do not wrap.
+#[inline]
+pub fn overlaps<A, B>(a: *const A, a_len: usize, b: *const B, b_len: usize) -> bool {
+    let a_bytes = a_len.saturating_mul(std::mem::size_of::<A>());
+    let b_bytes = b_len.saturating_mul(std::mem::size_of::<B>());
+    if a_bytes == 0 || b_bytes == 0 {
+        return false;
+    }
+    let (a0, b0) = (a.addr(), b.addr());
+    a0 < b0.saturating_add(b_bytes) && b0 < a0.saturating_add(a_bytes)
+}
+
+/// The failure for two arguments that share memory although the header
+/// says they must not: [`FfiStatus::InvalidArgument`], "needed overlaps
+/// first".
+#[cold]
+pub fn overlap_failure(name: &'static str, other: &'static str) -> Failure {
+    fail!(
+        InvalidArgument,
+        "{name} overlaps {other}: the header requires them to be disjoint"
+    )
 }
 
 #[cfg(test)]

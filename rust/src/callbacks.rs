@@ -131,7 +131,10 @@ pub unsafe extern "C" fn count_where(
     out: *mut usize,
     error: *mut FfiError,
 ) -> FfiStatus {
-    // SAFETY: the header's promise on `error`.
+    // SAFETY: "`error` is NULL or a live FfiError used by no other call at
+    // the same time (apart from calls the predicate makes)": ErrorOut keeps
+    // the raw pointer, and writes through it only after the predicate's last
+    // call has returned.
     let error = unsafe { ErrorOut::from_raw(error) };
     guard_status(error, || {
         let predicate = predicate.ok_or_else(|| null_argument!("predicate"))?;
@@ -340,6 +343,66 @@ mod tests {
             assert_eq!(calls, 2);
             crate::error::ffi_error_free(e);
         }
+    }
+
+    /// Uses the error object it is given (as `user_data`) for a failing
+    /// nested call on every value, and matches everything; stops at 0.
+    unsafe extern "C" fn nested_failure(value: u32, user_data: *mut c_void) -> c_int {
+        let e = user_data.cast::<FfiError>();
+        let mut n = 0i32;
+        // SAFETY: `e` is the live error object the test also gave
+        // count_where, which the header lets the predicate use.
+        let st = unsafe { crate::numbers::add_in_rust_checked(i32::MAX, 1, &mut n, e) };
+        assert_eq!(st, FfiStatus::Overflow);
+        if value == 0 {
+            COUNT_WHERE_STOP
+        } else {
+            COUNT_WHERE_MATCH
+        }
+    }
+
+    #[test]
+    fn the_predicate_may_use_the_same_error_object() {
+        let e = crate::error::ffi_error_new();
+        let mut out = 0usize;
+        let numbers = [1u32, 2, 3];
+        // SAFETY: valid pointers; the predicate uses `e` only between calls
+        // of count_where's own writes, as the header allows.
+        let st = unsafe {
+            count_where(
+                numbers.as_ptr(),
+                3,
+                Some(nested_failure),
+                e.cast(),
+                &mut out,
+                e,
+            )
+        };
+        assert_eq!((st, out), (FfiStatus::Ok, 3));
+        // Success leaves the object as the last nested call left it.
+        assert_eq!(
+            crate::testing_support::message(e),
+            "2147483647 + 1 = 2147483648 does not fit in a 32-bit int: it is above INT32_MAX (2147483647)"
+        );
+        let stop = [5u32, 0, 7];
+        // SAFETY: as above.
+        let st = unsafe {
+            count_where(
+                stop.as_ptr(),
+                3,
+                Some(nested_failure),
+                e.cast(),
+                &mut out,
+                e,
+            )
+        };
+        assert_eq!((st, out), (FfiStatus::Cancelled, 1));
+        assert_eq!(
+            crate::testing_support::message(e),
+            "the predicate stopped the count at index 1 (value 0) after 1 match"
+        );
+        // SAFETY: `e` came from ffi_error_new and is freed once.
+        unsafe { crate::error::ffi_error_free(e) };
     }
 
     #[test]

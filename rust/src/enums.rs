@@ -267,9 +267,12 @@ pub unsafe fn read_shape(ptr: *const Shape) -> Result<Shape, Failure> {
 /// status and reason of a failure. Thread-safe.
 ///
 /// # Safety
-/// `shape` is NULL or points to a `Shape` whose tag's member is initialised;
-/// `out` is NULL or valid for writing one `double`; `error` is NULL or a live
-/// FfiError used by no other call at the same time.
+/// `shape` is NULL or points to a whole `Shape`: all `sizeof(Shape)` bytes
+/// (32) readable and 8-byte aligned, whatever the tag (a circle's storage
+/// alone, such as a `Shape_Circle_Body`, is too short), with the tag's
+/// member initialised; `out` is NULL or valid for writing one `double`, and
+/// overlaps neither `*shape` nor `error`; `error` is NULL or a live FfiError
+/// used by no other call at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn shape_area(
     shape: *const Shape,
@@ -282,7 +285,9 @@ pub unsafe extern "C" fn shape_area(
         if out.is_null() {
             return Err(null_argument!("out"));
         }
-        // SAFETY: forwarded from the header's requirement on `shape`.
+        // SAFETY: "`shape` is NULL or points to a whole `Shape`: all
+        // `sizeof(Shape)` bytes (32) readable and 8-byte aligned, whatever
+        // the tag ... with the tag's member initialised".
         let area = unsafe { read_shape(shape) }?.area()?;
         // SAFETY: `out` is non-NULL and, per the header, a valid `double *`.
         unsafe { write_out(out, area, "out") }
@@ -304,9 +309,12 @@ pub unsafe extern "C" fn shape_area(
 /// and reason of a failure. Thread-safe for different shapes.
 ///
 /// # Safety
-/// `shape` is NULL or points to a writable `Shape` whose tag's member is
-/// initialised; `error` is NULL or a live FfiError used by no other call at
-/// the same time.
+/// `shape` is NULL or points to a whole `Shape`: all `sizeof(Shape)` bytes
+/// (32) readable, writable and 8-byte aligned, whatever the tag (the call
+/// reads and rewrites all of them, so a circle's storage alone, such as a
+/// `Shape_Circle_Body`, is too short), with the tag's member initialised,
+/// and not overlapping `error`; `error` is NULL or a live FfiError used by
+/// no other call at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn shape_scale(
     shape: *mut Shape,
@@ -316,9 +324,12 @@ pub unsafe extern "C" fn shape_scale(
     // SAFETY: the header's promise on `error`.
     let error = unsafe { ErrorOut::from_raw(error) };
     guard_status(error, || {
-        // SAFETY: forwarded from the header's requirement on `shape`.
+        // SAFETY: "`shape` is NULL or points to a whole `Shape`: all
+        // `sizeof(Shape)` bytes (32) readable, writable and 8-byte aligned,
+        // whatever the tag ... with the tag's member initialised".
         let scaled = unsafe { read_shape(shape) }?.scaled(factor)?;
-        // SAFETY: `shape` is non-NULL (read_shape checked) and writable.
+        // SAFETY: as above: non-NULL (read_shape checked), and all 32 bytes
+        // writable whatever the tag.
         unsafe { write_out(shape, scaled, "shape") }
     })
 }

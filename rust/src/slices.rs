@@ -8,7 +8,10 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::boundary::{guard, guard_status, slice_in, slice_in_mut, write_out, ErrorOut};
+use crate::boundary::{
+    copy_to_uninit, guard, guard_status, overlap_failure, overlaps, slice_in, slice_out, write_out,
+    ErrorOut,
+};
 use crate::error::{fail, null_argument, FfiError};
 use crate::status::FfiStatus;
 
@@ -397,21 +400,26 @@ pub unsafe extern "C" fn u32_array_free(array: U32Array) {
 /// frees nothing); FFI_STATUS_NULL_ARGUMENT if `array` is NULL, or if `dest`
 /// is NULL while the array is not empty; FFI_STATUS_BUFFER_TOO_SMALL if
 /// `dest_len` is less than `array->len` ("the array has 10 values but
-/// dest_len is 9"); FFI_STATUS_PANIC on an internal panic. On every error
+/// dest_len is 9"); FFI_STATUS_INVALID_ARGUMENT if `dest[0..array->len]`
+/// overlaps the U32Array `*array` itself or the array's values ("dest
+/// overlaps the U32Array at array: the header requires them to be
+/// disjoint"); FFI_STATUS_PANIC on an internal panic. On every error
 /// `*array` is left as it was, still the caller's to free.
 ///
 /// Ownership: on success the array is released, as by u32_array_free(), and
 /// `*array` is set to the empty array (freeing that again is harmless).
-/// `dest` is borrowed for the call; the values copied belong to the caller.
+/// `dest` is borrowed for the call and only has to be writable (it may be
+/// uninitialised); the values copied belong to the caller.
 /// `error` is NULL or receives the status and reason of a failure.
 /// Thread-safe (for different arrays and destinations).
 ///
 /// # Safety
 /// `array` is NULL, or valid for reading and writing one `U32Array` that is
 /// empty or was returned by this library, unchanged and not freed yet.
-/// `dest` is NULL or valid for writing `dest_len` values, and does not
-/// overlap the array's values. `error` is NULL or a live FfiError used by no
-/// other call at the same time.
+/// `dest` is NULL or valid for writing `dest_len` values; it must not
+/// overlap `*array` or the array's values (an overlap within
+/// `dest[0..array->len]` is refused as above), nor `error`. `error` is NULL
+/// or a live FfiError used by no other call at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn u32_array_move_into(
     array: *mut U32Array,
@@ -422,36 +430,47 @@ pub unsafe extern "C" fn u32_array_move_into(
     // SAFETY: the header's promise on `error`.
     let error = unsafe { ErrorOut::from_raw(error) };
     guard_status(error, || {
-        // SAFETY: the header requires NULL (`as_mut` gives None) or a valid,
-        // exclusive U32Array.
-        let Some(array) = (unsafe { array.as_mut() }) else {
+        if array.is_null() {
             return Err(null_argument!("array"));
-        };
-        if array.data.is_null() || array.capacity == 0 {
+        }
+        // SAFETY: "`array` is NULL, or valid for reading and writing one
+        // `U32Array`": non-NULL here. Read by value, so that no reference to
+        // the descriptor is held while `dest` is written.
+        let found = unsafe { array.read() };
+        if found.data.is_null() || found.capacity == 0 {
             return Ok(());
         }
-        if dest_len < array.len {
+        let len = found.len;
+        if dest_len < len {
             return Err(fail!(
                 BufferTooSmall,
-                "the array has {} values but dest_len is {dest_len}",
-                array.len
+                "the array has {len} values but dest_len is {dest_len}"
             ));
         }
         if dest.is_null() {
             return Err(fail!(
                 NullArgument,
-                "dest is NULL but the array has {} values",
-                array.len
+                "dest is NULL but the array has {len} values"
             ));
         }
-        // SAFETY: the header requires `dest` to be NULL (refused above) or
-        // valid for `dest_len >= array.len` values, not overlapping the array.
-        let dest = unsafe { slice_in_mut(dest, array.len, "dest", "dest_len") }?;
-        let taken = std::mem::replace(array, U32Array::EMPTY);
-        // SAFETY: the header requires an array from this library, unchanged
-        // and not freed; `*array` no longer refers to it.
-        if let Some(values) = unsafe { taken.into_vec() } {
-            dest.copy_from_slice(&values);
+        if overlaps(dest, len, array, 1) {
+            return Err(overlap_failure("dest", "the U32Array at array"));
+        }
+        if overlaps(dest, len, found.data, len) {
+            return Err(overlap_failure("dest", "the array's values"));
+        }
+        // SAFETY: "`dest` is NULL or valid for writing `dest_len` values"
+        // (non-NULL here, `len <= dest_len`), possibly uninitialised, hence
+        // `MaybeUninit`; it overlaps neither the descriptor nor the values
+        // (checked above).
+        let dest = unsafe { slice_out(dest, len, "dest", "dest_len") }?;
+        // SAFETY: as for the read above; `*array` no longer refers to the
+        // values, which `found` now owns.
+        unsafe { array.write(U32Array::EMPTY) };
+        // SAFETY: "empty or was returned by this library, unchanged and not
+        // freed yet"; taken out of `*array` above, so freed once.
+        if let Some(values) = unsafe { found.into_vec() } {
+            copy_to_uninit(dest, &values);
         }
         Ok(())
     })
@@ -647,6 +666,44 @@ mod tests {
                 FfiStatus::NullArgument
             );
             assert_eq!(crate::testing_support::message(e), "array is NULL");
+
+            // A destination overlapping the descriptor or the values is
+            // refused before anything is written; the array stays the
+            // caller's, unchanged.
+            let mut block = [0u64; 16];
+            let descriptor = block.as_mut_ptr().cast::<U32Array>();
+            assert_eq!(primes_up_to(30, descriptor, null), FfiStatus::Ok);
+            let kept = descriptor.read();
+            let into_descriptor = block.as_mut_ptr().cast::<u32>().add(5);
+            assert_eq!(
+                u32_array_move_into(descriptor, into_descriptor, 10, e),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                crate::testing_support::message(e),
+                "dest overlaps the U32Array at array: the header requires them to be disjoint"
+            );
+            let now = descriptor.read();
+            assert_eq!(
+                (now.data, now.len, now.capacity),
+                (kept.data, kept.len, kept.capacity)
+            );
+            assert_eq!(
+                u32_array_move_into(descriptor, kept.data.add(9), 10, e),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                crate::testing_support::message(e),
+                "dest overlaps the array's values: the header requires them to be disjoint"
+            );
+            // Just past the descriptor is fine.
+            let after = block.as_mut_ptr().add(3).cast::<u32>();
+            assert_eq!(u32_array_move_into(descriptor, after, 10, e), FfiStatus::Ok);
+            assert_eq!(
+                std::slice::from_raw_parts(after, 10),
+                &[2, 3, 5, 7, 11, 13, 17, 19, 23, 29]
+            );
+            assert!(descriptor.read().data.is_null());
             crate::error::ffi_error_free(e);
         }
         // No other test in this crate hands out arrays.

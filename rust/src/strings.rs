@@ -9,7 +9,8 @@ use std::ffi::{c_char, CString};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::boundary::{
-    c_str, c_str_utf8, guard, guard_status, slice_in, slice_in_mut, write_out, ErrorOut,
+    c_str, c_str_utf8, copy_to_uninit, guard, guard_status, overlap_failure, overlaps, slice_in,
+    slice_out, write_out, ErrorOut,
 };
 use crate::error::{fail, null_argument, utf8_reason, Failure, FfiError};
 use crate::status::FfiStatus;
@@ -77,11 +78,16 @@ pub unsafe extern "C" fn concat_strings(
 ///
 /// NULL is a harmless no-op. Passing any other pointer, or the same string
 /// twice, is undefined behaviour, as with free(). Do not use C's free() on
-/// strings from this library: they come from Rust's allocator.
-/// Thread-safe (for different strings).
+/// strings from this library: they come from Rust's allocator. The string
+/// must come back with its length unchanged: its bytes may be modified, but
+/// no 0 byte may be written before its terminating NUL, and that NUL must
+/// stay (the length tells Rust's allocator the size of the block, so a
+/// shortened or unterminated string frees the wrong size: undefined
+/// behaviour). Thread-safe (for different strings).
 ///
 /// # Safety
-/// `s` is NULL or a string returned by this library and not yet freed.
+/// `s` is NULL or a string returned by this library, not yet freed, whose
+/// first 0 byte is still its terminating NUL.
 #[no_mangle]
 pub unsafe extern "C" fn free_rust_string(s: *mut c_char) {
     guard(|| {
@@ -89,8 +95,10 @@ pub unsafe extern "C" fn free_rust_string(s: *mut c_char) {
             return;
         }
         LIVE_STRINGS.fetch_sub(1, Ordering::Relaxed);
-        // SAFETY: the header requires `s` to come from this library (a
-        // `CString::into_raw`) and to be freed only once.
+        // SAFETY: "a string returned by this library, not yet freed, whose
+        // first 0 byte is still its terminating NUL": a `CString::into_raw`
+        // whose length `from_raw` finds again, so the layout given back to
+        // the allocator is the one it was allocated with.
         drop(unsafe { CString::from_raw(s) });
     })
 }
@@ -108,25 +116,33 @@ pub extern "C" fn rust_string_live_count() -> usize {
 /// `buf_len` bytes, NUL-terminated. Works on bytes, like concat_strings().
 ///
 /// If `needed` is not NULL it receives the size the result needs, NUL
-/// included, whatever the outcome (except NULL arguments).
+/// included, whatever the outcome (except NULL arguments and overlaps).
 ///
 /// Returns FFI_STATUS_OK on success; FFI_STATUS_BUFFER_TOO_SMALL if the
 /// result does not fit, in which case a non-empty `buf` holds the empty
 /// string (never a partial result; reason: "the result needs 9 bytes (NUL
 /// included) but buf_len is 8"); FFI_STATUS_NULL_ARGUMENT if `first` or
 /// `second` is NULL, or `buf` is NULL while `buf_len > 0` (the reason names
-/// the parameter). `buf` may be NULL with `buf_len == 0` to ask for the
-/// size only.
+/// the parameter); FFI_STATUS_INVALID_ARGUMENT, before anything is written,
+/// if `needed` or the first `buf_len` bytes of `buf` overlap `first` or
+/// `second` (terminators included), or `needed` overlaps those bytes of
+/// `buf` ("needed overlaps first: the header requires them to be
+/// disjoint"). `buf` may be NULL with `buf_len == 0` to ask for the size
+/// only.
 ///
-/// Ownership: everything is borrowed for the call; the caller owns `buf`.
+/// Ownership: everything is borrowed for the call; the caller owns `buf`,
+/// which only has to be writable (it may be uninitialised).
 /// `error` is NULL or receives the status and reason of a failure.
 /// Thread-safe (for different buffers).
 ///
 /// # Safety
-/// `first` and `second` are NULL or NUL-terminated strings; `buf` is NULL or
-/// valid for writing `buf_len` bytes and does not overlap them; `needed` is
-/// NULL or valid for writing one `size_t`; `error` is NULL or a live
-/// FfiError used by no other call at the same time.
+/// `first` and `second` are NULL or NUL-terminated strings, unchanged
+/// during the call; `buf` is NULL or valid for writing `buf_len` bytes;
+/// `needed` is NULL or valid for writing one `size_t`; `buf`, `needed` and
+/// the strings are disjoint (an overlap is refused as above, but memory the
+/// call does not know of, such as `error`, must not overlap them either);
+/// `error` is NULL or a live FfiError used by no other call at the same
+/// time.
 #[no_mangle]
 pub unsafe extern "C" fn concat_strings_into(
     first: *const c_char,
@@ -153,15 +169,34 @@ pub unsafe extern "C" fn concat_strings_into(
             // Cannot fail: two strings in memory are at most isize::MAX bytes
             // each, so the sum plus 1 fits in a usize.
             .ok_or_else(|| fail!(Overflow, "the combined length does not fit in a size_t"))?;
+        // `a` and `b` are live shared borrows until the copy below: no write
+        // may touch their bytes (terminators included).
+        let inputs = [
+            ("first", first, a.len() + 1),
+            ("second", second, b.len() + 1),
+        ];
+        for (name, input, len) in inputs {
+            if overlaps(needed, usize::from(!needed.is_null()), input, len) {
+                return Err(overlap_failure("needed", name));
+            }
+            if overlaps(buf, buf_len, input, len) {
+                return Err(overlap_failure("buf", name));
+            }
+        }
+        if overlaps(needed, usize::from(!needed.is_null()), buf, buf_len) {
+            return Err(overlap_failure("needed", "buf"));
+        }
         if !needed.is_null() {
-            // SAFETY: the header requires `needed` to be NULL or a valid,
-            // aligned `size_t *`.
+            // SAFETY: "`needed` is NULL or valid for writing one `size_t`";
+            // it overlaps neither string (checked above), so the live `a`
+            // and `b` are not written through.
             unsafe { write_out(needed, total, "needed") }?;
         }
         if total > buf_len {
             if buf_len > 0 {
-                // SAFETY: `buf` is non-NULL (checked above) and valid for
-                // `buf_len >= 1` bytes, as the header requires.
+                // SAFETY: "`buf` is NULL or valid for writing `buf_len` bytes":
+                // non-NULL (checked above) and `buf_len >= 1`; a raw write,
+                // no reference; it overlaps neither string (checked above).
                 unsafe { buf.write(0) };
             }
             return Err(fail!(
@@ -169,12 +204,15 @@ pub unsafe extern "C" fn concat_strings_into(
                 "the result needs {total} bytes (NUL included) but buf_len is {buf_len}"
             ));
         }
-        // SAFETY: `buf` is valid for `buf_len >= total` bytes and, as the
-        // header requires, does not overlap the inputs.
-        let dst = unsafe { std::slice::from_raw_parts_mut(buf.cast::<u8>(), total) };
-        dst[..a.len()].copy_from_slice(a);
-        dst[a.len()..total - 1].copy_from_slice(b);
-        dst[total - 1] = 0;
+        // SAFETY: "`buf` is NULL or valid for writing `buf_len` bytes", and
+        // `total <= buf_len`; not NULL, since `total >= 1` and a NULL `buf`
+        // has `buf_len == 0` (checked above). The bytes may be
+        // uninitialised, hence `MaybeUninit`; they overlap neither string nor
+        // `needed` (checked above).
+        let dst = unsafe { slice_out(buf.cast::<u8>(), total, "buf", "buf_len") }?;
+        copy_to_uninit(dst, a);
+        copy_to_uninit(&mut dst[a.len()..], b);
+        dst[total - 1].write(0);
         Ok(())
     })
 }
@@ -457,7 +495,7 @@ pub fn check_concat_utf16(first: &[u16], second: &[u16]) -> Result<(), LoneSurro
 ///
 /// If `needed` is not NULL it receives the length the result needs, in code
 /// units (`first_len + second_len`), whatever the outcome except a NULL or
-/// misaligned argument.
+/// misaligned argument, an impossible length or an overlap.
 ///
 /// Both inputs must be well-formed UTF-16 on their own (what a JavaScript
 /// string without lone surrogates is): a lone surrogate in either is refused,
@@ -467,15 +505,20 @@ pub fn check_concat_utf16(first: &[u16], second: &[u16]) -> Result<(), LoneSurro
 /// NULL while `first_len > 0`, `second` is NULL while `second_len > 0`, or
 /// `buf` is NULL while `buf_len > 0`; FFI_STATUS_INVALID_ARGUMENT if a
 /// non-NULL pointer is not 2-byte aligned, a length is larger than any array
-/// can be, or an input contains a lone surrogate (two lengths that pass that
-/// check cannot add up past a size_t); FFI_STATUS_BUFFER_TOO_SMALL
+/// can be, `needed` or the first `buf_len` units of `buf` overlap an input,
+/// or `needed` overlaps those units of `buf` ("needed overlaps first: the
+/// header requires them to be disjoint"; nothing is written then), or an
+/// input contains a
+/// lone surrogate (two lengths that pass that check cannot add up past a
+/// size_t); FFI_STATUS_BUFFER_TOO_SMALL
 /// if the result does not fit, in which case nothing is written to `buf`
 /// (never a partial result). NULL with a length of 0 is the empty text, and
 /// `buf` may be NULL with `buf_len == 0` to ask for the size only. The checks
 /// run in that order: a size query on text with a lone surrogate gives
 /// FFI_STATUS_INVALID_ARGUMENT.
 ///
-/// Ownership: everything is borrowed for the call; the caller owns `buf`.
+/// Ownership: everything is borrowed for the call; the caller owns `buf`,
+/// which only has to be writable (it may be uninitialised).
 /// `error` is NULL or receives the status and reason of a failure ("the
 /// result needs 9 code units but buf_len is 8", "second is not well-formed
 /// UTF-16: lone surrogate 0xD83E at code unit 0"). Thread-safe (for
@@ -483,10 +526,12 @@ pub fn check_concat_utf16(first: &[u16], second: &[u16]) -> Result<(), LoneSurro
 ///
 /// # Safety
 /// `first`, `second` are NULL or valid for reading `first_len` / `second_len`
-/// `uint16_t`s; `buf` is NULL or valid for writing `buf_len` `uint16_t`s and
-/// does not overlap the inputs; `needed` is NULL or valid for writing one
-/// `size_t`; `error` is NULL or a live FfiError used by no other call at the
-/// same time.
+/// `uint16_t`s, unchanged during the call; `buf` is NULL or valid for
+/// writing `buf_len` `uint16_t`s; `needed` is NULL or valid for writing one
+/// `size_t`; `buf`, `needed` and the inputs are disjoint (an overlap is
+/// refused as above, but memory the call does not know of, such as `error`,
+/// must not overlap them either); `error` is NULL or a live FfiError used by
+/// no other call at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn concat_strings_utf16_into(
     first: *const u16,
@@ -519,9 +564,24 @@ pub unsafe extern "C" fn concat_strings_utf16_into(
                 b.len()
             )
         })?;
+        // `a` and `b` are live shared borrows until the copy below: no write
+        // may touch them.
+        let needed_len = usize::from(!needed.is_null());
+        for (name, input, len) in [("first", first, a.len()), ("second", second, b.len())] {
+            if overlaps(needed, needed_len, input, len) {
+                return Err(overlap_failure("needed", name));
+            }
+            if overlaps(buf, buf_len, input, len) {
+                return Err(overlap_failure("buf", name));
+            }
+        }
+        if overlaps(needed, needed_len, buf, buf_len) {
+            return Err(overlap_failure("needed", "buf"));
+        }
         if !needed.is_null() {
-            // SAFETY: the header requires `needed` to be NULL or a valid,
-            // aligned `size_t *`.
+            // SAFETY: "`needed` is NULL or valid for writing one `size_t`";
+            // it overlaps neither input (checked above), so the live `a` and
+            // `b` are not written through.
             unsafe { write_out(needed, total, "needed") }?;
         }
         check_concat_utf16(a, b).map_err(|e| {
@@ -543,14 +603,14 @@ pub unsafe extern "C" fn concat_strings_utf16_into(
                 "the result needs {total} code units but buf_len is {buf_len}"
             ));
         }
-        // SAFETY: `buf` is non-NULL (a NULL one has buf_len == 0 < total, or
-        // total == 0 and nothing is written), aligned, valid for
-        // `buf_len >= total` units and does not overlap the inputs, as the
-        // header requires.
-        let dst = unsafe { slice_in_mut(buf, total, "buf", "buf_len") }?;
-        let (head, tail) = dst.split_at_mut(a.len());
-        head.copy_from_slice(a);
-        tail.copy_from_slice(b);
+        // SAFETY: "`buf` is NULL or valid for writing `buf_len` `uint16_t`s"
+        // with `total <= buf_len` (a NULL `buf` has buf_len == 0, so total
+        // == 0 and `slice_out` gives the empty slice); aligned (checked
+        // above). The units may be uninitialised, hence `MaybeUninit`; they
+        // overlap neither input nor `needed` (checked above).
+        let dst = unsafe { slice_out(buf, total, "buf", "buf_len") }?;
+        copy_to_uninit(dst, a);
+        copy_to_uninit(&mut dst[a.len()..], b);
         Ok(())
     })
 }
@@ -587,6 +647,88 @@ mod tests {
             assert!(concat_strings(std::ptr::null(), cs!("a")).is_null());
             assert!(concat_strings(cs!("a"), std::ptr::null()).is_null());
             free_rust_string(std::ptr::null_mut());
+        }
+    }
+
+    #[test]
+    fn concat_into_refuses_overlaps_before_writing() {
+        let e = crate::error::ffi_error_new();
+        let reason = || crate::testing_support::message(e);
+        // SAFETY: every pointer is valid for the call; the overlapping ones
+        // are refused before anything is written.
+        unsafe {
+            // `needed` inside `first` (terminator included).
+            // "aaaaaaaaa": eight bytes of the first word, one of the second.
+            let mut first = [0x6161_6161_6161_6161u64, 0x61];
+            let text = first.as_ptr().cast::<c_char>();
+            let needed = first.as_mut_ptr().add(1).cast::<usize>();
+            let mut buf = [0x55 as c_char; 32];
+            let st = concat_strings_into(text, cs!("b"), buf.as_mut_ptr(), 32, needed, e);
+            assert_eq!(st, FfiStatus::InvalidArgument);
+            assert_eq!(
+                reason(),
+                "needed overlaps first: the header requires them to be disjoint"
+            );
+            assert_eq!(first[1], 0x61, "needed not written");
+            assert_eq!(buf[0], 0x55, "buf not written");
+            // `buf` containing `second` (appending a buffer to itself).
+            let mut own = *b"xy\0\0\0\0\0\0";
+            let p = own.as_mut_ptr().cast::<c_char>();
+            let st = concat_strings_into(cs!("a"), p, p, 8, std::ptr::null_mut(), e);
+            assert_eq!(st, FfiStatus::InvalidArgument);
+            assert_eq!(
+                reason(),
+                "buf overlaps second: the header requires them to be disjoint"
+            );
+            assert_eq!(&own[..3], b"xy\0");
+            // `needed` inside `buf`.
+            let mut words = [0usize; 4];
+            let st = concat_strings_into(
+                cs!("a"),
+                cs!("b"),
+                words.as_mut_ptr().cast(),
+                32,
+                words.as_mut_ptr().add(1),
+                e,
+            );
+            assert_eq!(st, FfiStatus::InvalidArgument);
+            assert_eq!(
+                reason(),
+                "needed overlaps buf: the header requires them to be disjoint"
+            );
+            // UTF-16: `needed` over `second`, and `buf` over `first`.
+            let mut units = [0x61u16; 8];
+            let u = units.as_mut_ptr();
+            let mut n = 0usize;
+            let st = concat_strings_utf16_into(
+                u,
+                2,
+                u.add(4),
+                4,
+                std::ptr::null_mut(),
+                0,
+                u.add(4).cast(),
+                e,
+            );
+            assert_eq!(st, FfiStatus::InvalidArgument);
+            assert_eq!(
+                reason(),
+                "needed overlaps second: the header requires them to be disjoint"
+            );
+            let st = concat_strings_utf16_into(u, 2, u.add(4), 2, u.add(1), 4, &mut n, e);
+            assert_eq!(st, FfiStatus::InvalidArgument);
+            assert_eq!(
+                reason(),
+                "buf overlaps first: the header requires them to be disjoint"
+            );
+            assert_eq!(units, [0x61u16; 8], "nothing written");
+            // Adjacent, not overlapping: fine, into uninitialised memory.
+            let mut out = std::mem::MaybeUninit::<[u16; 4]>::uninit();
+            let st =
+                concat_strings_utf16_into(u, 2, u.add(2), 2, out.as_mut_ptr().cast(), 4, &mut n, e);
+            assert_eq!((st, n), (FfiStatus::Ok, 4));
+            assert_eq!(out.assume_init(), [0x61u16; 4]);
+            crate::error::ffi_error_free(e);
         }
     }
 
