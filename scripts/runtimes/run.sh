@@ -17,6 +17,10 @@
 #   scripts/runtimes/run.sh                 (make test-runtimes)
 #   KEEP=1 scripts/runtimes/run.sh          keeps the consumer folder for a look
 #   TEARDOWN_RUNS=10 CONTROL_RUNS=10 ...    more teardown runs per case (default 6 and 2)
+#   scripts/runtimes/run.sh percall         instead of the tests: the cost of one call under each
+#                                           runtime (percall.js, the README's table)
+#   scripts/runtimes/run.sh teardown-runs --runs 10   instead of the tests: teardown-runs.js, every case
+#                                           measured (crashes per runtime, variant and way of ending)
 set -euo pipefail
 
 # The pinned runtimes (`npm view @oven/bun-linux-x64 version`, `npm view @deno/linux-x64-glibc version`).
@@ -90,4 +94,10 @@ cp -r "$repo/scripts/package-check/examples" "$consumer/"
 echo "test-runtimes: $tarball installed into a fresh folder; Node $(node --version), Bun $BUN_VERSION, Deno $DENO_VERSION"
 
 cd "$consumer"
-RUNTIME_BUN="$bun" RUNTIME_DENO="$deno" node harness.js
+export RUNTIME_BUN="$bun" RUNTIME_DENO="$deno"
+case "${1:-}" in
+  '') node harness.js ;;
+  percall) node percall.js --all ;;
+  teardown-runs) shift && node teardown-runs.js "$@" ;;
+  *) echo "usage: scripts/runtimes/run.sh [percall | teardown-runs [options]]" >&2 && exit 2 ;;
+esac
