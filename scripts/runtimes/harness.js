@@ -170,7 +170,7 @@ function teardown() {
       console.log(line);
       const crashed = pkg.filter((x) => x.outcome === 'crash').length;
       const wrong = pkg.filter((x) => x.outcome === 'wrong').length;
-      const ending = how === 'normal' ? 'a normal end' : `${how}()`;
+      const ending = { terminate: 'terminate()', exit: 'process.exit() in the worker', normal: 'a normal end' }[how];
       if (known) {
         // The documented behaviour: crashes allowed (the control shows they are the
         // runtime's); a run that ends without a crash must still be right.

@@ -16,6 +16,7 @@
 #
 #   scripts/runtimes/run.sh                 (make test-runtimes)
 #   KEEP=1 scripts/runtimes/run.sh          keeps the consumer folder for a look
+#   RUNTIMES_DIR=dir scripts/runtimes/run.sh   installs Bun and Deno there instead of build/runtimes/
 #   TEARDOWN_RUNS=10 CONTROL_RUNS=10 ...    more teardown runs per case (default 6 and 2)
 #   scripts/runtimes/run.sh percall         instead of the tests: the cost of one call under each
 #                                           runtime (percall.js, the README's table)
@@ -29,7 +30,7 @@ DENO_VERSION=2.9.6
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 npm=${NPM:-npm}
-runtimes_dir="$repo/build/runtimes"
+runtimes_dir=${RUNTIMES_DIR:-$repo/build/runtimes}
 export npm_config_update_notifier=false npm_config_audit=false npm_config_fund=false
 unset FFI_DEEP_DIVE_LIB
 
