@@ -421,6 +421,12 @@ for (const [fn, sum] of [
     () => api[fn](new Uint32Array(new SharedArrayBuffer(8)), { transfer: true }),
     VALUE,
   );
+  add(
+    fn,
+    '(Uint32Array over a WebAssembly.Memory buffer, {transfer: true}): not transferable',
+    () => api[fn](new Uint32Array(new WebAssembly.Memory({ initial: 1 }).buffer, 0, 4), { transfer: true }),
+    VALUE,
+  );
   add(fn, "(Uint32Array [2], {transfer: 'yes'})", () => api[fn](new Uint32Array([2]), { transfer: 'yes' }), TYPE);
 }
 add(
@@ -576,6 +582,9 @@ function mismatch(got, model) {
   const covered = new Set(cases.map((c) => c.name));
   const uncovered = exported.filter((n) => !covered.has(n));
   if (uncovered.length) throw new Error(`exports without a conformance case: ${uncovered.join(', ')}`);
+  const labels = cases.map((c) => c.label);
+  const twice = labels.filter((l, i) => labels.indexOf(l) !== i);
+  if (twice.length) throw new Error(`conformance cases with the same label (harness.js compares by label): ${twice}`);
   const results = [];
   for (const c of cases) {
     const got = await outcome(c.call);
