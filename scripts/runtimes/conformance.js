@@ -197,17 +197,19 @@ add(
 add('FLOAT32_MAX', '', () => api.FLOAT32_MAX, 3.4028234663852886e38);
 
 // opaque
+/** Calls `f` with a fresh OpaquePoint(1, 2), freed afterwards. */
+const withPoint = (f) => {
+  const p = new api.OpaquePoint(1, 2);
+  try {
+    return f(p);
+  } finally {
+    p.free();
+  }
+};
 add(
   'OpaquePoint',
   '(1, 2).translate(3, 4)',
-  () => {
-    const p = new api.OpaquePoint(1, 2);
-    try {
-      return [p.translate(3, 4).describe(), p.toJSON(), p.x, p.y, p.freed];
-    } finally {
-      p.free();
-    }
-  },
+  () => withPoint((p) => [p.translate(3, 4).describe(), p.toJSON(), p.x, p.y, p.freed]),
   ['OpaquePoint(4, 6)', { x: 4, y: 6 }, 4, 6, false],
 );
 add(
@@ -243,19 +245,7 @@ add(
 );
 add('OpaquePoint', '(Infinity, 0)', () => new api.OpaquePoint(Number.POSITIVE_INFINITY, 0), RANGE);
 add('OpaquePoint', "('1', 0)", () => new api.OpaquePoint('1', 0), TYPE);
-add(
-  'OpaquePoint',
-  '(1, 2).translate(NaN, 0)',
-  () => {
-    const p = new api.OpaquePoint(1, 2);
-    try {
-      return p.translate(Number.NaN, 0);
-    } finally {
-      p.free();
-    }
-  },
-  RANGE,
-);
+add('OpaquePoint', '(1, 2).translate(NaN, 0)', () => withPoint((p) => p.translate(Number.NaN, 0)), RANGE);
 
 // unions
 for (const x of [0, -0, 1, -1, 0.1, Math.PI, 1e-45, 3e38, Number.POSITIVE_INFINITY, Number.NaN, 1e39]) {
@@ -494,12 +484,8 @@ add(
   true,
 );
 
-// status and version
-for (const code of [0, 1, 5, 7, 8, 999, -1]) {
-  const names = ['OK', 'NULL_ARGUMENT', 'INVALID_UTF8', 'INVALID_ARGUMENT', 'BUFFER_TOO_SMALL', 'OVERFLOW', 'PANIC'];
-  add('statusName', `(${code})`, () => api.statusName(code), [...names, 'CANCELLED'][code] ?? 'UNKNOWN');
-}
-add('FfiStatus', '', () => ({ ...api.FfiStatus }), {
+// status and version: the header's FfiStatus values
+const STATUS = {
   OK: 0,
   NULL_ARGUMENT: 1,
   INVALID_UTF8: 2,
@@ -508,7 +494,11 @@ add('FfiStatus', '', () => ({ ...api.FfiStatus }), {
   OVERFLOW: 5,
   PANIC: 6,
   CANCELLED: 7,
-});
+};
+for (const code of [0, 1, 5, 7, 8, 999, -1]) {
+  add('statusName', `(${code})`, () => api.statusName(code), Object.keys(STATUS)[code] ?? 'UNKNOWN');
+}
+add('FfiStatus', '', () => ({ ...api.FfiStatus }), STATUS);
 add(
   'FfiError',
   '(INVALID_UTF8, "example")',
