@@ -7,8 +7,8 @@
 //   ok       exit status 0, the worker's exit code as expected, the library's
 //            live counters back at their baseline (package variant) and the
 //            main thread's calls right afterwards correct;
-//   crash    killed by a signal or a non-zero exit status (its last line of
-//            stderr is kept);
+//   crash    killed by a signal, a non-zero exit status, or still running
+//            after 30 s (its last lines of stderr are kept);
 //   wrong    exit status 0 but a check above failed.
 //
 //   node teardown-runs.js [--runs N] [--runtimes node,bun,deno] [--variants package,control]
@@ -22,15 +22,19 @@ const path = require('node:path');
 const { runtimes } = require('./runtimes.js');
 
 const EXPECTED_CODE = { terminate: 1, exit: 0, normal: 0 };
+// A run takes under 2 s on a busy machine; a hang (a runtime waiting forever
+// at teardown) counts as a crash after this.
+const TIMEOUT_MS = 30_000;
 const EXPECTED_CALLS = { package: [25, 6], control: [5, 25] };
 
-/** One run of teardown.js under `runtime`; returns its outcome. */
+/** One run of teardown.js with `command` (a runtime and its flags); returns its outcome. */
 function runOnce(command, variant, how, cwd = __dirname) {
   const started = Date.now();
   const r = spawnSync(command[0], [...command.slice(1), path.join(cwd, 'teardown.js'), variant, how], {
     cwd,
     encoding: 'utf8',
-    timeout: 90_000,
+    timeout: TIMEOUT_MS,
+    killSignal: 'SIGKILL',
     maxBuffer: 16 << 20,
   });
   const ms = Date.now() - started;
@@ -41,7 +45,14 @@ function runOnce(command, variant, how, cwd = __dirname) {
     .slice(-3)
     .join(' | ');
   if (r.error || r.signal || r.status !== 0) {
-    const why = r.error ? r.error.message : r.signal ? r.signal : `exit status ${r.status}`;
+    const hung = r.error && r.error.code === 'ETIMEDOUT';
+    const why = hung
+      ? `hung: killed after ${TIMEOUT_MS / 1000} s`
+      : r.error
+        ? r.error.message
+        : r.signal
+          ? r.signal
+          : `exit status ${r.status}`;
     return { outcome: 'crash', why, stderr: stderrTail, ms };
   }
   const line = r.stdout.trim().split('\n').pop();
