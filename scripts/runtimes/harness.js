@@ -35,9 +35,9 @@ const HOWS = ['terminate', 'exit', 'normal'];
  */
 const KNOWN_DEFECTS = {
   'bun terminate':
-    'Bun 1.4.5 segfaults when a worker is terminated with koffi .async calls in flight, even bare koffi calls with no package code (docs/runtime-issues.md, "Bun: worker teardown")',
+    'Bun 1.4.5 segfaults when a worker is terminated with koffi .async calls in flight, even bare koffi calls with no package code (docs/runtime-issues.md, "Bun: a worker that ends with koffi .async calls in flight crashes the process")',
   'bun exit':
-    'Bun 1.4.5 segfaults when a worker calls process.exit() with koffi .async calls in flight, even bare koffi calls with no package code (docs/runtime-issues.md, "Bun: worker teardown")',
+    'Bun 1.4.5 segfaults when a worker calls process.exit() with koffi .async calls in flight, even bare koffi calls with no package code (docs/runtime-issues.md, "Bun: a worker that ends with koffi .async calls in flight crashes the process")',
 };
 
 const failures = [];
@@ -47,6 +47,10 @@ const fail = (msg) => {
 };
 const all = runtimes();
 const names = Object.keys(all);
+if (names.join() !== 'node,bun,deno') {
+  console.error('harness.js: RUNTIME_BUN and RUNTIME_DENO must name the runtimes (scripts/runtimes/run.sh sets them)');
+  process.exit(1);
+}
 
 /** Runs `script` under runtime `name` in the consumer folder. */
 function run(name, script, args = []) {
@@ -61,7 +65,7 @@ const tail = (s, n = 15) => s.trim().split('\n').slice(-n).join('\n');
 
 function versions() {
   for (const name of names) {
-    const r = spawnSync(all[name][0], name === 'deno' ? ['--version'] : ['--version'], { encoding: 'utf8' });
+    const r = spawnSync(all[name][0], ['--version'], { encoding: 'utf8' });
     console.log(`${name}: ${r.stdout.trim().split('\n')[0]} (${all[name][0]})`);
   }
 }
