@@ -28,10 +28,26 @@ function loadExamples() {
   return all;
 }
 
+/**
+ * The keys of an import namespace (or of the CommonJS exports) that are not
+ * the package's exports: `default` (the whole CommonJS exports, in an ES
+ * namespace), `__esModule` (TypeScript's marker) and `'module.exports'` (the
+ * whole CommonJS exports again, which Deno's namespace of a CommonJS module
+ * has, and so do newer Node versions: nodejs/node#53848).
+ */
+const NOT_EXPORTS = ['default', '__esModule', 'module.exports'];
+
+/** The package's export names in `ffi`, a namespace or the CommonJS exports, sorted. */
+function exportNames(ffi) {
+  return Object.keys(ffi)
+    .filter((n) => !NOT_EXPORTS.includes(n))
+    .sort();
+}
+
 /** Calls the example of every export of `ffi`; returns how many ran. */
 async function run(ffi, label) {
   const examples = loadExamples();
-  const names = Object.keys(ffi).filter((n) => n !== 'default' && n !== '__esModule');
+  const names = exportNames(ffi);
   const missing = names.filter((n) => !(n in examples));
   const stale = Object.keys(examples).filter((n) => !names.includes(n));
   assert.deepEqual(
@@ -75,7 +91,7 @@ function checkRaw() {
   return functions.length;
 }
 
-module.exports = { run, loadExamples };
+module.exports = { run, loadExamples, exportNames, NOT_EXPORTS };
 
 if (require.main === module) {
   (async () => {
