@@ -23,4 +23,8 @@ fn main() {
         format!("lib{name}.so.{major}")
     };
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+    // Never unloaded by dlclose(): a thread that exits later runs the
+    // library's pthread_key destructor (rust/src/thread_owned.rs), which must
+    // still be mapped then.
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete");
 }

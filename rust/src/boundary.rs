@@ -83,13 +83,16 @@ impl ErrorOut<'_> {
     /// Wraps an export's `error` argument.
     ///
     /// # Safety
-    /// `error` is NULL or a live object from `ffi_error_new()` that no other
-    /// call uses while this one runs (the header's promise for every
-    /// `FfiError *error`).
+    /// `error` is NULL, a live object from `ffi_error_new()` or a handle
+    /// from `ffi_error_new_thread_owned()`, that no other call uses while
+    /// this one runs (the header's promise for every `FfiError *error`).
     #[inline]
     pub unsafe fn from_raw(error: *mut FfiError) -> Self {
-        // SAFETY: NULL or live and unshared, as the caller promised.
-        ErrorOut(unsafe { error.as_mut() })
+        // SAFETY: NULL, live or thread-owned, and unshared, as the caller
+        // promised: `object` gives NULL for NULL and for a thread-owned
+        // handle whose object was freed (nothing is recorded then), and the
+        // live object otherwise.
+        ErrorOut(unsafe { crate::error::object(error).as_mut() })
     }
 }
 
