@@ -345,9 +345,11 @@ pub extern "C" fn ffi_error_new() -> *mut FfiError {
 /// FFI_STATUS_NULL_ARGUMENT, ffi_error_message() NULL, and a function given
 /// it as its `error` argument records nothing (it still returns its
 /// status). A message pointer read earlier is invalid once the object is
-/// freed, as for any object. The points of a thread's exit where this
-/// matters, and when the library frees what a thread left, are those of
-/// opaque_point_new_thread_owned(); the table keeps room for as many
+/// freed, as for any object. When the library frees what a thread left,
+/// and so where a late use sees the object freed, is as described for
+/// opaque_point_new_thread_owned(), with a key and an exit handler of their
+/// own, created with the process's first thread-owned error object. The
+/// table keeps room for as many
 /// thread-owned error objects as were ever live at once (48 bytes each on
 /// 64-bit targets, plus each one's message while it lives).
 #[no_mangle]

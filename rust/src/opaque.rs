@@ -147,35 +147,40 @@ pub extern "C" fn opaque_point_new(x: f32, y: f32) -> *mut OpaquePoint {
 /// process: opaque_point_free() ignores it (a second free, or a free after
 /// the thread exited, is a harmless no-op), opaque_point_get() returns
 /// (NaN, NaN), opaque_point_describe() NULL, and opaque_point_translate()
-/// does nothing, as for NULL. So a late use is defined: from an atexit
-/// handler or a C++ static destructor (exit() runs the calling thread's
-/// thread-local destructors, which free its points, before them), from a
-/// pthread_key_create or C11 tss destructor, from a C++ thread_local
-/// destructor that runs after the library's, or on another thread after the
-/// owner exited. A handle is not an address (C never dereferences it): it
+/// does nothing, as for NULL. So a late use is defined wherever it happens:
+/// in an atexit handler, a C++ static destructor, a pthread_key_create or
+/// C11 tss destructor that runs after the library freed the point (see
+/// below), or on another thread after the owner exited. A handle is not an
+/// address (C never dereferences it): it
 /// names a slot of a process-wide table and that slot's generation. The
 /// table keeps room for as many thread-owned points as were ever live at
 /// once (32 bytes each on 64-bit targets), reused for new ones.
 ///
-/// When the library frees the points a thread left: when the thread's
-/// thread-local destructors run (its start routine returns or it calls
-/// pthread_exit(); a Node.js worker thread ends this way after
-/// worker.terminate() too; exit() runs them for the thread that calls it),
-/// and on Linux again after its pthread_key_create (and C11 tss) destructors,
-/// for points created after the first release: in a thread_local destructor
-/// that runs later, or in a pthread_key or tss destructor, even as the
-/// thread's first call into the library. Two cases are never freed by the
-/// library: points created in the last of the PTHREAD_DESTRUCTOR_ITERATIONS
-/// rounds of pthread_key destructors, and points created on the thread that
-/// called exit() after its thread-local destructors ran (in an atexit handler
-/// or a static destructor); they stay live handles, which
-/// opaque_point_free() frees, or which the system reclaims when the process
-/// ends. Whether the main thread's thread-local destructors run when the
-/// process exits depends on the platform (glibc runs them in exit(), other C
-/// libraries may not, and _exit() or a crash never does); the system reclaims
-/// the memory either way. Each thread's record is private to it: creating and
-/// freeing take a lock only when a thread runs out of free slots or gives its
-/// slots back at exit.
+/// When the library frees the points a thread left, on Linux: when the
+/// thread ends (its start routine returns or it calls pthread_exit(); a
+/// Node.js worker thread ends this way after worker.terminate() too), after
+/// all its thread-local destructors (C++ thread_local, Rust thread_local!),
+/// in the first round of its pthread_key_create (and C11 tss) destructors,
+/// after those of keys created before the library's (which it creates with
+/// the process's first thread-owned point; glibc runs a round in key order).
+/// For the thread that calls exit(), which runs no pthread_key destructor:
+/// in an exit handler that the library registers with atexit() with the
+/// process's first thread-owned point, so atexit handlers and C++ static
+/// destructors registered after that run before it (and see the points
+/// live), those registered before run after it. A point created after its
+/// thread's release (in a later pthread_key or tss destructor, even as the
+/// thread's first call into the library, or in a later exit handler) is
+/// freed in the next round of destructors, or right after that exit handler
+/// returns. Never freed by the library: points created in the last of the
+/// PTHREAD_DESTRUCTOR_ITERATIONS (4) rounds of pthread_key destructors (they
+/// stay live handles, which opaque_point_free() frees, or the system
+/// reclaims with the process). Other platforms free them among the thread's
+/// thread-local destructors (whether the main thread's run at exit depends
+/// on the platform) and leave points created after that to the system.
+/// _exit(), quick_exit() or a crash frees nothing; the system reclaims the
+/// memory. Each thread's record is private to it: creating and freeing take
+/// a lock only when a thread runs out of free slots or gives its slots back
+/// at exit.
 #[no_mangle]
 pub extern "C" fn opaque_point_new_thread_owned(x: f32, y: f32) -> *mut OpaquePoint {
     guard(|| {

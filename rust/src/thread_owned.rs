@@ -35,26 +35,31 @@
 //! Each thread keeps, per type, a [`Local`] record in a `thread_local!` that
 //! has no destructor (so it stays readable through every step of the exit):
 //! the list of its live slots, a list of free slots for its next objects, and
-//! a number that identifies it as their owner. Two triggers release the live
-//! slots of a thread, whichever comes first, and again for objects created
-//! after a release:
-//! - an [`ExitGuard`] in a `thread_local!` with a destructor, registered when
-//!   the thread first creates an object: the thread-local destructor step
-//!   (the only one `exit()` runs for its thread);
-//! - on Linux, a `pthread_key_create` key whose value is set when the thread
-//!   creates an object and the key is not set: the `pthread_key` step, where
-//!   glibc runs another round when a destructor sets a key again. An object
-//!   created in a thread-local destructor that runs after the guard's, or in
-//!   a `pthread_key`/`tss` destructor (even as the thread's first contact with
-//!   the library, when Rust's own thread-local registration would never run),
-//!   is released in the next round.
+//! a number that identifies it as their owner. What releases the live slots
+//! of a thread (drops the values, advances the generations) is, on Linux:
+//! - a `pthread_key_create` key, whose value a thread sets when it creates an
+//!   object and the key is not set: glibc calls the key's destructor after
+//!   every thread-local destructor of the thread, and once more (another
+//!   round) if a later `pthread_key`/`tss` destructor creates an object and so
+//!   sets the key again, even as the thread's first contact with the library;
+//! - an exit handler, registered with `atexit()` when the process creates its
+//!   first object, for the thread that calls `exit()` (exit() runs no
+//!   `pthread_key` destructor): it releases that thread's objects among the
+//!   other exit handlers, in their reverse order of registration, and is
+//!   registered again by an object that thread creates after it ran.
 //!
-//! What no trigger reaches: objects created on the thread that calls `exit()`
-//! after its thread-local destructors ran (in an `atexit` handler or a static
-//! destructor), which live until the process ends unless freed; and objects
-//! created in the last of the 4 rounds of `pthread_key` destructors, which
-//! glibc ends without another round. Both stay valid handles that their free
-//! function frees.
+//! No thread-local destructor is registered on Linux: glibc never runs one
+//! registered after the thread's thread-local destructors ran (as a first
+//! contact inside a `pthread_key` destructor would), and it would leak its
+//! record. Elsewhere, or if the system has no key left, an [`ExitGuard`] in a
+//! `thread_local!` with a destructor releases the objects among the thread's
+//! thread-local destructors, and objects created after it ran are left to
+//! the system.
+//!
+//! What nothing releases, on Linux: objects created in the last of glibc's
+//! `PTHREAD_DESTRUCTOR_ITERATIONS` (4) rounds of `pthread_key` destructors
+//! (glibc runs no fifth round). They stay valid handles that their free
+//! function frees; the system reclaims them with the process.
 //!
 //! Slots move between threads through one mutex only when a thread runs out
 //! of free slots or gives its slots back at exit; creating and freeing an
@@ -340,7 +345,8 @@ impl Local {
     }
 }
 
-/// Releases the calling thread's `T`s when its thread-local destructors run.
+/// Releases the calling thread's `T`s when its thread-local destructors run
+/// (where there is no key: see the module's documentation).
 pub(crate) struct ExitGuard<T: ThreadOwnable>(PhantomData<fn() -> T>);
 
 impl<T: ThreadOwnable> ExitGuard<T> {
@@ -520,8 +526,8 @@ fn empty<T: ThreadOwnable>(local: &Local, index: u32, slot: &Slot<T>) -> T {
     value
 }
 
-/// Releases the calling thread's live `T`s (from the exit guard or the key's
-/// destructor), then gives its free slots to the table.
+/// Releases the calling thread's live `T`s (from the key's destructor, the
+/// exit handler or the exit guard), then gives its free slots to the table.
 fn release<T: ThreadOwnable>() {
     let table = T::table();
     T::local().with(|local| {
@@ -544,8 +550,11 @@ pub(crate) fn count<T: ThreadOwnable>() -> usize {
     T::local().with(|local| local.count.get())
 }
 
-/// The platform's pieces: a `pthread_key_create` key and zeroed pages that
-/// leak checkers do not report (memory that is never freed on purpose).
+/// The platform's pieces: a `pthread_key_create` key, an exit handler, and
+/// zeroed pages that leak checkers do not report (memory that is never freed
+/// on purpose). Not exports: kept out of the header.
+///
+/// cbindgen:ignore
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod sys {
     use std::ffi::{c_int, c_long, c_uint, c_void};
@@ -625,6 +634,8 @@ mod sys {
 
 /// Elsewhere: no key (only the exit guard releases), and zeroed memory from
 /// the allocator, never freed.
+///
+/// cbindgen:ignore
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 mod sys {
     use std::ffi::c_void;
