@@ -660,10 +660,10 @@ struct OpaquePoint *opaque_point_new(float x, float y);
 // in an atexit handler, a C++ static destructor, a pthread_key_create or
 // C11 tss destructor that runs after the library freed the point (see
 // below), or on another thread after the owner exited. A handle is not an
-// address (C never dereferences it): it
-// names a slot of a process-wide table and that slot's generation. The
-// table keeps room for as many thread-owned points as were ever live at
-// once (32 bytes each on 64-bit targets), reused for new ones.
+// address (C never dereferences it): it names a slot of a process-wide
+// table and that slot's generation. The table keeps room for as many
+// thread-owned points as were ever live at once (32 bytes each on 64-bit
+// targets), reused for new ones.
 //
 // When the library frees the points a thread left, on Linux: when the
 // thread ends (its start routine returns or it calls pthread_exit(); a

@@ -61,15 +61,15 @@
 //! (glibc runs no fifth round). They stay valid handles that their free
 //! function frees; the system reclaims them with the process.
 //!
-//! Slots move between threads through one mutex only when a thread runs out
+//! Slots move between threads through one lock only when a thread runs out
 //! of free slots or gives its slots back at exit; creating and freeing an
 //! object otherwise touches the calling thread's record and the slot.
 
 use std::cell::{Cell, UnsafeCell};
 use std::marker::PhantomData;
 use std::mem::MaybeUninit;
+use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::thread::LocalKey;
 
 /// A type whose values can be thread-owned. Each implementation provides its
@@ -159,9 +159,9 @@ pub(crate) struct Slot<T> {
 
 // SAFETY: `generation` and `owner` are atomics, read by any thread. `prev`
 // and `next` are read and written only by the thread whose list holds the
-// slot (its live list or its free list), or under the table's `spare` mutex
+// slot (its live list or its free list), or under the table's `spare` lock
 // while the slot is in no thread's list; a slot passes from one to the other
-// only through that mutex or by that thread itself, so each access happens
+// only through that lock or by that thread itself, so each access happens
 // after the previous one. `value` is written when the slot is handed out and
 // read out when it is freed, both by the owning thread; between the two the
 // header lets any thread use the object, one call at a time, as it lets any
@@ -171,17 +171,89 @@ unsafe impl<T: Send> Sync for Slot<T> {}
 /// The process-wide slots of one type: chunks that double in size, created
 /// on demand and never freed, so that any handle ever given out stays
 /// readable for the rest of the process.
+///
+/// Its synchronisation is this crate's own atomics (a spin lock, a key made
+/// once by compare-and-swap), not std's `Mutex` or `OnceLock`, whose slow
+/// paths live in the precompiled standard library: ThreadSanitizer, with
+/// only this crate instrumented, sees every happens-before edge.
 pub(crate) struct Table<T> {
     chunks: [AtomicPtr<Slot<T>>; CHUNKS],
-    spare: Mutex<Spare>,
+    spare: SpinLock<Spare>,
     /// The `pthread_key_create` key whose destructor releases a thread's
-    /// slots (None where there is none, or if the system had no key left).
-    key: OnceLock<Option<sys::Key>>,
+    /// slots: [`NO_KEY_YET`], [`NO_KEY`] (none here, or the system had none
+    /// left), or the key plus one.
+    key: AtomicU64,
     /// The exit handler [`at_exit`] is registered and has not run.
     at_exit: AtomicBool,
 }
 
-/// The slots no thread holds, under the table's mutex.
+/// [`Table::key`] before the first object.
+const NO_KEY_YET: u64 = 0;
+/// [`Table::key`] where there is no key.
+const NO_KEY: u64 = u64::MAX;
+
+/// A lock for the few moments a thread moves slots to or from the table:
+/// spins, then yields to the scheduler.
+struct SpinLock<T> {
+    locked: AtomicBool,
+    value: UnsafeCell<T>,
+}
+
+// SAFETY: `value` is only reached through a `SpinGuard`, and one exists at a
+// time (`lock` sets `locked` with Acquire, the guard's drop clears it with
+// Release).
+unsafe impl<T: Send> Sync for SpinLock<T> {}
+
+struct SpinGuard<'a, T>(&'a SpinLock<T>);
+
+impl<T> SpinLock<T> {
+    const fn new(value: T) -> Self {
+        SpinLock {
+            locked: AtomicBool::new(false),
+            value: UnsafeCell::new(value),
+        }
+    }
+
+    fn lock(&self) -> SpinGuard<'_, T> {
+        let mut spins = 0u32;
+        while self
+            .locked
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            spins += 1;
+            if spins < 64 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+        }
+        SpinGuard(self)
+    }
+}
+
+impl<T> Deref for SpinGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: this guard holds the lock (see `SpinLock`).
+        unsafe { &*self.0.value.get() }
+    }
+}
+
+impl<T> DerefMut for SpinGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: this guard holds the lock, and is borrowed mutably.
+        unsafe { &mut *self.0.value.get() }
+    }
+}
+
+impl<T> Drop for SpinGuard<'_, T> {
+    fn drop(&mut self) {
+        self.0.locked.store(false, Ordering::Release);
+    }
+}
+
+/// The slots no thread holds, under the table's lock.
 struct Spare {
     /// Slots at and above this index were never handed out.
     fresh: usize,
@@ -194,19 +266,39 @@ impl<T: ThreadOwnable> Table<T> {
     pub(crate) const fn new() -> Self {
         Table {
             chunks: [const { AtomicPtr::new(std::ptr::null_mut()) }; CHUNKS],
-            spare: Mutex::new(Spare {
+            spare: SpinLock::new(Spare {
                 fresh: 0,
                 given_back: NONE,
             }),
-            key: OnceLock::new(),
+            key: AtomicU64::new(NO_KEY_YET),
             at_exit: AtomicBool::new(false),
         }
     }
 
-    fn spare(&self) -> MutexGuard<'_, Spare> {
-        // Nothing panics while holding it; a poisoned lock still holds
-        // consistent lists.
-        self.spare.lock().unwrap_or_else(|e| e.into_inner())
+    fn spare(&self) -> SpinGuard<'_, Spare> {
+        self.spare.lock()
+    }
+
+    /// The table's key ([`NO_KEY`] if there is none), created by the first
+    /// caller; a thread that loses the race deletes its own.
+    fn key(&self) -> u64 {
+        let key = self.key.load(Ordering::Acquire);
+        if key != NO_KEY_YET {
+            return key;
+        }
+        let made = sys::create_key(key_destructor::<T>).map_or(NO_KEY, |k| k + 1);
+        match self
+            .key
+            .compare_exchange(NO_KEY_YET, made, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => made,
+            Err(first) => {
+                if made != NO_KEY {
+                    sys::delete_key(made - 1);
+                }
+                first
+            }
+        }
     }
 
     /// The slot at `index`, if its chunk exists.
@@ -273,7 +365,7 @@ impl<T: ThreadOwnable> Table<T> {
         spare.fresh = end;
     }
 
-    /// Creates chunk `chunk` (under the `spare` mutex, so once).
+    /// Creates chunk `chunk` (under the `spare` lock, so once).
     #[cold]
     fn add_chunk(&self, chunk: usize) -> &Self {
         let bytes = (FIRST_CHUNK << chunk) * std::mem::size_of::<Slot<T>>();
@@ -375,17 +467,13 @@ fn arm<T: ThreadOwnable>(local: &Local) {
         local.id.set(NEXT_ID.fetch_add(1, Ordering::Relaxed));
     }
     let table = T::table();
-    let key = *table
-        .key
-        .get_or_init(|| sys::create_key(key_destructor::<T>));
-    if let Some(key) = key {
-        if sys::set(key) {
-            if !table.at_exit.swap(true, Ordering::AcqRel) && !sys::at_exit(at_exit::<T>) {
-                table.at_exit.store(false, Ordering::Release);
-            }
-            local.armed.set(true);
-            return;
+    let key = table.key();
+    if key != NO_KEY && sys::set(key - 1) {
+        if !table.at_exit.swap(true, Ordering::AcqRel) && !sys::at_exit(at_exit::<T>) {
+            table.at_exit.store(false, Ordering::Release);
         }
+        local.armed.set(true);
+        return;
     }
     // Registers the guard's destructor among the thread's thread-local
     // destructors. An error means they have begun and destroyed the guard:
@@ -559,7 +647,7 @@ pub(crate) fn count<T: ThreadOwnable>() -> usize {
 mod sys {
     use std::ffi::{c_int, c_long, c_uint, c_void};
 
-    pub(crate) type Key = c_uint;
+    type Key = c_uint;
 
     extern "C" {
         fn pthread_key_create(
@@ -567,6 +655,7 @@ mod sys {
             destructor: Option<extern "C" fn(*mut c_void)>,
         ) -> c_int;
         fn pthread_setspecific(key: Key, value: *const c_void) -> c_int;
+        fn pthread_key_delete(key: Key) -> c_int;
         fn atexit(handler: extern "C" fn()) -> c_int;
         fn mmap(
             addr: *mut c_void,
@@ -584,21 +673,31 @@ mod sys {
     const MAP_ANONYMOUS: c_int = 0x20;
 
     /// A new key with `destructor`; None if the system has none left.
-    pub(crate) fn create_key(destructor: extern "C" fn(*mut c_void)) -> Option<Key> {
+    pub(crate) fn create_key(destructor: extern "C" fn(*mut c_void)) -> Option<u64> {
         let mut key: Key = 0;
         // SAFETY: `key` is writable; `destructor` is a function that never
         // unwinds; the library is linked with -z nodelete (rust/build.rs), so
         // the function stays mapped for as long as a thread may call it.
-        (unsafe { pthread_key_create(&mut key, Some(destructor)) } == 0).then_some(key)
+        (unsafe { pthread_key_create(&mut key, Some(destructor)) } == 0).then_some(u64::from(key))
+    }
+
+    /// Deletes a key that no thread has set (one that lost the race to be
+    /// the table's).
+    pub(crate) fn delete_key(key: u64) {
+        // SAFETY: a key from `create_key`, never set by any thread.
+        unsafe { pthread_key_delete(key as Key) };
     }
 
     /// Sets the calling thread's value of `key` (to a non-NULL dummy), so
     /// that its destructor runs when the thread exits; false if it failed.
-    pub(crate) fn set(key: Key) -> bool {
-        // SAFETY: `key` came from pthread_key_create and is never deleted;
-        // the value is never dereferenced.
+    pub(crate) fn set(key: u64) -> bool {
+        // SAFETY: the table's key from `create_key`, never deleted; the
+        // value is never dereferenced.
         unsafe {
-            pthread_setspecific(key, std::ptr::NonNull::<u8>::dangling().as_ptr().cast()) == 0
+            pthread_setspecific(
+                key as Key,
+                std::ptr::NonNull::<u8>::dangling().as_ptr().cast(),
+            ) == 0
         }
     }
 
@@ -640,13 +739,13 @@ mod sys {
 mod sys {
     use std::ffi::c_void;
 
-    pub(crate) type Key = ();
-
-    pub(crate) fn create_key(_destructor: extern "C" fn(*mut c_void)) -> Option<Key> {
+    pub(crate) fn create_key(_destructor: extern "C" fn(*mut c_void)) -> Option<u64> {
         None
     }
 
-    pub(crate) fn set(_key: Key) -> bool {
+    pub(crate) fn delete_key(_key: u64) {}
+
+    pub(crate) fn set(_key: u64) -> bool {
         false
     }
 
@@ -667,7 +766,7 @@ mod sys {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::mpsc;
+    use std::sync::{mpsc, Mutex, MutexGuard};
 
     static RELEASED: AtomicUsize = AtomicUsize::new(0);
     static DROPPED: AtomicUsize = AtomicUsize::new(0);
@@ -725,6 +824,16 @@ mod tests {
         assert!(!is_thread_owned(boxed));
         // SAFETY: the box just made, freed once.
         drop(unsafe { Box::from_raw(boxed) });
+    }
+
+    /// The sizes the header gives (opaque_point_new_thread_owned(),
+    /// ffi_error_new_thread_owned()).
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn slots_have_the_documented_sizes() {
+        use std::mem::size_of;
+        assert_eq!(size_of::<Slot<crate::opaque::OpaquePoint>>(), 32);
+        assert_eq!(size_of::<Slot<crate::error::FfiError>>(), 48);
     }
 
     #[test]
@@ -821,6 +930,39 @@ mod tests {
             used,
             "later threads reuse the slots given back"
         );
+    }
+
+    #[test]
+    fn each_release_frees_what_was_made_since_and_later_uses_are_harmless() {
+        let _serial = serial();
+        let (released, dropped) = (
+            RELEASED.load(Ordering::Relaxed),
+            DROPPED.load(Ordering::Relaxed),
+        );
+        std::thread::spawn(|| {
+            // The three ways a thread's values are released, each as glibc
+            // (or Rust's thread-local machinery) would call it, then a value
+            // made after it: released by the next one, or at the thread's end.
+            let releases: [fn(); 3] = [
+                || key_destructor::<Counted>(std::ptr::null_mut()),
+                || at_exit::<Counted>(),
+                || drop(ExitGuard::<Counted>::new()),
+            ];
+            for release in releases {
+                let h = adopt(Counted(1));
+                assert_eq!(count::<Counted>(), 1);
+                release();
+                assert_eq!(count::<Counted>(), 0);
+                assert_eq!(read(h), None);
+                assert!(!free(h));
+            }
+            let late = adopt(Counted(2));
+            assert_eq!(read(late), Some(2));
+        })
+        .join()
+        .unwrap();
+        assert_eq!(RELEASED.load(Ordering::Relaxed) - released, 4);
+        assert_eq!(DROPPED.load(Ordering::Relaxed) - dropped, 4);
     }
 
     #[test]
