@@ -20,8 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::boundary::guard;
 use crate::status::FfiStatus;
-use crate::thread_owned::{self, ExitGuard, Local, Table, ThreadOwnable};
-use std::thread::LocalKey;
+use crate::thread_owned;
 
 /// A failure inside the crate: the status the export returns and the reason
 /// the caller reads from its error object.
@@ -277,32 +276,11 @@ pub fn object(error: *mut FfiError) -> *mut FfiError {
 /// [`ffi_error_new_thread_owned`] and not yet freed.
 static LIVE_ERRORS: AtomicUsize = AtomicUsize::new(0);
 
-/// The slots of every thread-owned error object.
-static TABLE: Table<FfiError> = Table::new();
-
-thread_local! {
-    /// This thread's thread-owned error objects (no destructor: readable
-    /// until the thread's very end).
-    static LOCAL: Local = const { Local::new() };
-    /// Frees this thread's thread-owned error objects among its
-    /// thread-local destructors.
-    static EXIT: ExitGuard<FfiError> = const { ExitGuard::new() };
-}
-
-impl ThreadOwnable for FfiError {
-    fn table() -> &'static Table<Self> {
-        &TABLE
-    }
-    fn local() -> &'static LocalKey<Local> {
-        &LOCAL
-    }
-    fn exit_guard() -> &'static LocalKey<ExitGuard<Self>> {
-        &EXIT
-    }
-    fn released_at_thread_exit() {
-        LIVE_ERRORS.fetch_sub(1, Ordering::Relaxed);
-    }
-}
+// A thread-owned error object's table and its thread's record; its exit
+// counts the objects it frees.
+thread_owned::thread_ownable!(FfiError, {
+    LIVE_ERRORS.fetch_sub(1, Ordering::Relaxed);
+});
 
 /// Boxes a new error object, counts it, and returns the raw pointer.
 fn new_object(error: FfiError) -> *mut FfiError {

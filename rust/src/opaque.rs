@@ -25,8 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::boundary::guard;
 use crate::point::Point;
 use crate::strings::into_c_string;
-use crate::thread_owned::{self, ExitGuard, Local, Table, ThreadOwnable};
-use std::thread::LocalKey;
+use crate::thread_owned;
 
 /// Handles returned by [`opaque_point_new`] and not yet freed.
 static LIVE_POINTS: AtomicUsize = AtomicUsize::new(0);
@@ -82,32 +81,11 @@ impl fmt::Display for OpaquePoint {
     }
 }
 
-/// The slots of every thread-owned point.
-static TABLE: Table<OpaquePoint> = Table::new();
-
-thread_local! {
-    /// This thread's thread-owned points (no destructor: readable until the
-    /// thread's very end).
-    static LOCAL: Local = const { Local::new() };
-    /// Frees this thread's thread-owned points among its thread-local
-    /// destructors.
-    static EXIT: ExitGuard<OpaquePoint> = const { ExitGuard::new() };
-}
-
-impl ThreadOwnable for OpaquePoint {
-    fn table() -> &'static Table<Self> {
-        &TABLE
-    }
-    fn local() -> &'static LocalKey<Local> {
-        &LOCAL
-    }
-    fn exit_guard() -> &'static LocalKey<ExitGuard<Self>> {
-        &EXIT
-    }
-    fn released_at_thread_exit() {
-        LIVE_POINTS.fetch_sub(1, Ordering::Relaxed);
-    }
-}
+// A thread-owned point's table and its thread's record; its exit counts the
+// points it frees.
+thread_owned::thread_ownable!(OpaquePoint, {
+    LIVE_POINTS.fetch_sub(1, Ordering::Relaxed);
+});
 
 /// Boxes a new point, counts it, and returns the raw handle.
 fn new_handle(point: OpaquePoint) -> *mut OpaquePoint {
@@ -528,10 +506,14 @@ mod tests {
             .unwrap()
         };
         burst();
-        let slots = TABLE.slots_used();
+        let slots = <OpaquePoint as thread_owned::ThreadOwnable>::table().slots_used();
         burst();
         burst();
-        assert_eq!(TABLE.slots_used(), slots, "the slots given back are reused");
+        assert_eq!(
+            <OpaquePoint as thread_owned::ThreadOwnable>::table().slots_used(),
+            slots,
+            "the slots given back are reused"
+        );
         assert_eq!(opaque_point_live_count(), before);
     }
 

@@ -88,6 +88,44 @@ pub(crate) trait ThreadOwnable: Sized + Send + 'static {
     fn released_at_thread_exit();
 }
 
+/// Makes a type thread-ownable: declares its [`Table`] and its two
+/// per-thread statics, and implements [`ThreadOwnable`] with `$released` as
+/// `released_at_thread_exit` (a block that updates a live counter, say).
+macro_rules! thread_ownable {
+    ($t:ty, $released:block) => {
+        const _: () = {
+            use std::thread::LocalKey;
+            use $crate::thread_owned::{ExitGuard, Local, Table, ThreadOwnable};
+
+            /// The slots of every thread-owned value of the type.
+            static TABLE: Table<$t> = Table::new();
+
+            thread_local! {
+                /// This thread's record (no destructor: readable until the
+                /// thread's very end).
+                static LOCAL: Local = const { Local::new() };
+                /// Releases this thread's values among its thread-local
+                /// destructors, where there is no key.
+                static EXIT: ExitGuard<$t> = const { ExitGuard::new() };
+            }
+
+            impl ThreadOwnable for $t {
+                fn table() -> &'static Table<Self> {
+                    &TABLE
+                }
+                fn local() -> &'static LocalKey<Local> {
+                    &LOCAL
+                }
+                fn exit_guard() -> &'static LocalKey<ExitGuard<Self>> {
+                    &EXIT
+                }
+                fn released_at_thread_exit() $released
+            }
+        };
+    };
+}
+pub(crate) use thread_ownable;
+
 /// No slot, in the `u32` links of the lists.
 const NONE: u32 = u32::MAX;
 
@@ -779,26 +817,9 @@ mod tests {
         }
     }
 
-    static TABLE: Table<Counted> = Table::new();
-    thread_local! {
-        static LOCAL: Local = const { Local::new() };
-        static GUARD: ExitGuard<Counted> = const { ExitGuard::new() };
-    }
-
-    impl ThreadOwnable for Counted {
-        fn table() -> &'static Table<Self> {
-            &TABLE
-        }
-        fn local() -> &'static LocalKey<Local> {
-            &LOCAL
-        }
-        fn exit_guard() -> &'static LocalKey<ExitGuard<Self>> {
-            &GUARD
-        }
-        fn released_at_thread_exit() {
-            RELEASED.fetch_add(1, Ordering::Relaxed);
-        }
-    }
+    thread_ownable!(Counted, {
+        RELEASED.fetch_add(1, Ordering::Relaxed);
+    });
 
     /// The tests share the counters and the table: one at a time.
     static SERIAL: Mutex<()> = Mutex::new(());
@@ -921,12 +942,12 @@ mod tests {
             .unwrap()
         };
         burst();
-        let used = TABLE.slots_used();
+        let used = Counted::table().slots_used();
         for _ in 0..5 {
             burst();
         }
         assert_eq!(
-            TABLE.slots_used(),
+            Counted::table().slots_used(),
             used,
             "later threads reuse the slots given back"
         );
@@ -971,7 +992,7 @@ mod tests {
         std::thread::spawn(|| {
             let h = adopt(Counted(1));
             let (index, _) = decode(h.addr());
-            let slot = TABLE.slot(index);
+            let slot = Counted::table().slot(index);
             // Pretend the slot has been used 2^31 times.
             slot.generation.store(MAX_GENERATION, Ordering::Relaxed);
             let last = std::ptr::without_provenance_mut::<Counted>(encode(index, MAX_GENERATION));

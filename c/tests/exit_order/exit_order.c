@@ -50,12 +50,7 @@ static void atexit_free(void) {
 static void atexit_live_use(void) {
     /* Registered after the library's handler, so run before it: the handles
      * are live, and freeing them frees them. */
-    EO_CHECK(opaque_point_thread_owned_count() == 1);
-    eo_use_live(kept_point, kept_error, 1.0f);
-    opaque_point_free(kept_point);
-    ffi_error_free(kept_error);
-    EO_CHECK(opaque_point_thread_owned_count() == 0);
-    eo_check_counts();
+    eo_free_live(kept_point, kept_error, 1.0f);
     eo_verdict("atexit-live");
 }
 
@@ -68,13 +63,7 @@ static void atexit_live(void) {
 static void atexit_first_contact(void) {
     /* The library is called for the first time here, in exit(): the handles
      * work; the library frees them after this handler returns. */
-    OpaquePoint *p = opaque_point_new_thread_owned(5.0f, 6.0f);
-    FfiError *e = ffi_error_new_thread_owned();
-    EO_CHECK(p != NULL && e != NULL);
-    eo_use_live(p, e, 5.0f);
-    EO_CHECK(opaque_point_thread_owned_count() == 1);
-    EO_CHECK(opaque_point_live_count() == eo_points0 + 1);
-    EO_CHECK(ffi_error_live_count() == eo_errors0 + 1);
+    eo_first_contact(5.0f);
 }
 
 static void atexit_after_all(void) {
@@ -113,13 +102,7 @@ static void *thread_then_key(void *unused) {
 
 static void key_first_contact(void *value) {
     EO_CHECK(value == &key_value);
-    OpaquePoint *p = opaque_point_new_thread_owned(7.0f, 8.0f);
-    FfiError *e = ffi_error_new_thread_owned();
-    EO_CHECK(p != NULL && e != NULL);
-    eo_use_live(p, e, 7.0f);
-    EO_CHECK(opaque_point_thread_owned_count() == 1);
-    EO_CHECK(opaque_point_live_count() == eo_points0 + 1);
-    EO_CHECK(ffi_error_live_count() == eo_errors0 + 1);
+    eo_first_contact(7.0f);
     destructor_ran = 1; /* left to the library: freed after this destructor */
 }
 
@@ -131,12 +114,7 @@ static void *thread_only_key(void *unused) {
 
 static void key_live_use(void *value) {
     EO_CHECK(value == &key_value);
-    EO_CHECK(opaque_point_thread_owned_count() == 1);
-    eo_use_live(kept_point, kept_error, 3.0f);
-    opaque_point_free(kept_point);
-    ffi_error_free(kept_error);
-    EO_CHECK(opaque_point_thread_owned_count() == 0);
-    eo_check_counts();
+    eo_free_live(kept_point, kept_error, 3.0f);
     destructor_ran = 1;
 }
 

@@ -77,6 +77,31 @@ static void eo_use_live(OpaquePoint *p, FfiError *e, float x) {
     EO_CHECK(why != NULL && strstr(why, "does not fit") != NULL);
 }
 
+/* Uses the calling thread's only thread-owned point (made at (x, x + 1))
+ * and its error object while they are live, frees them, and checks that
+ * freeing them freed them. */
+static void eo_free_live(OpaquePoint *p, FfiError *e, float x) {
+    EO_CHECK(opaque_point_thread_owned_count() == 1);
+    eo_use_live(p, e, x);
+    opaque_point_free(p);
+    ffi_error_free(e);
+    EO_CHECK(opaque_point_thread_owned_count() == 0);
+    eo_check_counts();
+}
+
+/* A thread's first call into the library, made from a destructor or an exit
+ * handler: a thread-owned point at (x, x + 1) and an error object, used and
+ * left to the library (the caller checks later that it freed them). */
+static void eo_first_contact(float x) {
+    OpaquePoint *p = opaque_point_new_thread_owned(x, x + 1.0f);
+    FfiError *e = ffi_error_new_thread_owned();
+    EO_CHECK(p != NULL && e != NULL);
+    eo_use_live(p, e, x);
+    EO_CHECK(opaque_point_thread_owned_count() == 1);
+    EO_CHECK(opaque_point_live_count() == eo_points0 + 1);
+    EO_CHECK(ffi_error_live_count() == eo_errors0 + 1);
+}
+
 /* Uses thread-owned handles the library has already freed (their thread's
  * registry ran): the header's "late" use. Every call is harmless and gives
  * the documented answer of a freed handle: NaN, NULL, no-op, and for the

@@ -22,12 +22,7 @@ int destructor_ran;
 struct LiveUser {
     void touch() {}
     ~LiveUser() {
-        EO_CHECK(opaque_point_thread_owned_count() == 1);
-        eo_use_live(kept_point, kept_error, 3.0f);
-        opaque_point_free(kept_point);
-        ffi_error_free(kept_error);
-        EO_CHECK(opaque_point_thread_owned_count() == 0);
-        eo_check_counts();
+        eo_free_live(kept_point, kept_error, 3.0f);
         destructor_ran = 1;
     }
 };
@@ -36,12 +31,7 @@ struct LiveUser {
 struct FirstContact {
     void touch() {}
     ~FirstContact() {
-        OpaquePoint *p = opaque_point_new_thread_owned(7.0f, 8.0f);
-        FfiError *e = ffi_error_new_thread_owned();
-        EO_CHECK(p != nullptr && e != nullptr);
-        eo_use_live(p, e, 7.0f);
-        EO_CHECK(opaque_point_thread_owned_count() == 1);
-        EO_CHECK(opaque_point_live_count() == eo_points0 + 1);
+        eo_first_contact(7.0f);
         destructor_ran = 1; /* left to the library: freed after this destructor */
     }
 };
