@@ -469,6 +469,32 @@ mod tests {
     }
 
     #[test]
+    fn exports_record_into_a_live_thread_owned_object_and_not_into_a_freed_one() {
+        std::thread::spawn(|| {
+            let e = ffi_error_new_thread_owned();
+            assert!(thread_owned::is_thread_owned(e), "not an address");
+            let mut out = 0;
+            // SAFETY: `out` is writable; `e` is a thread-owned handle, live
+            // for the first call and freed (so ignored) for the second.
+            unsafe {
+                let status = crate::numbers::add_in_rust_checked(i32::MAX, 1, &mut out, e);
+                assert_eq!(status, FfiStatus::Overflow);
+                assert_eq!(ffi_error_status(e), FfiStatus::Overflow);
+                let why = CStr::from_ptr(ffi_error_message(e)).to_str().unwrap();
+                assert!(why.contains("does not fit"), "{why}");
+                ffi_error_free(e);
+                let status = crate::numbers::add_in_rust_checked(i32::MAX, 1, &mut out, e);
+                assert_eq!(status, FfiStatus::Overflow);
+                assert_eq!(ffi_error_status(e), FfiStatus::NullArgument);
+                assert!(ffi_error_message(e).is_null());
+                ffi_error_free(e);
+            }
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
     fn thread_owned_objects_are_freed_by_their_thread_once() {
         // Other tests create and free objects in parallel: count this
         // thread's own effect through the registry and the exit.
