@@ -103,11 +103,33 @@ void static_free() {
     eo_use_live(kept_point, kept_error, 1.0f);
 }
 
+/* A static object whose destructor is the process's first call into the
+ * library: the library's exit handler, registered then, runs right after it
+ * and frees what it made; an atexit handler registered before the static
+ * checks that, last. */
+struct StaticFirstContact {
+    ~StaticFirstContact() {
+        eo_first_contact(9.0f);
+    }
+};
+
+void static_new_check() {
+    eo_check_counts();
+    eo_verdict("static-new");
+}
+
+void static_new() {
+    EO_CHECK(std::atexit(static_new_check) == 0);
+    static StaticFirstContact user;
+    (void)user;
+}
+
 const eo_scenario scenarios[] = {
     {"thread-local-free", thread_local_free, "free from a thread_local registered before the library's first use"},
     {"thread-local-live", thread_local_live, "free from a thread_local registered after the library's first use"},
     {"thread-local-new", thread_local_new, "constructor called first in a thread_local destructor"},
     {"static-free", static_free, "free and read from a C++ static destructor"},
+    {"static-new", static_new, "constructor called first in a C++ static destructor"},
 };
 
 } // namespace
