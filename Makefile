@@ -614,3 +614,62 @@ mutate-ts: all
 
 mutate-native: all
 	node scripts/mutate/native.js
+
+## ---- Thread-owned handles at every step of a thread's or the process's exit (issue 22) ----
+#
+#   make test-exit-order   c/tests/exit_order/: frees, reads and constructors of thread-owned
+#                          handles in atexit handlers, pthread_key and C11 tss destructors, C++
+#                          thread_local and static destructors, and on another thread after the
+#                          creator exited; each scenario in a child process (see exit_order.h)
+#
+# Part of test-c (plain), test-valgrind (memcheck follows the children) and test-asan.
+.PHONY: test-exit-order test-exit-order-cxx test-valgrind-exit-order test-asan-exit-order
+
+EXIT_ORDER_DIR := c/tests/exit_order
+EXIT_ORDER_H   := $(EXIT_ORDER_DIR)/exit_order.h $(HEADER)
+VALGRIND_CHILDREN := valgrind --trace-children=yes --leak-check=full --show-leak-kinds=all \
+  --errors-for-leak-kinds=all --error-exitcode=1 --quiet
+
+test-c: test-exit-order
+test-valgrind: test-valgrind-exit-order
+test-asan: test-asan-exit-order
+
+$(BUILD)/test_exit_order: $(EXIT_ORDER_DIR)/exit_order.c $(EXIT_ORDER_H) lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) $< -o $@ $(LDLIBS) -lpthread -lm
+
+$(BUILD)/test_exit_order_asan: $(EXIT_ORDER_DIR)/exit_order.c $(EXIT_ORDER_H) lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $< -o $@ $(LDLIBS) -lpthread -lm
+
+$(BUILD)/test_exit_order_cxx: $(EXIT_ORDER_DIR)/thread_local.cpp $(EXIT_ORDER_H) lib
+	@mkdir -p $(BUILD)
+	$(CXX) -std=c++17 $(WARN) $(CFLAGS) $(CPPFLAGS) $< -o $@ $(LDLIBS) -lpthread
+
+$(BUILD)/test_exit_order_cxx_asan: $(EXIT_ORDER_DIR)/thread_local.cpp $(EXIT_ORDER_H) lib
+	@mkdir -p $(BUILD)
+	$(CXX) -std=c++17 $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $< -o $@ $(LDLIBS) -lpthread
+
+test-exit-order: $(BUILD)/test_exit_order test-exit-order-cxx
+	$(BUILD)/test_exit_order
+
+test-asan-exit-order: $(BUILD)/test_exit_order_asan $(if $(HAVE_CXX),$(BUILD)/test_exit_order_cxx_asan)
+	$(SAN_ENV) $(BUILD)/test_exit_order_asan
+	$(if $(HAVE_CXX),$(SAN_ENV) $(BUILD)/test_exit_order_cxx_asan)
+
+ifeq ($(HAVE_VALGRIND),yes)
+test-valgrind-exit-order: $(BUILD)/test_exit_order $(if $(HAVE_CXX),$(BUILD)/test_exit_order_cxx)
+	$(VALGRIND_CHILDREN) $(BUILD)/test_exit_order
+	$(if $(HAVE_CXX),$(VALGRIND_CHILDREN) $(BUILD)/test_exit_order_cxx)
+else
+test-valgrind-exit-order:
+	$(call skip,valgrind,the valgrind run of the exit-order tests (test-valgrind-exit-order),apt-get install valgrind)
+endif
+
+ifeq ($(HAVE_CXX),yes)
+test-exit-order-cxx: $(BUILD)/test_exit_order_cxx
+	$(BUILD)/test_exit_order_cxx
+else
+test-exit-order-cxx:
+	$(call skip,$(CXX),the C++ exit-order tests (thread_local and static destructors: test-exit-order-cxx),apt-get install g++)
+endif

@@ -53,6 +53,10 @@ fn soname() {
         format!("lib{name}.so.{major}")
     };
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+    // Never unloaded by dlclose(): a thread that exits later runs the
+    // library's pthread_key destructor (rust/src/thread_owned.rs), which must
+    // still be mapped then.
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete");
 }
 
 /// The C compiler for the target and its leading arguments: `CC_<target>`,

@@ -36,12 +36,14 @@
  * - Threads. Every function may be called from any thread at the same time,
  *   as long as two threads do not use the same mutable object (a Point, an
  *   OpaquePoint, an output buffer) concurrently. There is no global mutable
- *   state besides atomic counters, and no state shared between threads
- *   besides those: each thread has one private registry, of the handles
- *   opaque_point_new_thread_owned() created on it, which the thread frees
- *   when it exits; and, while a function runs, a flag of its thread saying
- *   whether an error object will receive its reason (so that with NULL no
- *   reason is formatted). Neither holds an error: there is no "last error".
+ *   state besides atomic counters and the table of thread-owned objects
+ *   (opaque_point_new_thread_owned(), ffi_error_new_thread_owned()): their
+ *   slots are process-wide, under a lock taken only when a thread runs out
+ *   of free slots or gives its slots back at exit, and each thread keeps a
+ *   private record of its own objects, which the library frees when the
+ *   thread exits. Besides those, while a function runs, a flag of its thread
+ *   says whether an error object will receive its reason (so that with NULL
+ *   no reason is formatted). None holds an error: there is no "last error".
  *   c/tests/threads.c checks this: every function called thread-safe below
  *   runs on 2 to 32 threads at once with results checked exactly, handles
  *   move between threads, plain, under ASan, valgrind and ThreadSanitizer
@@ -147,7 +149,8 @@ typedef enum FfiStatus {
 // Different objects are independent: each thread may have its own.
 //
 // An object from ffi_error_new_thread_owned() belongs to the thread that
-// created it: only that thread frees it, explicitly or when it exits.
+// created it: only that thread frees it, explicitly or when it exits; after
+// that every function treats it as freed (see ffi_error_new_thread_owned()).
 typedef struct FfiError FfiError;
 
 // A point whose representation is private to Rust.
@@ -156,7 +159,8 @@ typedef struct FfiError FfiError;
 // be moved between threads, but must not be used from two threads at once
 // while one of them translates or frees it. A handle from
 // opaque_point_new_thread_owned() belongs to the thread that created it:
-// only that thread frees it, explicitly or when it exits.
+// only that thread frees it, explicitly or when it exits; after that every
+// function treats it as freed (see opaque_point_new_thread_owned()).
 typedef struct OpaquePoint OpaquePoint;
 
 // A point in the plane, shared by value and by pointer with C.
@@ -350,33 +354,48 @@ struct FfiError *ffi_error_new(void);
 // Node.js worker thread ended by worker.terminate() (the package keeps one
 // such object per thread for its synchronous calls).
 //
-// Ownership: the caller may free the object earlier with ffi_error_free(),
-// at most once, on the creating thread; it is then taken out of the
-// thread's registry, and nothing is freed twice. Freeing it on another
-// thread does nothing (it is freed when its own thread exits). It may be
-// passed to calls on any thread, one call at a time, but must not be used,
-// nor its message read, once its thread has exited. The process's main
-// thread is the exception to "freed at exit": whether its thread-local
-// destructors run when the process exits depends on the platform, and the
-// system reclaims the memory either way (see
-// opaque_point_new_thread_owned()). A call made from a thread-local
-// destructor of an exiting thread gives an ordinary object, to free with
-// ffi_error_free(). Returns NULL only if an internal panic was caught.
+// Ownership: the caller may free the object earlier with ffi_error_free()
+// on the creating thread; on another thread ffi_error_free() does nothing
+// (the object stays valid, and its thread frees it). It may be passed to
+// calls on any thread, one call at a time, but not while its thread is
+// exiting (a race, as with any free). Returns NULL only if an internal
+// panic was caught.
+//
+// A thread-owned handle never dangles. Once its object is freed (by
+// ffi_error_free() or by its thread's exit), every function treats the
+// handle as NULL, from any thread, at any time up to the end of the
+// process: ffi_error_free() ignores it (a second free, or a free after the
+// thread exited, is a harmless no-op), ffi_error_status() returns
+// FFI_STATUS_NULL_ARGUMENT, ffi_error_message() NULL, and a function given
+// it as its `error` argument records nothing (it still returns its
+// status). A message pointer read earlier is invalid once the object is
+// freed, as for any object. When the library frees what a thread left,
+// and so where a late use sees the object freed, is as described for
+// opaque_point_new_thread_owned(), with a key and an exit handler of their
+// own, created with the process's first thread-owned error object. The
+// table keeps room for as many
+// thread-owned error objects as were ever live at once (48 bytes each on
+// 64-bit targets, plus each one's message while it lives).
 struct FfiError *ffi_error_new_thread_owned(void);
 
 // Destroys an error object created by ffi_error_new() or
 // ffi_error_new_thread_owned(), and its message. NULL is a harmless no-op.
 //
-// Ownership: takes back the object the caller owned. This must be called at
-// most once for any FfiError: the object, and any message pointer obtained
-// from it, are invalid afterwards. Never use C's free() instead. Thread-safe
-// for different objects. A thread-owned object is freed only on the thread
-// that created it (and taken out of that thread's registry); on another
-// thread this does nothing, and the object is freed when its thread exits.
+// Ownership: takes back the object the caller owned. An object from
+// ffi_error_new() must be freed exactly once: the object, and any message
+// pointer obtained from it, are invalid afterwards. Never use C's free()
+// instead. Thread-safe for different objects.
+//
+// A thread-owned object is freed only on the thread that created it; on
+// another thread this does nothing, and the object is freed when its thread
+// exits. Once its object is freed (here, or by its thread's exit), this
+// ignores the handle: a second free, or a free after the thread exited, on
+// any thread and at any point of the process's exit, is a harmless no-op
+// (see ffi_error_new_thread_owned()).
 //
 // # Safety
-// `error` is NULL or a live object from ffi_error_new() or
-// ffi_error_new_thread_owned() that is not used again.
+// `error` is NULL, a live object from ffi_error_new() that is not used
+// again, or a handle from ffi_error_new_thread_owned().
 void ffi_error_free(struct FfiError *error);
 
 // The number of error objects created by ffi_error_new() or
@@ -389,20 +408,21 @@ size_t ffi_error_live_count(void);
 // The status of the last failure recorded in `error`: FFI_STATUS_OK for a
 // fresh object (successful calls leave the object untouched, so this is
 // not the status of the last call). FFI_STATUS_NULL_ARGUMENT for a NULL
-// `error`.
+// `error`, and for a thread-owned handle whose object was freed.
 //
 // `error` is borrowed for the call. Thread-safe for objects no call is
 // writing to.
 //
 // # Safety
-// `error` is NULL or a live object from ffi_error_new() or
+// `error` is NULL, a live object from ffi_error_new(), or a handle from
 // ffi_error_new_thread_owned().
 enum FfiStatus ffi_error_status(const struct FfiError *error);
 
 // The reason of the last failure recorded in `error`, as a NUL-terminated
 // English sentence without the function's name (e.g. "the triangle
 // inequality does not hold: c = 5 is longer than a + b = 1 + 1 = 2"). An
-// empty string for a fresh object. Returns NULL for a NULL `error`.
+// empty string for a fresh object. Returns NULL for a NULL `error`, and for
+// a thread-owned handle whose object was freed.
 //
 // Ownership: the string belongs to the error object. Never free it or
 // write to it. It stays valid until the next call that is passed `error`
@@ -410,7 +430,7 @@ enum FfiStatus ffi_error_status(const struct FfiError *error);
 // copy it to keep it longer. Thread-safe for objects no call is writing to.
 //
 // # Safety
-// `error` is NULL or a live object from ffi_error_new() or
+// `error` is NULL, a live object from ffi_error_new(), or a handle from
 // ffi_error_new_thread_owned().
 const char *ffi_error_message(const struct FfiError *error);
 
@@ -648,48 +668,80 @@ struct OpaquePoint *opaque_point_new(float x, float y);
 // handle their garbage collector never reached is not leaked.
 //
 // Ownership: the caller may free the handle earlier with
-// opaque_point_free(), at most once, on the creating thread; it is then
-// taken out of the thread's registry, and nothing is freed twice. Freeing it
-// on another thread does nothing (the handle stays valid, and is freed when
-// its own thread exits). Every other function accepts it from any thread, as
-// for opaque_point_new(); but it must not be used once its thread has
-// exited. Returns NULL only if an internal panic was caught.
+// opaque_point_free() on the creating thread; on another thread
+// opaque_point_free() does nothing (the point stays valid, and its thread
+// frees it). Every other function accepts it from any thread, as for
+// opaque_point_new(), but not while its thread is exiting (a race, as with
+// any free). Returns NULL only if an internal panic was caught.
 //
-// "Exits" means the thread ends (its start routine returns, or
-// pthread_exit()) and its thread-local destructors run; a Node.js worker's
-// thread ends this way after worker.terminate() too. The process's main
-// thread is the exception: whether its thread-local destructors run when
-// the process exits depends on the platform (glibc runs them in exit(),
-// other C libraries may not, and _exit() or a crash never does), and the
-// system reclaims the memory either way. A call made from a thread-local
-// destructor of an exiting thread gives an ordinary handle, to free with
-// opaque_point_free(). The registry is per thread: no lock, no state shared
-// between threads.
+// A thread-owned handle never dangles. Once its point is freed (by
+// opaque_point_free() or by its thread's exit), every function treats the
+// handle as freed, from any thread, at any time up to the end of the
+// process: opaque_point_free() ignores it (a second free, or a free after
+// the thread exited, is a harmless no-op), opaque_point_get() returns
+// (NaN, NaN), opaque_point_describe() NULL, and opaque_point_translate()
+// does nothing, as for NULL. So a late use is defined wherever it happens:
+// in an atexit handler, a C++ static destructor, a pthread_key_create or
+// C11 tss destructor that runs after the library freed the point (see
+// below), or on another thread after the owner exited. A handle is not an
+// address (C never dereferences it): it names a slot of a process-wide
+// table and that slot's generation. The table keeps room for as many
+// thread-owned points as were ever live at once (32 bytes each on 64-bit
+// targets), reused for new ones.
+//
+// When the library frees the points a thread left, on Linux: when the
+// thread ends (its start routine returns or it calls pthread_exit(); a
+// Node.js worker thread ends this way after worker.terminate() too), after
+// all its thread-local destructors (C++ thread_local, Rust thread_local!),
+// in the first round of its pthread_key_create (and C11 tss) destructors,
+// after those of keys created before the library's (which it creates with
+// the process's first thread-owned point; glibc runs a round in key order).
+// For the thread that calls exit(), which runs no pthread_key destructor:
+// in an exit handler that the library registers with atexit() with the
+// process's first thread-owned point, so atexit handlers and C++ static
+// destructors registered after that run before it (and see the points
+// live), those registered before run after it. A point created after its
+// thread's release (in a later pthread_key or tss destructor, even as the
+// thread's first call into the library, or in a later exit handler) is
+// freed in the next round of destructors, or right after that exit handler
+// returns. Never freed by the library: points created in the last of the
+// PTHREAD_DESTRUCTOR_ITERATIONS (4) rounds of pthread_key destructors (they
+// stay live handles, which opaque_point_free() frees, or the system
+// reclaims with the process). Other platforms free them among the thread's
+// thread-local destructors (whether the main thread's run at exit depends
+// on the platform) and leave points created after that to the system.
+// _exit(), quick_exit() or a crash frees nothing; the system reclaims the
+// memory. Each thread's record is private to it: creating and freeing take
+// a lock only when a thread runs out of free slots or gives its slots back
+// at exit.
 struct OpaquePoint *opaque_point_new_thread_owned(float x, float y);
 
-// The number of handles that opaque_point_new_thread_owned() created on the
-// calling thread and that are not freed yet (those its exit will free).
-// Meant for tests.
+// The number of points that opaque_point_new_thread_owned() created on the
+// calling thread and that are not freed yet (those the library frees when
+// the thread exits). Meant for tests.
 //
 // No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe
-// (it only reads the calling thread's registry). 0 while the thread exits.
+// (it only reads the calling thread's record). While the thread exits: 0
+// once the library freed its points, or the number created since.
 size_t opaque_point_thread_owned_count(void);
 
 // Moves the point by (`by_x`, `by_y`), in place, with float arithmetic
 // (as point_translate()).
 //
-// NULL is a harmless no-op. The handle is borrowed for the call; it stays
-// owned by the caller. Not to be called on a handle another thread is using.
+// NULL, or a thread-owned handle whose point was freed, is a harmless
+// no-op. The handle is borrowed for the call; it stays owned by the caller.
+// Not to be called on a handle another thread is using.
 //
 // # Safety
-// `point` is NULL or a live handle from opaque_point_new() or
+// `point` is NULL, a live handle from opaque_point_new(), or a handle from
 // opaque_point_new_thread_owned().
 void opaque_point_translate(struct OpaquePoint *point, float by_x, float by_y);
 
 // Returns a new string describing the point, e.g. "OpaquePoint(1.5, -2)"
 // (shortest round-trip float formatting; "NaN", "inf" and "-inf" for
-// non-finite coordinates). Returns NULL for a NULL `point` (or if an
-// internal panic was caught).
+// non-finite coordinates). Returns NULL for a NULL `point`, for a
+// thread-owned handle whose point was freed (or if an internal panic was
+// caught).
 //
 // Ownership: the handle is borrowed for the call. The string is owned by
 // the caller and must be released with free_rust_string(), exactly once,
@@ -697,7 +749,7 @@ void opaque_point_translate(struct OpaquePoint *point, float by_x, float by_y);
 // for handles no other thread is modifying.
 //
 // # Safety
-// `point` is NULL or a live handle from opaque_point_new() or
+// `point` is NULL, a live handle from opaque_point_new(), or a handle from
 // opaque_point_new_thread_owned().
 char *opaque_point_describe(const struct OpaquePoint *point);
 
@@ -708,29 +760,35 @@ char *opaque_point_describe(const struct OpaquePoint *point);
 // frees it with opaque_point_free(); the returned Point is a plain value,
 // nothing to free.
 //
-// For a NULL `point` (or if an internal panic was caught) returns
-// (NaN, NaN), which no caller can mistake for a real point created from
-// finite coordinates. Thread-safe for handles no other thread is modifying.
+// For a NULL `point`, or a thread-owned handle whose point was freed (or
+// if an internal panic was caught) returns (NaN, NaN), which no caller can
+// mistake for a real point created from finite coordinates. Thread-safe for
+// handles no other thread is modifying.
 //
 // # Safety
-// `point` is NULL or a live handle from opaque_point_new() or
+// `point` is NULL, a live handle from opaque_point_new(), or a handle from
 // opaque_point_new_thread_owned().
 struct Point opaque_point_get(const struct OpaquePoint *point);
 
 // Destroys a point created by opaque_point_new() or
 // opaque_point_new_thread_owned(). NULL is a harmless no-op.
 //
-// This must be called at most once for any OpaquePoint: the handle is
+// A handle from opaque_point_new() must be freed exactly once: it is
 // invalid afterwards, and freeing it again, or using it, is undefined
 // behaviour (as with free()). Never pass it to C's free(). Thread-safety:
 // may be called from any thread, but must not race with any other use of
-// the same handle. A thread-owned handle is freed only on the thread that
-// created it (and taken out of that thread's registry); on another thread
-// this does nothing, and the handle is freed when its thread exits.
+// the same handle.
+//
+// A thread-owned handle is freed only on the thread that created it; on
+// another thread this does nothing, and the point is freed when its thread
+// exits. Once its point is freed (here, or by its thread's exit), this
+// ignores the handle: a second free, or a free after the thread exited, on
+// any thread and at any point of the process's exit, is a harmless no-op
+// (see opaque_point_new_thread_owned()).
 //
 // # Safety
-// `point` is NULL or a live handle from opaque_point_new() or
-// opaque_point_new_thread_owned() that is not used again.
+// `point` is NULL, a live handle from opaque_point_new() that is not used
+// again, or a handle from opaque_point_new_thread_owned().
 void opaque_point_free(struct OpaquePoint *point);
 
 // The number of OpaquePoints created by opaque_point_new() or

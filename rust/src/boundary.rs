@@ -93,12 +93,15 @@ impl ErrorOut<'_> {
     /// Wraps an export's `error` argument.
     ///
     /// # Safety
-    /// `error` is NULL or a live object from `ffi_error_new()` that no other
-    /// call uses while this one runs, apart from calls made by callbacks of
-    /// this one, which have all returned before it writes (the header's
-    /// promise for every `FfiError *error`).
+    /// `error` is NULL, a live object from `ffi_error_new()` or a handle
+    /// from `ffi_error_new_thread_owned()`, that no other call uses while
+    /// this one runs, apart from calls made by callbacks of this one, which
+    /// have all returned before it writes (the header's promise for every
+    /// `FfiError *error`).
     #[inline]
     pub unsafe fn from_raw(error: *mut FfiError) -> Self {
+        // The handle is kept as given: a thread-owned one is resolved to its
+        // object only in `report`, so a call that succeeds never looks it up.
         ErrorOut(NonNull::new(error), PhantomData)
     }
 
@@ -145,14 +148,23 @@ fn panicked(error: ErrorOut<'_>, payload: Box<dyn std::any::Any + Send>) -> FfiS
 #[cold]
 #[inline(never)]
 fn report(error: ErrorOut<'_>, failure: Failure) -> FfiStatus {
-    if let Some(error) = error.0 {
-        // Recording allocates the message; it is guarded too, so that even a
-        // panic there cannot unwind into C (the status is still returned).
-        // SAFETY: "`error` is NULL or a live FfiError used by no other call
-        // at the same time" (every export's header comment; count_where adds
-        // "apart from calls the predicate makes", and the predicate has
-        // returned for good by now). The `&mut` lives for this one write.
-        guard(|| unsafe { &mut *error.as_ptr() }.record(&failure));
+    if let Some(handle) = error.0 {
+        // A thread-owned handle becomes its object here (NULL once the
+        // library has freed it: nothing is recorded then); any other handle
+        // is the object itself.
+        let object = crate::error::object(handle.as_ptr());
+        if !object.is_null() {
+            // Recording allocates the message; it is guarded too, so that
+            // even a panic there cannot unwind into C (the status is still
+            // returned).
+            // SAFETY: "`error` is NULL or a live FfiError used by no other
+            // call at the same time" (every export's header comment;
+            // count_where adds "apart from calls the predicate makes", and
+            // the predicate has returned for good by now), resolved by
+            // `object` to a live, non-NULL object. The `&mut` lives for this
+            // one write.
+            guard(|| unsafe { &mut *object }.record(&failure));
+        }
     }
     failure.status()
 }

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::boundary::guard;
 use crate::status::FfiStatus;
-use crate::thread_owned::{self, Registry, ThreadOwnable};
+use crate::thread_owned;
 
 /// A failure inside the crate: the status the export returns and the reason
 /// the caller reads from its error object.
@@ -201,14 +201,16 @@ pub fn panic_reason(payload: &(dyn std::any::Any + Send)) -> String {
 /// Different objects are independent: each thread may have its own.
 ///
 /// An object from ffi_error_new_thread_owned() belongs to the thread that
-/// created it: only that thread frees it, explicitly or when it exits.
+/// created it: only that thread frees it, explicitly or when it exits; after
+/// that every function treats it as freed (see ffi_error_new_thread_owned()).
 pub struct FfiError {
     status: FfiStatus,
     message: CString,
-    /// Recorded in the calling thread's [`Registry`] (by
-    /// [`ffi_error_new_thread_owned`]).
-    thread_owned: bool,
 }
+
+// An ordinary object's address has bit 0 clear: the thread-owned handles of
+// `thread_owned` are told apart by it.
+const _: () = assert!(std::mem::align_of::<FfiError>() >= 2);
 
 impl FfiError {
     /// A fresh object: status OK and an empty message.
@@ -216,7 +218,6 @@ impl FfiError {
         FfiError {
             status: FfiStatus::Ok,
             message: CString::default(),
-            thread_owned: false,
         }
     }
 
@@ -246,34 +247,40 @@ impl Default for FfiError {
     }
 }
 
-/// Records `failure` in the caller's error object, if there is one.
+/// Records `failure` in the caller's error object, if there is one (and, for
+/// a thread-owned handle, if its object is still live).
 ///
 /// # Safety
-/// `error` is NULL or a live object from ffi_error_new() or
-/// ffi_error_new_thread_owned() that no other call is using at the same
+/// `error` is NULL, a live object from ffi_error_new(), or a handle from
+/// ffi_error_new_thread_owned(), that no other call is using at the same
 /// time.
 pub unsafe fn record(error: *mut FfiError, failure: &Failure) {
-    // SAFETY: the caller promised NULL or a live, unshared FfiError.
-    if let Some(error) = unsafe { error.as_mut() } {
+    // SAFETY: the caller promised NULL, a live FfiError or a thread-owned
+    // handle, unshared: `object` gives NULL (`as_mut` gives None) or a live
+    // object.
+    if let Some(error) = unsafe { object(error).as_mut() } {
         error.record(failure);
     }
+}
+
+/// The object behind an `FfiError *` argument: NULL and an ordinary object
+/// as they are, a thread-owned handle's object while it is live, and NULL for
+/// a thread-owned handle whose object was freed (by ffi_error_free() or its
+/// thread's exit), so that such a handle reads as NULL everywhere.
+#[inline]
+pub fn object(error: *mut FfiError) -> *mut FfiError {
+    thread_owned::resolve(error)
 }
 
 /// Error objects created by [`ffi_error_new`] or
 /// [`ffi_error_new_thread_owned`] and not yet freed.
 static LIVE_ERRORS: AtomicUsize = AtomicUsize::new(0);
 
-impl ThreadOwnable for FfiError {
-    fn released_at_thread_exit() {
-        LIVE_ERRORS.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-thread_local! {
-    /// The objects created by [`ffi_error_new_thread_owned`] on this thread
-    /// and not freed yet: its exit frees them.
-    static THREAD_OWNED: Registry<FfiError> = const { Registry::new() };
-}
+// A thread-owned error object's table and its thread's record; its exit
+// counts the objects it frees.
+thread_owned::thread_ownable!(FfiError, {
+    LIVE_ERRORS.fetch_sub(1, Ordering::Relaxed);
+});
 
 /// Boxes a new error object, counts it, and returns the raw pointer.
 fn new_object(error: FfiError) -> *mut FfiError {
@@ -301,25 +308,33 @@ pub extern "C" fn ffi_error_new() -> *mut FfiError {
 /// Node.js worker thread ended by worker.terminate() (the package keeps one
 /// such object per thread for its synchronous calls).
 ///
-/// Ownership: the caller may free the object earlier with ffi_error_free(),
-/// at most once, on the creating thread; it is then taken out of the
-/// thread's registry, and nothing is freed twice. Freeing it on another
-/// thread does nothing (it is freed when its own thread exits). It may be
-/// passed to calls on any thread, one call at a time, but must not be used,
-/// nor its message read, once its thread has exited. The process's main
-/// thread is the exception to "freed at exit": whether its thread-local
-/// destructors run when the process exits depends on the platform, and the
-/// system reclaims the memory either way (see
-/// opaque_point_new_thread_owned()). A call made from a thread-local
-/// destructor of an exiting thread gives an ordinary object, to free with
-/// ffi_error_free(). Returns NULL only if an internal panic was caught.
+/// Ownership: the caller may free the object earlier with ffi_error_free()
+/// on the creating thread; on another thread ffi_error_free() does nothing
+/// (the object stays valid, and its thread frees it). It may be passed to
+/// calls on any thread, one call at a time, but not while its thread is
+/// exiting (a race, as with any free). Returns NULL only if an internal
+/// panic was caught.
+///
+/// A thread-owned handle never dangles. Once its object is freed (by
+/// ffi_error_free() or by its thread's exit), every function treats the
+/// handle as NULL, from any thread, at any time up to the end of the
+/// process: ffi_error_free() ignores it (a second free, or a free after the
+/// thread exited, is a harmless no-op), ffi_error_status() returns
+/// FFI_STATUS_NULL_ARGUMENT, ffi_error_message() NULL, and a function given
+/// it as its `error` argument records nothing (it still returns its
+/// status). A message pointer read earlier is invalid once the object is
+/// freed, as for any object. When the library frees what a thread left,
+/// and so where a late use sees the object freed, is as described for
+/// opaque_point_new_thread_owned(), with a key and an exit handler of their
+/// own, created with the process's first thread-owned error object. The
+/// table keeps room for as many
+/// thread-owned error objects as were ever live at once (48 bytes each on
+/// 64-bit targets, plus each one's message while it lives).
 #[no_mangle]
 pub extern "C" fn ffi_error_new_thread_owned() -> *mut FfiError {
     guard(|| {
-        let object = new_object(FfiError::new());
-        // SAFETY: a fresh `Box::into_raw` that nobody else has; from now on
-        // only the registry, or ffi_error_free after taking it out, frees it.
-        unsafe { (*object).thread_owned = thread_owned::adopt(&THREAD_OWNED, object) };
+        let object = thread_owned::adopt(FfiError::new());
+        LIVE_ERRORS.fetch_add(1, Ordering::Relaxed);
         object
     })
 }
@@ -327,31 +342,39 @@ pub extern "C" fn ffi_error_new_thread_owned() -> *mut FfiError {
 /// Destroys an error object created by ffi_error_new() or
 /// ffi_error_new_thread_owned(), and its message. NULL is a harmless no-op.
 ///
-/// Ownership: takes back the object the caller owned. This must be called at
-/// most once for any FfiError: the object, and any message pointer obtained
-/// from it, are invalid afterwards. Never use C's free() instead. Thread-safe
-/// for different objects. A thread-owned object is freed only on the thread
-/// that created it (and taken out of that thread's registry); on another
-/// thread this does nothing, and the object is freed when its thread exits.
+/// Ownership: takes back the object the caller owned. An object from
+/// ffi_error_new() must be freed exactly once: the object, and any message
+/// pointer obtained from it, are invalid afterwards. Never use C's free()
+/// instead. Thread-safe for different objects.
+///
+/// A thread-owned object is freed only on the thread that created it; on
+/// another thread this does nothing, and the object is freed when its thread
+/// exits. Once its object is freed (here, or by its thread's exit), this
+/// ignores the handle: a second free, or a free after the thread exited, on
+/// any thread and at any point of the process's exit, is a harmless no-op
+/// (see ffi_error_new_thread_owned()).
 ///
 /// # Safety
-/// `error` is NULL or a live object from ffi_error_new() or
-/// ffi_error_new_thread_owned() that is not used again.
+/// `error` is NULL, a live object from ffi_error_new() that is not used
+/// again, or a handle from ffi_error_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn ffi_error_free(error: *mut FfiError) {
     guard(|| {
-        // SAFETY: the header requires NULL (`as_ref` gives None) or a live
-        // object that no other call is using.
-        let Some(e) = (unsafe { error.as_ref() }) else {
+        if thread_owned::is_thread_owned(error) {
+            // Live and this thread's: freed; freed already, or another
+            // thread's: left alone.
+            if thread_owned::free(error) {
+                LIVE_ERRORS.fetch_sub(1, Ordering::Relaxed);
+            }
             return;
-        };
-        if e.thread_owned && !thread_owned::take_back(&THREAD_OWNED, error) {
-            return; // another thread's object: its registry keeps it
         }
-        // SAFETY: the header requires an object from ffi_error_new*() (a
-        // `Box::into_raw`) that has not been freed yet, and a thread-owned
-        // one is no longer in its registry; ownership returns to the Box,
-        // which drops it here.
+        if error.is_null() {
+            return;
+        }
+        // SAFETY: "a live object from ffi_error_new() that is not used
+        // again": a `Box::into_raw` (bit 0 clear, unlike a thread-owned
+        // handle) not freed yet; ownership returns to the Box, which drops
+        // it here.
         drop(unsafe { Box::from_raw(error) });
         LIVE_ERRORS.fetch_sub(1, Ordering::Relaxed);
     })
@@ -370,19 +393,21 @@ pub extern "C" fn ffi_error_live_count() -> usize {
 /// The status of the last failure recorded in `error`: FFI_STATUS_OK for a
 /// fresh object (successful calls leave the object untouched, so this is
 /// not the status of the last call). FFI_STATUS_NULL_ARGUMENT for a NULL
-/// `error`.
+/// `error`, and for a thread-owned handle whose object was freed.
 ///
 /// `error` is borrowed for the call. Thread-safe for objects no call is
 /// writing to.
 ///
 /// # Safety
-/// `error` is NULL or a live object from ffi_error_new() or
+/// `error` is NULL, a live object from ffi_error_new(), or a handle from
 /// ffi_error_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn ffi_error_status(error: *const FfiError) -> FfiStatus {
     guard(|| {
-        // SAFETY: the header requires NULL or a live FfiError.
-        match unsafe { error.as_ref() } {
+        // SAFETY: "`error` is NULL, a live object from ffi_error_new(), or a
+        // handle from ffi_error_new_thread_owned()", no call writing to it:
+        // `object` gives NULL (`as_ref` gives None) or a live object.
+        match unsafe { object(error.cast_mut()).as_ref() } {
             Some(e) => e.status(),
             None => FfiStatus::NullArgument,
         }
@@ -392,7 +417,8 @@ pub unsafe extern "C" fn ffi_error_status(error: *const FfiError) -> FfiStatus {
 /// The reason of the last failure recorded in `error`, as a NUL-terminated
 /// English sentence without the function's name (e.g. "the triangle
 /// inequality does not hold: c = 5 is longer than a + b = 1 + 1 = 2"). An
-/// empty string for a fresh object. Returns NULL for a NULL `error`.
+/// empty string for a fresh object. Returns NULL for a NULL `error`, and for
+/// a thread-owned handle whose object was freed.
 ///
 /// Ownership: the string belongs to the error object. Never free it or
 /// write to it. It stays valid until the next call that is passed `error`
@@ -400,13 +426,15 @@ pub unsafe extern "C" fn ffi_error_status(error: *const FfiError) -> FfiStatus {
 /// copy it to keep it longer. Thread-safe for objects no call is writing to.
 ///
 /// # Safety
-/// `error` is NULL or a live object from ffi_error_new() or
+/// `error` is NULL, a live object from ffi_error_new(), or a handle from
 /// ffi_error_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn ffi_error_message(error: *const FfiError) -> *const c_char {
     guard(|| {
-        // SAFETY: the header requires NULL or a live FfiError.
-        match unsafe { error.as_ref() } {
+        // SAFETY: "`error` is NULL, a live object from ffi_error_new(), or a
+        // handle from ffi_error_new_thread_owned()", no call writing to it:
+        // `object` gives NULL (`as_ref` gives None) or a live object.
+        match unsafe { object(error.cast_mut()).as_ref() } {
             Some(e) => e.message().as_ptr(),
             None => std::ptr::null(),
         }
@@ -441,19 +469,45 @@ mod tests {
     }
 
     #[test]
+    fn exports_record_into_a_live_thread_owned_object_and_not_into_a_freed_one() {
+        std::thread::spawn(|| {
+            let e = ffi_error_new_thread_owned();
+            assert!(thread_owned::is_thread_owned(e), "not an address");
+            let mut out = 0;
+            // SAFETY: `out` is writable; `e` is a thread-owned handle, live
+            // for the first call and freed (so ignored) for the second.
+            unsafe {
+                let status = crate::numbers::add_in_rust_checked(i32::MAX, 1, &mut out, e);
+                assert_eq!(status, FfiStatus::Overflow);
+                assert_eq!(ffi_error_status(e), FfiStatus::Overflow);
+                let why = CStr::from_ptr(ffi_error_message(e)).to_str().unwrap();
+                assert!(why.contains("does not fit"), "{why}");
+                ffi_error_free(e);
+                let status = crate::numbers::add_in_rust_checked(i32::MAX, 1, &mut out, e);
+                assert_eq!(status, FfiStatus::Overflow);
+                assert_eq!(ffi_error_status(e), FfiStatus::NullArgument);
+                assert!(ffi_error_message(e).is_null());
+                ffi_error_free(e);
+            }
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
     fn thread_owned_objects_are_freed_by_their_thread_once() {
         // Other tests create and free objects in parallel: count this
         // thread's own effect through the registry and the exit.
         let (early, late) = std::thread::spawn(|| {
             let early = ffi_error_new_thread_owned();
             let late = ffi_error_new_thread_owned();
-            assert_eq!(THREAD_OWNED.with(Registry::len), 2);
+            assert_eq!(thread_owned::count::<FfiError>(), 2);
             // SAFETY: live objects of this thread; `early` is freed once, here.
             unsafe {
                 record(late, &Failure::new(FfiStatus::Overflow, "kept"));
                 ffi_error_free(early);
             }
-            assert_eq!(THREAD_OWNED.with(Registry::len), 1);
+            assert_eq!(thread_owned::count::<FfiError>(), 1);
             (early as usize, late as usize)
         })
         .join()
@@ -470,7 +524,7 @@ mod tests {
             // Still live and still registered after the other thread's free.
             // SAFETY: `e` is live (its thread has not exited).
             assert_eq!(unsafe { ffi_error_status(e) }, FfiStatus::Ok);
-            THREAD_OWNED.with(Registry::len)
+            thread_owned::count::<FfiError>()
         });
         let foreign = receive.recv().unwrap() as *mut FfiError;
         // SAFETY: a live object; this free must leave it alone.

@@ -13,10 +13,10 @@
 //! A binding whose handles must not outlive the thread that made them (a
 //! Node.js worker thread that ends with objects its garbage collector never
 //! got to) creates them with [`opaque_point_new_thread_owned`] instead: the
-//! handle is also recorded in a registry private to the calling thread, and
-//! whatever is still recorded when that thread exits is freed by the
-//! registry's thread-local destructor. [`opaque_point_free`] takes the handle
-//! out of the registry first, so nothing is freed twice.
+//! point lives in a slot of the process-wide table of
+//! [`crate::thread_owned`], owned by the calling thread, which frees it when
+//! it exits. Such a handle is not an address but a slot and a generation, so
+//! that a use after the thread freed it is detected, never a use-after-free.
 
 use std::ffi::{c_char, CString};
 use std::fmt;
@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::boundary::guard;
 use crate::point::Point;
 use crate::strings::into_c_string;
-use crate::thread_owned::{self, Registry, ThreadOwnable};
+use crate::thread_owned;
 
 /// Handles returned by [`opaque_point_new`] and not yet freed.
 static LIVE_POINTS: AtomicUsize = AtomicUsize::new(0);
@@ -36,24 +36,22 @@ static LIVE_POINTS: AtomicUsize = AtomicUsize::new(0);
 /// be moved between threads, but must not be used from two threads at once
 /// while one of them translates or frees it. A handle from
 /// opaque_point_new_thread_owned() belongs to the thread that created it:
-/// only that thread frees it, explicitly or when it exits.
-#[derive(Debug)]
+/// only that thread frees it, explicitly or when it exits; after that every
+/// function treats it as freed (see opaque_point_new_thread_owned()).
+#[derive(Debug, Clone)]
 pub struct OpaquePoint {
     x: f32,
     y: f32,
-    /// Recorded in the [`Registry`] of the thread that created it
-    /// (by [`opaque_point_new_thread_owned`]).
-    thread_owned: bool,
 }
+
+// An ordinary handle (a box's address) has bit 0 clear: the thread-owned
+// handles of `thread_owned` are told apart by it.
+const _: () = assert!(std::mem::align_of::<OpaquePoint>() >= 2);
 
 impl OpaquePoint {
     /// A point at (`x`, `y`).
     pub fn new(x: f32, y: f32) -> Self {
-        OpaquePoint {
-            x,
-            y,
-            thread_owned: false,
-        }
+        OpaquePoint { x, y }
     }
 
     /// Moves the point by (`by_x`, `by_y`) with IEEE `f32` addition.
@@ -65,13 +63,6 @@ impl OpaquePoint {
     /// The coordinates as a plain [`Point`].
     pub fn get(&self) -> Point {
         Point::new(self.x, self.y)
-    }
-}
-
-/// A clone is an ordinary value, never thread-owned.
-impl Clone for OpaquePoint {
-    fn clone(&self) -> Self {
-        OpaquePoint::new(self.x, self.y)
     }
 }
 
@@ -90,17 +81,11 @@ impl fmt::Display for OpaquePoint {
     }
 }
 
-impl ThreadOwnable for OpaquePoint {
-    fn released_at_thread_exit() {
-        LIVE_POINTS.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-thread_local! {
-    /// The handles created by [`opaque_point_new_thread_owned`] on this
-    /// thread and not freed yet: its exit frees them.
-    static THREAD_OWNED: Registry<OpaquePoint> = const { Registry::new() };
-}
+// A thread-owned point's table and its thread's record; its exit counts the
+// points it frees.
+thread_owned::thread_ownable!(OpaquePoint, {
+    LIVE_POINTS.fetch_sub(1, Ordering::Relaxed);
+});
 
 /// Boxes a new point, counts it, and returns the raw handle.
 fn new_handle(point: OpaquePoint) -> *mut OpaquePoint {
@@ -128,60 +113,92 @@ pub extern "C" fn opaque_point_new(x: f32, y: f32) -> *mut OpaquePoint {
 /// handle their garbage collector never reached is not leaked.
 ///
 /// Ownership: the caller may free the handle earlier with
-/// opaque_point_free(), at most once, on the creating thread; it is then
-/// taken out of the thread's registry, and nothing is freed twice. Freeing it
-/// on another thread does nothing (the handle stays valid, and is freed when
-/// its own thread exits). Every other function accepts it from any thread, as
-/// for opaque_point_new(); but it must not be used once its thread has
-/// exited. Returns NULL only if an internal panic was caught.
+/// opaque_point_free() on the creating thread; on another thread
+/// opaque_point_free() does nothing (the point stays valid, and its thread
+/// frees it). Every other function accepts it from any thread, as for
+/// opaque_point_new(), but not while its thread is exiting (a race, as with
+/// any free). Returns NULL only if an internal panic was caught.
 ///
-/// "Exits" means the thread ends (its start routine returns, or
-/// pthread_exit()) and its thread-local destructors run; a Node.js worker's
-/// thread ends this way after worker.terminate() too. The process's main
-/// thread is the exception: whether its thread-local destructors run when
-/// the process exits depends on the platform (glibc runs them in exit(),
-/// other C libraries may not, and _exit() or a crash never does), and the
-/// system reclaims the memory either way. A call made from a thread-local
-/// destructor of an exiting thread gives an ordinary handle, to free with
-/// opaque_point_free(). The registry is per thread: no lock, no state shared
-/// between threads.
+/// A thread-owned handle never dangles. Once its point is freed (by
+/// opaque_point_free() or by its thread's exit), every function treats the
+/// handle as freed, from any thread, at any time up to the end of the
+/// process: opaque_point_free() ignores it (a second free, or a free after
+/// the thread exited, is a harmless no-op), opaque_point_get() returns
+/// (NaN, NaN), opaque_point_describe() NULL, and opaque_point_translate()
+/// does nothing, as for NULL. So a late use is defined wherever it happens:
+/// in an atexit handler, a C++ static destructor, a pthread_key_create or
+/// C11 tss destructor that runs after the library freed the point (see
+/// below), or on another thread after the owner exited. A handle is not an
+/// address (C never dereferences it): it names a slot of a process-wide
+/// table and that slot's generation. The table keeps room for as many
+/// thread-owned points as were ever live at once (32 bytes each on 64-bit
+/// targets), reused for new ones.
+///
+/// When the library frees the points a thread left, on Linux: when the
+/// thread ends (its start routine returns or it calls pthread_exit(); a
+/// Node.js worker thread ends this way after worker.terminate() too), after
+/// all its thread-local destructors (C++ thread_local, Rust thread_local!),
+/// in the first round of its pthread_key_create (and C11 tss) destructors,
+/// after those of keys created before the library's (which it creates with
+/// the process's first thread-owned point; glibc runs a round in key order).
+/// For the thread that calls exit(), which runs no pthread_key destructor:
+/// in an exit handler that the library registers with atexit() with the
+/// process's first thread-owned point, so atexit handlers and C++ static
+/// destructors registered after that run before it (and see the points
+/// live), those registered before run after it. A point created after its
+/// thread's release (in a later pthread_key or tss destructor, even as the
+/// thread's first call into the library, or in a later exit handler) is
+/// freed in the next round of destructors, or right after that exit handler
+/// returns. Never freed by the library: points created in the last of the
+/// PTHREAD_DESTRUCTOR_ITERATIONS (4) rounds of pthread_key destructors (they
+/// stay live handles, which opaque_point_free() frees, or the system
+/// reclaims with the process). Other platforms free them among the thread's
+/// thread-local destructors (whether the main thread's run at exit depends
+/// on the platform) and leave points created after that to the system.
+/// _exit(), quick_exit() or a crash frees nothing; the system reclaims the
+/// memory. Each thread's record is private to it: creating and freeing take
+/// a lock only when a thread runs out of free slots or gives its slots back
+/// at exit.
 #[no_mangle]
 pub extern "C" fn opaque_point_new_thread_owned(x: f32, y: f32) -> *mut OpaquePoint {
     guard(|| {
-        let handle = new_handle(OpaquePoint::new(x, y));
-        // SAFETY: a fresh `Box::into_raw` that nobody else has; from now on
-        // only the registry, or opaque_point_free after taking it out, frees it.
-        unsafe { (*handle).thread_owned = thread_owned::adopt(&THREAD_OWNED, handle) };
+        let handle = thread_owned::adopt(OpaquePoint::new(x, y));
+        LIVE_POINTS.fetch_add(1, Ordering::Relaxed);
         handle
     })
 }
 
-/// The number of handles that opaque_point_new_thread_owned() created on the
-/// calling thread and that are not freed yet (those its exit will free).
-/// Meant for tests.
+/// The number of points that opaque_point_new_thread_owned() created on the
+/// calling thread and that are not freed yet (those the library frees when
+/// the thread exits). Meant for tests.
 ///
 /// No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe
-/// (it only reads the calling thread's registry). 0 while the thread exits.
+/// (it only reads the calling thread's record). While the thread exits: 0
+/// once the library freed its points, or the number created since.
 #[no_mangle]
 pub extern "C" fn opaque_point_thread_owned_count() -> usize {
-    guard(|| THREAD_OWNED.try_with(Registry::len).unwrap_or(0))
+    guard(thread_owned::count::<OpaquePoint>)
 }
 
 /// Moves the point by (`by_x`, `by_y`), in place, with float arithmetic
 /// (as point_translate()).
 ///
-/// NULL is a harmless no-op. The handle is borrowed for the call; it stays
-/// owned by the caller. Not to be called on a handle another thread is using.
+/// NULL, or a thread-owned handle whose point was freed, is a harmless
+/// no-op. The handle is borrowed for the call; it stays owned by the caller.
+/// Not to be called on a handle another thread is using.
 ///
 /// # Safety
-/// `point` is NULL or a live handle from opaque_point_new() or
+/// `point` is NULL, a live handle from opaque_point_new(), or a handle from
 /// opaque_point_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn opaque_point_translate(point: *mut OpaquePoint, by_x: f32, by_y: f32) {
     guard(|| {
-        // SAFETY: the header requires NULL (`as_mut` gives None) or a live
-        // handle from opaque_point_new, i.e. a valid Box allocation not used
-        // elsewhere during the call.
+        let point = thread_owned::resolve(point);
+        // SAFETY: "`point` is NULL, a live handle from opaque_point_new(),
+        // or a handle from opaque_point_new_thread_owned()" and "not to be
+        // called on a handle another thread is using": `resolve` gives NULL
+        // (`as_mut` gives None), the live Box of an ordinary handle, or the
+        // live value in a thread-owned handle's slot (NULL once freed).
         if let Some(p) = unsafe { point.as_mut() } {
             p.translate(by_x, by_y);
         }
@@ -190,8 +207,9 @@ pub unsafe extern "C" fn opaque_point_translate(point: *mut OpaquePoint, by_x: f
 
 /// Returns a new string describing the point, e.g. "OpaquePoint(1.5, -2)"
 /// (shortest round-trip float formatting; "NaN", "inf" and "-inf" for
-/// non-finite coordinates). Returns NULL for a NULL `point` (or if an
-/// internal panic was caught).
+/// non-finite coordinates). Returns NULL for a NULL `point`, for a
+/// thread-owned handle whose point was freed (or if an internal panic was
+/// caught).
 ///
 /// Ownership: the handle is borrowed for the call. The string is owned by
 /// the caller and must be released with free_rust_string(), exactly once,
@@ -199,13 +217,16 @@ pub unsafe extern "C" fn opaque_point_translate(point: *mut OpaquePoint, by_x: f
 /// for handles no other thread is modifying.
 ///
 /// # Safety
-/// `point` is NULL or a live handle from opaque_point_new() or
+/// `point` is NULL, a live handle from opaque_point_new(), or a handle from
 /// opaque_point_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn opaque_point_describe(point: *const OpaquePoint) -> *mut c_char {
     guard(|| {
-        // SAFETY: the header requires NULL (`as_ref` gives None) or a live
-        // handle from opaque_point_new, not modified during the call.
+        let point = thread_owned::resolve(point.cast_mut());
+        // SAFETY: "`point` is NULL, a live handle from opaque_point_new(),
+        // or a handle from opaque_point_new_thread_owned()", not modified
+        // during the call: `resolve` gives NULL (`as_ref` gives None), the
+        // live Box, or the live value in the handle's slot (NULL once freed).
         let Some(p) = (unsafe { point.as_ref() }) else {
             return std::ptr::null_mut();
         };
@@ -225,18 +246,22 @@ pub unsafe extern "C" fn opaque_point_describe(point: *const OpaquePoint) -> *mu
 /// frees it with opaque_point_free(); the returned Point is a plain value,
 /// nothing to free.
 ///
-/// For a NULL `point` (or if an internal panic was caught) returns
-/// (NaN, NaN), which no caller can mistake for a real point created from
-/// finite coordinates. Thread-safe for handles no other thread is modifying.
+/// For a NULL `point`, or a thread-owned handle whose point was freed (or
+/// if an internal panic was caught) returns (NaN, NaN), which no caller can
+/// mistake for a real point created from finite coordinates. Thread-safe for
+/// handles no other thread is modifying.
 ///
 /// # Safety
-/// `point` is NULL or a live handle from opaque_point_new() or
+/// `point` is NULL, a live handle from opaque_point_new(), or a handle from
 /// opaque_point_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn opaque_point_get(point: *const OpaquePoint) -> Point {
     guard(|| {
-        // SAFETY: the header requires NULL (`as_ref` gives None) or a live
-        // handle from opaque_point_new, not modified during the call.
+        let point = thread_owned::resolve(point.cast_mut());
+        // SAFETY: "`point` is NULL, a live handle from opaque_point_new(),
+        // or a handle from opaque_point_new_thread_owned()", not modified
+        // during the call: `resolve` gives NULL (`as_ref` gives None), the
+        // live Box, or the live value in the handle's slot (NULL once freed).
         match unsafe { point.as_ref() } {
             Some(p) => p.get(),
             None => Point::new(f32::NAN, f32::NAN),
@@ -247,32 +272,40 @@ pub unsafe extern "C" fn opaque_point_get(point: *const OpaquePoint) -> Point {
 /// Destroys a point created by opaque_point_new() or
 /// opaque_point_new_thread_owned(). NULL is a harmless no-op.
 ///
-/// This must be called at most once for any OpaquePoint: the handle is
+/// A handle from opaque_point_new() must be freed exactly once: it is
 /// invalid afterwards, and freeing it again, or using it, is undefined
 /// behaviour (as with free()). Never pass it to C's free(). Thread-safety:
 /// may be called from any thread, but must not race with any other use of
-/// the same handle. A thread-owned handle is freed only on the thread that
-/// created it (and taken out of that thread's registry); on another thread
-/// this does nothing, and the handle is freed when its thread exits.
+/// the same handle.
+///
+/// A thread-owned handle is freed only on the thread that created it; on
+/// another thread this does nothing, and the point is freed when its thread
+/// exits. Once its point is freed (here, or by its thread's exit), this
+/// ignores the handle: a second free, or a free after the thread exited, on
+/// any thread and at any point of the process's exit, is a harmless no-op
+/// (see opaque_point_new_thread_owned()).
 ///
 /// # Safety
-/// `point` is NULL or a live handle from opaque_point_new() or
-/// opaque_point_new_thread_owned() that is not used again.
+/// `point` is NULL, a live handle from opaque_point_new() that is not used
+/// again, or a handle from opaque_point_new_thread_owned().
 #[no_mangle]
 pub unsafe extern "C" fn opaque_point_free(point: *mut OpaquePoint) {
     guard(|| {
-        // SAFETY: the header requires NULL (`as_ref` gives None) or a live
-        // handle, not used by another thread during the call.
-        let Some(p) = (unsafe { point.as_ref() }) else {
+        if thread_owned::is_thread_owned(point) {
+            // Live and this thread's: freed; freed already, or another
+            // thread's: left alone.
+            if thread_owned::free(point) {
+                LIVE_POINTS.fetch_sub(1, Ordering::Relaxed);
+            }
             return;
-        };
-        if p.thread_owned && !thread_owned::take_back(&THREAD_OWNED, point) {
-            return; // another thread's handle: its registry keeps it
         }
-        // SAFETY: the header requires a handle from opaque_point_new* (a
-        // `Box::into_raw`) that has not been freed yet, and a thread-owned
-        // one is no longer in its registry; ownership returns to the Box,
-        // which drops it here.
+        if point.is_null() {
+            return;
+        }
+        // SAFETY: "a live handle from opaque_point_new() that is not used
+        // again": a `Box::into_raw` (bit 0 clear, unlike a thread-owned
+        // handle) not freed yet; ownership returns to the Box, which drops
+        // it here.
         drop(unsafe { Box::from_raw(point) });
         LIVE_POINTS.fetch_sub(1, Ordering::Relaxed);
     })
@@ -450,42 +483,97 @@ mod tests {
     }
 
     #[test]
-    fn the_registry_gives_memory_back_after_a_burst() {
+    fn a_burst_of_thread_owned_points_is_reused_not_kept_growing() {
         let _points = exclusive();
-        let capacity = || THREAD_OWNED.with(Registry::capacity);
-        thread::spawn(move || {
-            let ps: Vec<_> = (0..100_000)
-                .map(|i| opaque_point_new_thread_owned(i as f32, 0.0))
-                .collect();
-            assert!(capacity() >= 100_000);
-            for &p in &ps[..99_990] {
-                // SAFETY: live handles of this thread, each freed once.
-                unsafe { opaque_point_free(p) };
-            }
-            assert_eq!(opaque_point_thread_owned_count(), 10);
-            assert!(
-                capacity() <= crate::thread_owned::SHRINK_ABOVE,
-                "capacity {}",
-                capacity()
-            );
-            // The rest are still there, and still freed by the exit.
-            // SAFETY: live (registered, not freed).
-            assert_eq!(
-                unsafe { opaque_point_get(ps[99_999]) },
-                Point::new(99_999.0, 0.0)
-            );
-        })
-        .join()
-        .unwrap();
+        let before = opaque_point_live_count();
+        let burst = || {
+            thread::spawn(|| {
+                let ps: Vec<_> = (0..10_000)
+                    .map(|i| opaque_point_new_thread_owned(i as f32, 0.0))
+                    .collect();
+                for &p in &ps[..9_990] {
+                    // SAFETY: live handles of this thread, each freed once.
+                    unsafe { opaque_point_free(p) };
+                }
+                assert_eq!(opaque_point_thread_owned_count(), 10);
+                // SAFETY: a handle of this thread, still live.
+                assert_eq!(
+                    unsafe { opaque_point_get(ps[9_999]) },
+                    Point::new(9_999.0, 0.0)
+                );
+            })
+            .join()
+            .unwrap()
+        };
+        burst();
+        let slots = <OpaquePoint as thread_owned::ThreadOwnable>::table().slots_used();
+        burst();
+        burst();
+        assert_eq!(
+            <OpaquePoint as thread_owned::ThreadOwnable>::table().slots_used(),
+            slots,
+            "the slots given back are reused"
+        );
+        assert_eq!(opaque_point_live_count(), before);
     }
 
     #[test]
-    fn clones_and_equality_ignore_thread_ownership() {
-        let mut p = OpaquePoint::new(1.0, 2.0);
-        p.thread_owned = true;
-        let q = p.clone();
-        assert!(!q.thread_owned);
-        assert_eq!(p, q);
+    fn a_freed_thread_owned_handle_reads_as_null_and_frees_as_a_no_op() {
+        let _points = exclusive();
+        let before = opaque_point_live_count();
+        let p = addr(opaque_point_new_thread_owned(1.0, 2.0));
+        let kept = thread::spawn(|| addr(opaque_point_new_thread_owned(3.0, 4.0)))
+            .join()
+            .unwrap();
+        assert_eq!(
+            opaque_point_live_count(),
+            before + 1,
+            "the thread's exit freed its point"
+        );
+        for stale in [p, kept] {
+            let stale = stale as *mut OpaquePoint;
+            // SAFETY: thread-owned handles; `stale` is freed (by this free or
+            // by its thread's exit), which every function accepts.
+            unsafe {
+                opaque_point_free(stale);
+                opaque_point_free(stale);
+                let got = opaque_point_get(stale);
+                assert!(got.x.is_nan() && got.y.is_nan());
+                assert!(opaque_point_describe(stale).is_null());
+                opaque_point_translate(stale, 1.0, 1.0);
+            }
+        }
+        assert_eq!(opaque_point_live_count(), before);
+        // A new point in the same slot is not freed through the old handle.
+        let q = opaque_point_new_thread_owned(5.0, 6.0);
+        // SAFETY: `p` is stale (ignored); `q` is live, freed once.
+        unsafe {
+            opaque_point_free(p as *mut OpaquePoint);
+            assert_eq!(opaque_point_get(q), Point::new(5.0, 6.0));
+            opaque_point_free(q);
+        }
+        assert_eq!(opaque_point_live_count(), before);
+    }
+
+    #[test]
+    fn handles_of_both_kinds_are_told_apart() {
+        let _points = exclusive();
+        let plain = opaque_point_new(1.0, 2.0);
+        let owned = opaque_point_new_thread_owned(1.0, 2.0);
+        assert!(!thread_owned::is_thread_owned(plain));
+        assert!(thread_owned::is_thread_owned(owned));
+        // SAFETY: live handles, each freed once.
+        unsafe {
+            assert_eq!(opaque_point_get(plain), opaque_point_get(owned));
+            opaque_point_free(plain);
+            opaque_point_free(owned);
+        }
+    }
+
+    #[test]
+    fn clones_and_equality() {
+        let p = OpaquePoint::new(1.0, 2.0);
+        assert_eq!(p, p.clone());
         assert_ne!(
             OpaquePoint::new(f32::NAN, 0.0),
             OpaquePoint::new(f32::NAN, 0.0)
