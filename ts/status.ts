@@ -77,11 +77,11 @@ export function statusName(code: number): FfiStatusName | 'UNKNOWN' {
  */
 export class FfiError extends ErrorCtor {
   /** The status name, e.g. `'INVALID_UTF8'`. */
-  readonly status: FfiStatusName | 'UNKNOWN';
+  declare readonly status: FfiStatusName | 'UNKNOWN';
   /** The status number, as in the C header (`FFI_STATUS_INVALID_UTF8` is 2). */
-  readonly statusCode: number;
+  declare readonly statusCode: number;
   /** A Node-style error code: `'ERR_FFI_' + status`, e.g. `'ERR_FFI_INVALID_UTF8'`. */
-  readonly code: string;
+  declare readonly code: string;
 
   /**
    * @param statusCode - the status number returned by the native call

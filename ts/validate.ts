@@ -36,6 +36,8 @@ import {
   NumberIsInteger,
   ObjectDefineProperty,
   ObjectIs,
+  ObjectPrototype,
+  ObjectPrototypeHasOwnProperty,
   RangeErrorCtor,
   SafeMap,
   StringPrototypeIncludes,
@@ -535,6 +537,26 @@ export function float32Pair(points: unknown, index: number): Float32Array {
 /** A new `Float32Array` of two elements (the captured constructor). */
 export function newFloat32Pair(): Float32Array {
   return new F32(2);
+}
+
+// ---- Results koffi builds --------------------------------------------------
+
+/**
+ * Whether a struct koffi returns by value, with fields `first` and `second`,
+ * can be read soundly. koffi fills a fresh object with `[[Set]]`
+ * (`napi_set_property`), so a field whose name `Object.prototype` holds as an
+ * accessor (or as a read-only value) never becomes the object's own: the
+ * accessor gets the value and may lie. Without such a property on
+ * `Object.prototype` (the only object on the fresh object's prototype
+ * chain, whose own prototype is immutably null) every field becomes an own
+ * data property, which no user code can then change. A writable data
+ * property there is harmless too (it is shadowed), but is refused here for
+ * simplicity: no code defines one in practice.
+ */
+export function structResultReadable(first: string, second: string): boolean {
+  return (
+    !ObjectPrototypeHasOwnProperty(ObjectPrototype, first) && !ObjectPrototypeHasOwnProperty(ObjectPrototype, second)
+  );
 }
 
 // ---- Other kinds ----------------------------------------------------------
