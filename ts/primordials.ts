@@ -24,7 +24,7 @@
  */
 
 /* eslint-disable @typescript-eslint/no-unsafe-function-type */
-import { Buffer } from 'node:buffer';
+import { Buffer, constants as BufferConstants } from 'node:buffer';
 import { types as UtilTypes } from 'node:util';
 
 type Uncurried<T, A extends unknown[], R> = (self: T, ...args: A) => R;
@@ -98,7 +98,10 @@ export const StringPrototypeIsWellFormed = uncurryThis(String.prototype.isWellFo
 export const StringPrototypeSlice = uncurryThis(String.prototype.slice);
 export const StringPrototypeCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 export const StringPrototypeToUpperCase = uncurryThis(String.prototype.toUpperCase);
-export const NumberPrototypeToString = uncurryThis(Number.prototype.toString) as (self: number, radix?: number) => string;
+export const NumberPrototypeToString = uncurryThis(Number.prototype.toString) as (
+  self: number,
+  radix?: number,
+) => string;
 export const RegExpPrototypeExec = uncurryThis(
   RegExp.prototype.exec as (this: RegExp, text: string) => RegExpExecArray | null,
 );
@@ -166,10 +169,16 @@ export const ArrayBufferCtor = ArrayBuffer;
 export const ArrayBufferIsView = ArrayBuffer.isView;
 export const ArrayBufferPrototypeGetByteLength = getterOf<number>(ArrayBuffer.prototype, 'byteLength');
 export const ArrayBufferPrototypeSlice = uncurryThis(ArrayBuffer.prototype.slice);
+/** V8's longest string, in UTF-16 code units (`buffer.constants.MAX_STRING_LENGTH`). */
+export const BufferConstantsMaxStringLength = BufferConstants.MAX_STRING_LENGTH;
 /** `Buffer.allocUnsafeSlow`, bound to the captured `Buffer`. */
 export const BufferAllocUnsafeSlow = Buffer.allocUnsafeSlow.bind(Buffer) as (size: number) => Buffer;
 /** `Buffer.from(arrayBuffer, byteOffset, length)`, bound to the captured `Buffer`. */
-export const BufferFrom = Buffer.from.bind(Buffer) as (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
+export const BufferFrom = Buffer.from.bind(Buffer) as (
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  length: number,
+) => Buffer;
 /** `Buffer.prototype.toString(encoding, start, end)`, uncurried. */
 export const BufferPrototypeToString = uncurryThis(
   Buffer.prototype.toString as (this: Buffer, encoding: string, start: number, end: number) => string,

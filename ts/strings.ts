@@ -52,7 +52,8 @@ const koffiAddress = koffi.address;
 
 /** The first `length` code units of `units` as a string. */
 function decodeUtf16(units: Uint16Array, length: number): string {
-  if (BufferPrototypeUcs2Slice !== undefined) return BufferPrototypeUcs2Slice(units as unknown as Buffer, 0, length * 2);
+  if (BufferPrototypeUcs2Slice !== undefined)
+    return BufferPrototypeUcs2Slice(units as unknown as Buffer, 0, length * 2);
   return BufferPrototypeToString(
     BufferFrom(TypedArrayPrototypeGetBuffer(units), 0, length * 2),
     'utf16le',
@@ -219,8 +220,11 @@ export function concatStrings(first: string, second: string): string {
   if (typeof second !== 'string') throw invalidArgType('concatStrings', 'second', 'a string', second);
   const total = first.length + second.length;
   if (total > MAX_STRING_LENGTH) throw stringTooLong('concatStrings', total);
-  if (total >= LATIN1_MIN_UNITS && RegExpPrototypeExec(NON_LATIN1, first) === null &&
-    RegExpPrototypeExec(NON_LATIN1, second) === null) {
+  if (
+    total >= LATIN1_MIN_UNITS &&
+    RegExpPrototypeExec(NON_LATIN1, first) === null &&
+    RegExpPrototypeExec(NON_LATIN1, second) === null
+  ) {
     const joined = concatLatin1(first, second, total);
     if (joined !== undefined) return joined;
   }

@@ -19,7 +19,14 @@ import {
   int_or_float_as_int,
   parse_number,
 } from './raw/unions';
-import { ArrayBufferCtor, ErrorCtor, Float32ArrayCtor, Int32ArrayCtor, Uint32ArrayCtor, Uint8ArrayCtor } from './primordials';
+import {
+  ArrayBufferCtor,
+  ErrorCtor,
+  Float32ArrayCtor,
+  Int32ArrayCtor,
+  Uint32ArrayCtor,
+  Uint8ArrayCtor,
+} from './primordials';
 import { check, syncError } from './status';
 import { bits32, cBytes, cString, number } from './validate';
 

@@ -26,9 +26,9 @@
  * intrinsic. Built-ins patched *before* this package is first required are
  * out of scope (they are what gets captured).
  */
-import { constants as bufferConstants } from 'node:buffer';
 import {
   ArrayIsArray,
+  BufferConstantsMaxStringLength,
   ErrorCtor,
   Float32ArrayCtor,
   JSONStringify,
@@ -63,7 +63,7 @@ const U32 = Uint32ArrayCtor;
 const F32 = Float32ArrayCtor;
 
 /** V8's longest string, in UTF-16 code units (`buffer.constants.MAX_STRING_LENGTH`). */
-export const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
+export const MAX_STRING_LENGTH = BufferConstantsMaxStringLength;
 
 // ---- Errors ----------------------------------------------------------------
 
@@ -195,7 +195,7 @@ function describe(value: unknown): string {
       if (value === null) return 'null';
       const tag = TypedArrayPrototypeGetSymbolToStringTag(value);
       if (tag !== undefined) return `${tag[0] === 'I' ? 'an' : 'a'} ${tag}`; // an Int32Array, a Uint8Array
-      if (UtilTypesIsProxy(value)) return isRevokedProxy(value) ? 'a revoked Proxy' : 'a Proxy';
+      if (UtilTypesIsProxy(value)) return 'a Proxy'; // revoked or not
       if (UtilTypesIsDataView(value)) return 'a DataView';
       if (UtilTypesIsAnyArrayBuffer(value)) return 'an ArrayBuffer';
       if (isArray(value)) return 'an array';
@@ -473,7 +473,9 @@ export function uint32Array(value: unknown, fn: string, name: string): Uint32Arr
   if (isArray(value)) {
     const copy = copyOfArray(value, fn, name, undefined, 0);
     // Exactly `copied` elements long (a view of the copy's own buffer: no species, no user code).
-    return copied === TypedArrayPrototypeGetLength(copy) ? copy : new U32(TypedArrayPrototypeGetBuffer(copy), 0, copied);
+    return copied === TypedArrayPrototypeGetLength(copy)
+      ? copy
+      : new U32(TypedArrayPrototypeGetBuffer(copy), 0, copied);
   }
   throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
 }
@@ -491,13 +493,7 @@ export function uint32Array(value: unknown, fn: string, name: string): Uint32Arr
  * lent it is still running (a re-entrant call takes the next slot); larger
  * copies are always fresh, so a pool never keeps more than 256 KiB per slot.
  */
-export function uint32ArrayCopy(
-  value: unknown,
-  fn: string,
-  name: string,
-  pool?: ScratchPool,
-  slot = 0,
-): Uint32Array {
+export function uint32ArrayCopy(value: unknown, fn: string, name: string, pool?: ScratchPool, slot = 0): Uint32Array {
   if (TypedArrayPrototypeGetSymbolToStringTag(value) === 'Uint32Array') return copyOfU32(value, pool, slot);
   if (isArray(value)) return copyOfArray(value, fn, name, pool, slot);
   throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
