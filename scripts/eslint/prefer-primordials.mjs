@@ -219,11 +219,13 @@ export const preferPrimordials = ESLintUtils.RuleCreator.withoutDocs({
         const declarations = symbol?.getDeclarations() ?? [];
         if (declarations.length === 0 || !declarations.some((d) => isBuiltinDeclaration(program, d))) return;
         const isCall = node.parent.type === 'CallExpression' && node.parent.callee === node;
+        // fn.call/apply/bind: Function.prototype's, whatever the function's own type is named.
+        const shown = (name === 'call' || name === 'apply' || name === 'bind') && isCall ? ['Function'] : types;
         if (!isCall && types.every((t) => OWN_DATA.get(t)?.has(name))) return;
         context.report({
           node: node.property,
           messageId: isCall ? 'method' : 'accessor',
-          data: { name, type: types.join(' | ') },
+          data: { name, type: shown.join(' | ') },
         });
       },
 
