@@ -149,11 +149,11 @@ const LATIN1_MIN_UNITS = 768;
  * length, must join them.
  */
 function concatLatin1(first: string, second: string, total: number): string | undefined {
-  const a = latin1First(first.length + 1);
+  const a = latin1First.take(first.length + 1);
   a[BufferPrototypeLatin1Write(a, first, 0, first.length)] = 0;
-  const b = latin1Second(second.length + 1);
+  const b = latin1Second.take(second.length + 1);
   b[BufferPrototypeLatin1Write(b, second, 0, second.length)] = 0;
-  const joined = latin1Joined(total + 1);
+  const joined = latin1Joined.take(total + 1);
   const status = concat_strings_into(a, b, joined, TypedArrayPrototypeGetLength(joined), outAddress, syncError);
   if (status !== FfiStatus.OK || outValue() !== total + 1) return undefined;
   return BufferPrototypeLatin1Slice(joined, 0, total);
@@ -166,39 +166,25 @@ function concatLatin1(first: string, second: string, total: number): string | un
  * call.
  */
 const LATIN1_SCRATCH_MAX_BYTES = 1 << 17;
-let latin1FirstScratch = BufferAllocUnsafeSlow(0);
-let latin1SecondScratch = BufferAllocUnsafeSlow(0);
-let latin1JoinedScratch = BufferAllocUnsafeSlow(0);
+/**
+ * One reused Latin-1 buffer. Module-private (no instance or prototype of it
+ * ever reaches user code), so its method lookups cannot be patched.
+ */
+class Latin1Scratch {
+  #buffer = BufferAllocUnsafeSlow(0);
 
-/** The size a kept buffer of `length` bytes grows to for `bytes`, or -1 for a buffer of its own. */
-function latin1Grown(length: number, bytes: number): number {
-  if (bytes > LATIN1_SCRATCH_MAX_BYTES) return -1;
-  return MathMin(LATIN1_SCRATCH_MAX_BYTES, MathMax(bytes, 2 * length));
+  /** A buffer of at least `bytes` bytes: this one, grown, or (above the limit) a new one of its own. */
+  take(bytes: number): Buffer {
+    const length = TypedArrayPrototypeGetLength(this.#buffer);
+    if (bytes <= length) return this.#buffer;
+    if (bytes > LATIN1_SCRATCH_MAX_BYTES) return BufferAllocUnsafeSlow(bytes);
+    return (this.#buffer = BufferAllocUnsafeSlow(MathMin(LATIN1_SCRATCH_MAX_BYTES, MathMax(bytes, 2 * length))));
+  }
 }
 
-function latin1First(bytes: number): Buffer {
-  const length = TypedArrayPrototypeGetLength(latin1FirstScratch);
-  if (bytes <= length) return latin1FirstScratch;
-  const grown = latin1Grown(length, bytes);
-  if (grown < 0) return BufferAllocUnsafeSlow(bytes);
-  return (latin1FirstScratch = BufferAllocUnsafeSlow(grown));
-}
-
-function latin1Second(bytes: number): Buffer {
-  const length = TypedArrayPrototypeGetLength(latin1SecondScratch);
-  if (bytes <= length) return latin1SecondScratch;
-  const grown = latin1Grown(length, bytes);
-  if (grown < 0) return BufferAllocUnsafeSlow(bytes);
-  return (latin1SecondScratch = BufferAllocUnsafeSlow(grown));
-}
-
-function latin1Joined(bytes: number): Buffer {
-  const length = TypedArrayPrototypeGetLength(latin1JoinedScratch);
-  if (bytes <= length) return latin1JoinedScratch;
-  const grown = latin1Grown(length, bytes);
-  if (grown < 0) return BufferAllocUnsafeSlow(bytes);
-  return (latin1JoinedScratch = BufferAllocUnsafeSlow(grown));
-}
+const latin1First = new Latin1Scratch();
+const latin1Second = new Latin1Scratch();
+const latin1Joined = new Latin1Scratch();
 
 /**
  * `first + second`, joined by Rust.
