@@ -40,6 +40,12 @@ import {
  * for other builds of koffi and V8. (`koffi.config()` can raise the stack
  * only before any library is loaded in that koffi instance, which another
  * package may have done first: the cap is the defence that always holds.)
+ *
+ * The count belongs to the module instance (of this thread); koffi's stack
+ * belongs to the thread. Calls nested alternately through two instances of
+ * this package on one thread (a cleared `require.cache`) still fit: 511
+ * levels, measured, with a 7.8 MB JS stack. Code that nests koffi calls of
+ * its own between these levels eats into the same margin.
  */
 export const MAX_CALLBACK_DEPTH = 256;
 
