@@ -778,6 +778,7 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
   // ---- issue 5: slices, callbacks, async ----
   PRIMES_UP_TO_MAX_LIMIT: { kind: 'value', why: 'a constant (2^30)' },
   MAX_ASYNC_IN_FLIGHT: { kind: 'value', why: 'a constant (native async calls at once, 2..UV_THREADPOOL_SIZE)' },
+  MAX_CALLBACK_DEPTH: { kind: 'value', why: 'a constant (how deep countWhere may nest through predicates)' },
   sumOfEven: {
     kind: 'function',
     call: fn(api.sumOfEven),

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import koffi from 'koffi';
-import { countWhere, FfiError, FfiStatus } from '../ts';
+import { countWhere, FfiError, FfiStatus, MAX_CALLBACK_DEPTH } from '../ts';
 import { COUNT_WHERE_MATCH, COUNT_WHERE_STOP, CountWherePredicate, count_where, ffi_status_message } from '../ts/raw';
 import * as rawCallbacks from '../ts/raw/callbacks';
 import * as status from '../ts/status';
@@ -301,6 +303,139 @@ describe('countWhere', () => {
     ).toThrow(RangeError);
     expect(called).toBe(false); // validated before Rust is called
   });
+});
+
+describe('countWhere nesting is capped at MAX_CALLBACK_DEPTH', () => {
+  /** Runs `body` (a script over `countWhere`, `MAX_CALLBACK_DEPTH`, `raw`) in a child with a 4 MB JS stack; its JSON output. */
+  function inChild(body: string): unknown {
+    const dist = path.resolve(__dirname, '..', 'dist');
+    const script = `const { countWhere, MAX_CALLBACK_DEPTH } = require(${JSON.stringify(dist)});
+      const raw = require(${JSON.stringify(path.join(dist, 'raw'))});
+      ${body}`;
+    const child = spawnSync(process.execPath, ['--stack-size=4000', '-e', script], { encoding: 'utf8' });
+    expect({ signal: child.signal, status: child.status, stderr: child.stderr }).toEqual({
+      signal: null,
+      status: 0,
+      stderr: '',
+    });
+    return JSON.parse(child.stdout);
+  }
+
+  it('nests exactly MAX_CALLBACK_DEPTH deep, and throws a coded RangeError one level deeper, before koffi', () => {
+    expect(MAX_CALLBACK_DEPTH).toBe(256);
+    expect(
+      inChild(`
+        let deepest = 0;
+        const nest = (level) => {
+          deepest = Math.max(deepest, level);
+          if (level < MAX_CALLBACK_DEPTH) countWhere([level + 1], nest);
+          return true;
+        };
+        const full = countWhere([1], nest);
+        // Count the calls that reach koffi (ts/callbacks reads the raw export at each call).
+        const rawCallbacks = require(${JSON.stringify(path.join(path.resolve(__dirname, '..', 'dist'), 'raw', 'callbacks'))});
+        const real = rawCallbacks.count_where;
+        let native = 0;
+        rawCallbacks.count_where = (...args) => { native++; return real(...args); };
+        let levels = 0, tooDeep;
+        const dive = () => {
+          levels++;
+          try { countWhere([1], dive); } catch (e) { tooDeep ??= e; throw e; }
+          return true;
+        };
+        let outer;
+        try { countWhere([1], dive); } catch (e) { outer = e; }
+        const nativeDive = native;
+        deepest = 0;
+        const again = countWhere([1], nest);
+        console.log(JSON.stringify({
+          full, levels, native: nativeDive, again, deepest, same: outer === tooDeep, name: tooDeep.name,
+          code: tooDeep.code, message: tooDeep.message,
+        }));`),
+    ).toEqual({
+      full: 1,
+      levels: MAX_CALLBACK_DEPTH,
+      native: MAX_CALLBACK_DEPTH, // the refused call never reached koffi
+      again: 1,
+      deepest: MAX_CALLBACK_DEPTH, // the depth is back to 0: a full-depth nest works again
+      same: true,
+      name: 'RangeError',
+      code: 'ERR_FFI_NESTING_DEPTH',
+      message: `countWhere: callbacks nested more than ${MAX_CALLBACK_DEPTH} deep`,
+    });
+  });
+
+  it('counts calls made from element getters while the copy is made', () => {
+    let refused: unknown;
+    const getterNest = (level: number): unknown[] => {
+      const input: unknown[] = [];
+      Object.defineProperty(input, 0, {
+        get() {
+          if (level < MAX_CALLBACK_DEPTH + 5) {
+            try {
+              countWhere(getterNest(level + 1) as number[], () => true);
+            } catch (error) {
+              refused ??= error;
+            }
+          }
+          return 1;
+        },
+      });
+      return input;
+    };
+    expect(countWhere(getterNest(1) as number[], () => true)).toBe(1);
+    expect(refused).toMatchObject({ code: 'ERR_FFI_NESTING_DEPTH' });
+  });
+
+  it('a thrown predicate, or a stack overflow, leaves the depth as it was', () => {
+    expect(
+      inChild(`
+        const overflow = () => overflow() + 1;
+        const errors = [];
+        for (let i = 0; i < 3; i++) {
+          try { countWhere([1], () => overflow() > 0); } catch (e) { errors.push(e.name); }
+          try { countWhere([1], () => { throw new Error('no'); }); } catch (e) { errors.push(e.message); }
+        }
+        let deepest = 0;
+        const nest = (level) => {
+          deepest = Math.max(deepest, level);
+          if (level < MAX_CALLBACK_DEPTH) countWhere([level + 1], nest);
+          return true;
+        };
+        countWhere([1], nest);
+        console.log(JSON.stringify({ errors, deepest }));`),
+    ).toEqual({ errors: ['RangeError', 'no', 'RangeError', 'no', 'RangeError', 'no'], deepest: MAX_CALLBACK_DEPTH });
+  });
+
+  it.each([
+    ['the main thread with --stack-size=7800', ['--stack-size=7800'], 0],
+    ['a worker with resourceLimits.stackSizeMb 512', [], 512],
+  ])(
+    'on %s, a nest that goes on until refused ends with the coded RangeError (koffi stack overflow, SIGSEGV, before the cap)',
+    (_label, flags, stackSizeMb) => {
+      const dist = path.resolve(__dirname, '..', 'dist');
+      const dive = `
+        const { countWhere } = require(${JSON.stringify(dist)});
+        let levels = 0, code;
+        const dive = () => { levels++; countWhere([1], dive); return true; };
+        try { countWhere([1], dive); } catch (e) { code = e.code; }
+        const result = JSON.stringify({ levels, code });`;
+      const script =
+        stackSizeMb === 0
+          ? `${dive}\nconsole.log(result);`
+          : `const { Worker } = require('node:worker_threads');
+             const w = new Worker(${JSON.stringify(`${dive}\nrequire('node:worker_threads').parentPort.postMessage(result);`)},
+               { eval: true, resourceLimits: { stackSizeMb: ${stackSizeMb} } });
+             w.on('message', (m) => console.log(m));`;
+      const child = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' });
+      expect({ signal: child.signal, status: child.status, stderr: child.stderr }).toEqual({
+        signal: null,
+        status: 0,
+        stderr: '',
+      });
+      expect(JSON.parse(child.stdout)).toEqual({ levels: MAX_CALLBACK_DEPTH, code: 'ERR_FFI_NESTING_DEPTH' });
+    },
+  );
 });
 
 describe('raw count_where', () => {

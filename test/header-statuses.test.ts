@@ -214,6 +214,15 @@ const PROVOKE: Record<string, Record<string, () => unknown>> = {
       return status;
     },
   },
+  primes_up_to_into: {
+    'the primes up to 10, into room for them': () =>
+      call(raw.primes_up_to_into, 10, new Uint32Array(8), 8, new BigUint64Array(1)),
+    'above PRIMES_UP_TO_MAX_LIMIT': () =>
+      call(raw.primes_up_to_into, 2 ** 30 + 1, new Uint32Array(8), 8, new BigUint64Array(1)),
+    'dest shorter than the capacity': () =>
+      call(raw.primes_up_to_into, 100, new Uint32Array(8), 8, new BigUint64Array(1)),
+    'NULL written': () => call(raw.primes_up_to_into, 10, new Uint32Array(8), 8, null),
+  },
   async_jobs_run: {
     'a sum job': () => call(raw.async_jobs_run, job(raw.ASYNC_JOB_SUM_OF_EVEN, 0), 1, new Uint32Array([2, 4]), 2),
     'an unknown kind': () => call(raw.async_jobs_run, job(99, 0), 1, new Uint32Array(2), 2),

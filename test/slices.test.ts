@@ -10,7 +10,7 @@ import {
   u32_array_live_count,
 } from '../ts/raw';
 import * as rawSlices from '../ts/raw/slices';
-import { checkPrimesLimit, takeU32Array } from '../ts/slices';
+import { checkPrimesLimit } from '../ts/slices';
 import { expectThrowsArg, thrownBy } from './fixtures/arg-errors';
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
@@ -291,84 +291,37 @@ describe('the edges of sumOfEven and primesUpTo', () => {
   });
 });
 
-describe('takeU32Array frees the Rust array whatever fails', () => {
-  const realMove = rawSlices.u32_array_move_into;
-  type Move = typeof rawSlices.u32_array_move_into;
-  /** Runs `fn` with the raw u32_array_move_into replaced by `move` (fault injection). */
-  function withMove<T>(move: (...args: Parameters<Move>) => number, fn: () => T): T {
-    const spy = jest.spyOn(rawSlices, 'u32_array_move_into').mockImplementation(move as Move);
+describe('primesUpTo: Rust writes into JS memory in one call (primes_up_to_into)', () => {
+  it('hands out no Rust array, small or large', () => {
+    const before = u32_array_live_count();
+    const calls = jest.spyOn(rawSlices, 'primes_up_to_into');
     try {
-      return fn();
+      expect(primesUpTo(156_107).length).toBe(14_365); // the largest limit whose sieve fits the scratch
+      expect(calls).toHaveBeenCalledTimes(1);
+      calls.mockClear();
+      const large = primesUpTo(156_108); // a second call, into a JS array of the capacity Rust asked for
+      expect(calls).toHaveBeenCalledTimes(2);
+      expect(large.length).toBe(14_365);
+      expect(large.byteOffset).toBe(0);
+      expect(large.buffer.byteLength).toBe(16_385 * 4); // the sieve's bound: a view of exactly the primes
     } finally {
-      spy.mockRestore();
+      calls.mockRestore();
     }
-  }
-  /** A move told one element less than the destination has: Rust answers BUFFER_TOO_SMALL and keeps its array. */
-  const shortMove = (...[out, dest, len, error]: Parameters<Move>): number => realMove(out, dest, len - 1, error);
-  /** A Rust array of the 10 primes up to 30, in `out`. */
-  function rustPrimes(): BigUint64Array {
-    const out = new BigUint64Array(3);
-    expect(primes_up_to(30, out, null)).toBe(FfiStatus.OK);
-    expect(out[1]).toBe(10n);
-    return out;
-  }
-
-  it('moves the values into a new Uint32Array and leaves the empty array', () => {
-    const before = u32_array_live_count();
-    const out = rustPrimes();
-    const values = takeU32Array(out, 'op');
-    expect([...values]).toEqual([2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
-    expect([...out]).toEqual([0n, 0n, 0n]);
-    expect(u32_array_live_count()).toBe(before);
-    expect(takeU32Array(out, 'op')).toEqual(new Uint32Array(0));
-  });
-
-  it('when the move throws (as an allocation that fails would), frees the array, empties out, and lets the error through', () => {
-    const before = u32_array_live_count();
-    const out = rustPrimes();
-    const oom = new RangeError('Array buffer allocation failed');
-    expect(() =>
-      withMove(
-        () => {
-          throw oom;
-        },
-        () => takeU32Array(out, 'op'),
-      ),
-    ).toThrow(oom);
-    expect([...out]).toEqual([0n, 0n, 0n]);
     expect(u32_array_live_count()).toBe(before);
   });
 
-  it('when Rust refuses the move, frees the array, empties out, and throws an FfiError naming the operation', () => {
-    const before = u32_array_live_count();
-    const out = rustPrimes();
-    // A destination one element short: u32_array_move_into answers BUFFER_TOO_SMALL and leaves the array.
-    const err = thrownBy(() => withMove(shortMove, () => takeU32Array(out, 'op')));
-    expect(err).toBeInstanceOf(FfiError);
-    expect(err).toMatchObject({
-      status: 'BUFFER_TOO_SMALL',
-      code: 'ERR_FFI_BUFFER_TOO_SMALL',
-      message: 'op: the array has 10 values but dest_len is 9',
-    });
-    expect([...out]).toEqual([0n, 0n, 0n]);
-    expect(u32_array_live_count()).toBe(before);
-  });
-
-  it('primesUpTo names itself in the FfiError of a failed move, and frees the array', () => {
-    const before = u32_array_live_count();
-    const err = thrownBy(() => withMove(shortMove, () => primesUpTo(30)));
-    expect(err).toBeInstanceOf(FfiError);
-    expect(err).toMatchObject({
-      code: 'ERR_FFI_BUFFER_TOO_SMALL',
-      message: 'primesUpTo: the array has 10 values but dest_len is 9',
-    });
-    expect(u32_array_live_count()).toBe(before);
-    expect([...primesUpTo(30)]).toEqual([2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+  it('gives a small result an exact buffer of its own, not the reused scratch', () => {
+    const first = primesUpTo(100);
+    const second = primesUpTo(50);
+    expect([...first]).toHaveLength(25);
+    expect([...second]).toHaveLength(15);
+    expect(first.buffer).not.toBe(second.buffer);
+    expect(first.buffer.byteLength).toBe(25 * 4);
   });
 
   it('primesUpTo names itself in the FfiError of a failed sieve', () => {
     // Only an internal panic can fail it after the limit check: injected by replacing the raw call.
-    const spy = jest.spyOn(rawSlices, 'primes_up_to').mockImplementation(() => FfiStatus.PANIC);
+    const spy = jest.spyOn(rawSlices, 'primes_up_to_into').mockImplementation(() => FfiStatus.PANIC);
     let err: unknown;
     try {
       err = thrownBy(() => primesUpTo(30));

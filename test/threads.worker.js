@@ -143,6 +143,7 @@ const NOT_CALLED = {
   FLOAT32_MAX: 'a constant',
   PRIMES_UP_TO_MAX_LIMIT: 'a constant',
   MAX_ASYNC_IN_FLIGHT: 'a constant',
+  MAX_CALLBACK_DEPTH: 'a constant',
   FfiStatus: 'a constant object',
   version: 'a constant string',
   libraryVersion: 'a constant string',

@@ -1,3 +1,4 @@
+/* eslint-disable local/prefer-primordials -- TEMPORARY (h-prim branch): ts/async.ts is being rewritten onto ts/primordials.ts by the async helper; remove this line when merging that rewrite. */
 /**
  * Async: the slices functions run on worker threads, so the event loop keeps
  * running while Rust works.

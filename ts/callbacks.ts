@@ -9,15 +9,52 @@
  * rethrows the very exception the predicate threw.
  */
 import { COUNT_WHERE_MATCH, COUNT_WHERE_NO_MATCH, COUNT_WHERE_STOP, count_where } from './raw/callbacks';
+import { BigUint64ArrayCtor, NumberCtor } from './primordials';
 import { check, syncError } from './status';
-import { callable, copiedLength, invalidReturnValue, uint32ArrayCopy } from './validate';
+import {
+  callable,
+  copiedLength,
+  invalidReturnValue,
+  isRevokedProxy,
+  nestingTooDeep,
+  ScratchPool,
+  uint32ArrayCopy,
+} from './validate';
+
+/**
+ * The deepest that synchronous calls may nest through callbacks (a
+ * `countWhere` predicate that calls `countWhere`, and so on): the call that
+ * would be one level deeper throws a `RangeError` with code
+ * `'ERR_FFI_NESTING_DEPTH'` before it reaches koffi.
+ *
+ * Why a cap: nested synchronous koffi calls all run on koffi's own native
+ * stack (`sync_stack_size`, 2 MiB by default), not on the thread's stack,
+ * and V8's stack limit watches only the thread's. Each level costs that
+ * stack about 3,900 bytes (measured on Node 20.20, koffi 3.3.4, x64: the
+ * process dies with SIGSEGV inside level 538, so 2 MiB / 537 = 3,905 bytes
+ * per level, whatever the thread's JS stack), so on a thread
+ * whose JS stack is large (a worker with `resourceLimits.stackSizeMb` 16,
+ * the main thread with `--stack-size=7000`) the koffi stack runs out first
+ * and kills the process. 256 levels use about 1 MiB: half of koffi's
+ * default stack, leaving the rest for a predicate's own native calls and
+ * for other builds of koffi and V8. (`koffi.config()` can raise the stack
+ * only before any library is loaded in that koffi instance, which another
+ * package may have done first: the cap is the defence that always holds.)
+ *
+ * The count belongs to the module instance (of this thread); koffi's stack
+ * belongs to the thread. Calls nested alternately through two instances of
+ * this package on one thread (a cleared `require.cache`) still fit: 511
+ * levels, measured, with a 7.8 MB JS stack. Code that nests koffi calls of
+ * its own between these levels eats into the same margin.
+ */
+export const MAX_CALLBACK_DEPTH = 256;
 
 /**
  * Reused by every call. Safe for re-entrant calls (a predicate that calls
  * countWhere): Rust writes it only when the call returns, and it is read
  * right after.
  */
-const countOut = new BigUint64Array(1);
+const countOut = new BigUint64ArrayCtor(1);
 
 /**
  * How many values of `numbers` satisfy `predicate`, counted by Rust, which
@@ -34,12 +71,16 @@ const countOut = new BigUint64Array(1);
  * resize, detach or transfer it, or call `countWhere` again, and the count
  * is that of the values `numbers` held when the call began.
  *
+ * Calls nested through predicates may go {@link MAX_CALLBACK_DEPTH} deep.
+ *
  * @throws TypeError `ERR_INVALID_ARG_TYPE` if `numbers` is not a `Uint32Array` or an
  *   array of numbers, or `predicate` is not a function
  * @throws RangeError `ERR_OUT_OF_RANGE` for an array element that is not an integer in [0, 2^32 - 1]
+ * @throws RangeError `ERR_FFI_NESTING_DEPTH` for a call nested more than
+ *   {@link MAX_CALLBACK_DEPTH} deep (from a predicate or an element getter)
  * @throws TypeError `ERR_INVALID_RETURN_VALUE` if `predicate` returns a Promise or
- *   any other thenable (an object or function with a callable `then`); it is
- *   not called again
+ *   any other thenable (an object or function with a callable `then`), or a
+ *   revoked Proxy; it is not called again
  * @throws whatever `predicate` throws
  * @example countWhere([1, 2, 3, 4, 5], (n) => n % 2 === 1) // 3
  */
@@ -48,15 +89,17 @@ export function countWhere(numbers: Uint32Array | readonly number[], predicate: 
   // predicate may write, resize, detach or transfer the caller's array (a
   // data race on a `&[u32]` is undefined behaviour in Rust; a detached
   // buffer is freed memory). Nobody else can reach the copy. It goes into a
-  // module-private scratch array for this nesting depth: a call made from a
+  // module-private scratch copy for this nesting depth: a call made from a
   // predicate, or from an element getter while the copy is being made,
   // takes the next depth, so it never writes a copy an outer call is using.
-  const slot = depth++;
+  const slot = depth;
+  if (slot >= MAX_CALLBACK_DEPTH) throw nestingTooDeep('countWhere', MAX_CALLBACK_DEPTH);
+  depth = slot + 1;
   try {
     const array = uint32ArrayCopy(numbers, 'countWhere', 'numbers', scratch, slot);
     return countCopied(array, copiedLength(), predicate);
   } finally {
-    depth--;
+    depth = slot;
   }
 }
 
@@ -64,13 +107,20 @@ export function countWhere(numbers: Uint32Array | readonly number[], predicate: 
  * Private copies of countWhere's input, one per nesting depth, reused from
  * call to call (see `uint32ArrayCopy` in ./validate).
  */
-const scratch: Uint32Array[] = [];
+const scratch = new ScratchPool();
+/**
+ * The calls of this module instance (so of this thread) now running: the
+ * nesting depth, which {@link MAX_CALLBACK_DEPTH} caps. Restored to the
+ * caller's own value on the way out (not decremented), so a throw anywhere,
+ * a stack overflow included, cannot leave it off by one.
+ */
 let depth = 0;
 
 function countCopied(array: Uint32Array, length: number, predicate: unknown): number {
   const test = callable<(value: number) => unknown>(predicate, 'countWhere', 'predicate');
   // One holder per call, so nested or re-entrant calls cannot mix up errors.
-  let failure: { error: unknown } | undefined;
+  let failed = false;
+  let failure: unknown;
   const trampoline = (value: number): number => {
     try {
       const verdict = test(value);
@@ -83,26 +133,32 @@ function countCopied(array: Uint32Array, length: number, predicate: unknown): nu
       }
       return verdict ? COUNT_WHERE_MATCH : COUNT_WHERE_NO_MATCH;
     } catch (error) {
-      failure = { error };
+      failed = true;
+      failure = error;
       return COUNT_WHERE_STOP;
     }
   };
   const status = count_where(array, length, trampoline, null, countOut, syncError);
-  if (failure !== undefined) {
-    throw failure.error;
+  if (failed) {
+    throw failure;
   }
   // CANCELLED without a JS exception cannot happen (only the trampoline
   // stops); if it ever did, it would surface as an FfiError here.
   check(status, 'countWhere');
-  return Number(countOut[0]);
+  return NumberCtor(countOut[0]);
 }
 
 /**
  * Whether a predicate's result is a Promise or a thenable (an object or a
  * function whose `then` is callable). Reading `then` may run a getter: that
  * is user code, as the predicate was, and Rust only holds our private copy.
+ * A revoked Proxy, which cannot be read, is refused with
+ * `ERR_INVALID_RETURN_VALUE`.
  */
 function isThenable(value: unknown): boolean {
   if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return false;
+  if (isRevokedProxy(value)) {
+    throw invalidReturnValue('countWhere', 'predicate', 'return a value, not a revoked Proxy');
+  }
   return typeof (value as { then?: unknown }).then === 'function';
 }

@@ -29,6 +29,7 @@ import {
   Shape_Rectangle_Body,
   Shape_Triangle_Body,
 } from './raw/enums';
+import { ArrayBufferCtor, ErrorCtor, Float64ArrayCtor, JSONStringify, Uint32ArrayCtor } from './primordials';
 import { check, syncError } from './status';
 import { invalidArgValue, number, object } from './validate';
 
@@ -70,11 +71,11 @@ export type ShapeKind = Shape['kind'];
 
 // One Shape-sized buffer, reused by every call (calls are synchronous, and
 // each worker thread has its own module instance).
-const shapeBuf = new ArrayBuffer(koffi.sizeof(ShapeC));
+const shapeBuf = new ArrayBufferCtor(koffi.sizeof(ShapeC));
 // `tag` is the first field of every member of the union, so at offset 0 (koffi.offsetof
 // only accepts structs, and every union member starts at 0).
-const tagView = new Uint32Array(shapeBuf, 0, 1);
-const f64 = new Float64Array(shapeBuf);
+const tagView = new Uint32ArrayCtor(shapeBuf, 0, 1);
+const f64 = new Float64ArrayCtor(shapeBuf);
 const slot = (body: TypeObject, field: string): number => koffi.offsetof(body, field) / 8;
 const RADIUS = slot(Shape_Circle_Body, 'radius');
 const WIDTH = slot(Shape_Rectangle_Body, 'width');
@@ -82,7 +83,7 @@ const HEIGHT = slot(Shape_Rectangle_Body, 'height');
 const SIDE_A = slot(Shape_Triangle_Body, 'a');
 const SIDE_B = slot(Shape_Triangle_Body, 'b');
 const SIDE_C = slot(Shape_Triangle_Body, 'c');
-const areaOut = new Float64Array(1);
+const areaOut = new Float64ArrayCtor(1);
 
 /**
  * Writes `shape` into `shapeBuf` as a C `Shape`, or throws TypeError.
@@ -125,7 +126,7 @@ function encode(shape: unknown, fn: string): void {
       throw invalidArgValue(
         fn,
         'shape.kind',
-        `be 'circle', 'rectangle' or 'triangle', got ${typeof kind === 'string' ? JSON.stringify(kind) : typeof kind}`,
+        `be 'circle', 'rectangle' or 'triangle', got ${typeof kind === 'string' ? JSONStringify(kind) : typeof kind}`,
       );
   }
 }
@@ -140,7 +141,7 @@ function decode(): Shape {
     case SHAPE_TRIANGLE:
       return { kind: 'triangle', a: f64[SIDE_A], b: f64[SIDE_B], c: f64[SIDE_C] };
     default:
-      throw new Error(`scaleShape: unknown Shape tag ${tagView[0]} after the call`);
+      throw new ErrorCtor(`scaleShape: unknown Shape tag ${tagView[0]} after the call`);
   }
 }
 

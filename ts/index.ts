@@ -21,6 +21,6 @@ export { shapeArea, scaleShape } from './enums';
 export type { Shape, ShapeKind, Circle, Rectangle, Triangle } from './enums';
 export { flipThings } from './tuples';
 export { sumOfEven, sumOfEvenBigInt, primesUpTo, PRIMES_UP_TO_MAX_LIMIT } from './slices';
-export { countWhere } from './callbacks';
+export { countWhere, MAX_CALLBACK_DEPTH } from './callbacks';
 export { sumOfEvenAsync, sumOfEvenBigIntAsync, primesUpToAsync, MAX_ASYNC_IN_FLIGHT } from './async';
 export type { TransferOptions, TransferredSum } from './async';

@@ -4,6 +4,7 @@
  * truncate `3.7` to `3` and wrap `2 ** 31` to `-2 ** 31`.
  */
 import { add_in_rust, add_in_rust_checked } from './raw/numbers';
+import { Int32ArrayCtor } from './primordials';
 import { check, syncError } from './status';
 import { int32 } from './validate';
 
@@ -26,7 +27,7 @@ export function addInRust(a: number, b: number): number {
   return add_in_rust(int32(a, 'addInRust', 'a'), int32(b, 'addInRust', 'b'));
 }
 
-const sumOut = new Int32Array(1);
+const sumOut = new Int32ArrayCtor(1);
 
 /**
  * `a + b` computed in Rust, refusing to overflow.

@@ -33,6 +33,17 @@
  * type `Point`, which holds no native memory at all. A point freed in the job
  * that created it (up to 1024 points later) never reaches the registry; one
  * freed later keeps its record until the object itself is collected.
+ *
+ * Hostile code and deep stacks: the handle, the slot tables and the list of
+ * points waiting for registration live in private fields and module-private
+ * typed arrays, and the registry is a `SafeFinalizationRegistry`: no patched
+ * built-in, callback or prototype lookup reaches them. A `RangeError` for
+ * stack exhaustion can be thrown at any call, so no native resource is ever
+ * held only in a local across a call: `new OpaquePoint` links the new handle
+ * into its pending list with no call in between, `free()` frees first and
+ * forgets after with no call in between (so neither a leak nor a double free
+ * can follow an overflow), and `describe()` parks a string it could not free
+ * for the next call to free.
  */
 /// <reference lib="esnext.disposable" preserve="true" />
 import { decode } from 'koffi';
@@ -43,113 +54,129 @@ import {
   opaque_point_new_thread_owned,
   opaque_point_translate,
 } from './raw/opaque';
+import type { Point as RawPoint } from './raw/point';
 import { free_rust_string } from './raw/strings';
-import { float32, freedError, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet } from './validate';
+import type { RawPointer } from './raw/strings';
+import {
+  BigUint64ArrayCtor,
+  ErrorCtor,
+  Int32ArrayCtor,
+  QueueMicrotask,
+  SafeFinalizationRegistry,
+  SymbolDispose,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet,
+} from './primordials';
+import { float32, freedError, invalidThis, patchedRealm, structResultReadable } from './validate';
 
 // Captured at load: the slot tables hold the handles Rust frees, so neither a
 // replaced global constructor nor a patched `length` or `set` may shape them.
-const BigU64 = BigUint64Array;
-const I32 = Int32Array;
+const BigU64 = BigUint64ArrayCtor;
+const I32 = Int32ArrayCtor;
+/** koffi's C-string decoder, captured: koffi's exports object is user-writable. */
+const decodeString = decode.string as (pointer: RawPointer) => string;
 
-/**
- * The handles of the points the FinalizationRegistry knows, by slot: the
- * registry's held value is the slot, a small integer that V8 stores inside
- * its record at no extra cost (a `bigint` held value costs 24 more bytes per
- * point, a `number` 16). No unregister token either (V8 keeps a table entry
- * per token): `free()` zeroes its slot instead, and the slot is reused only
- * after the registry's callback for it has run, so a late callback never
- * sees another point's handle. 8 bytes per slot, off the V8 heap (a
- * `BigUint64Array`), and 4 per free slot; both shrink back once no slot is in
- * use.
- */
-class HandleSlots {
-  static readonly #INITIAL = 1024;
-  /** Handle by slot; 0 for a slot whose point was freed explicitly (or that is free). */
-  #handles = new BigU64(HandleSlots.#INITIAL);
-  /** Free slots below {@link #top}, as a stack. */
-  #free = new I32(HandleSlots.#INITIAL);
-  #freeCount = 0;
-  /** Slots at and above this index were never used since the last reset. */
-  #top = 0;
-  /** Slots taken and not yet given back by {@link release}. */
-  #used = 0;
+// ---- Slots -------------------------------------------------------------------
+//
+// The handles of the points the FinalizationRegistry knows, by slot: the
+// registry's held value is the slot, a small integer that V8 stores inside
+// its record at no extra cost (a `bigint` held value costs 24 more bytes per
+// point, a `number` 16). No unregister token either (V8 keeps a table entry
+// per token): `free()` zeroes its slot instead, and the slot is reused only
+// after the registry's callback for it has run, so a late callback never
+// sees another point's handle. 8 bytes per slot, off the V8 heap (a
+// `BigUint64Array`), and 4 per free slot; both shrink back once no slot is in
+// use. Module-private: `free()` and the registry's callback write a slot
+// inline, with no call that could be interrupted by a stack overflow.
 
-  /** Stores `handle` in a slot and returns the slot. */
-  take(handle: bigint): number {
-    let slot: number;
-    if (this.#freeCount > 0) {
-      slot = this.#free[--this.#freeCount];
-    } else {
-      if (this.#top === TypedArrayPrototypeGetLength(this.#handles)) {
-        const handles = new BigU64(this.#top * 2);
-        TypedArrayPrototypeSet(handles, this.#handles);
-        this.#handles = handles;
-      }
-      slot = this.#top++;
+const SLOTS_INITIAL = 1024;
+/** Handle by slot; 0 for a slot whose point was freed explicitly (or that is free). */
+let slotHandles = new BigU64(SLOTS_INITIAL);
+/** Free slots below {@link slotTop}, as a stack. */
+let freeSlots = new I32(SLOTS_INITIAL);
+let freeSlotCount = 0;
+/** Slots at and above this index were never used since the last reset. */
+let slotTop = 0;
+/** Slots taken and not yet given back by {@link releaseSlot}. */
+let slotsUsed = 0;
+
+/** Stores `handle` in a slot and returns the slot. */
+function takeSlot(handle: bigint): number {
+  let slot: number;
+  if (freeSlotCount > 0) {
+    slot = freeSlots[freeSlotCount - 1];
+    freeSlotCount--;
+  } else {
+    if (slotTop === TypedArrayPrototypeGetLength(slotHandles)) {
+      const handles = new BigU64(slotTop * 2);
+      TypedArrayPrototypeSet(handles, slotHandles);
+      slotHandles = handles;
     }
-    this.#handles[slot] = handle;
-    this.#used++;
-    return slot;
+    slot = slotTop++;
   }
-
-  /**
-   * Forgets the handle in `slot` (freed explicitly); the slot stays taken. A
-   * point never registered has slot -1, an index a typed array ignores on write.
-   */
-  clear(slot: number): void {
-    this.#handles[slot] = 0n;
-  }
-
-  /** Gives `slot` back and returns its handle, or 0n if it was cleared. */
-  release(slot: number): bigint {
-    const handle = this.#handles[slot];
-    this.#handles[slot] = 0n;
-    if (
-      --this.#used === 0 &&
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: with no slot in use and #top at most #INITIAL the tables never grew (they hold #INITIAL zeros), so replacing them with new ones (`true`, `>=`) changes nothing but an allocation (`<=` keeps grown tables: test/opaque.test.ts kills it).
-      this.#top > HandleSlots.#INITIAL
-    ) {
-      this.#handles = new BigU64(HandleSlots.#INITIAL);
-      this.#free = new I32(HandleSlots.#INITIAL);
-      this.#freeCount = 0;
-      this.#top = 0;
-    } else {
-      const length = TypedArrayPrototypeGetLength(this.#free);
-      if (this.#freeCount === length) {
-        const free = new I32(length * 2);
-        TypedArrayPrototypeSet(free, this.#free);
-        this.#free = free;
-      }
-      this.#free[this.#freeCount++] = slot;
-    }
-    return handle;
-  }
+  slotHandles[slot] = handle;
+  slotsUsed++;
+  return slot;
 }
 
-const slots = new HandleSlots();
+/** Gives `slot` back (its handle already freed or cleared). */
+function releaseSlot(slot: number): void {
+  slotHandles[slot] = 0n;
+  if (
+    --slotsUsed === 0 &&
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: with no slot in use and slotTop at most SLOTS_INITIAL the tables never grew (they hold SLOTS_INITIAL zeros), so replacing them with new ones (`true`, `>=`) changes nothing but an allocation (`<=` keeps grown tables: test/opaque.test.ts kills it).
+    slotTop > SLOTS_INITIAL
+  ) {
+    slotHandles = new BigU64(SLOTS_INITIAL);
+    freeSlots = new I32(SLOTS_INITIAL);
+    freeSlotCount = 0;
+    slotTop = 0;
+  } else {
+    const length = TypedArrayPrototypeGetLength(freeSlots);
+    if (freeSlotCount === length) {
+      const free = new I32(length * 2);
+      TypedArrayPrototypeSet(free, freeSlots);
+      freeSlots = free;
+    }
+    freeSlots[freeSlotCount++] = slot;
+  }
+}
 
 /**
  * Frees the handles of OpaquePoints that were garbage-collected without
  * `free()`, given their slot. Runs on the thread that created the point, as
  * `opaque_point_free` requires for a thread-owned handle.
  */
-const registry = new FinalizationRegistry<number>((slot) => {
-  opaque_point_free(slots.release(slot)); // 0n (freed explicitly) is NULL: a no-op
+const registry = new SafeFinalizationRegistry<number>((slot) => {
+  const handle = slotHandles[slot];
+  if (handle !== 0n) opaque_point_free(handle);
+  releaseSlot(slot);
 });
 
-/**
- * Points created but not registered yet. `FinalizationRegistry.register`
- * costs more than creating and freeing the Rust point itself (~300 ns against
- * ~150 ns), and most points are freed soon after they are made. So a new point
- * is only pushed here, and registered when the current job ends (a microtask)
- * or when {@link PENDING_MAX} are waiting, whichever comes first, and only if
- * it has not been freed by then. Until then the array holds it strongly, so it
- * cannot be collected unregistered.
- */
-let pending: OpaquePoint[] = [];
+// ---- Points waiting for registration ------------------------------------------
+//
+// `FinalizationRegistry.register` costs more than creating and freeing the
+// Rust point itself (~300 ns against ~150 ns), and most points are freed soon
+// after they are made. So a new point is only linked into a list (through its
+// private `#nextPending`), and registered when the current job ends (a
+// microtask) or when {@link PENDING_MAX} are waiting, whichever comes first,
+// and only if it has not been freed by then. Until then the list holds it
+// strongly, so it cannot be collected unregistered.
 
 /** At most this many points wait to be registered, which bounds the memory they pin. */
 const PENDING_MAX = 1024;
+let pendingCount = 0;
+/** Whether a microtask that registers the pending points is queued. */
+let flushQueued = false;
+
+/** For tests: the points waiting for registration, and the slots the registry's points hold (not exported by the package). */
+export function registrationCounts(): { waiting: number; slots: number } {
+  return { waiting: pendingCount, slots: slotsUsed };
+}
+
+/** Rust strings `describe()` could not free (a stack overflow at that call), freed by the next `describe()`. */
+const parkedStrings = new BigU64(64);
+let parkedCount = 0;
 
 /**
  * A point that lives in Rust memory; JavaScript holds only a private handle.
@@ -159,7 +186,8 @@ const PENDING_MAX = 1024;
  * `FinalizationRegistry`, registered at the end of the job that created the
  * point unless it was freed by then), and a worker thread's points that are
  * still live when the worker ends are freed with its thread. Any method or
- * getter called after `free()` throws an `Error`.
+ * getter called after `free()` throws an `Error`; called on anything but an
+ * OpaquePoint, a `TypeError` with code `'ERR_INVALID_THIS'`.
  *
  * Until the job that dropped it ends, a point left to the garbage collector
  * costs up to {@link OpaquePoint.GC_BYTES_PER_UNFREED} bytes of V8 heap: free
@@ -185,9 +213,15 @@ export class OpaquePoint {
    */
   static readonly GC_BYTES_PER_UNFREED = 80;
 
-  #handle: bigint | null;
-  /** The point's slot in {@link slots} once the FinalizationRegistry knows it, else -1. */
+  /** The oldest point waiting for registration (linked through `#nextPending`), and the newest. */
+  static #pendingHead: OpaquePoint | null = null;
+  static #pendingTail: OpaquePoint | null = null;
+
+  #handle: bigint | null = null;
+  /** The point's slot once the FinalizationRegistry knows it, else -1. */
   #slot = -1;
+  /** The next point waiting for registration, while this one waits. */
+  #nextPending: OpaquePoint | null = null;
 
   /**
    * Creates a point in Rust at (`x`, `y`) (`opaque_point_new_thread_owned`: owned by this thread).
@@ -196,52 +230,99 @@ export class OpaquePoint {
    * @throws RangeError `ERR_OUT_OF_RANGE` if a coordinate is not finite as a `float`
    */
   constructor(x: number, y: number) {
-    const handle = opaque_point_new_thread_owned(float32(x, 'OpaquePoint', 'x'), float32(y, 'OpaquePoint', 'y'));
+    const fx = float32(x, 'OpaquePoint', 'x');
+    const fy = float32(y, 'OpaquePoint', 'y');
+    // Every call that can throw comes before Rust allocates: from the
+    // allocation on, nothing but assignments until the point is in the list.
+    if (pendingCount >= PENDING_MAX) OpaquePoint.#registerPending();
+    if (!flushQueued) {
+      QueueMicrotask(OpaquePoint.#flush);
+      flushQueued = true;
+    }
+    const handle = opaque_point_new_thread_owned(fx, fy);
     if (handle === null) {
-      throw new Error('OpaquePoint: opaque_point_new_thread_owned returned NULL (an internal panic in Rust)');
+      throw new ErrorCtor('OpaquePoint: opaque_point_new_thread_owned returned NULL (an internal panic in Rust)');
     }
     this.#handle = handle;
-    if (pending.length >= PENDING_MAX) {
-      OpaquePoint.#registerPending(); // before pushing this one, which may well be freed soon
-    }
-    if (pending.push(this) === 1) {
-      queueMicrotask(OpaquePoint.#registerPending);
-    }
+    const tail = OpaquePoint.#pendingTail;
+    if (tail === null) OpaquePoint.#pendingHead = this;
+    else tail.#nextPending = this;
+    OpaquePoint.#pendingTail = this;
+    pendingCount++;
   }
 
-  /** Registers the pending points that are still alive with the FinalizationRegistry. */
+  /** The queued microtask: registers what is pending. */
+  static #flush(this: void): void {
+    flushQueued = false;
+    OpaquePoint.#registerPending();
+  }
+
+  /**
+   * Registers the pending points that are still alive with the
+   * FinalizationRegistry. A point leaves the list only once registered (or
+   * freed), so a throw in the middle (a stack overflow) loses none: the next
+   * flush goes on from it.
+   */
   static #registerPending(this: void): void {
-    const batch = pending;
-    pending = [];
-    for (const point of batch) {
+    for (let point = OpaquePoint.#pendingHead; point !== null; point = OpaquePoint.#pendingHead) {
       const handle = point.#handle;
       if (handle !== null) {
-        point.#slot = slots.take(handle);
-        registry.register(point, point.#slot);
+        const slot = takeSlot(handle);
+        registry.register(point, slot);
+        point.#slot = slot;
       }
+      const next = point.#nextPending;
+      OpaquePoint.#pendingHead = next;
+      if (next === null) OpaquePoint.#pendingTail = null;
+      point.#nextPending = null;
+      pendingCount--;
     }
   }
 
-  /** The live handle, or an Error naming `operation` once freed. */
-  #live(operation: string): bigint {
-    const handle = this.#handle;
-    if (handle === null) throw freedError(`OpaquePoint.${operation}`, 'point');
+  /**
+   * The handle of `self` (`null` once freed), or a `TypeError`
+   * `ERR_INVALID_THIS` naming `fn` for a receiver that is not an OpaquePoint.
+   */
+  static #handleOf(self: unknown, fn: string): bigint | null {
+    if (typeof self === 'object' && self !== null && #handle in self) return (self as OpaquePoint).#handle;
+    throw invalidThis(fn, 'an OpaquePoint', self);
+  }
+
+  /** The live handle of `self`, or an Error naming `fn` once freed. */
+  static #live(self: unknown, fn: string): bigint {
+    const handle = OpaquePoint.#handleOf(self, fn);
+    if (handle === null) throw freedError(fn, 'point');
     return handle;
+  }
+
+  /**
+   * The coordinates Rust holds for `handle` (`opaque_point_get`), as koffi's
+   * object, whose `x` and `y` are its own data properties: refused if
+   * `Object.prototype` has an `x` or `y` that would take koffi's writes.
+   */
+  static #coordinates(handle: bigint, fn: string): RawPoint {
+    if (!structResultReadable('x', 'y')) {
+      throw patchedRealm(
+        fn,
+        'Object.prototype has a property named x or y, which would intercept the coordinates koffi returns; remove it',
+      );
+    }
+    return opaque_point_get(handle);
   }
 
   /** `true` once `free()` has run. */
   get freed(): boolean {
-    return this.#handle === null;
+    return OpaquePoint.#handleOf(this, 'OpaquePoint.freed') === null;
   }
 
   /** The x coordinate, read from Rust (`opaque_point_get`). @throws Error `ERR_FFI_FREED` after `free()` */
   get x(): number {
-    return opaque_point_get(this.#live('x')).x;
+    return OpaquePoint.#coordinates(OpaquePoint.#live(this, 'OpaquePoint.x'), 'OpaquePoint.x').x;
   }
 
   /** The y coordinate, read from Rust (`opaque_point_get`). @throws Error `ERR_FFI_FREED` after `free()` */
   get y(): number {
-    return opaque_point_get(this.#live('y')).y;
+    return OpaquePoint.#coordinates(OpaquePoint.#live(this, 'OpaquePoint.y'), 'OpaquePoint.y').y;
   }
 
   /**
@@ -252,7 +333,7 @@ export class OpaquePoint {
    * @throws RangeError `ERR_OUT_OF_RANGE` if an offset is not finite as a `float`
    */
   translate(byX: number, byY: number): this {
-    const handle = this.#live('translate');
+    const handle = OpaquePoint.#live(this, 'OpaquePoint.translate');
     opaque_point_translate(
       handle,
       float32(byX, 'OpaquePoint.translate', 'byX'),
@@ -268,21 +349,33 @@ export class OpaquePoint {
    * @throws Error `ERR_FFI_FREED` after `free()`
    */
   describe(): string {
-    const text = opaque_point_describe(this.#live('describe'));
-    if (text === null) {
-      throw new Error('OpaquePoint.describe: opaque_point_describe returned NULL (an internal panic in Rust)');
+    const handle = OpaquePoint.#live(this, 'OpaquePoint.describe');
+    // Strings an earlier call could not free, first (a throw here allocates nothing).
+    while (parkedCount > 0) {
+      free_rust_string(parkedStrings[parkedCount - 1]);
+      parkedStrings[--parkedCount] = 0n;
     }
+    const text = opaque_point_describe(handle);
+    if (text === null) {
+      throw new ErrorCtor('OpaquePoint.describe: opaque_point_describe returned NULL (an internal panic in Rust)');
+    }
+    let freed = false;
     try {
-      return decode.string(text);
-    } finally {
+      const described = decodeString(text);
       free_rust_string(text);
+      freed = true;
+      return described;
+    } finally {
+      // A throw (a stack overflow at either call) before the string was
+      // freed: park it, with no call, for the next describe() to free.
+      if (!freed && parkedCount < TypedArrayPrototypeGetLength(parkedStrings)) parkedStrings[parkedCount++] = text;
     }
   }
 
   /** `{ x, y }`, read from Rust. @throws Error `ERR_FFI_FREED` after `free()` */
   toJSON(): { x: number; y: number } {
-    const { x, y } = opaque_point_get(this.#live('toJSON'));
-    return { x, y };
+    const point = OpaquePoint.#coordinates(OpaquePoint.#live(this, 'OpaquePoint.toJSON'), 'OpaquePoint.toJSON');
+    return { x: point.x, y: point.y };
   }
 
   /**
@@ -290,15 +383,25 @@ export class OpaquePoint {
    * every other method and getter throws.
    */
   free(): void {
-    const handle = this.#handle;
-    if (handle === null) return;
-    this.#handle = null;
-    slots.clear(this.#slot); // its registry callback, if any, will find nothing to free
-    opaque_point_free(handle);
+    OpaquePoint.#free(this, 'OpaquePoint.free');
   }
 
   /** Frees the point at the end of a `using` block; same as `free()`. */
-  [Symbol.dispose](): void {
-    this.free();
+  [SymbolDispose](): void {
+    OpaquePoint.#free(this, 'OpaquePoint[Symbol.dispose]');
+  }
+
+  /** `free()` of `self`, named `fn` in an `ERR_INVALID_THIS`. */
+  static #free(self: unknown, fn: string): void {
+    const handle = OpaquePoint.#handleOf(self, fn);
+    if (handle === null) return;
+    const point = self as OpaquePoint;
+    // Free first, forget after. The one call is the native free: a throw at
+    // it (a stack overflow, before Rust runs) changes nothing, and from its
+    // return to the last line there is no call, so nothing can come between
+    // freeing the handle and forgetting it (neither a leak nor a double free).
+    opaque_point_free(handle);
+    point.#handle = null;
+    slotHandles[point.#slot] = 0n; // its registry callback, if any, finds nothing to free (-1: no slot, ignored)
   }
 }

@@ -18,15 +18,17 @@
  * thrown.
  */
 import { point_translate, point_translated, points_translate } from './raw/point';
+import { TypedArrayPrototypeGetLength } from './primordials';
 import {
   float32,
   float32ArrayLength,
   float32Pair,
   int32,
+  invalidThis,
   newFloat32Pair,
   object,
   outOfRange,
-  TypedArrayPrototypeGetLength,
+  structResultReadable,
 } from './validate';
 
 export { FLOAT32_MAX } from './validate';
@@ -52,6 +54,16 @@ export interface PointLike {
  */
 export class Point {
   #data: Float32Array;
+
+  /**
+   * The storage of `self`, or a `TypeError` `ERR_INVALID_THIS` naming `fn`
+   * for a receiver that is not a Point (a plain object, a Proxy, an object
+   * made with `Object.create(Point.prototype)`).
+   */
+  static #dataOf(self: unknown, fn: string): Float32Array {
+    if (typeof self === 'object' && self !== null && #data in self) return (self as Point).#data;
+    throw invalidThis(fn, 'a Point', self);
+  }
 
   /**
    * A point at (`x`, `y`) with its own storage. An omitted (or `undefined`)
@@ -98,25 +110,27 @@ export class Point {
    * Writing to it moves the point.
    */
   get storage(): Float32Array {
-    return this.#data;
+    return Point.#dataOf(this, 'Point.storage');
   }
 
   /** The x coordinate (a `float`). Setting it validates like the constructor. */
   get x(): number {
-    return this.#data[0];
+    return Point.#dataOf(this, 'Point.x')[0];
   }
 
   set x(value: number) {
-    this.#data[0] = float32(value, 'Point.x', 'value');
+    const data = Point.#dataOf(this, 'Point.x');
+    data[0] = float32(value, 'Point.x', 'value');
   }
 
   /** The y coordinate (a `float`). Setting it validates like the constructor. */
   get y(): number {
-    return this.#data[1];
+    return Point.#dataOf(this, 'Point.y')[1];
   }
 
   set y(value: number) {
-    this.#data[1] = float32(value, 'Point.y', 'value');
+    const data = Point.#dataOf(this, 'Point.y');
+    data[1] = float32(value, 'Point.y', 'value');
   }
 
   /**
@@ -129,7 +143,7 @@ export class Point {
    * @example new Point(1, 1).translate(2, -1).translate(1, 1).toJSON() // { x: 4, y: 1 }
    */
   translate(byX: number, byY: number): this {
-    const data = this.#data;
+    const data = Point.#dataOf(this, 'Point.translate');
     const bx = float32(byX, 'Point.translate', 'byX');
     const by = float32(byY, 'Point.translate', 'byY');
     // The intrinsic length, not `data.length` (the storage is public and may
@@ -145,12 +159,14 @@ export class Point {
 
   /** `{ x, y }`, so that `JSON.stringify` shows the coordinates. */
   toJSON(): { x: number; y: number } {
-    return { x: this.#data[0], y: this.#data[1] };
+    const data = Point.#dataOf(this, 'Point.toJSON');
+    return { x: data[0], y: data[1] };
   }
 
   /** `Point(x, y)`. */
   toString(): string {
-    return `Point(${this.#data[0]}, ${this.#data[1]})`;
+    const data = Point.#dataOf(this, 'Point.toString');
+    return `Point(${data[0]}, ${data[1]})`;
   }
 }
 
@@ -170,7 +186,22 @@ export function pointTranslated(point: PointLike, byX: number, byY: number): { x
   // Each getter runs once, here, before any native work.
   const x = float32(p.x, 'pointTranslated', 'point.x');
   const y = float32(p.y, 'pointTranslated', 'point.y');
-  return point_translated({ x, y }, float32(byX, 'pointTranslated', 'byX'), float32(byY, 'pointTranslated', 'byY'));
+  const bx = float32(byX, 'pointTranslated', 'byX');
+  const by = float32(byY, 'pointTranslated', 'byY');
+  if (structResultReadable('x', 'y')) {
+    // koffi fills its result object with [[Set]]: with no `x` or `y` on
+    // Object.prototype that makes own data properties, read here into an
+    // object of our own (koffi's never reaches the user).
+    const moved = point_translated({ x, y }, bx, by);
+    return { x: moved.x, y: moved.y };
+  }
+  // An accessor for `x` or `y` on Object.prototype would take koffi's writes:
+  // the same translation in place, in memory of our own (`point_translate`).
+  const data = newFloat32Pair();
+  data[0] = x;
+  data[1] = y;
+  point_translate(data, bx, by);
+  return { x: data[0], y: data[1] };
 }
 
 /**

@@ -24,6 +24,8 @@
  */
 
 /* eslint-disable @typescript-eslint/no-unsafe-function-type */
+import { Buffer, constants as BufferConstants } from 'node:buffer';
+import { types as UtilTypes } from 'node:util';
 
 type Uncurried<T, A extends unknown[], R> = (self: T, ...args: A) => R;
 
@@ -58,6 +60,12 @@ export const ObjectCreate = Object.create;
 export const ObjectIs = Object.is;
 export const ObjectSetPrototypeOf = Object.setPrototypeOf;
 export const ObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
+/** `%Object.prototype%`: its own properties decide what a `[[Set]]` on a fresh object runs. */
+export const ObjectPrototype = Object.prototype;
+export const ObjectPrototypeHasOwnProperty = uncurryThis(Object.prototype.hasOwnProperty) as (
+  self: unknown,
+  key: PropertyKey,
+) => boolean;
 export const FunctionPrototypeCall = uncurryThis(Function.prototype.call) as <A extends unknown[], R>(
   fn: (...args: A) => R,
   self: unknown,
@@ -80,6 +88,7 @@ export const NumberParseInt = Number.parseInt;
 export const BigIntCtor = BigInt;
 export const StringCtor = String;
 export const SymbolCtor = Symbol;
+export const SymbolFor = Symbol.for;
 export const JSONStringify = JSON.stringify;
 
 // ---- Strings -----------------------------------------------------------------
@@ -88,6 +97,11 @@ export const StringPrototypeIncludes = uncurryThis(String.prototype.includes);
 export const StringPrototypeIsWellFormed = uncurryThis(String.prototype.isWellFormed);
 export const StringPrototypeSlice = uncurryThis(String.prototype.slice);
 export const StringPrototypeCharCodeAt = uncurryThis(String.prototype.charCodeAt);
+export const StringPrototypeToUpperCase = uncurryThis(String.prototype.toUpperCase);
+export const NumberPrototypeToString = uncurryThis(Number.prototype.toString) as (
+  self: number,
+  radix?: number,
+) => string;
 export const RegExpPrototypeExec = uncurryThis(
   RegExp.prototype.exec as (this: RegExp, text: string) => RegExpExecArray | null,
 );
@@ -155,6 +169,36 @@ export const ArrayBufferCtor = ArrayBuffer;
 export const ArrayBufferIsView = ArrayBuffer.isView;
 export const ArrayBufferPrototypeGetByteLength = getterOf<number>(ArrayBuffer.prototype, 'byteLength');
 export const ArrayBufferPrototypeSlice = uncurryThis(ArrayBuffer.prototype.slice);
+/** V8's longest string, in UTF-16 code units (`buffer.constants.MAX_STRING_LENGTH`). */
+export const BufferConstantsMaxStringLength = BufferConstants.MAX_STRING_LENGTH;
+/** `Buffer.allocUnsafeSlow`, bound to the captured `Buffer`. */
+export const BufferAllocUnsafeSlow = Buffer.allocUnsafeSlow.bind(Buffer) as (size: number) => Buffer;
+/** `Buffer.from(arrayBuffer, byteOffset, length)`, bound to the captured `Buffer`. */
+export const BufferFrom = Buffer.from.bind(Buffer) as (
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  length: number,
+) => Buffer;
+/** `Buffer.prototype.toString(encoding, start, end)`, uncurried. */
+export const BufferPrototypeToString = uncurryThis(
+  Buffer.prototype.toString as (this: Buffer, encoding: string, start: number, end: number) => string,
+);
+type BufferInternals = Buffer & {
+  ucs2Slice?: (start: number, end: number) => string;
+  latin1Write: (text: string, offset: number, length: number) => number;
+  latin1Slice: (start: number, end: number) => string;
+};
+const BufferPrototypeUcs2SliceOriginal = (Buffer.prototype as BufferInternals).ucs2Slice;
+/**
+ * Buffer's own UTF-16LE decoder (`buffer.ucs2Slice(start, end)`, bytes),
+ * which reads any ArrayBufferView; `undefined` where Node lacks it.
+ */
+export const BufferPrototypeUcs2Slice =
+  BufferPrototypeUcs2SliceOriginal === undefined ? undefined : uncurryThis(BufferPrototypeUcs2SliceOriginal);
+/** Buffer's own Latin-1 encoder: `(buffer, text, offset, length) => bytes written`. */
+export const BufferPrototypeLatin1Write = uncurryThis((Buffer.prototype as BufferInternals).latin1Write);
+/** Buffer's own Latin-1 decoder: `(buffer, start, end) => string`. */
+export const BufferPrototypeLatin1Slice = uncurryThis((Buffer.prototype as BufferInternals).latin1Slice);
 
 // ---- Safe collections ------------------------------------------------------
 
@@ -258,6 +302,12 @@ export function PromiseWithResolvers<T>(): {
     reject: (reason: unknown) => void;
   };
 }
+
+// ---- node:util types -------------------------------------------------------------
+
+export const UtilTypesIsProxy = UtilTypes.isProxy;
+export const UtilTypesIsDataView = UtilTypes.isDataView;
+export const UtilTypesIsAnyArrayBuffer = UtilTypes.isAnyArrayBuffer;
 
 // ---- Timers and the rest -------------------------------------------------------
 

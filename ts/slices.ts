@@ -1,23 +1,27 @@
 /**
- * Slices: arrays into Rust without a copy, and arrays out of Rust copied once.
+ * Slices: arrays into Rust without a copy, and arrays out of Rust written into JS memory.
  *
  * A `Uint32Array` (or a `subarray` view of one) is lent to Rust zero-copy; a
  * plain array of numbers is validated and copied into one first. Other typed
  * arrays are refused with `TypeError`, because koffi would silently
- * reinterpret their bytes. Arrays that Rust returns are copied into a fresh
- * `Uint32Array` and the Rust memory is freed before the function returns:
- * there is nothing for the caller to free.
+ * reinterpret their bytes. Arrays that Rust produces are written by Rust
+ * into a `Uint32Array` that JS owns, in the one native call: no Rust memory
+ * is held across JavaScript, so there is nothing to free and nothing to leak.
  */
-import { PRIMES_UP_TO_MAX_LIMIT, primes_up_to, sum_of_even, u32_array_free, u32_array_move_into } from './raw/slices';
-import { check, syncError } from './status';
-import { outOfRange, resultOutOfRange, TypedArrayPrototypeGetLength, uint32, uint32Array } from './validate';
+import { PRIMES_UP_TO_MAX_LIMIT, primes_up_to_into, sum_of_even } from './raw/slices';
+import {
+  BigIntCtor,
+  BigUint64ArrayCtor,
+  NumberCtor,
+  TypedArrayPrototypeGetBuffer,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet,
+  Uint32ArrayCtor,
+} from './primordials';
+import { check, FfiStatus, syncError } from './status';
+import { outOfRange, resultOutOfRange, uint32, uint32Array } from './validate';
 
-/**
- * Captured at load: Rust writes into arrays made with them and frees with the
- * lengths they give, whatever user code does to the globals later.
- */
-const U32 = Uint32Array;
-const toNumber = Number;
+const U32 = Uint32ArrayCtor;
 
 export { PRIMES_UP_TO_MAX_LIMIT };
 
@@ -68,7 +72,7 @@ export function sumOfEven(numbers: Uint32Array | readonly number[]): number {
  */
 export function sumOfEvenBigInt(numbers: Uint32Array | readonly number[]): bigint {
   const array = uint32Array(numbers, 'sumOfEvenBigInt', 'numbers');
-  return BigInt(sum_of_even(array, TypedArrayPrototypeGetLength(array)));
+  return BigIntCtor(sum_of_even(array, TypedArrayPrototypeGetLength(array)));
 }
 
 /** Checks a `primesUpTo` limit: a uint32 no larger than {@link PRIMES_UP_TO_MAX_LIMIT}. */
@@ -80,42 +84,27 @@ export function checkPrimesLimit(limit: unknown, fn: string): number {
   return n;
 }
 
-/**
- * Moves the Rust-owned array described by `out` (a `U32Array` laid out as
- * `[data, len, capacity]`) into a new `Uint32Array` that JS owns: Rust copies
- * the values and frees its array in the same call (`u32_array_move_into`), so
- * no native memory outlives the call. (A `koffi.view` of the Rust memory
- * would pin an external `ArrayBuffer` until the event loop turns: 3,000,000
- * calls in one loop held about 720 MiB that way, and cost more even for large
- * results: the copy adds about 2% to `primesUpTo(1e8)` against a view that
- * copies nothing, and a view costs ~1.3 µs more per call for small ones.) If the JS allocation
- * throws, or Rust fails, the Rust array is freed before the error propagates
- * (an FfiError names `operation`).
- */
-export function takeU32Array(out: BigUint64Array, operation: string): Uint32Array {
-  try {
-    const values = new U32(toNumber(out[1]));
-    // Fails only on an internal panic: the array is Rust's, unchanged, and `values` has room for it.
-    // Its capacity comes from the captured getter: a patched `length` cannot make Rust write past it.
-    check(u32_array_move_into(out, values, TypedArrayPrototypeGetLength(values), syncError), operation);
-    return values;
-  } catch (error) {
-    // The allocation threw or Rust refused the move: the array is still Rust's, unchanged.
-    u32_array_free({ data: out[0], len: toNumber(out[1]), capacity: toNumber(out[2]) });
-    out.fill(0n);
-    throw error;
-  }
-}
+/** `primes_up_to_into`'s `written` (reused: read right after each call). */
+const primesWritten = new BigUint64ArrayCtor(1);
 
-/** Reused by the synchronous primesUpTo only (one per module instance). */
-const primesOut = new BigUint64Array(3);
+/**
+ * Where small results are sieved (reused: the call runs no JS), then copied
+ * into a fresh array of their exact length: 64 KiB, enough for every limit
+ * up to 156,107.
+ */
+const PRIMES_SCRATCH_LENGTH = 1 << 14;
+const primesScratch = new U32(PRIMES_SCRATCH_LENGTH);
 
 /**
  * The prime numbers `<= limit`, in increasing order, sieved by Rust.
  *
- * The result is a fresh `Uint32Array` owned by JS; the Rust memory was copied
- * once and freed already. For large limits prefer {@link primesUpToAsync},
- * which does not block the event loop.
+ * The result is a fresh `Uint32Array` owned by JS: Rust writes the primes
+ * straight into JS memory in one call (`primes_up_to_into`), so no native
+ * memory is ever held across JavaScript (nothing can leak, even if the
+ * stack runs out in the middle). Above 156,107, the result is a view
+ * of exactly the primes over a buffer sized by the sieve's upper bound on
+ * their count (up to about 20% larger). For large limits prefer
+ * {@link primesUpToAsync}, which does not block the event loop.
  *
  * @throws TypeError `ERR_INVALID_ARG_TYPE` if `limit` is not a number
  * @throws RangeError `ERR_OUT_OF_RANGE` if `limit` is not an integer, negative or above
@@ -124,6 +113,17 @@ const primesOut = new BigUint64Array(3);
  */
 export function primesUpTo(limit: number): Uint32Array {
   const n = checkPrimesLimit(limit, 'primesUpTo');
-  check(primes_up_to(n, primesOut, syncError), 'primesUpTo');
-  return takeU32Array(primesOut, 'primesUpTo');
+  const status = primes_up_to_into(n, primesScratch, PRIMES_SCRATCH_LENGTH, primesWritten, syncError);
+  if (status === FfiStatus.OK) {
+    const count = NumberCtor(primesWritten[0]);
+    const primes = new U32(count);
+    if (count !== 0) TypedArrayPrototypeSet(primes, new U32(TypedArrayPrototypeGetBuffer(primesScratch), 0, count));
+    return primes;
+  }
+  if (status !== FfiStatus.BUFFER_TOO_SMALL) check(status, 'primesUpTo');
+  // Too many for the scratch: a JS array of the capacity Rust asked for.
+  const dest = new U32(NumberCtor(primesWritten[0]));
+  check(primes_up_to_into(n, dest, TypedArrayPrototypeGetLength(dest), primesWritten, syncError), 'primesUpTo');
+  const count = NumberCtor(primesWritten[0]);
+  return count === TypedArrayPrototypeGetLength(dest) ? dest : new U32(TypedArrayPrototypeGetBuffer(dest), 0, count);
 }

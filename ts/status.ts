@@ -20,6 +20,17 @@
  */
 import { ffi_error_message, ffi_error_new_thread_owned, ffi_error_status } from './raw/error';
 import { ffi_status_message } from './raw/status';
+import {
+  ErrorCtor,
+  NumberIsInteger,
+  ObjectCreate,
+  ObjectDefineProperty,
+  ObjectPrototypeHasOwnProperty,
+  ReflectDefineProperty,
+  ReflectGetOwnPropertyDescriptor,
+  StringCtor,
+  SymbolFor,
+} from './primordials';
 
 /** The numeric values of the C `FfiStatus` enum, by name (`FFI_STATUS_` prefix dropped). */
 export const FfiStatus = {
@@ -36,17 +47,23 @@ export const FfiStatus = {
 /** The name of a status, e.g. `'OVERFLOW'`. */
 export type FfiStatusName = keyof typeof FfiStatus;
 
-const NAMES: readonly FfiStatusName[] = (() => {
-  const names: FfiStatusName[] = [];
-  for (const [name, code] of Object.entries(FfiStatus) as [FfiStatusName, number][]) {
-    names[code] = name;
-  }
+/** Status names by number, in a null-prototype record: a missing number reads no inherited property. */
+const NAMES: Readonly<Record<number, FfiStatusName>> = (() => {
+  const names = ObjectCreate(null) as Record<number, FfiStatusName>;
+  names[FfiStatus.OK] = 'OK';
+  names[FfiStatus.NULL_ARGUMENT] = 'NULL_ARGUMENT';
+  names[FfiStatus.INVALID_UTF8] = 'INVALID_UTF8';
+  names[FfiStatus.INVALID_ARGUMENT] = 'INVALID_ARGUMENT';
+  names[FfiStatus.BUFFER_TOO_SMALL] = 'BUFFER_TOO_SMALL';
+  names[FfiStatus.OVERFLOW] = 'OVERFLOW';
+  names[FfiStatus.PANIC] = 'PANIC';
+  names[FfiStatus.CANCELLED] = 'CANCELLED';
   return names;
 })();
 
 /** The name of a status code, or `'UNKNOWN'` for a number that is not one. */
 export function statusName(code: number): FfiStatusName | 'UNKNOWN' {
-  return (Number.isInteger(code) ? NAMES[code] : undefined) ?? 'UNKNOWN';
+  return (NumberIsInteger(code) ? NAMES[code] : undefined) ?? 'UNKNOWN';
 }
 
 /**
@@ -58,13 +75,13 @@ export function statusName(code: number): FfiStatusName | 'UNKNOWN' {
  * in the C enum, and `code` the Node-style code `'ERR_FFI_' + status`
  * (`'ERR_FFI_INVALID_ARGUMENT'`).
  */
-export class FfiError extends Error {
+export class FfiError extends ErrorCtor {
   /** The status name, e.g. `'INVALID_UTF8'`. */
-  readonly status: FfiStatusName | 'UNKNOWN';
+  declare readonly status: FfiStatusName | 'UNKNOWN';
   /** The status number, as in the C header (`FFI_STATUS_INVALID_UTF8` is 2). */
-  readonly statusCode: number;
+  declare readonly statusCode: number;
   /** A Node-style error code: `'ERR_FFI_' + status`, e.g. `'ERR_FFI_INVALID_UTF8'`. */
-  readonly code: string;
+  declare readonly code: string;
 
   /**
    * @param statusCode - the status number returned by the native call
@@ -78,26 +95,79 @@ export class FfiError extends Error {
     const text =
       typeof reason === 'string' && reason !== '' ? reason : ffi_status_message(status === 'UNKNOWN' ? -1 : statusCode);
     // String(): the constructor is public, and a template literal throws on a Symbol.
-    super(`${String(operation)}: ${text}`);
-    this.name = 'FfiError';
-    this.status = status;
-    this.statusCode = statusCode;
-    this.code = `ERR_FFI_${status}`;
+    super(`${StringCtor(operation)}: ${text}`);
+    // Own properties, defined: an accessor on Error.prototype or Object.prototype cannot take the writes.
+    ownField(this, 'name', 'FfiError');
+    ownField(this, 'status', status);
+    ownField(this, 'statusCode', statusCode);
+    ownField(this, 'code', `ERR_FFI_${status}`);
   }
+}
+
+/** Defines `object[key]` as an own, enumerable, writable data property (what an assignment would make). */
+function ownField(object: object, key: string, value: unknown): void {
+  ObjectDefineProperty(object, key, {
+    __proto__: null,
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  } as PropertyDescriptor);
 }
 
 /** A native error object: the BigInt address of an `FfiError`, or `null` for "no detail wanted". */
 export type NativeError = bigint | null;
 
 /**
- * The error object every synchronous call of this module instance passes
- * (see the module comment for why sharing it is safe). It lives as long as
- * the module's thread: owned by that thread (`ffi_error_new_thread_owned`),
- * it is freed by Rust when the thread exits, however it ends (a worker that
- * returns, calls `process.exit()` or is terminated in the middle of a loop),
- * with no JavaScript involved.
+ * Where the first module instance of a realm (so of a thread) leaves its
+ * error object for the next ones: a non-writable, non-configurable property
+ * of `globalThis` under a registered symbol. Once defined, no code can change
+ * it; a value planted there before this package was first required is out of
+ * scope, as a built-in patched then would be.
  */
-export const syncError: NativeError = ffi_error_new_thread_owned();
+const SYNC_ERROR_KEY = SymbolFor('ffi-deep-dive.syncError');
+
+/**
+ * The realm's shared error object, made on first use. Sharing it among
+ * module instances is as safe as sharing it among the modules of one
+ * instance (see the module comment): they all run on the same thread, one
+ * call at a time. So a cleared `require.cache` or a new jest registry adds
+ * no error object.
+ */
+function realmSyncError(): NativeError {
+  const kept = ReflectGetOwnPropertyDescriptor(globalThis, SYNC_ERROR_KEY);
+  if (
+    kept !== undefined &&
+    ObjectPrototypeHasOwnProperty(kept, 'value') && // a data property (no inherited `value` read)
+    typeof kept.value === 'bigint' &&
+    kept.writable === false &&
+    kept.configurable === false
+  ) {
+    return kept.value;
+  }
+  const error = ffi_error_new_thread_owned();
+  if (kept === undefined && error !== null) {
+    // A non-extensible global refuses it: then this instance keeps its own.
+    ReflectDefineProperty(globalThis, SYNC_ERROR_KEY, {
+      __proto__: null,
+      value: error,
+      enumerable: false,
+      writable: false,
+      configurable: false,
+    } as PropertyDescriptor);
+  }
+  return error;
+}
+
+/**
+ * The error object every synchronous call passes (see the module comment for
+ * why sharing it is safe): one per realm, shared by every module instance of
+ * this package in it. It lives as long as its thread: owned by that thread
+ * (`ffi_error_new_thread_owned`), it is freed by Rust when the thread exits,
+ * however it ends (a worker that returns, calls `process.exit()` or is
+ * terminated in the middle of a loop), with no JavaScript involved.
+ */
+export const syncError: NativeError = realmSyncError();
 
 /**
  * The {@link FfiError} for a failed call: `status` with the reason Rust

@@ -22,52 +22,44 @@ import {
   count_characters_utf16,
   count_characters_utf8,
 } from './raw/strings';
-import { check, failure, FfiStatus, syncError } from './status';
 import {
-  invalidArgType,
-  invalidArgValue,
-  MAX_STRING_LENGTH,
-  stringTooLong,
+  BufferAllocUnsafeSlow,
+  BufferFrom,
+  BufferPrototypeLatin1Slice,
+  BufferPrototypeLatin1Write,
+  BufferPrototypeToString,
+  BufferPrototypeUcs2Slice,
+  MathMax,
+  MathMin,
+  NumberPrototypeToString,
+  RegExpPrototypeExec,
+  StringPrototypeCharCodeAt,
+  StringPrototypeToUpperCase,
   TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetLength,
-  uint8Array,
-  uncurryThis,
-} from './validate';
+  Uint16ArrayCtor,
+  Uint32ArrayCtor,
+} from './primordials';
+import { check, failure, FfiStatus, syncError } from './status';
+import { invalidArgType, invalidArgValue, MAX_STRING_LENGTH, stringTooLong, uint8Array } from './validate';
 
-// ---- Intrinsics captured at load (user code may replace the originals later; the
-// typed-array ones and the argument errors live in ./validate) ----
-
-const regExpExec = uncurryThis(RegExp.prototype.exec as (this: RegExp, text: string) => RegExpExecArray | null);
-/**
- * Buffer's own UTF-16LE decoder, which `toString('utf16le', start, end)` calls
- * after normalising its arguments; it reads any ArrayBufferView (here a
- * `Uint16Array`), with `start`/`end` in bytes. Where Node lacks it (no current
- * version does), `toString` on a Buffer view.
- */
-const ucs2Slice = (Buffer.prototype as Buffer & { ucs2Slice?: (start: number, end: number) => string }).ucs2Slice;
-const ucs2SliceOf = ucs2Slice === undefined ? undefined : uncurryThis(ucs2Slice);
-const latin1Write = uncurryThis(
-  (Buffer.prototype as Buffer & { latin1Write: (text: string, offset: number, length: number) => number }).latin1Write,
-);
-const latin1Slice = uncurryThis(
-  (Buffer.prototype as Buffer & { latin1Slice: (start: number, end: number) => string }).latin1Slice,
-);
-const allocUnsafeSlow = Buffer.allocUnsafeSlow.bind(Buffer);
-const bufferToString = uncurryThis(
-  Buffer.prototype.toString as (encoding: string, start: number, end: number) => string,
-);
-const bufferFrom = Buffer.from.bind(Buffer) as (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
-// The buffers Rust writes into are made with these, and their capacity is read with the
-// captured length getter: a replaced global or a patched getter cannot make Rust write
-// past the end of one.
-const U16 = Uint16Array;
-const mathMin = Math.min;
-const mathMax = Math.max;
+// The buffers Rust writes into are made with the captured constructors, and their
+// capacity is read with the captured length getter: a replaced global or a patched
+// getter cannot make Rust write past the end of one.
+const U16 = Uint16ArrayCtor;
+/** `koffi.address`, captured: the module's exports object is user-writable. */
+const koffiAddress = koffi.address;
 
 /** The first `length` code units of `units` as a string. */
 function decodeUtf16(units: Uint16Array, length: number): string {
-  if (ucs2SliceOf !== undefined) return ucs2SliceOf(units, 0, length * 2);
-  return bufferToString(bufferFrom(TypedArrayPrototypeGetBuffer(units), 0, length * 2), 'utf16le', 0, length * 2);
+  if (BufferPrototypeUcs2Slice !== undefined)
+    return BufferPrototypeUcs2Slice(units as unknown as Buffer, 0, length * 2);
+  return BufferPrototypeToString(
+    BufferFrom(TypedArrayPrototypeGetBuffer(units), 0, length * 2),
+    'utf16le',
+    0,
+    length * 2,
+  );
 }
 
 // ---- Argument errors (`'<function>: <argument> must ...'`, Node-style codes) ----
@@ -76,19 +68,27 @@ function decodeUtf16(units: Uint16Array, length: number): string {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * After a failed native call on `text`: the TypeError naming the first
- * argument with a lone surrogate (which has no UTF-8 or scalar-value form)
- * and where it is, if that was the reason, else the FfiError for `status`.
+ * After a failed native call on `text` (and `text2`): the TypeError naming the
+ * first argument with a lone surrogate (which has no UTF-8 or scalar-value
+ * form) and where it is, if that was the reason, else the FfiError for `status`.
  */
-function rejectText(fn: string, status: number, ...args: [name: string, text: string][]): never {
-  for (const [name, text] of args) {
-    const lone = regExpExec(LONE_SURROGATE, text);
-    if (lone !== null) {
-      const where = `0x${lone[0].charCodeAt(0).toString(16).toUpperCase()} at index ${lone.index}`;
-      throw invalidArgValue(fn, name, `be well-formed text, but contains a lone UTF-16 surrogate (${where})`);
-    }
-  }
+function rejectText(fn: string, status: number, name: string, text: string, name2?: string, text2?: string): never {
+  rejectLoneSurrogate(fn, name, text);
+  if (name2 !== undefined && text2 !== undefined) rejectLoneSurrogate(fn, name2, text2);
   throw failure(status, fn);
+}
+
+/** Throws the TypeError naming `name` and where its first lone surrogate is, if it has one. */
+function rejectLoneSurrogate(fn: string, name: string, text: string): void {
+  const lone = RegExpPrototypeExec(LONE_SURROGATE, text);
+  if (lone === null) return;
+  const index = lone.index;
+  const unit = StringPrototypeToUpperCase(NumberPrototypeToString(StringPrototypeCharCodeAt(text, index), 16));
+  throw invalidArgValue(
+    fn,
+    name,
+    `be well-formed text, but contains a lone UTF-16 surrogate (0x${unit} at index ${index})`,
+  );
 }
 
 // ---- Scratch memory (sync calls only: one set per module instance, i.e. per thread) ----
@@ -100,8 +100,8 @@ function rejectText(fn: string, status: number, ...args: [name: string, text: st
  * every call. The address stays valid because V8 never moves an ArrayBuffer's
  * backing store and this array lives as long as the module.
  */
-const outWords = new Uint32Array(2);
-const outAddress = koffi.address(outWords);
+const outWords = new Uint32ArrayCtor(2);
+const outAddress = koffiAddress(outWords);
 const LOW = endianness() === 'LE' ? 0 : 1;
 
 function outValue(): number {
@@ -116,15 +116,15 @@ function outValue(): number {
  * 0.8 µs at 10,000 units, measured).
  */
 const SCRATCH_MAX_UNITS = 1 << 16;
-let scratch = new Uint16Array(4096);
-let scratchAddress = koffi.address(scratch);
+let scratch = new U16(4096);
+let scratchAddress = koffiAddress(scratch);
 
 function scratchFor(units: number): boolean {
   const length = TypedArrayPrototypeGetLength(scratch);
   if (units <= length) return true;
   if (units > SCRATCH_MAX_UNITS) return false;
-  scratch = new U16(mathMin(SCRATCH_MAX_UNITS, mathMax(units, length * 2)));
-  scratchAddress = koffi.address(scratch);
+  scratch = new U16(MathMin(SCRATCH_MAX_UNITS, MathMax(units, length * 2)));
+  scratchAddress = koffiAddress(scratch);
   return true;
 }
 
@@ -149,14 +149,14 @@ const LATIN1_MIN_UNITS = 768;
  * length, must join them.
  */
 function concatLatin1(first: string, second: string, total: number): string | undefined {
-  const a = latin1Buffer(0, first.length + 1);
-  a[latin1Write(a, first, 0, first.length)] = 0;
-  const b = latin1Buffer(1, second.length + 1);
-  b[latin1Write(b, second, 0, second.length)] = 0;
-  const joined = latin1Buffer(2, total + 1);
+  const a = latin1First.take(first.length + 1);
+  a[BufferPrototypeLatin1Write(a, first, 0, first.length)] = 0;
+  const b = latin1Second.take(second.length + 1);
+  b[BufferPrototypeLatin1Write(b, second, 0, second.length)] = 0;
+  const joined = latin1Joined.take(total + 1);
   const status = concat_strings_into(a, b, joined, TypedArrayPrototypeGetLength(joined), outAddress, syncError);
   if (status !== FfiStatus.OK || outValue() !== total + 1) return undefined;
-  return latin1Slice(joined, 0, total);
+  return BufferPrototypeLatin1Slice(joined, 0, total);
 }
 
 /**
@@ -166,14 +166,25 @@ function concatLatin1(first: string, second: string, total: number): string | un
  * call.
  */
 const LATIN1_SCRATCH_MAX_BYTES = 1 << 17;
-const latin1Scratch: Buffer[] = [allocUnsafeSlow(0), allocUnsafeSlow(0), allocUnsafeSlow(0)];
+/**
+ * One reused Latin-1 buffer. Module-private (no instance or prototype of it
+ * ever reaches user code), so its method lookups cannot be patched.
+ */
+class Latin1Scratch {
+  #buffer = BufferAllocUnsafeSlow(0);
 
-function latin1Buffer(which: 0 | 1 | 2, bytes: number): Buffer {
-  const length = TypedArrayPrototypeGetLength(latin1Scratch[which]);
-  if (bytes <= length) return latin1Scratch[which];
-  if (bytes > LATIN1_SCRATCH_MAX_BYTES) return allocUnsafeSlow(bytes);
-  return (latin1Scratch[which] = allocUnsafeSlow(mathMin(LATIN1_SCRATCH_MAX_BYTES, mathMax(bytes, 2 * length))));
+  /** A buffer of at least `bytes` bytes: this one, grown, or (above the limit) a new one of its own. */
+  take(bytes: number): Buffer {
+    const length = TypedArrayPrototypeGetLength(this.#buffer);
+    if (bytes <= length) return this.#buffer;
+    if (bytes > LATIN1_SCRATCH_MAX_BYTES) return BufferAllocUnsafeSlow(bytes);
+    return (this.#buffer = BufferAllocUnsafeSlow(MathMin(LATIN1_SCRATCH_MAX_BYTES, MathMax(bytes, 2 * length))));
+  }
 }
+
+const latin1First = new Latin1Scratch();
+const latin1Second = new Latin1Scratch();
+const latin1Joined = new Latin1Scratch();
 
 /**
  * `first + second`, joined by Rust.
@@ -195,7 +206,11 @@ export function concatStrings(first: string, second: string): string {
   if (typeof second !== 'string') throw invalidArgType('concatStrings', 'second', 'a string', second);
   const total = first.length + second.length;
   if (total > MAX_STRING_LENGTH) throw stringTooLong('concatStrings', total);
-  if (total >= LATIN1_MIN_UNITS && regExpExec(NON_LATIN1, first) === null && regExpExec(NON_LATIN1, second) === null) {
+  if (
+    total >= LATIN1_MIN_UNITS &&
+    RegExpPrototypeExec(NON_LATIN1, first) === null &&
+    RegExpPrototypeExec(NON_LATIN1, second) === null
+  ) {
     const joined = concatLatin1(first, second, total);
     if (joined !== undefined) return joined;
   }
@@ -210,7 +225,7 @@ export function concatStrings(first: string, second: string): string {
       outAddress, // `needed`: an address costs about 10 ns less than NULL through koffi (measured)
       syncError,
     );
-    if (status !== FfiStatus.OK) rejectText('concatStrings', status, ['first', first], ['second', second]);
+    if (status !== FfiStatus.OK) rejectText('concatStrings', status, 'first', first, 'second', second);
     return decodeUtf16(scratch, total);
   }
   const joined = new U16(total);
@@ -224,7 +239,7 @@ export function concatStrings(first: string, second: string): string {
     outAddress,
     syncError,
   );
-  if (status !== FfiStatus.OK) rejectText('concatStrings', status, ['first', first], ['second', second]);
+  if (status !== FfiStatus.OK) rejectText('concatStrings', status, 'first', first, 'second', second);
   return decodeUtf16(joined, total);
 }
 
@@ -245,7 +260,7 @@ export function concatStrings(first: string, second: string): string {
 export function countCharacters(s: string | Uint8Array): number {
   if (typeof s === 'string') {
     const status = count_characters_utf16(s, s.length, outAddress, syncError);
-    if (status !== FfiStatus.OK) rejectText('countCharacters', status, ['s', s]);
+    if (status !== FfiStatus.OK) rejectText('countCharacters', status, 's', s);
     return outValue();
   }
   const bytes = uint8Array(s, 'countCharacters', 's', 'a string or a Uint8Array');

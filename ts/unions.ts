@@ -19,6 +19,14 @@ import {
   int_or_float_as_int,
   parse_number,
 } from './raw/unions';
+import {
+  ArrayBufferCtor,
+  ErrorCtor,
+  Float32ArrayCtor,
+  Int32ArrayCtor,
+  Uint32ArrayCtor,
+  Uint8ArrayCtor,
+} from './primordials';
 import { check, syncError } from './status';
 import { bits32, cBytes, cString, number } from './validate';
 
@@ -38,6 +46,7 @@ import { bits32, cBytes, cString, number } from './validate';
  * @example floatToBits(1) // 0x3f800000
  */
 export function floatToBits(x: number): number {
+  // A union argument: koffi takes the member from the object's one own property name.
   return int_or_float_as_int({ as_float: number(x, 'floatToBits', 'x') }) >>> 0;
 }
 
@@ -72,13 +81,13 @@ export type ParsedNumber = { kind: 'left'; value: number } | { kind: 'right'; va
 
 const EITHER_SIZE = koffi.sizeof(Either);
 const VALUE_OFFSET = koffi.offsetof(Either, 'value');
-const eitherOut = new ArrayBuffer(EITHER_SIZE);
-const eitherBytes = new Uint8Array(eitherOut);
-const eitherTag = new Uint32Array(eitherOut, koffi.offsetof(Either, 'tag'), 1);
+const eitherOut = new ArrayBufferCtor(EITHER_SIZE);
+const eitherBytes = new Uint8ArrayCtor(eitherOut);
+const eitherTag = new Uint32ArrayCtor(eitherOut, koffi.offsetof(Either, 'tag'), 1);
 // Every member of a C union starts at its offset 0 (koffi.offsetof only
 // accepts structs): `left` and `right` both live at `value`.
-const eitherLeft = new Int32Array(eitherOut, VALUE_OFFSET, 1);
-const eitherRight = new Float32Array(eitherOut, VALUE_OFFSET, 1);
+const eitherLeft = new Int32ArrayCtor(eitherOut, VALUE_OFFSET, 1);
+const eitherRight = new Float32ArrayCtor(eitherOut, VALUE_OFFSET, 1);
 
 /**
  * Parses a number with Rust's rules and returns the tagged union `Either` as
@@ -115,6 +124,6 @@ export function parseNumber(text: string | Uint8Array): ParsedNumber {
     case EITHER_RIGHT:
       return { kind: 'right', value: eitherRight[0] };
     default:
-      throw new Error(`parseNumber: Rust returned an unknown Either tag ${eitherTag[0]}`);
+      throw new ErrorCtor(`parseNumber: Rust returned an unknown Either tag ${eitherTag[0]}`);
   }
 }

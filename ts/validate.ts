@@ -26,92 +26,66 @@
  * intrinsic. Built-ins patched *before* this package is first required are
  * out of scope (they are what gets captured).
  */
-import { constants as bufferConstants } from 'node:buffer';
-import { types } from 'node:util';
+import {
+  ArrayIsArray,
+  BufferConstantsMaxStringLength,
+  ErrorCtor,
+  Float32ArrayCtor,
+  JSONStringify,
+  MathFround,
+  NumberIsInteger,
+  ObjectDefineProperty,
+  ObjectIs,
+  ObjectPrototype,
+  ObjectPrototypeHasOwnProperty,
+  RangeErrorCtor,
+  SafeMap,
+  StringPrototypeIncludes,
+  StringPrototypeIsWellFormed,
+  StringPrototypeSlice,
+  TypeErrorCtor,
+  TypedArrayPrototypeGetBuffer,
+  TypedArrayPrototypeGetByteOffset,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeGetSymbolToStringTag,
+  TypedArrayPrototypeIndexOf,
+  TypedArrayPrototypeSet,
+  Uint32ArrayCtor,
+  Uint8ArrayCtor,
+  UtilTypesIsAnyArrayBuffer,
+  UtilTypesIsDataView,
+  UtilTypesIsProxy,
+  ArrayBufferPrototypeGetByteLength,
+} from './primordials';
 
-// ---- Intrinsics, captured at load ---------------------------------------
-
-type Uncurried<T, A extends unknown[], R> = (self: T, ...args: A) => R;
-
-/**
- * `fn` as a plain function taking `this` first (Node core's `uncurryThis`),
- * immune to later changes of `Function.prototype.call` and as fast as a
- * direct `.call` (`Reflect.apply` with an argument array costs about 100 ns
- * more per call).
- */
-export const uncurryThis = Function.prototype.bind.bind(Function.prototype.call) as <T, A extends unknown[], R>(
-  fn: (this: T, ...args: A) => R,
-) => Uncurried<T, A, R>;
-
-const ReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
-
-function getterOf<R>(proto: object, key: PropertyKey): (self: unknown) => R {
-  const get = ReflectGetOwnPropertyDescriptor(proto, key)?.get;
-  if (get === undefined) throw new Error(`ffi-deep-dive: intrinsic getter ${String(key)} is missing`);
-  return uncurryThis(get as (this: unknown) => R);
-}
-
-const TypedArrayPrototype = Reflect.getPrototypeOf(Uint8Array.prototype) as object;
-
-/** The element count, from the view's internal slots (0 once detached or out of bounds). */
-export const TypedArrayPrototypeGetLength = getterOf<number>(TypedArrayPrototype, 'length');
-/** The byte offset, from the view's internal slots. */
-export const TypedArrayPrototypeGetByteOffset = getterOf<number>(TypedArrayPrototype, 'byteOffset');
-/** The viewed buffer (`ArrayBuffer` or `SharedArrayBuffer`), from the view's internal slots. */
-export const TypedArrayPrototypeGetBuffer = getterOf<ArrayBufferLike>(TypedArrayPrototype, 'buffer');
-/**
- * The typed array's own type name (`'Uint32Array'`, also for a subclass or a
- * `Buffer`'s `'Uint8Array'`), or `undefined` for anything that is not a
- * typed array: a Proxy, a `DataView`, a plain object. Never throws.
- */
-export const TypedArrayPrototypeGetSymbolToStringTag = getterOf<string | undefined>(
-  TypedArrayPrototype,
-  Symbol.toStringTag,
-);
-/** `%TypedArray%.prototype.set`, captured: copies `source` into the typed array given as its first argument. */
-export const TypedArrayPrototypeSet = uncurryThis(
-  (
-    TypedArrayPrototype as {
-      set: (this: unknown, source: ArrayLike<number> | ArrayLike<bigint>, offset?: number) => void;
-    }
-  ).set,
-);
-const TypedArrayPrototypeIndexOf = uncurryThis(
-  (TypedArrayPrototype as { indexOf: (this: unknown, value: number) => number }).indexOf,
-);
-const { isProxy, isDataView, isAnyArrayBuffer } = types;
-const ArrayBufferPrototypeGetByteLength = getterOf<number>(ArrayBuffer.prototype, 'byteLength');
-const ArrayIsArray = Array.isArray;
-const MathFround = Math.fround;
-const NumberIsInteger = Number.isInteger;
-const ObjectIs = Object.is;
-const JSONStringify = JSON.stringify;
-const StringPrototypeIncludes = uncurryThis(String.prototype.includes);
-const StringPrototypeIsWellFormed = uncurryThis(String.prototype.isWellFormed);
-const StringPrototypeSlice = uncurryThis(String.prototype.slice);
-const U8 = Uint8Array;
-const U32 = Uint32Array;
-const F32 = Float32Array;
-const TypeErrorCtor = TypeError;
-const RangeErrorCtor = RangeError;
-const ErrorCtor = Error;
+const U8 = Uint8ArrayCtor;
+const U32 = Uint32ArrayCtor;
+const F32 = Float32ArrayCtor;
 
 /** V8's longest string, in UTF-16 code units (`buffer.constants.MAX_STRING_LENGTH`). */
-export const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
+export const MAX_STRING_LENGTH = BufferConstantsMaxStringLength;
 
 // ---- Errors ----------------------------------------------------------------
 
 /** The Node-style codes the public API's own errors carry. */
 export type ArgumentErrorCode =
-  'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE' | 'ERR_OUT_OF_RANGE' | 'ERR_FFI_FREED' | 'ERR_INVALID_RETURN_VALUE';
+  | 'ERR_INVALID_ARG_TYPE'
+  | 'ERR_INVALID_ARG_VALUE'
+  | 'ERR_OUT_OF_RANGE'
+  | 'ERR_FFI_FREED'
+  | 'ERR_INVALID_RETURN_VALUE'
+  | 'ERR_INVALID_THIS'
+  | 'ERR_FFI_NESTING_DEPTH'
+  | 'ERR_FFI_PATCHED_REALM';
 
 function withCode<E extends Error>(error: E, code: ArgumentErrorCode): E & { code: ArgumentErrorCode } {
-  return Object.defineProperty(error, 'code', {
+  return ObjectDefineProperty(error, 'code', {
+    __proto__: null,
     value: code,
     enumerable: true,
     writable: true,
     configurable: true,
-  }) as E & { code: ArgumentErrorCode };
+  } as PropertyDescriptor) as E & { code: ArgumentErrorCode };
 }
 
 /** `TypeError` `ERR_INVALID_ARG_TYPE`: `'<fn>: <name> must be <expected>, got <value>'`. */
@@ -159,6 +133,46 @@ export function freedError(fn: string, what: string): Error {
 }
 
 /**
+ * `TypeError` `ERR_INVALID_THIS` (as Node core uses it): a method or accessor
+ * called on a receiver that is not an instance of its class:
+ * `'<fn>: this must be <expected>, got <value>'`.
+ */
+export function invalidThis(fn: string, expected: string, value: unknown): TypeError {
+  return withCode(new TypeErrorCtor(`${fn}: this must be ${expected}, got ${describe(value)}`), 'ERR_INVALID_THIS');
+}
+
+/**
+ * `RangeError` `ERR_FFI_NESTING_DEPTH`: `'<fn>: callbacks nested more than <max> deep'`, thrown before the
+ * native call that would nest one level too deep.
+ */
+export function nestingTooDeep(fn: string, max: number): RangeError {
+  return withCode(new RangeErrorCtor(`${fn}: callbacks nested more than ${max} deep`), 'ERR_FFI_NESTING_DEPTH');
+}
+
+/**
+ * `Error` `ERR_FFI_PATCHED_REALM`: `'<fn>: <what>'`, for a result the package
+ * cannot read soundly because a built-in was changed after it loaded.
+ */
+export function patchedRealm(fn: string, what: string): Error {
+  return withCode(new ErrorCtor(`${fn}: ${what}`), 'ERR_FFI_PATCHED_REALM');
+}
+
+/**
+ * Whether `value` is a revoked Proxy (any use of it throws). Runs no trap:
+ * `Array.isArray` looks through a live Proxy without one and throws only for
+ * a revoked one.
+ */
+export function isRevokedProxy(value: unknown): boolean {
+  if (!UtilTypesIsProxy(value)) return false;
+  try {
+    ArrayIsArray(value);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
  * A short description of a received value for an error message. Runs no
  * user code (no getter, no `toString`, no Proxy trap).
  */
@@ -181,10 +195,10 @@ function describe(value: unknown): string {
       if (value === null) return 'null';
       const tag = TypedArrayPrototypeGetSymbolToStringTag(value);
       if (tag !== undefined) return `${tag[0] === 'I' ? 'an' : 'a'} ${tag}`; // an Int32Array, a Uint8Array
-      if (isProxy(value)) return 'a Proxy';
-      if (isDataView(value)) return 'a DataView';
-      if (isAnyArrayBuffer(value)) return 'an ArrayBuffer';
-      if (ArrayIsArray(value)) return 'an array';
+      if (UtilTypesIsProxy(value)) return 'a Proxy'; // revoked or not
+      if (UtilTypesIsDataView(value)) return 'a DataView';
+      if (UtilTypesIsAnyArrayBuffer(value)) return 'an ArrayBuffer';
+      if (isArray(value)) return 'an array';
       return 'an object';
     }
   }
@@ -343,16 +357,40 @@ function isShared(view: unknown): boolean {
 const SCRATCH_MAX_ELEMENTS = 1 << 16;
 
 /**
- * Where a copy of `length` elements goes: `pool[slot]` when a pool is given
- * and the copy is small enough to keep (grown as needed), else a new array.
+ * Private scratch copies for {@link uint32ArrayCopy}, one per slot (a
+ * nesting depth), reused from call to call. Slot 0, the one every call that
+ * is not nested uses, lives in a private field; deeper slots in a
+ * {@link SafeMap}. Nothing here is reachable from outside: no array index
+ * (which could fall through to an `Array.prototype` getter), no public field.
  */
-function copyTarget(length: number, pool: Uint32Array[] | undefined, slot: number): Uint32Array {
+export class ScratchPool {
+  #first: Uint32Array | undefined = undefined;
+  #deeper = new SafeMap<number, Uint32Array>();
+
+  /** The kept copy of `slot`, if any. */
+  get(slot: number): Uint32Array | undefined {
+    return slot === 0 ? this.#first : this.#deeper.get(slot);
+  }
+
+  /** Keeps `copy` for `slot`. */
+  set(slot: number, copy: Uint32Array): void {
+    if (slot === 0) this.#first = copy;
+    else this.#deeper.set(slot, copy);
+  }
+}
+
+/**
+ * Where a copy of `length` elements goes: the pool's copy for `slot` when a
+ * pool is given and the copy is small enough to keep (grown as needed), else
+ * a new array.
+ */
+function copyTarget(length: number, pool: ScratchPool | undefined, slot: number): Uint32Array {
   if (pool === undefined || length > SCRATCH_MAX_ELEMENTS) return new U32(length);
-  const kept = pool[slot];
+  const kept = pool.get(slot);
   if (kept !== undefined && TypedArrayPrototypeGetLength(kept) >= length) return kept;
   // Stryker disable next-line EqualityOperator: `<=` is equivalent (at 64 both sizes are 64); `>=` is killed by countWhere's kept-copy test, but a directive cannot tell the two apart.
   const grown = new U32(length < 64 ? 64 : length);
-  pool[slot] = grown;
+  pool.set(slot, grown);
   return grown;
 }
 
@@ -360,7 +398,7 @@ function copyTarget(length: number, pool: Uint32Array[] | undefined, slot: numbe
 let copied = 0;
 
 /** A private copy of a typed array of the same element type (no species, no getter, no user code). */
-function copyOfU32(view: unknown, pool: Uint32Array[] | undefined, slot: number): Uint32Array {
+function copyOfU32(view: unknown, pool: ScratchPool | undefined, slot: number): Uint32Array {
   const length = TypedArrayPrototypeGetLength(view);
   const copy = copyTarget(length, pool, slot);
   if (length !== 0) TypedArrayPrototypeSet(copy, view as Uint32Array);
@@ -370,25 +408,42 @@ function copyOfU32(view: unknown, pool: Uint32Array[] | undefined, slot: number)
 
 const UINT32_ARRAY_EXPECTED = 'a Uint32Array or an array of numbers';
 
-/** A validated copy of a plain array (or a Proxy of one) of uint32 numbers. */
+/**
+ * A validated copy of a plain array (or a Proxy of one) of uint32 numbers.
+ *
+ * Nothing of the array's claimed size is allocated before its elements are
+ * checked: the copy starts at most {@link SCRATCH_MAX_ELEMENTS} long and
+ * doubles as elements pass, so a sparse array with a huge `length` (2^32 - 1)
+ * is refused at its first hole with at most 256 KiB allocated. The result may
+ * be longer than the array (its element count is {@link copiedLength}).
+ */
 function copyOfArray(
   value: readonly unknown[],
   fn: string,
   name: string,
-  pool: Uint32Array[] | undefined,
+  pool: ScratchPool | undefined,
   slot: number,
 ): Uint32Array {
   const length: unknown = value.length; // a Proxy's trap may return anything: read once, checked
   if (typeof length !== 'number' || length >>> 0 !== length) {
     throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
   }
-  const copy = copyTarget(length, pool, slot);
+  let copy = copyTarget(length < SCRATCH_MAX_ELEMENTS ? length : SCRATCH_MAX_ELEMENTS, pool, slot);
+  let room = TypedArrayPrototypeGetLength(copy);
   for (let i = 0; i < length; i++) {
-    const v: unknown = value[i]; // may run a getter or a trap: user code
+    // eslint-disable-next-line local/prefer-primordials -- the caller's own array: its getters and traps are user code, run once each before anything reaches Rust
+    const v: unknown = value[i];
     // -0 passes (`-0 >>> 0 === -0`) and is stored as 0.
     if (typeof v !== 'number' || v >>> 0 !== v) {
       if (typeof v !== 'number') throw invalidArgType(fn, `${name}[${i}]`, 'a number (uint32)', v);
       throw outOfRange(fn, `${name}[${i}]`, 'an integer in [0, 4294967295] (uint32)', v);
+    }
+    if (i === room) {
+      // Only after `room` elements passed: grow to twice that (or the array's length).
+      const grown = new U32(length - room < room ? length : 2 * room);
+      TypedArrayPrototypeSet(grown, copy);
+      copy = grown;
+      room = TypedArrayPrototypeGetLength(copy);
     }
     copy[i] = v;
   }
@@ -415,7 +470,13 @@ export function uint32Array(value: unknown, fn: string, name: string): Uint32Arr
   if (TypedArrayPrototypeGetSymbolToStringTag(value) === 'Uint32Array') {
     return isShared(value) ? copyOfU32(value, undefined, 0) : (value as Uint32Array);
   }
-  if (isArray(value)) return copyOfArray(value, fn, name, undefined, 0);
+  if (isArray(value)) {
+    const copy = copyOfArray(value, fn, name, undefined, 0);
+    // Exactly `copied` elements long (a view of the copy's own buffer: no species, no user code).
+    return copied === TypedArrayPrototypeGetLength(copy)
+      ? copy
+      : new U32(TypedArrayPrototypeGetBuffer(copy), 0, copied);
+  }
   throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
 }
 
@@ -425,14 +486,14 @@ export function uint32Array(value: unknown, fn: string, name: string): Uint32Arr
  * call (async). Its element count is {@link copiedLength}`()`, read right
  * after (the array may be longer).
  *
- * With a `pool`, copies of up to 65,536 elements go into `pool[slot]`,
+ * With a `pool`, copies of up to 65,536 elements go into the pool's copy for `slot`,
  * reused from call to call (grown as needed): allocating a fresh small
  * typed array, which koffi then makes V8 move off its heap, costs several
  * hundred ns per call. The caller must not reuse a slot while a call that
  * lent it is still running (a re-entrant call takes the next slot); larger
  * copies are always fresh, so a pool never keeps more than 256 KiB per slot.
  */
-export function uint32ArrayCopy(value: unknown, fn: string, name: string, pool?: Uint32Array[], slot = 0): Uint32Array {
+export function uint32ArrayCopy(value: unknown, fn: string, name: string, pool?: ScratchPool, slot = 0): Uint32Array {
   if (TypedArrayPrototypeGetSymbolToStringTag(value) === 'Uint32Array') return copyOfU32(value, pool, slot);
   if (isArray(value)) return copyOfArray(value, fn, name, pool, slot);
   throw invalidArgType(fn, name, UINT32_ARRAY_EXPECTED, value);
@@ -474,6 +535,26 @@ export function newFloat32Pair(): Float32Array {
   return new F32(2);
 }
 
+// ---- Results koffi builds --------------------------------------------------
+
+/**
+ * Whether a struct koffi returns by value, with fields `first` and `second`,
+ * can be read soundly. koffi fills a fresh object with `[[Set]]`
+ * (`napi_set_property`), so a field whose name `Object.prototype` holds as an
+ * accessor (or as a read-only value) never becomes the object's own: the
+ * accessor gets the value and may lie. Without such a property on
+ * `Object.prototype` (the only object on the fresh object's prototype
+ * chain, whose own prototype is immutably null) every field becomes an own
+ * data property, which no user code can then change. A writable data
+ * property there is harmless too (it is shadowed), but is refused here for
+ * simplicity: no code defines one in practice.
+ */
+export function structResultReadable(first: string, second: string): boolean {
+  return (
+    !ObjectPrototypeHasOwnProperty(ObjectPrototype, first) && !ObjectPrototypeHasOwnProperty(ObjectPrototype, second)
+  );
+}
+
 // ---- Other kinds ----------------------------------------------------------
 
 /** Checks that `value` is a function (a Proxy of one included) and returns it. */
@@ -482,9 +563,13 @@ export function callable<F>(value: unknown, fn: string, name: string): F {
   throw invalidArgType(fn, name, 'a function', value);
 }
 
-/** Checks that `value` is a non-null object (not a function) and returns it. */
+/**
+ * Checks that `value` is a non-null object (not a function) whose properties
+ * can be read (a revoked Proxy cannot: it is refused like a wrong type) and
+ * returns it.
+ */
 export function object(value: unknown, fn: string, name: string, expected: string): Record<string, unknown> {
-  if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
+  if (typeof value === 'object' && value !== null && !isRevokedProxy(value)) return value as Record<string, unknown>;
   throw invalidArgType(fn, name, expected, value);
 }
 

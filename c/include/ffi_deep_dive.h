@@ -1017,6 +1017,39 @@ uint64_t sum_of_even(const uint32_t *numbers, size_t length);
 // live FfiError used by no other call at the same time.
 enum FfiStatus primes_up_to(uint32_t limit, struct U32Array *out, struct FfiError *error);
 
+// Writes the prime numbers `<= limit`, in increasing order, to
+// `dest[0..*written]`: primes_up_to() into memory the caller owns, in one
+// call, so there is nothing to free and nothing to leak.
+//
+// `dest_len` must be at least the capacity the sieve needs for `limit`: an
+// upper bound on the number of primes (1,363 for 10,000, which has 1,229
+// primes; 0 for `limit < 2`), the value async_job_primes_capacity(limit)
+// returns. Call it first with any `dest_len` (0 and a NULL `dest` will do)
+// to learn the capacity: a short `dest` gets FFI_STATUS_BUFFER_TOO_SMALL,
+// before any sieving, with the capacity in `*written`.
+//
+// Returns FFI_STATUS_OK once the primes are in `dest[0..*written]` (the rest
+// of `dest` is left as it was); FFI_STATUS_INVALID_ARGUMENT if `limit`
+// exceeds PRIMES_UP_TO_MAX_LIMIT (2^30) ("limit 1073741825 is above
+// PRIMES_UP_TO_MAX_LIMIT (1073741824)"), with `*written` set to 0;
+// FFI_STATUS_BUFFER_TOO_SMALL if `dest_len` is below the capacity ("dest_len
+// is 10 but the primes up to 100 need 28"), with `*written` set to the
+// capacity and nothing written to `dest`; FFI_STATUS_NULL_ARGUMENT if
+// `written` is NULL, or `dest` is NULL while `dest_len` is not 0;
+// FFI_STATUS_PANIC on an internal panic (allocation failure aborts the
+// process, as everywhere in Rust).
+//
+// Ownership: `dest` and `written` are borrowed for the call; nothing is
+// allocated for the caller. `error` is NULL or receives the status and
+// reason of a failure. Thread-safe (for different destinations).
+//
+// # Safety
+// `dest` is NULL or valid for writing `dest_len` values (initialised or
+// not), and nothing else reads or writes them during the call; `written` is
+// NULL or valid for writing one `size_t`; `error` is NULL or a live FfiError
+// used by no other call at the same time.
+enum FfiStatus primes_up_to_into(uint32_t limit, uint32_t *dest, size_t dest_len, size_t *written, struct FfiError *error);
+
 // Releases an array returned by this library (primes_up_to, ...).
 //
 // An empty array (`data == NULL` or `capacity == 0`) is a harmless no-op.

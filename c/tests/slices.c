@@ -1,6 +1,7 @@
 /* Slices: borrowed arrays in, Rust-owned arrays out. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 
@@ -98,7 +99,53 @@ static void test_primes_up_to(void) {
     CHECK(u32_array_live_count() == live);
 }
 
+/* primes_up_to_into: the same primes, written into the caller's memory in one call. */
+static void test_primes_up_to_into(void) {
+    size_t live = u32_array_live_count();
+    FfiError *error = ffi_error_new();
+    CHECK(error != NULL);
+    size_t written = 12345;
+
+    /* Ask for the capacity first: a NULL dest of length 0 is too short. */
+    CHECK_STATUS(primes_up_to_into(10000, NULL, 0, &written, error), FFI_STATUS_BUFFER_TOO_SMALL);
+    CHECK(written == 1363);
+    CHECK_STR(ffi_error_message(error), "dest_len is 0 but the primes up to 10000 need 1363");
+    CHECK(written == async_job_primes_capacity(10000));
+
+    /* One short: refused, nothing written. */
+    uint32_t *dest = malloc(1363 * sizeof *dest); /* uninitialised memory is fine */
+    uint32_t *model = malloc(1363 * sizeof *model);
+    CHECK(dest != NULL && model != NULL);
+    dest[0] = 7;
+    CHECK_STATUS(primes_up_to_into(10000, dest, 1362, &written, NULL), FFI_STATUS_BUFFER_TOO_SMALL);
+    CHECK(written == 1363 && dest[0] == 7);
+
+    CHECK_STATUS(primes_up_to_into(10000, dest, 1363, &written, error), FFI_STATUS_OK);
+    CHECK(written == 1229);
+    CHECK(model_primes(10000, model, 1363) == 1229);
+    CHECK(memcmp(dest, model, 1229 * sizeof *dest) == 0);
+
+    /* Below 2: no primes, and NULL with length 0 is fine. */
+    CHECK_STATUS(primes_up_to_into(1, NULL, 0, &written, NULL), FFI_STATUS_OK);
+    CHECK(written == 0);
+
+    /* Above the cap, NULL out-pointers. */
+    CHECK_STATUS(primes_up_to_into(PRIMES_UP_TO_MAX_LIMIT + 1u, dest, 1363, &written, error),
+                 FFI_STATUS_INVALID_ARGUMENT);
+    CHECK(written == 0);
+    CHECK_STR(ffi_error_message(error), "limit 1073741825 is above PRIMES_UP_TO_MAX_LIMIT (1073741824)");
+    CHECK_STATUS(primes_up_to_into(100, dest, 1363, NULL, NULL), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(primes_up_to_into(100, NULL, 1363, &written, NULL), FFI_STATUS_NULL_ARGUMENT);
+
+    free(dest);
+    free(model);
+    ffi_error_free(error);
+    /* Nothing was handed out. */
+    CHECK(u32_array_live_count() == live);
+}
+
 void test_slices(void) {
     test_sum_of_even();
     test_primes_up_to();
+    test_primes_up_to_into();
 }

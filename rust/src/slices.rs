@@ -371,6 +371,91 @@ pub unsafe extern "C" fn primes_up_to(
     status
 }
 
+/// Writes the prime numbers `<= limit`, in increasing order, to
+/// `dest[0..*written]`: primes_up_to() into memory the caller owns, in one
+/// call, so there is nothing to free and nothing to leak.
+///
+/// `dest_len` must be at least the capacity the sieve needs for `limit`: an
+/// upper bound on the number of primes (1,363 for 10,000, which has 1,229
+/// primes; 0 for `limit < 2`), the value async_job_primes_capacity(limit)
+/// returns. Call it first with any `dest_len` (0 and a NULL `dest` will do)
+/// to learn the capacity: a short `dest` gets FFI_STATUS_BUFFER_TOO_SMALL,
+/// before any sieving, with the capacity in `*written`.
+///
+/// Returns FFI_STATUS_OK once the primes are in `dest[0..*written]` (the rest
+/// of `dest` is left as it was); FFI_STATUS_INVALID_ARGUMENT if `limit`
+/// exceeds PRIMES_UP_TO_MAX_LIMIT (2^30) ("limit 1073741825 is above
+/// PRIMES_UP_TO_MAX_LIMIT (1073741824)"), with `*written` set to 0;
+/// FFI_STATUS_BUFFER_TOO_SMALL if `dest_len` is below the capacity ("dest_len
+/// is 10 but the primes up to 100 need 28"), with `*written` set to the
+/// capacity and nothing written to `dest`; FFI_STATUS_NULL_ARGUMENT if
+/// `written` is NULL, or `dest` is NULL while `dest_len` is not 0;
+/// FFI_STATUS_PANIC on an internal panic (allocation failure aborts the
+/// process, as everywhere in Rust).
+///
+/// Ownership: `dest` and `written` are borrowed for the call; nothing is
+/// allocated for the caller. `error` is NULL or receives the status and
+/// reason of a failure. Thread-safe (for different destinations).
+///
+/// # Safety
+/// `dest` is NULL or valid for writing `dest_len` values (initialised or
+/// not), and nothing else reads or writes them during the call; `written` is
+/// NULL or valid for writing one `size_t`; `error` is NULL or a live FfiError
+/// used by no other call at the same time.
+#[no_mangle]
+pub unsafe extern "C" fn primes_up_to_into(
+    limit: u32,
+    dest: *mut u32,
+    dest_len: usize,
+    written: *mut usize,
+    error: *mut FfiError,
+) -> FfiStatus {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
+        if written.is_null() {
+            return Err(null_argument!("written"));
+        }
+        if limit > PRIMES_UP_TO_MAX_LIMIT {
+            // SAFETY: non-NULL (checked above) and valid for a write, as the
+            // header requires.
+            unsafe { written.write(0) };
+            return Err(fail!(
+                InvalidArgument,
+                "limit {limit} is above PRIMES_UP_TO_MAX_LIMIT ({PRIMES_UP_TO_MAX_LIMIT})"
+            ));
+        }
+        let needed = primes_capacity(limit);
+        if dest_len < needed {
+            // SAFETY: as above.
+            unsafe { written.write(needed) };
+            return Err(fail!(
+                BufferTooSmall,
+                "dest_len is {dest_len} but the primes up to {limit} need {needed}"
+            ));
+        }
+        if dest.is_null() && dest_len != 0 {
+            return Err(fail!(
+                NullArgument,
+                "dest is NULL but dest_len is {dest_len}"
+            ));
+        }
+        // Sieved into memory of our own, then copied: `dest` may be
+        // uninitialised, which a `&mut [u32]` over it must not be.
+        let values = primes(limit);
+        if !values.is_empty() {
+            // SAFETY: `dest` is non-NULL here (`values` is non-empty, so
+            // `needed > 0` and `dest_len >= needed`), valid for `dest_len >=
+            // values.len()` writes and not read or written by anyone else
+            // (the header's promise), so it cannot overlap our own `values`.
+            unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), dest, values.len()) };
+        }
+        // SAFETY: non-NULL (checked above) and valid for a write.
+        unsafe { written.write(values.len()) };
+        Ok(())
+    })
+}
+
 /// Releases an array returned by this library (primes_up_to, ...).
 ///
 /// An empty array (`data == NULL` or `capacity == 0`) is a harmless no-op.
@@ -708,5 +793,60 @@ mod tests {
         }
         // No other test in this crate hands out arrays.
         assert_eq!(u32_array_live_count(), before);
+    }
+
+    #[test]
+    fn primes_up_to_into_writes_into_caller_memory() {
+        let e = crate::error::ffi_error_new();
+        let mut written = usize::MAX;
+        let mut dest = [0u32; 28];
+        // SAFETY: `dest` holds 28 values, `written` one size_t, `e` is live.
+        unsafe {
+            assert_eq!(
+                primes_up_to_into(100, std::ptr::null_mut(), 0, &mut written, e),
+                FfiStatus::BufferTooSmall
+            );
+            assert_eq!(written, 28);
+            assert_eq!(
+                std::ffi::CStr::from_ptr(crate::error::ffi_error_message(e)).to_str(),
+                Ok("dest_len is 0 but the primes up to 100 need 28")
+            );
+            assert_eq!(
+                primes_up_to_into(100, dest.as_mut_ptr(), 27, &mut written, e),
+                FfiStatus::BufferTooSmall
+            );
+            assert_eq!(dest, [0; 28]);
+            assert_eq!(
+                primes_up_to_into(100, dest.as_mut_ptr(), 28, &mut written, e),
+                FfiStatus::Ok
+            );
+            assert_eq!(&dest[..written], &primes(100)[..]);
+            assert_eq!(written, 25);
+            assert_eq!(
+                primes_up_to_into(1, std::ptr::null_mut(), 0, &mut written, e),
+                FfiStatus::Ok
+            );
+            assert_eq!(written, 0);
+            assert_eq!(
+                primes_up_to_into(
+                    PRIMES_UP_TO_MAX_LIMIT + 1,
+                    dest.as_mut_ptr(),
+                    28,
+                    &mut written,
+                    e
+                ),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(written, 0);
+            assert_eq!(
+                primes_up_to_into(100, dest.as_mut_ptr(), 28, std::ptr::null_mut(), e),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(
+                primes_up_to_into(100, std::ptr::null_mut(), 28, &mut written, e),
+                FfiStatus::NullArgument
+            );
+            crate::error::ffi_error_free(e);
+        }
     }
 }

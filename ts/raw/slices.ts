@@ -71,3 +71,25 @@ export const u32_array_move_into = lib.func('u32_array_move_into', 'int', [
 
 /** `size_t u32_array_live_count(void)`: arrays handed out and not freed yet. */
 export const u32_array_live_count = lib.func('size_t u32_array_live_count(void)') as Native<() => number>;
+
+/**
+ * `FfiStatus primes_up_to_into(uint32_t limit, uint32_t *dest, size_t dest_len, size_t *written, FfiError *error)`:
+ * the primes `<= limit` written into `dest` (a `Uint32Array`, zero-copy, or `null` with `dest_len` 0), their count
+ * into `written` (a `BigUint64Array(1)`). `dest_len` below the capacity the sieve needs gives BUFFER_TOO_SMALL with
+ * that capacity in `written` (nothing sieved). Nothing to free. `error` an address from `ffi_error_new` or `null`.
+ */
+export const primes_up_to_into = lib.func('primes_up_to_into', 'int', [
+  'uint32_t',
+  koffi.pointer(koffi.types.uint32_t),
+  'size_t',
+  'size_t *',
+  FfiErrorPtr,
+]) as Native<
+  (
+    limit: number,
+    dest: Uint32Array | null,
+    dest_len: number,
+    written: BigUint64Array | null,
+    error: RawPointer,
+  ) => number
+>;

@@ -29,4 +29,23 @@ module.exports = {
     assert.deepEqual(calls, [1, 2]);
     assert.throws(() => countWhere([1], 'not a function'), TypeError);
   },
+  MAX_CALLBACK_DEPTH(MAX_CALLBACK_DEPTH, ffi) {
+    assert.equal(MAX_CALLBACK_DEPTH, 256);
+    // One level deeper than the cap: a coded RangeError, before koffi's own stack can overflow.
+    let refused;
+    const dive = () => {
+      try {
+        ffi.countWhere([1], dive);
+      } catch (error) {
+        refused ??= error;
+        throw error;
+      }
+      return true;
+    };
+    assert.throws(() => ffi.countWhere([1], dive), RangeError);
+    assert.ok(
+      refused.code === 'ERR_FFI_NESTING_DEPTH' || refused.message === 'Maximum call stack size exceeded',
+      'refused by the cap, or by V8 first on a small JS stack',
+    );
+  },
 };
