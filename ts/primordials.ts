@@ -263,6 +263,13 @@ export function PromiseWithResolvers<T>(): {
 
 export const SetTimeout = setTimeout;
 export const ClearTimeout = clearTimeout;
+export const SetImmediate = setImmediate;
+/** `timeout.unref()` of the object `setTimeout` returns (Node's `Timeout`; Bun's and Deno's Node globals have one too). */
+export const TimeoutPrototypeUnref = (() => {
+  const sample = SetTimeout(() => {}, 0);
+  ClearTimeout(sample);
+  return uncurryThis((sample as unknown as { unref: (this: unknown) => unknown }).unref);
+})();
 export const QueueMicrotask = queueMicrotask;
 export const StructuredClone = structuredClone;
 export const SymbolDispose: typeof Symbol.dispose = Symbol.dispose;
