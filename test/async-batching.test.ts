@@ -195,3 +195,42 @@ describe('when the async module starts a native call (a fresh module over a reco
     await expect(Promise.all(calls)).resolves.toEqual([4, 6, 8, new Uint32Array([2, 3, 5, 7])]);
   });
 });
+
+describe('the threads runner (Deno and Bun): batches on the library’s background threads, polled', () => {
+  it('resolves a mix of calls, small and large, copied and transferred, as the koffi runner does', async () => {
+    const f = fresh({ runner: 'threads' });
+    const big = new Uint32Array(3_000_000).fill(2);
+    const moved = new Uint32Array(70_000).fill(4);
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < 300; i++) {
+      calls.push(f.api.sumOfEvenAsync([2 * i, 1]));
+      calls.push(f.api.primesUpToAsync(i));
+    }
+    calls.push(f.api.sumOfEvenBigIntAsync(big), f.api.primesUpToAsync(2_000_000));
+    calls.push(f.api.sumOfEvenAsync(moved, { transfer: true }));
+    const results = await Promise.all(calls);
+    for (let i = 0; i < 300; i++) {
+      expect(results[2 * i]).toBe(2 * i);
+      expect((results[2 * i + 1] as Uint32Array).length).toBe(primeCount(i));
+    }
+    expect(results.slice(600, 602).map((r) => (typeof r === 'bigint' ? r : (r as Uint32Array).length))).toEqual([
+      6_000_000n,
+      148_933,
+    ]);
+    // The transferred buffer was copied into a batch (this runtime might free it under a run), and handed back.
+    expect(moved.length).toBe(0);
+    expect(results[602]).toEqual({ sum: 280_000, numbers: new Uint32Array(70_000).fill(4) });
+    expect(f.native).toHaveLength(0); // nothing went through koffi's .async
+  });
+});
+
+/** The number of primes <= n, by trial division (small n). */
+function primeCount(n: number): number {
+  let count = 0;
+  for (let i = 2; i <= n; i++) {
+    let prime = true;
+    for (let d = 2; d * d <= i; d++) if (i % d === 0) prime = false;
+    if (prime) count++;
+  }
+  return count;
+}

@@ -432,6 +432,7 @@ describe('a worker thread that ends with async calls in flight', () => {
    * allocated and that async calls on the main thread still work.
    */
   const ending = (how: 'terminate' | 'exit') => `
+    const base = raw.async_batch_live_count();
     const w = new Worker(\`
       const { parentPort } = require('node:worker_threads');
       const api = require(\${JSON.stringify(DIST)});
@@ -449,16 +450,51 @@ describe('a worker thread that ends with async calls in flight', () => {
     const exited = new Promise((resolve) => w.once('exit', resolve));
     const started = await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
     const code = await ${how === 'terminate' ? 'w.terminate()' : "(w.postMessage('exit'), exited)"};
+    // A run still in progress holds its batch until it ends (the worker's own handles are freed by its exit).
+    for (let i = 0; i < 1500 && raw.async_batch_live_count() > base; i++) await new Promise((r) => setTimeout(r, 20));
+    const batches = raw.async_batch_live_count() - base;
     const primes = await Promise.all([api.primesUpToAsync(100), api.sumOfEvenAsync([2, 4, 5])]);
     console.log(JSON.stringify({
       started, code, arrays: raw.u32_array_live_count(), strings: raw.rust_string_live_count(),
+      batches,
       after: [primes[0].length, primes[1]],
     }));
   `;
 
   it.each(['terminate', 'exit'] as const)('%s(): nothing stays allocated, the process carries on', (how) => {
     const r = child(ending(how));
-    expect(r).toEqual({ started: 900, code: how === 'terminate' ? 1 : 0, arrays: 0, strings: 0, after: [25, 6] });
+    expect(r).toEqual({
+      started: 900,
+      code: how === 'terminate' ? 1 : 0,
+      arrays: 0,
+      strings: 0,
+      batches: 0,
+      after: [25, 6],
+    });
+  });
+
+  /**
+   * scripts/runtimes/async-teardown.js (which `make test-runtimes` also runs
+   * on Bun and Deno): 900 calls of every async function in flight, then the
+   * worker ends; every live counter (async_batch_live_count among them) back
+   * at its baseline, and async calls still work. With koffi's `.async` (what
+   * Node.js uses) and with the library's background threads (what Deno and
+   * Bun use, chosen here by FFI_DEEP_DIVE_ASYNC).
+   */
+  describe.each(['koffi', 'threads'] as const)('with the %s runner', (runner) => {
+    it.each(['terminate', 'exit', 'end'] as const)('%s: every batch freed, the counters at their baseline', (how) => {
+      const script = path.resolve(__dirname, '..', 'scripts', 'runtimes', 'async-teardown.js');
+      const r = spawnSync(process.execPath, [script, how], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, FFI_DEEP_DIVE_ASYNC: runner },
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+      expect(out).toMatchObject({ ok: true, runner, how, after: out.before, still: [25, 6] });
+      expect((out.before as { batches: number }).batches).toBeGreaterThan(0); // the spares of the parent's own calls
+    });
   });
 
   it('Node.js lets a running native call finish before it frees the worker’s memory (what the design relies on)', () => {
