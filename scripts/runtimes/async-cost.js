@@ -53,7 +53,8 @@ async function lanes(call, total, inFlight) {
 async function main() {
   const runs = [];
   for (const [name, make] of Object.entries(CASES)) {
-    for (const b of builds) for (const k of IN_FLIGHT) runs.push({ name, label: b.label, k, call: make(b.api), samples: [] });
+    for (const b of builds)
+      for (const k of IN_FLIGHT) runs.push({ name, label: b.label, k, call: make(b.api), samples: [] });
   }
   for (const r of runs) await lanes(r.call, Math.min(TOTAL, 300 + 2 * r.k), r.k); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
@@ -63,11 +64,17 @@ async function main() {
       r.samples.push(await lanes(r.call, TOTAL, r.k));
     }
   }
-  const runtime = process.versions.bun ? `bun ${process.versions.bun}` : process.versions.deno ? `deno ${process.versions.deno}` : `node ${process.versions.node}`;
+  const runtime = process.versions.bun
+    ? `bun ${process.versions.bun}`
+    : process.versions.deno
+      ? `deno ${process.versions.deno}`
+      : `node ${process.versions.node}`;
   console.log(`${runtime}, ${ROUNDS} rounds of ${TOTAL} calls, median ns per call`);
   for (const r of runs) {
     const s = r.samples.slice().sort((x, y) => x - y);
-    console.log(`${r.name.padEnd(24)} ${r.label.padEnd(8)} ${String(r.k).padStart(5)} in flight: ${Math.round(s[s.length >> 1])} ns`);
+    console.log(
+      `${r.name.padEnd(24)} ${r.label.padEnd(8)} ${String(r.k).padStart(5)} in flight: ${Math.round(s[s.length >> 1])} ns`,
+    );
   }
 }
 
