@@ -75,6 +75,7 @@ import {
   ArrayBufferPrototypeGetByteLength,
   BigIntCtor,
   ClearTimeout,
+  DateNow,
   ErrorCtor,
   MathFloor,
   MathMax,
@@ -607,12 +608,20 @@ function flush(): void {
 
 // ---- The threads runner: background runs, polled ----
 
-/** Polls after a batch has started until none runs: soon at first, then every millisecond. */
+/** How long the threads runner polls at every turn of the event loop after a batch started or ended. */
+const SPIN_MS = 2;
+
+/**
+ * Polls the running batches until none runs: at every turn of the event loop
+ * (`setImmediate`) for {@link SPIN_MS} after a batch started or ended (a small
+ * batch ends within microseconds, and a background thread takes some to wake),
+ * then every millisecond (a long sieve need not keep this thread busy).
+ */
 const poll = (() => {
   let head: Batch | undefined;
   let queued = false;
-  /** Polls since the last batch ended: the first few come at once (`setImmediate`), later ones after 1 ms. */
-  let quiet = 0;
+  /** When a batch last started or ended (`Date.now()`). */
+  let lastProgress = 0;
   function check(): void {
     queued = false;
     let done: Batch | undefined;
@@ -633,7 +642,7 @@ const poll = (() => {
       }
       b = next;
     }
-    quiet = done === undefined ? quiet + 1 : 0;
+    if (done !== undefined) lastProgress = DateNow();
     if (done !== undefined) flush(); // start the next batches before settling these
     while (done !== undefined) {
       const next: Batch | undefined = done.next;
@@ -646,12 +655,13 @@ const poll = (() => {
   function schedule(): void {
     if (queued || head === undefined) return;
     queued = true;
-    if (quiet < 32) SetImmediate(check);
+    if (DateNow() - lastProgress <= SPIN_MS) SetImmediate(check);
     else SetTimeout(check, 1);
   }
   return {
     /** Appends `b` (polled in the order the batches started). */
     add(b: Batch): void {
+      lastProgress = DateNow();
       b.next = undefined;
       if (head === undefined) head = b;
       else {

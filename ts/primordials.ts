@@ -264,6 +264,7 @@ export function PromiseWithResolvers<T>(): {
 export const SetTimeout = setTimeout;
 export const ClearTimeout = clearTimeout;
 export const SetImmediate = setImmediate;
+export const DateNow = Date.now;
 /** `timeout.unref()` of the object `setTimeout` returns (Node's `Timeout`; Bun's and Deno's Node globals have one too). */
 export const TimeoutPrototypeUnref = (() => {
   const sample = SetTimeout(() => {}, 0);
