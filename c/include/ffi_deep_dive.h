@@ -1132,8 +1132,9 @@ enum FfiStatus async_batch_run(struct AsyncBatchRun *run);
 
 // Ends a started run without running it (for a caller that could not hand
 // it to a thread): the batch is no longer running, the run's hold on the
-// memory is released, and the jobs' statuses and results are unchanged.
-// NULL is a harmless no-op. Thread-safe.
+// memory is released (freeing it if the handle was freed meanwhile), and
+// the jobs' statuses and results are unchanged. The run is consumed: the
+// caller no longer owns it. NULL is a harmless no-op. Thread-safe.
 //
 // # Safety
 // `run` is NULL or a run from async_batch_start() not yet run or cancelled;
@@ -1154,9 +1155,12 @@ void async_batch_run_cancel(struct AsyncBatchRun *run);
 // thread before this function returns.
 //
 // Returns FFI_STATUS_OK once the run is queued, or fails as
-// async_batch_start() does (nothing is queued then).
+// async_batch_start() does (nothing is queued then): FFI_STATUS_NULL_ARGUMENT
+// for a NULL `batch`, FFI_STATUS_INVALID_ARGUMENT for a `count` above the
+// capacity or a batch running already.
 //
-// Ownership: nothing to free for the run. Thread-safe.
+// Ownership: the run holds the batch's memory until it ends; nothing to
+// free for it. Thread-safe.
 //
 // # Safety
 // As for async_batch_start().
@@ -1165,7 +1169,8 @@ enum FfiStatus async_batch_run_in_background(const struct AsyncBatch *batch, siz
 // Whether `batch` is running: true from async_batch_start() (or
 // async_batch_run_in_background()) until the run has ended or was
 // cancelled. Once it returns false, the results written by the run are
-// visible to the calling thread. False for NULL. Thread-safe.
+// visible to the calling thread. False for NULL. Borrows the handle for the
+// call only. Thread-safe.
 //
 // # Safety
 // `batch` is NULL or a live handle from async_batch_new().
@@ -1173,12 +1178,14 @@ bool async_batch_is_running(const struct AsyncBatch *batch);
 
 // The number of batch memory blocks allocated by async_batch_new() and not
 // yet freed, across all threads (a block is freed when both its handle and
-// its run, if any, are gone). For leak tests. Thread-safe.
+// its run, if any, are gone). For leak tests. No pointers: nothing to own,
+// borrow or free, and no NULL case. Thread-safe.
 size_t async_batch_live_count(void);
 
 // The number of the library's background threads alive now (see
 // async_batch_run_in_background()); 0 once every one has been idle for 100
-// ms. For tests. Thread-safe.
+// ms. For tests. No pointers: nothing to own, borrow or free, and no NULL
+// case. Thread-safe.
 size_t async_batch_thread_count(void);
 
 #ifdef __cplusplus
