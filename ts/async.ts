@@ -924,6 +924,13 @@ export function sumOfEvenBigIntAsync(
  */
 const PrimesArray = class Uint32Array extends Uint32ArrayCtor {};
 ReflectDefineProperty(PrimesArray.prototype, 'then', NO_THEN);
+// `constructor` is Uint32Array itself, as for primesUpTo's arrays: `slice()` and the like make plain ones.
+ReflectDefineProperty(PrimesArray.prototype, 'constructor', {
+  __proto__: null,
+  value: Uint32ArrayCtor,
+  writable: true,
+  configurable: true,
+} as PropertyDescriptor);
 ObjectFreeze(PrimesArray.prototype);
 ObjectFreeze(PrimesArray);
 
@@ -943,9 +950,9 @@ const primesResult: Convert = (table, base, arena) => {
  * into memory this module owns; the one copy of the result into the returned
  * `Uint32Array` happens on the main thread when the Promise settles. Nothing
  * is left for anyone to free. Invalid limits reject (nothing throws
- * synchronously). The array is a `Uint32Array` of a subclass whose
- * prototype has a `then` of `undefined`, so that no inherited `then` makes
- * it a thenable.
+ * synchronously). The array is a `Uint32Array` (its `constructor` too)
+ * whose prototype, a frozen one of this package's, has a `then` of
+ * `undefined`, so that no inherited `then` makes it a thenable.
  *
  * @returns a Promise of the primes `<= limit`
  * @example await primesUpToAsync(10) // Uint32Array [2, 3, 5, 7]
