@@ -180,6 +180,12 @@ function field(value: unknown): PropertyDescriptor {
 /** A non-enumerable, read-only `then` of `undefined`. */
 const NO_THEN = { __proto__: null, value: undefined } as PropertyDescriptor;
 
+/** Writes a 64-bit field (a non-negative integer below 2^53) as two words, low first. */
+function put64(table: Uint32Array, at: number, value: number): void {
+  table[at] = value % TWO_32;
+  table[at + 1] = MathFloor(value / TWO_32);
+}
+
 /** A failed allocation of a batch's memory. */
 function allocationFailed(words: number): Error {
   const error = new ErrorCtor(`ffi-deep-dive: could not allocate an async batch of ${words} values`);
@@ -268,17 +274,25 @@ class Batch {
     TypedArrayPrototypeSet(this.#arena, values, at);
   }
 
-  /** Writes a word of the next job's entry. */
-  put(at: number, value: number): void {
-    this.#table[this.#count * WORDS + at] = value;
+  /** Writes the next job's entry: a sum of `length` values at arena word `offset`. */
+  sumJob(offset: number, length: number): void {
+    const t = this.#table;
+    const i = this.#count * WORDS;
+    // Stryker disable next-line ArithmeticOperator: KIND is 0, so i - KIND and i + KIND are the same word.
+    t[i + KIND] = ASYNC_JOB_SUM_OF_EVEN;
+    put64(t, i + INPUT_OFFSET, offset);
+    put64(t, i + INPUT_LEN, length);
   }
 
-  /** Writes a 64-bit field (a non-negative integer below 2^53) of the next job's entry as two words. */
-  put64(at: number, value: number): void {
+  /** Writes the next job's entry: the primes up to `limit` into `capacity` words at arena word `offset`. */
+  primesJob(limit: number, offset: number, capacity: number): void {
     const t = this.#table;
-    const i = this.#count * WORDS + at;
-    t[i] = value % TWO_32;
-    t[i + 1] = MathFloor(value / TWO_32);
+    const i = this.#count * WORDS;
+    // Stryker disable next-line ArithmeticOperator: KIND is 0, so i - KIND and i + KIND are the same word.
+    t[i + KIND] = ASYNC_JOB_PRIMES_UP_TO;
+    t[i + LIMIT] = limit;
+    put64(t, i + OUTPUT_OFFSET, offset);
+    put64(t, i + OUTPUT_CAPACITY, capacity);
   }
 
   /** Appends a job's call; its table entry is written. */
@@ -768,9 +782,7 @@ function sumCopied<T>(operation: string, numbers: unknown, convert: Convert): Pr
   // The copy: reads the engine's own length. An out-of-bounds view (its
   // resizable buffer shrank below it) has length 0, and set() would throw.
   if (length !== 0) b.copyIn(array, offset);
-  b.put(KIND, ASYNC_JOB_SUM_OF_EVEN);
-  b.put64(INPUT_OFFSET, offset);
-  b.put64(INPUT_LEN, length);
+  b.sumJob(offset, length);
   return submit<T>(operation, b, convert);
 }
 
@@ -835,9 +847,7 @@ function sumTransferred<S>(operation: string, numbers: unknown, convert: Convert
     b = Batch.caller(new Uint32ArrayCtor(moved, 0, words));
     offset = byteOffset / 4;
   }
-  b.put(KIND, ASYNC_JOB_SUM_OF_EVEN);
-  b.put64(INPUT_OFFSET, offset);
-  b.put64(INPUT_LEN, length);
+  b.sumJob(offset, length);
   const withArray: Convert = (table, base, arena) =>
     ({ __proto__: null, sum: convert(table, base, arena) as S, numbers: handBack }) as unknown as TransferredSum<S>;
   return submit<TransferredSum<S>>(operation, b, withArray, handBack);
@@ -963,10 +973,7 @@ export function primesUpToAsync(limit: number): Promise<Uint32Array> {
     const capacity = async_job_primes_capacity(n);
     const b = place(capacity);
     const offset = b.reserve(capacity);
-    b.put(KIND, ASYNC_JOB_PRIMES_UP_TO);
-    b.put(LIMIT, n);
-    b.put64(OUTPUT_OFFSET, offset);
-    b.put64(OUTPUT_CAPACITY, capacity);
+    b.primesJob(n, offset, capacity);
     return submit<Uint32Array>('primesUpToAsync', b, primesResult);
   } catch (e) {
     return PromiseReject(e);

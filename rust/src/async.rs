@@ -105,9 +105,14 @@ fn outside(what: &str, offset: u64, len: u64, arena_len: usize) -> Failure {
 /// `job` is valid for reads of one `AsyncJob` whose `kind`, and the fields
 /// that kind uses, are initialised. `arena` is non-NULL, aligned and valid
 /// for reads and writes of `arena_len` values (dangling if `arena_len` is 0),
-/// initialised wherever a sum job reads it, and disjoint from `job`; nothing
-/// else accesses either during the call.
-unsafe fn run_job(job: *const AsyncJob, arena: *mut u32, arena_len: usize) -> Result<u64, Failure> {
+/// initialised wherever a sum job reads it (everywhere if `initialised`),
+/// and disjoint from `job`; nothing else accesses either during the call.
+unsafe fn run_job(
+    job: *const AsyncJob,
+    arena: *mut u32,
+    arena_len: usize,
+    initialised: bool,
+) -> Result<u64, Failure> {
     // SAFETY (every read of a field below): `job` is valid for reads and the
     // field read is one the caller initialised (its kind uses it).
     let kind = unsafe { addr_of!((*job).kind).read() };
@@ -153,12 +158,16 @@ unsafe fn run_job(job: *const AsyncJob, arena: *mut u32, arena_len: usize) -> Re
             }
             // SAFETY: `needed` values from `r.start` lie inside the arena
             // (checked above). The header asks only for writable memory
-            // there, so the values are first written through the raw pointer
-            // (zeroed), and only then borrowed as initialised `u32`s; nothing
-            // else accesses them meanwhile (as for the sum above).
+            // there, so unless the whole arena is known initialised (a
+            // batch's, zeroed at allocation) the values are first written
+            // through the raw pointer (zeroed), and only then borrowed as
+            // initialised `u32`s; nothing else accesses them meanwhile (as
+            // for the sum above).
             let out = unsafe {
                 let start = arena.add(r.start);
-                std::ptr::write_bytes(start, 0, needed);
+                if !initialised {
+                    std::ptr::write_bytes(start, 0, needed);
+                }
                 std::slice::from_raw_parts_mut(start, needed)
             };
             // `needed` values are exactly what primes_into asks for: it cannot refuse.
@@ -181,12 +190,13 @@ unsafe fn run_job(job: *const AsyncJob, arena: *mut u32, arena_len: usize) -> Re
 /// # Safety
 /// `jobs` is valid for reads and writes of `count` jobs (dangling if 0),
 /// each initialised as [`run_job`] requires; the arena as [`run_job`]
-/// requires, and disjoint from the table.
+/// requires (with `initialised` passed on), and disjoint from the table.
 unsafe fn run_jobs_raw(
     jobs: *mut AsyncJob,
     count: usize,
     arena: *mut u32,
     arena_len: usize,
+    initialised: bool,
 ) -> Result<(), Failure> {
     let mut first_failure: Option<(usize, Failure)> = None;
     let mut failed = 0usize;
@@ -196,7 +206,7 @@ unsafe fn run_jobs_raw(
         // A panic inside one job (an internal bug) becomes that job's status.
         // SAFETY: the caller's promises, passed on for this one job.
         let outcome = catch_unwind(AssertUnwindSafe(|| unsafe {
-            run_job(job, arena, arena_len)
+            run_job(job, arena, arena_len, initialised)
         }))
         .unwrap_or_else(|payload| Err(Failure::lazy(FfiStatus::Panic, || panic_reason(&*payload))));
         let (status, result) = match outcome {
@@ -241,6 +251,7 @@ pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> Result<(), Failure>
             jobs.len(),
             arena.as_mut_ptr(),
             arena.len(),
+            true,
         )
     }
 }
@@ -348,7 +359,7 @@ pub unsafe extern "C" fn async_jobs_run(
         // during the call; NULL and oversized regions were refused above,
         // empty ones replaced by dangling pointers, and the two regions are
         // disjoint (checked just above).
-        unsafe { run_jobs_raw(jobs, count, arena, arena_len) }
+        unsafe { run_jobs_raw(jobs, count, arena, arena_len, false) }
     })
 }
 
@@ -481,7 +492,15 @@ impl AsyncBatchRun {
                 // (so initialised) and kept alive by this run's reference;
                 // while `running` is set nobody else touches them (the
                 // header's rule for a running batch).
-                unsafe { run_jobs_raw(memory.jobs(), self.count, memory.arena(), memory.arena_len) }
+                unsafe {
+                    run_jobs_raw(
+                        memory.jobs(),
+                        self.count,
+                        memory.arena(),
+                        memory.arena_len,
+                        true,
+                    )
+                }
             })
         }));
         match outcome {

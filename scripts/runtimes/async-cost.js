@@ -11,7 +11,8 @@
 // library it must load (FFI_DEEP_DIVE_LIB while it loads); default: this
 // checkout. Keep-N-in-flight lanes as in scripts/bench/async.js; the median
 // of ROUNDS (default 11) rounds, the builds and cases rotating each round.
-// Prints one line per case, build and N, in ns per call.
+// Prints one line per case, build and N, in ns per call. Environment:
+// IN_FLIGHT (1,64,1000), ROUNDS (11), TOTAL (3000 calls a run), CASES (a regex).
 const path = require('node:path');
 
 const specs = process.argv.slice(2);
@@ -52,7 +53,9 @@ async function lanes(call, total, inFlight) {
 
 async function main() {
   const runs = [];
+  const only = process.env.CASES ? new RegExp(process.env.CASES) : null;
   for (const [name, make] of Object.entries(CASES)) {
+    if (only && !only.test(name)) continue;
     for (const b of builds)
       for (const k of IN_FLIGHT) runs.push({ name, label: b.label, k, call: make(b.api), samples: [] });
   }
