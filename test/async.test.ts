@@ -497,11 +497,13 @@ describe('a worker thread that ends with async calls in flight', () => {
     });
   });
 
-  it('Node.js lets a running native call finish before it frees the worker’s memory (what the design relies on)', () => {
+  it('Node.js lets a running native call finish before it frees the worker’s memory (what the koffi runner and an in-place transfer rely on)', () => {
     // The worker's async call writes into a SharedArrayBuffer the parent also
     // sees. If Node.js freed a terminated worker's memory while a native call
     // still ran in it, terminate() would resolve before the sieve (about
     // 0.25 s) wrote its result, and Rust would be writing into freed memory.
+    // (Deno and Bun do free it: there the module uses the library's own
+    // threads and memory, and copies a transferred buffer.)
     const r = child(`
       const cap = raw.async_job_primes_capacity(100_000_000);
       const table = new Uint32Array(new SharedArrayBuffer(56));
