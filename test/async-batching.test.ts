@@ -234,3 +234,17 @@ function primeCount(n: number): number {
   }
   return count;
 }
+
+describe('a transferred call that cannot be queued', () => {
+  it('hands the detached array back on its error (error.numbers), like a settled call', async () => {
+    const f = fresh({ runner: 'threads', refuseBatch: (words) => words === 70_000 });
+    const moved = new Uint32Array(70_000).fill(4);
+    const err = (await f.api.sumOfEvenAsync(moved, { transfer: true }).catch((e: unknown) => e)) as Error & {
+      code: string;
+      numbers: Uint32Array;
+    };
+    expect(err.code).toBe('ERR_MEMORY_ALLOCATION_FAILED');
+    expect(moved.length).toBe(0); // detached: the array is in the error
+    expect(err.numbers).toEqual(new Uint32Array(70_000).fill(4));
+  });
+});

@@ -219,15 +219,15 @@ class Batch {
   static owned(jobs: number, words: number, kind: number): Batch {
     const handle = async_batch_new(jobs, words);
     if (handle === null) throw allocationFailed(words);
-    let memory: ArrayBuffer;
     try {
-      memory = asyncBatchView(handle, jobs * WORDS * 4 + words * 4);
+      const memory = asyncBatchView(handle, jobs * WORDS * 4 + words * 4);
+      const table = new Uint32ArrayCtor(memory, 0, jobs * WORDS);
+      return new Batch(handle, table, new Uint32ArrayCtor(memory, jobs * WORDS * 4, words), jobs, kind);
     } catch (e) {
+      // Nothing but this frame knows the handle (a stack overflow lands anywhere): freed before it is forgotten.
       async_batch_free(handle);
       throw e;
     }
-    const table = new Uint32ArrayCtor(memory, 0, jobs * WORDS);
-    return new Batch(handle, table, new Uint32ArrayCtor(memory, jobs * WORDS * 4, words), jobs, kind);
   }
 
   /** A batch of one job over the caller's transferred buffer (Node.js: see the module's comment). */
@@ -303,9 +303,22 @@ class Batch {
     this.#count++;
   }
 
+  /**
+   * Gives up a batch of its own whose job could not be queued (an exception
+   * while it was filled): freed, unless a call made it in. A shared batch
+   * stays open (its reserved words are reclaimed when it settles).
+   */
+  abandon(): void {
+    if (this.#kind === LARGE && this.#count === 0) this.free();
+  }
+
   /** Starts the native call that runs this batch (see the runners below). */
   launch(): void {
     running++;
+    if (this.#freed) {
+      this.#refused(new ErrorCtor('ffi-deep-dive: internal error: a freed async batch was started'));
+      return;
+    }
     const handle = this.#handle;
     if (handle === null) {
       // A transferred buffer in place (Node.js): the caller's memory, which Node.js keeps until the call returns.
@@ -376,13 +389,7 @@ class Batch {
         if (jobStatus !== FfiStatus.OK) throw new FfiError(jobStatus, call.operation);
         call.resolve(call.convert(table, base, arena));
       } catch (e) {
-        if (call.handBack !== undefined && e !== null && typeof e === 'object') {
-          ReflectDefineProperty(e, 'numbers', {
-            __proto__: null,
-            value: call.handBack,
-            enumerable: true,
-          } as PropertyDescriptor);
-        }
+        if (call.handBack !== undefined) handBackOn(e, call.handBack);
         call.reject(e);
       }
       call = next;
@@ -778,12 +785,17 @@ function sumCopied<T>(operation: string, numbers: unknown, convert: Convert): Pr
   const array = uint32Array(numbers, operation, 'numbers');
   const length = TypedArrayPrototypeGetLength(array);
   const b = place(length);
-  const offset = b.reserve(length);
-  // The copy: reads the engine's own length. An out-of-bounds view (its
-  // resizable buffer shrank below it) has length 0, and set() would throw.
-  if (length !== 0) b.copyIn(array, offset);
-  b.sumJob(offset, length);
-  return submit<T>(operation, b, convert);
+  try {
+    const offset = b.reserve(length);
+    // The copy: reads the engine's own length. An out-of-bounds view (its
+    // resizable buffer shrank below it) has length 0, and set() would throw.
+    if (length !== 0) b.copyIn(array, offset);
+    b.sumJob(offset, length);
+    return submit<T>(operation, b, convert);
+  } catch (e) {
+    b.abandon();
+    throw e;
+  }
 }
 
 /** Whether `buffer` (an `ArrayBuffer`) is detached: only then does a view of it throw on construction. */
@@ -836,21 +848,35 @@ function sumTransferred<S>(operation: string, numbers: unknown, convert: Convert
   }
   const words = MathFloor(byteLength / 4);
   const handBack = new Uint32ArrayCtor(moved, byteOffset, length);
-  let b: Batch;
-  let offset: number;
-  if (THREADS) {
-    // Copied into memory the call owns: this runtime may free the caller's while the run reads it.
-    b = place(length);
-    offset = b.reserve(length);
-    if (length !== 0) b.copyIn(handBack, offset);
-  } else {
-    b = Batch.caller(new Uint32ArrayCtor(moved, 0, words));
-    offset = byteOffset / 4;
+  let b: Batch | undefined;
+  try {
+    let offset: number;
+    if (THREADS) {
+      // Copied into memory the call owns: this runtime may free the caller's while the run reads it.
+      b = place(length);
+      offset = b.reserve(length);
+      if (length !== 0) b.copyIn(handBack, offset);
+    } else {
+      b = Batch.caller(new Uint32ArrayCtor(moved, 0, words));
+      offset = byteOffset / 4;
+    }
+    b.sumJob(offset, length);
+    const withArray: Convert = (table, base, arena) =>
+      ({ __proto__: null, sum: convert(table, base, arena) as S, numbers: handBack }) as unknown as TransferredSum<S>;
+    return submit<TransferredSum<S>>(operation, b, withArray, handBack);
+  } catch (e) {
+    // The caller's buffer is detached by now: the error hands the array back, as a settled call's does.
+    b?.abandon();
+    handBackOn(e, handBack);
+    throw e;
   }
-  b.sumJob(offset, length);
-  const withArray: Convert = (table, base, arena) =>
-    ({ __proto__: null, sum: convert(table, base, arena) as S, numbers: handBack }) as unknown as TransferredSum<S>;
-  return submit<TransferredSum<S>>(operation, b, withArray, handBack);
+}
+
+/** Hands a transferred array back on an error (`error.numbers`), if the error is an object that takes it. */
+function handBackOn(e: unknown, numbers: Uint32Array): void {
+  if (e !== null && typeof e === 'object') {
+    ReflectDefineProperty(e, 'numbers', { __proto__: null, value: numbers, enumerable: true } as PropertyDescriptor);
+  }
 }
 
 /**
@@ -972,9 +998,13 @@ export function primesUpToAsync(limit: number): Promise<Uint32Array> {
     const n = checkPrimesLimit(limit, 'primesUpToAsync');
     const capacity = async_job_primes_capacity(n);
     const b = place(capacity);
-    const offset = b.reserve(capacity);
-    b.primesJob(n, offset, capacity);
-    return submit<Uint32Array>('primesUpToAsync', b, primesResult);
+    try {
+      b.primesJob(n, b.reserve(capacity), capacity);
+      return submit<Uint32Array>('primesUpToAsync', b, primesResult);
+    } catch (e) {
+      b.abandon();
+      throw e;
+    }
   } catch (e) {
     return PromiseReject(e);
   }
