@@ -195,8 +195,9 @@ function allocationFailed(words: number): Error {
 
 /**
  * A table of jobs over one arena, run as one native call. Everything Rust
- * trusts (the handle, the table, the arena and their sizes) is private; the
- * scheduler's links are private too.
+ * trusts (the handle, the table, the arena and their sizes) and the calls
+ * are private; only the scheduler's link (`next`) is not, on an object that
+ * never leaves this module.
  */
 class Batch {
   /** The library's `AsyncBatch`, or null for a {@link CALLER} batch; null too once freed. */
