@@ -8,6 +8,8 @@
 // how: terminate (the parent calls worker.terminate()), exit (the worker calls
 // process.exit()) or end (the worker lets every call settle and ends); default terminate.
 // package: the package to require (a directory or a name); default this checkout.
+// ASYNC_TEARDOWN_LIMIT: the limit of the large primes calls (every third call;
+// default 3000000, about 5 ms each here): larger keeps more runs in flight.
 //
 // A worker starts calls of every async function (copied small and large,
 // transferred, primes small and large: 900 in all), tells the parent, and ends
@@ -45,7 +47,7 @@ const workerSource = `
   const api = require(workerData.pkg);
   const pending = [];
   for (let i = 0; i < 300; i++) {
-    pending.push(api.primesUpToAsync(i % 3 === 0 ? 3000000 + i : 10000 + i));
+    pending.push(api.primesUpToAsync(i % 3 === 0 ? workerData.limit + i : 10000 + i));
     pending.push(api.sumOfEvenAsync(new Uint32Array(i % 50 === 0 ? 2000000 : 1000).fill(i)));
     pending.push(api.sumOfEvenBigIntAsync(new Uint32Array(i % 100 === 0 ? 100000 : 5000).fill(2), { transfer: true }));
   }
@@ -61,7 +63,10 @@ async function main() {
   // A first call on this thread: its spare batches are part of the baseline.
   await Promise.all([api.primesUpToAsync(100), api.sumOfEvenAsync([2, 4])]);
   const before = counters();
-  const w = new Worker(workerSource, { eval: true, workerData: { pkg: apiPath, how } });
+  const w = new Worker(workerSource, {
+    eval: true,
+    workerData: { pkg: apiPath, how, limit: Number(process.env.ASYNC_TEARDOWN_LIMIT ?? 3000000) },
+  });
   const exited = new Promise((resolve) => w.once('exit', resolve));
   const message = await new Promise((resolve, reject) => {
     w.once('message', resolve);
