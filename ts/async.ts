@@ -85,6 +85,7 @@ import {
   PromiseCtor,
   PromiseReject,
   QueueMicrotask,
+  ReflectConstruct,
   ReflectDefineProperty,
   SetImmediate,
   SetTimeout,
@@ -976,7 +977,8 @@ const primesResult: Convert = (table, base, arena) => {
   const count = table[base + RESULT];
   // Its low word only: a primes job's output sits in a shared arena (below 2^16) or at 0 in a batch of its own.
   const offset = table[base + OUTPUT_OFFSET];
-  const out = new PrimesArray(count);
+  // The base constructor with the subclass as new.target: no derived constructor to run.
+  const out = ReflectConstruct(Uint32ArrayCtor, [count], PrimesArray) as Uint32Array;
   const at = TypedArrayPrototypeGetByteOffset(arena) + offset * 4;
   TypedArrayPrototypeSet(out, new Uint32ArrayCtor(TypedArrayPrototypeGetBuffer(arena), at, count));
   return out;

@@ -50,6 +50,7 @@ export function getterOf<R>(proto: object, key: PropertyKey): (self: unknown) =>
 export const ReflectApply = ReflectApplyOriginal;
 export const ReflectGetOwnPropertyDescriptor = ReflectGetOwnPropertyDescriptorOriginal;
 export const ReflectGetPrototypeOf = Reflect.getPrototypeOf;
+export const ReflectConstruct = Reflect.construct;
 export const ReflectDefineProperty = Reflect.defineProperty;
 export const ReflectOwnKeys = Reflect.ownKeys;
 export const ObjectDefineProperty = Object.defineProperty;
