@@ -124,7 +124,7 @@ describe('when the async module starts a native call (a fresh module over a reco
     await expect(primes).resolves.toHaveLength(168);
   });
 
-  it('a transferred call rejects with whatever its conversion throws, even null or a number (a patched BigInt)', async () => {
+  it('a transferred call’s result does not depend on globals patched after load (a BigInt that throws)', async () => {
     const f = fresh();
     const realBigInt = globalThis.BigInt;
     for (const thrown of [null, 7]) {
@@ -135,42 +135,43 @@ describe('when the async module starts a native call (a fresh module over a reco
         throw thrown;
       }) as unknown as BigIntConstructor;
       try {
-        c.finish(); // settles its call in the callback: handing the array back must not throw for a primitive
+        c.finish(); // settles its call in the callback, with the BigInt captured at load
       } finally {
         globalThis.BigInt = realBigInt;
       }
-      await expect(pending).rejects.toBe(thrown);
+      await expect(pending).resolves.toEqual({ sum: 6n, numbers: new Uint32Array([2, 4]) });
     }
-    const after = f.api.sumOfEvenBigIntAsync(new Uint32Array([2, 4]), { transfer: true });
-    await turn();
-    f.native[f.native.length - 1].finish();
-    await expect(after).resolves.toEqual({ sum: 6n, numbers: new Uint32Array([2, 4]) });
   });
 
-  it('writes 64-bit job fields as two words, low first: an output room of 2^32 + 5 words is (5, 1)', async () => {
+  it('a job whose batch the library cannot allocate rejects with ERR_MEMORY_ALLOCATION_FAILED; nothing is left', async () => {
     // No real input reaches 2^32 words without 16 GiB of address space: the capacity is forged, and
-    // so is the arena (a global ArrayBuffer that hands back 16 bytes for it); Rust never runs the job.
+    // the library's allocation made to fail for it.
     const huge = 2 ** 32 + 5;
-    const RealArrayBuffer = ArrayBuffer;
-    const small = function (this: unknown, byteLength: number): ArrayBuffer {
-      return new RealArrayBuffer(byteLength === huge * 4 ? 16 : byteLength);
-    } as unknown as ArrayBufferConstructor;
-    Object.defineProperty(small, 'prototype', { value: RealArrayBuffer.prototype }); // the module reads its getters
-    globalThis.ArrayBuffer = small; // before the module loads: whether it reads the global at load or per call
-    let f: ReturnType<typeof fresh>;
-    let pending: Promise<Uint32Array>;
-    try {
-      f = fresh({ primesCapacity: (limit) => (limit === 1000 ? huge : 0) });
-      pending = f.api.primesUpToAsync(1000);
-    } finally {
-      globalThis.ArrayBuffer = RealArrayBuffer;
-    }
+    const f = fresh({
+      primesCapacity: (limit) => (limit === 1000 ? huge : 64),
+      refuseBatch: (words) => words === huge,
+    });
+    await expect(f.api.primesUpToAsync(1000)).rejects.toMatchObject({
+      code: 'ERR_MEMORY_ALLOCATION_FAILED',
+      message: `ffi-deep-dive: could not allocate an async batch of ${huge} values`,
+    });
+    expect(f.batches).toEqual([[1, huge, null]]);
+    expect(f.native).toHaveLength(0);
+    const after = f.api.primesUpToAsync(10); // the module carries on
+    await turn();
+    f.native[0].finish();
+    await expect(after).resolves.toEqual(new Uint32Array([2, 3, 5, 7]));
+  });
+
+  it('writes 64-bit job fields as two words, low first; Rust runs the table the module wrote', async () => {
+    const f = fresh();
+    const pending = f.api.sumOfEvenAsync(new Uint32Array(70_000).fill(2)); // a large batch: its arena at 0
     await turn();
     const c = f.native[0];
-    // Words 8-11: output_offset (0, 0), output_capacity (5, 1).
-    expect([c.count, c.arenaLength, ...c.table.subarray(8, 12)]).toEqual([1, huge, 0, 0, 5, 1]);
-    c.complete(new Error('not run'));
-    await expect(pending).rejects.toThrow('not run');
+    // Words 4-7: input_offset (0, 0), input_len (70,000, 0).
+    expect([c.count, c.arenaLength, ...c.table.subarray(0, 8)]).toEqual([1, 70_000, 1, 0, 0, 0, 0, 0, 70_000, 0]);
+    c.finish();
+    await expect(pending).resolves.toBe(140_000);
   });
 
   it('a primes job’s output offset goes into its own entry: the job before it keeps its length', async () => {
@@ -189,8 +190,61 @@ describe('when the async module starts a native call (a fresh module over a reco
     ];
     await turn();
     expect(f.native.map((c) => c.count)).toEqual([1, 3, 1]);
-    expect(f.native[1].arena).toBe(f.native[0].arena);
+    expect(f.native[1].batch).toBe(f.native[0].batch);
     f.native.slice(1).forEach((c) => c.finish());
     await expect(Promise.all(calls)).resolves.toEqual([4, 6, 8, new Uint32Array([2, 3, 5, 7])]);
+  });
+});
+
+describe('the threads runner (Deno and Bun): batches on the library’s background threads, polled', () => {
+  it('resolves a mix of calls, small and large, copied and transferred, as the koffi runner does', async () => {
+    const f = fresh({ runner: 'threads' });
+    const big = new Uint32Array(3_000_000).fill(2);
+    const moved = new Uint32Array(70_000).fill(4);
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < 300; i++) {
+      calls.push(f.api.sumOfEvenAsync([2 * i, 1]));
+      calls.push(f.api.primesUpToAsync(i));
+    }
+    calls.push(f.api.sumOfEvenBigIntAsync(big), f.api.primesUpToAsync(2_000_000));
+    calls.push(f.api.sumOfEvenAsync(moved, { transfer: true }));
+    const results = await Promise.all(calls);
+    for (let i = 0; i < 300; i++) {
+      expect(results[2 * i]).toBe(2 * i);
+      expect((results[2 * i + 1] as Uint32Array).length).toBe(primeCount(i));
+    }
+    expect(results.slice(600, 602).map((r) => (typeof r === 'bigint' ? r : (r as Uint32Array).length))).toEqual([
+      6_000_000n,
+      148_933,
+    ]);
+    // The transferred buffer was copied into a batch (this runtime might free it under a run), and handed back.
+    expect(moved.length).toBe(0);
+    expect(results[602]).toEqual({ sum: 280_000, numbers: new Uint32Array(70_000).fill(4) });
+    expect(f.native).toHaveLength(0); // nothing went through koffi's .async
+  });
+});
+
+/** The number of primes <= n, by trial division (small n). */
+function primeCount(n: number): number {
+  let count = 0;
+  for (let i = 2; i <= n; i++) {
+    let prime = true;
+    for (let d = 2; d * d <= i; d++) if (i % d === 0) prime = false;
+    if (prime) count++;
+  }
+  return count;
+}
+
+describe('a transferred call that cannot be queued', () => {
+  it('hands the detached array back on its error (error.numbers), like a settled call', async () => {
+    const f = fresh({ runner: 'threads', refuseBatch: (words) => words === 70_000 });
+    const moved = new Uint32Array(70_000).fill(4);
+    const err = (await f.api.sumOfEvenAsync(moved, { transfer: true }).catch((e: unknown) => e)) as Error & {
+      code: string;
+      numbers: Uint32Array;
+    };
+    expect(err.code).toBe('ERR_MEMORY_ALLOCATION_FAILED');
+    expect(moved.length).toBe(0); // detached: the array is in the error
+    expect(err.numbers).toEqual(new Uint32Array(70_000).fill(4));
   });
 });

@@ -228,7 +228,7 @@ describe('sumOfEvenAsync', () => {
         message:
           'sumOfEvenBigIntAsync: the buffer of numbers cannot be transferred (a SharedArrayBuffer, a detached or non-transferable buffer); pass it without { transfer: true } to copy it',
       });
-      expect(err.cause).toMatchObject({ message: 'Found invalid object in transferList' }); // structuredClone's error
+      expect(err.cause).toMatchObject({ name: 'TypeError' }); // ArrayBuffer's byteLength getter refuses a SharedArrayBuffer
     });
 
     it('refuses what cannot be transferred, and leaves it attached', async () => {
@@ -432,6 +432,7 @@ describe('a worker thread that ends with async calls in flight', () => {
    * allocated and that async calls on the main thread still work.
    */
   const ending = (how: 'terminate' | 'exit') => `
+    const base = raw.async_batch_live_count();
     const w = new Worker(\`
       const { parentPort } = require('node:worker_threads');
       const api = require(\${JSON.stringify(DIST)});
@@ -449,23 +450,60 @@ describe('a worker thread that ends with async calls in flight', () => {
     const exited = new Promise((resolve) => w.once('exit', resolve));
     const started = await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
     const code = await ${how === 'terminate' ? 'w.terminate()' : "(w.postMessage('exit'), exited)"};
+    // A run still in progress holds its batch until it ends (the worker's own handles are freed by its exit).
+    for (let i = 0; i < 1500 && raw.async_batch_live_count() > base; i++) await new Promise((r) => setTimeout(r, 20));
+    const batches = raw.async_batch_live_count() - base;
     const primes = await Promise.all([api.primesUpToAsync(100), api.sumOfEvenAsync([2, 4, 5])]);
     console.log(JSON.stringify({
       started, code, arrays: raw.u32_array_live_count(), strings: raw.rust_string_live_count(),
+      batches,
       after: [primes[0].length, primes[1]],
     }));
   `;
 
   it.each(['terminate', 'exit'] as const)('%s(): nothing stays allocated, the process carries on', (how) => {
     const r = child(ending(how));
-    expect(r).toEqual({ started: 900, code: how === 'terminate' ? 1 : 0, arrays: 0, strings: 0, after: [25, 6] });
+    expect(r).toEqual({
+      started: 900,
+      code: how === 'terminate' ? 1 : 0,
+      arrays: 0,
+      strings: 0,
+      batches: 0,
+      after: [25, 6],
+    });
   });
 
-  it('Node.js lets a running native call finish before it frees the worker’s memory (what the design relies on)', () => {
+  /**
+   * scripts/runtimes/async-teardown.js (which `make test-runtimes` also runs
+   * on Bun and Deno): 900 calls of every async function in flight, then the
+   * worker ends; every live counter (async_batch_live_count among them) back
+   * at its baseline, and async calls still work. With koffi's `.async` (what
+   * Node.js uses) and with the library's background threads (what Deno and
+   * Bun use, chosen here by FFI_DEEP_DIVE_ASYNC).
+   */
+  describe.each(['koffi', 'threads'] as const)('with the %s runner', (runner) => {
+    it.each(['terminate', 'exit', 'end'] as const)('%s: every batch freed, the counters at their baseline', (how) => {
+      const script = path.resolve(__dirname, '..', 'scripts', 'runtimes', 'async-teardown.js');
+      const r = spawnSync(process.execPath, [script, how], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, FFI_DEEP_DIVE_ASYNC: runner },
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+      expect(out).toMatchObject({ ok: true, runner, how, after: out.before, still: [25, 6] });
+      expect((out.before as { batches: number }).batches).toBeGreaterThan(0); // the spares of the parent's own calls
+    });
+  });
+
+  it('Node.js lets a running native call finish before it frees the worker’s memory (what the koffi runner and an in-place transfer rely on)', () => {
     // The worker's async call writes into a SharedArrayBuffer the parent also
     // sees. If Node.js freed a terminated worker's memory while a native call
     // still ran in it, terminate() would resolve before the sieve (about
     // 0.25 s) wrote its result, and Rust would be writing into freed memory.
+    // (Deno and Bun do free it: there the module uses the library's own
+    // threads and memory, and copies a transferred buffer.)
     const r = child(`
       const cap = raw.async_job_primes_capacity(100_000_000);
       const table = new Uint32Array(new SharedArrayBuffer(56));
@@ -539,24 +577,19 @@ describe('batches and native calls (a fresh module over a recording async_jobs_r
     );
   });
 
-  it('refuses to load without the engine’s own typed-array getters (it captures them at load)', () => {
+  it('takes its built-ins from ts/primordials: typed-array globals replaced before a fresh load change nothing', async () => {
     const saved = globalThis.Uint8Array;
-    // What the module finds as %TypedArray%.prototype: no `length` at all; `length` as a plain value;
-    // every getter but the Symbol.toStringTag one.
-    const getters = { length: { get: () => 0 }, byteOffset: { get: () => 0 }, buffer: { get: () => null } };
-    const fakes: [object, string][] = [
-      [Object.create(null), 'length'],
-      [{ length: 0 }, 'length'],
-      [Object.create(null, getters), 'Symbol(Symbol.toStringTag)'],
-    ];
+    let f: Fresh;
     try {
-      for (const [typedArrayPrototype, missing] of fakes) {
-        globalThis.Uint8Array = { prototype: Object.create(typedArrayPrototype) } as never;
-        expect(() => fresh()).toThrow(new Error(`ffi-deep-dive: no intrinsic getter ${missing}`));
-      }
+      globalThis.Uint8Array = { prototype: Object.create(null) } as never;
+      f = fresh();
     } finally {
       globalThis.Uint8Array = saved;
     }
+    const sum = f.api.sumOfEvenAsync(new Uint32Array([2, 4]));
+    await turn();
+    f.native[0].finish();
+    await expect(sum).resolves.toBe(6);
   });
 
   it('a batch koffi refuses to start rejects each of its calls with the reason, and gives its slot back', async () => {
@@ -701,7 +734,7 @@ describe('batches and native calls (a fresh module over a recording async_jobs_r
       [70_000, 65_537, 80_000].map((n) => f.api.sumOfEvenAsync(values(n, 2))),
     );
     expect(round1.results.map((r) => r.status === 'fulfilled' && r.value)).toEqual([140_000, 131_074, 160_000]);
-    const [a, b, c] = round1.native.map((call) => [call.count, call.arenaLength, call.arena.buffer]);
+    const [a, b, c] = round1.native.map((call) => [call.count, call.arenaLength, call.batch]);
     expect([a.slice(0, 2), b.slice(0, 2), c.slice(0, 2)]).toEqual([
       [1, 70_000],
       [1, 65_537],
@@ -720,7 +753,7 @@ describe('batches and native calls (a fresh module over a recording async_jobs_r
       65_538 * 8,
       65_538 * 10,
     ]);
-    const arenas = round2.native.map((call) => call.arena.buffer);
+    const arenas = round2.native.map((call) => call.batch);
     expect(arenas.map((buffer) => [a[2], b[2], c[2]].indexOf(buffer))).toEqual([1, 0, 2, -1]);
     expect(round2.native.map((call) => call.arenaLength)).toEqual([65_537, 70_000, 80_000, 65_538]);
   });
@@ -731,6 +764,7 @@ describe('batches and native calls (a fresh module over a recording async_jobs_r
     const handedBack = (moved.results[0] as PromiseFulfilledResult<{ sum: number; numbers: Uint32Array }>).value;
     expect(handedBack.sum).toBe(140_000);
     const later = await run(f, [f.api.sumOfEvenAsync(new Uint32Array(65_537).fill(7))]);
+    expect(later.native[0].batch).not.toBeNull(); // memory the library owns, never the caller's buffer
     expect(later.native[0].arena.buffer).not.toBe(handedBack.numbers.buffer);
     expect(handedBack.numbers.every((x) => x === 2)).toBe(true);
   });
@@ -743,14 +777,14 @@ describe('batches and native calls (a fresh module over a recording async_jobs_r
       const f = fresh(); // 2 slots: at most 4 large arenas
       // Each needs more than 65,536 values of output room, each more than the one before.
       const limits = [1_000_000, 1_100_000, 1_200_000, 1_300_000, 1_400_000];
-      const round = async (n: number): Promise<ArrayBufferLike[]> =>
+      const round = async (n: number): Promise<(number | null)[]> =>
         (
           await run(
             f,
             limits.slice(0, n).map((limit) => f.api.primesUpToAsync(limit)),
             cancel,
           )
-        ).native.map((c) => c.arena.buffer);
+        ).native.map((c) => c.batch);
       const kept = new Set(await round(5));
       expect((await round(5)).map((b) => kept.has(b))).toEqual([true, true, true, true, false]);
       jest.advanceTimersByTime(600);
@@ -765,14 +799,14 @@ describe('batches and native calls (a fresh module over a recording async_jobs_r
       // The two spare shared batches were kept (only beyond 2 per slot are they dropped).
       const again = await run(f, [f.api.sumOfEvenAsync([4]), f.api.sumOfEvenAsync([6])]);
       expect(again.results.map((r) => r.status === 'fulfilled' && r.value)).toEqual([4, 6]);
-      const spares = small.native.map((call) => call.arena.buffer);
-      expect(again.native.map((call) => spares.includes(call.arena.buffer))).toEqual([true, true]);
+      const spares = small.native.map((call) => call.batch);
+      expect(again.native.map((call) => spares.includes(call.batch))).toEqual([true, true]);
     });
 
     it('counts the idle second of large arenas from the last large batch: up to 2 spare shared batches per slot do not restart it', async () => {
       const f = fresh(); // 2 slots: up to 4 spare shared batches are kept for good
-      const large = async (): Promise<ArrayBufferLike> =>
-        (await run(f, [f.api.primesUpToAsync(1_000_000)], cancel)).native[0].arena.buffer;
+      const large = async (): Promise<number | null> =>
+        (await run(f, [f.api.primesUpToAsync(1_000_000)], cancel)).native[0].batch;
       const kept = await large();
       expect(await large()).toBe(kept);
       jest.advanceTimersByTime(600);
@@ -781,7 +815,7 @@ describe('batches and native calls (a fresh module over a recording async_jobs_r
         f,
         Array.from({ length: 4 }, () => f.api.sumOfEvenAsync(full)),
       );
-      expect(new Set(shared.native.map((c) => c.arena.buffer)).size).toBe(4); // now exactly 4 spares
+      expect(new Set(shared.native.map((c) => c.batch)).size).toBe(4); // now exactly 4 spares
       jest.advanceTimersByTime(400); // a second after the last large batch settled
       expect(await large()).not.toBe(kept);
     });
@@ -790,8 +824,8 @@ describe('batches and native calls (a fresh module over a recording async_jobs_r
       const f = fresh();
       const huge = new Uint32Array((1 << 24) + 1);
       const exact = huge.subarray(0, 1 << 24);
-      const arena = async (numbers: Uint32Array): Promise<ArrayBufferLike> =>
-        (await run(f, [f.api.sumOfEvenAsync(numbers)], cancel)).native[0].arena.buffer;
+      const arena = async (numbers: Uint32Array): Promise<number | null> =>
+        (await run(f, [f.api.sumOfEvenAsync(numbers)], cancel)).native[0].batch;
       const x = await arena(exact); // kept: exactly the budget
       expect(await arena(exact)).toBe(x); // taken and given back
       expect(await arena(exact)).toBe(x);
@@ -808,13 +842,13 @@ describe('batches and native calls (a fresh module over a recording async_jobs_r
     it('keeps up to 64 settled shared batches, more than 2 per slot only until a second passes idle', async () => {
       const f = fresh(); // 2 slots
       const full = new Uint32Array(65_536).fill(2); // fills a shared arena: one batch per call
-      const round = async (n: number): Promise<ArrayBufferLike[]> => {
+      const round = async (n: number): Promise<(number | null)[]> => {
         const r = await run(
           f,
           Array.from({ length: n }, () => f.api.sumOfEvenAsync(full)),
         );
         expect(r.results.every((x) => x.status === 'fulfilled' && x.value === 131_072)).toBe(true);
-        return r.native.map((c) => c.arena.buffer);
+        return r.native.map((c) => c.batch);
       };
       const first = await round(65);
       expect(new Set(first).size).toBe(65);

@@ -80,6 +80,15 @@ function shape(tag: number, ...dims: number[]): Float64Array {
  * input_offset, input_len, output_offset, output_capacity, result; the input
  * (or output) is words 0..2 of the arena.
  */
+/** A batch of one (empty) sum job, for the async_batch_* rows; this thread's exit frees it. */
+const emptyBatch = raw.async_batch_new(1, 0);
+new Uint32Array(raw.asyncBatchView(emptyBatch, 56))[0] = raw.ASYNC_JOB_SUM_OF_EVEN; // an empty sum
+/** Waits for a background run of `emptyBatch` to end (it takes microseconds), then passes its status on. */
+function waited(status: unknown): unknown {
+  while (raw.async_batch_is_running(emptyBatch));
+  return status;
+}
+
 function job(kind: number, limit: number): Uint32Array {
   const words = new Uint32Array(14);
   words[0] = kind;
@@ -229,6 +238,15 @@ const PROVOKE: Record<string, Record<string, () => unknown>> = {
     'primes into too small an output': () =>
       call(raw.async_jobs_run, job(raw.ASYNC_JOB_PRIMES_UP_TO, 100), 1, new Uint32Array(2), 2),
     'NULL jobs with a count': () => call(raw.async_jobs_run, null, 1, new Uint32Array(2), 2),
+  },
+  async_batch_run: {
+    'a started batch': () => call(raw.async_batch_run, raw.async_batch_start(emptyBatch, 1, null)),
+    NULL: () => call(raw.async_batch_run, null),
+  },
+  async_batch_run_in_background: {
+    'a batch': () => waited(call(raw.async_batch_run_in_background, emptyBatch, 1)),
+    'NULL batch': () => call(raw.async_batch_run_in_background, null, 0),
+    'a count above the capacity': () => call(raw.async_batch_run_in_background, emptyBatch, 2),
   },
 };
 

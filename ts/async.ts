@@ -1,4 +1,3 @@
-/* eslint-disable local/prefer-primordials -- TEMPORARY (h-prim branch): ts/async.ts is being rewritten onto ts/primordials.ts by the async helper; remove this line when merging that rewrite. */
 /**
  * Async: the slices functions run on worker threads, so the event loop keeps
  * running while Rust works.
@@ -10,9 +9,10 @@
  * such call also maps its 40 MB, about 27 ms), so the caller may write to
  * it, transfer its buffer or let it go at once. For large arrays,
  * `{ transfer: true }` moves the array's whole `ArrayBuffer` into the call
- * instead (zero-copy, 0.23 ms for 10 million here): the caller's buffer is
- * detached (every view on it reads as empty) until the Promise settles, and
- * the result carries a new `Uint32Array` over the same memory, handed back.
+ * instead: the caller's buffer is detached (every view on it reads as empty)
+ * until the Promise settles, and the result carries a new `Uint32Array` over
+ * the same memory, handed back (zero-copy on Node.js, 0.23 ms for 10 million
+ * here; copied into the call's own memory on Deno and Bun, see below).
  *
  * **Many calls, few native calls.** A koffi `.async` call costs several
  * microseconds of thread hand-off, more than the work of a small call, and
@@ -22,55 +22,95 @@
  * one-call-per-call queue cost more per call at 64 in flight than at 8). So calls
  * are not sent one by one: each is copied into a batch (a table of
  * `AsyncJob`s over one arena, see `rust/src/async.rs`), and a batch runs as
- * one `async_jobs_run` call on koffi's worker threads, at most
- * {@link MAX_ASYNC_IN_FLIGHT} batches at once. While they run, new calls fill
- * the next batches; so the more calls are in flight, the larger the batches
- * and the lower the cost per call. Any number of calls may be pending.
+ * one native call, at most {@link MAX_ASYNC_IN_FLIGHT} batches at once.
+ * While they run, new calls fill the next batches; so the more calls are in
+ * flight, the larger the batches and the lower the cost per call. Any number
+ * of calls may be pending.
  *
- * **Nothing outlives the environment.** Results are written by Rust into
- * memory the batch owns (JS memory), never into Rust allocations; so a worker
- * thread that is terminated (or exits) with calls in flight leaves nothing
- * allocated behind. (Node.js waits for running native calls before it frees
- * a worker's memory; a test checks that it still does.)
+ * **No native job writes into memory the runtime may free.** A batch's table
+ * and arena are memory the library owns (an `AsyncBatch`), which this module
+ * fills and reads through a view; a run holds that memory until it ends,
+ * and the handle belongs to the calling thread, whose exit frees it. So a
+ * worker thread that is terminated (or exits) with calls in flight leaves
+ * its runs writing into live memory, freed as each ends: nothing is written
+ * after its owner freed it, and nothing stays allocated
+ * (`async_batch_live_count()` returns to its baseline). On Node.js a batch
+ * runs through koffi's `.async` on libuv's threads (Node.js waits for them
+ * before it frees a worker's memory, koffi's own included); on Deno and Bun,
+ * which free a worker's memory while a native call still runs in it (Bun
+ * crashes even with bare koffi `.async` calls in flight), it runs on the
+ * library's own background threads, and this thread polls for its end
+ * (`ASYNC_RUNNER` in `ts/raw/async.ts`). A transferred array is read in
+ * place only on Node.js, for the same reason; elsewhere it is copied into a
+ * batch.
+ *
+ * **Hostile realm.** Everything here runs on the built-ins captured at load
+ * (`ts/primordials.ts`); the scheduler's state lives in private fields and
+ * in fixed-size or linked structures no prototype lookup reaches; results
+ * are primitives, null-prototype records or arrays whose own prototype has
+ * a `then` of `undefined`, so no inherited `then` can hijack a resolution.
  */
 import { availableParallelism, endianness } from 'node:os';
-import { ASYNC_JOB_PRIMES_UP_TO, ASYNC_JOB_SUM_OF_EVEN, async_job_primes_capacity, async_jobs_run } from './raw/async';
+import {
+  ASYNC_JOB_PRIMES_UP_TO,
+  ASYNC_JOB_SUM_OF_EVEN,
+  ASYNC_RUNNER,
+  async_batch_free,
+  async_batch_is_running,
+  async_batch_new,
+  async_batch_run,
+  async_batch_run_cancel,
+  async_batch_run_in_background,
+  async_batch_start,
+  async_job_primes_capacity,
+  async_jobs_run,
+  asyncBatchView,
+} from './raw/async';
+import type { RawPointer } from './raw/strings';
 import { FfiError, FfiStatus } from './status';
 import { checkPrimesLimit } from './slices';
 import { resultOutOfRange, uint32Array } from './validate';
+import {
+  ArrayBufferCtor,
+  ArrayBufferPrototypeGetByteLength,
+  BigIntCtor,
+  ClearTimeout,
+  DateNow,
+  ErrorCtor,
+  MathFloor,
+  MathMax,
+  MathMin,
+  NumberParseInt,
+  ObjectFreeze,
+  PromiseCtor,
+  PromiseReject,
+  QueueMicrotask,
+  ReflectConstruct,
+  ReflectDefineProperty,
+  SetImmediate,
+  SetTimeout,
+  StringCtor,
+  StructuredClone,
+  TimeoutPrototypeUnref,
+  TypeErrorCtor,
+  TypedArrayPrototypeGetBuffer,
+  TypedArrayPrototypeGetByteOffset,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeGetSymbolToStringTag,
+  TypedArrayPrototypeSet,
+  Uint32ArrayCtor,
+  Uint8ArrayCtor,
+} from './primordials';
 
 if (endianness() !== 'LE') {
   // The job table is written as pairs of 32-bit words (no BigInt on the hot path).
-  throw new Error('ffi-deep-dive: the async module supports little-endian platforms only');
+  throw new ErrorCtor('ffi-deep-dive: the async module supports little-endian platforms only');
 }
 
-// ---- Intrinsics, captured at load: user code may patch the prototypes later. ----
-
-const U32 = Uint32Array;
-/** Rust writes into the arenas made with it: a replaced global must not size them. */
-const ArrayBufferCtor = ArrayBuffer;
-const mathMin = Math.min;
-const PromiseCtor = Promise;
-const promiseReject = Promise.reject.bind(Promise);
-/** A rejected Promise: the public functions report every error by rejecting, never by throwing. */
-function rejected<T>(reason: unknown): Promise<T> {
-  return promiseReject(reason) as Promise<T>;
-}
-const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
-function getter(proto: object, name: string | symbol): (this: unknown) => unknown {
-  const get = Object.getOwnPropertyDescriptor(proto, name)?.get;
-  // String(): a template literal throws on a Symbol (Symbol.toStringTag below).
-  if (get === undefined) throw new Error(`ffi-deep-dive: no intrinsic getter ${String(name)}`);
-  return get;
-}
-const typedArrayLength = getter(TypedArrayPrototype, 'length') as (this: Uint32Array) => number;
-const typedArrayByteOffset = getter(TypedArrayPrototype, 'byteOffset') as (this: Uint32Array) => number;
-const typedArrayBuffer = getter(TypedArrayPrototype, 'buffer') as (this: Uint32Array) => ArrayBufferLike;
-const typedArraySet = (
-  TypedArrayPrototype as { set: (this: Uint32Array, source: Uint32Array, offset?: number) => void }
-).set;
-const arrayBufferByteLength = getter(ArrayBuffer.prototype, 'byteLength') as (this: ArrayBuffer) => number;
-const clone = structuredClone;
+/** koffi's `.async` entry points, captured at load. */
+const runBatchAsync = async_batch_run.async;
+const runJobsAsync = async_jobs_run.async;
+const THREADS = ASYNC_RUNNER === 'threads';
 
 // ---- Sizes ----
 
@@ -95,72 +135,385 @@ const ARENA = 1 << 16;
 const SMALL = ARENA;
 
 /**
- * The most native calls (batches) this module has on koffi's worker threads at
- * once: one per core, at least 2 (so one batch runs while the previous one
- * settles) and at most libuv's thread-pool size (`UV_THREADPOOL_SIZE`, 4 by
- * default), which runs them. Every pending call beyond that waits in a batch.
+ * The most native calls (batches) this module has running at once: one per
+ * core, at least 2 (so one batch runs while the previous one settles) and
+ * at most libuv's thread-pool size (`UV_THREADPOOL_SIZE`, 4 by default),
+ * which runs them on Node.js. Every pending call beyond that waits in a batch.
  */
-export const MAX_ASYNC_IN_FLIGHT = Math.max(
+export const MAX_ASYNC_IN_FLIGHT = MathMax(
   2,
   // Stryker disable next-line StringLiteral: any text that is not a number parses as NaN, as '' does, and NaN || 4 is 4.
-  Math.min(availableParallelism(), Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10) || 4),
+  // eslint-disable-next-line local/prefer-primordials -- read once, at load
+  MathMin(availableParallelism(), NumberParseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10) || 4),
 );
 
-// ---- Batches ----
+// ---- Calls and batches ----
 
 /** How a settled job becomes the Promise's value; throws to reject. */
-type Convert = (table: Uint32Array, base: number, batch: Batch) => unknown;
+type Convert = (table: Uint32Array, base: number, arena: Uint32Array) => unknown;
 
-interface Call {
-  resolve: (value: unknown) => void;
-  reject: (reason: unknown) => void;
-  convert: Convert;
-  /** The function's public name, for error messages. */
-  operation: string;
-  /** A transferred array handed back on rejection too (`error.numbers`). */
-  handBack: Uint32Array | undefined;
-}
-
-/** A table of jobs over one arena, run as one native call. */
-class Batch {
-  readonly table: Uint32Array;
-  readonly calls: (Call | undefined)[];
-  count = 0;
-  /** Arena words in use. */
-  used = 0;
-  /** Where the last {@link place} reserved its words. */
-  reserved = 0;
-
+/** One pending call: how to settle its Promise. Never reachable from user code. */
+class Call {
+  next: Call | undefined = undefined;
   constructor(
-    readonly arena: Uint32Array,
-    readonly arenaBuffer: ArrayBufferLike,
-    readonly arenaLength: number,
-    /** A shared batch is reused; a dedicated one holds one large job. */
-    readonly shared: boolean,
-    jobs: number,
-    /** A dedicated batch whose arena may be kept for the next large job. */
-    readonly reusable = false,
-  ) {
-    // Its own ArrayBuffer: off V8's heap, so the GC never moves it while Rust
-    // writes results into it (a small typed array may live on the heap).
-    this.table = new U32(new ArrayBufferCtor(jobs * WORDS * 4));
-    // Stryker disable next-line ArrayDeclaration: add() writes calls[i] before settle() reads it, so a preallocated and a growing array hold the same calls.
-    this.calls = new Array<Call | undefined>(jobs);
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (reason: unknown) => void,
+    readonly convert: Convert,
+    /** The function's public name, for error messages. */
+    readonly operation: string,
+    /** A transferred array handed back on rejection too (`error.numbers`). */
+    readonly handBack: Uint32Array | undefined,
+  ) {}
+}
+
+/** What a batch is for, and what becomes of it once settled. */
+const SHARED = 0; // many small jobs; reused
+const LARGE = 1; // one large job (copied input or a large output); its arena may be kept for the next
+const CALLER = 2; // one transferred job over the caller's buffer, in JS memory (Node.js only)
+
+/**
+ * A descriptor of an enumerable, writable, configurable data property (a
+ * null-prototype object: no inherited `get`/`set` can change its meaning).
+ */
+function field(value: unknown): PropertyDescriptor {
+  return { __proto__: null, value, enumerable: true, writable: true, configurable: true } as PropertyDescriptor;
+}
+
+/** A non-enumerable, read-only `then` of `undefined`. */
+const NO_THEN = { __proto__: null, value: undefined } as PropertyDescriptor;
+
+/** Writes a 64-bit field (a non-negative integer below 2^53) as two words, low first. */
+function put64(table: Uint32Array, at: number, value: number): void {
+  table[at] = value % TWO_32;
+  table[at + 1] = MathFloor(value / TWO_32);
+}
+
+/** A failed allocation of a batch's memory. */
+function allocationFailed(words: number): Error {
+  const error = new ErrorCtor(`ffi-deep-dive: could not allocate an async batch of ${words} values`);
+  ReflectDefineProperty(error, 'code', field('ERR_MEMORY_ALLOCATION_FAILED'));
+  return error;
+}
+
+/**
+ * A table of jobs over one arena, run as one native call. Everything Rust
+ * trusts (the handle, the table, the arena and their sizes) and the calls
+ * are private; only the scheduler's link (`next`) is not, on an object that
+ * never leaves this module.
+ */
+class Batch {
+  /** The library's `AsyncBatch`, or null for a {@link CALLER} batch; null too once freed. */
+  #handle: RawPointer;
+  readonly #table: Uint32Array;
+  readonly #arena: Uint32Array;
+  readonly #arenaLength: number;
+  readonly #capacity: number;
+  readonly #kind: number;
+  #count = 0;
+  /** Arena words in use. */
+  #used = 0;
+  #freed = false;
+  #first: Call | undefined = undefined;
+  #last: Call | undefined = undefined;
+  /** The next batch in whichever list holds this one (ready, spare, kept, polled). */
+  next: Batch | undefined = undefined;
+
+  /** A batch over memory the library owns: `jobs` jobs, then `words` arena values. */
+  static owned(jobs: number, words: number, kind: number): Batch {
+    const handle = async_batch_new(jobs, words);
+    if (handle === null) throw allocationFailed(words);
+    try {
+      const memory = asyncBatchView(handle, jobs * WORDS * 4 + words * 4);
+      const table = new Uint32ArrayCtor(memory, 0, jobs * WORDS);
+      return new Batch(handle, table, new Uint32ArrayCtor(memory, jobs * WORDS * 4, words), jobs, kind);
+    } catch (e) {
+      // Nothing but this frame knows the handle (a stack overflow lands anywhere): freed before it is forgotten.
+      async_batch_free(handle);
+      throw e;
+    }
   }
 
-  /** Appends a job's call; the caller has filled its table entry. */
+  /** A batch of one job over the caller's transferred buffer (Node.js: see the module's comment). */
+  static caller(arena: Uint32Array): Batch {
+    // Its own ArrayBuffer: off V8's heap, so the GC never moves it while Rust writes the result.
+    const table = new Uint32ArrayCtor(new ArrayBufferCtor(WORDS * 4));
+    return new Batch(null, table, arena, 1, CALLER);
+  }
+
+  private constructor(handle: RawPointer, table: Uint32Array, arena: Uint32Array, capacity: number, kind: number) {
+    this.#handle = handle;
+    this.#table = table;
+    this.#arena = arena;
+    this.#arenaLength = TypedArrayPrototypeGetLength(arena);
+    this.#capacity = capacity;
+    this.#kind = kind;
+  }
+
+  get kind(): number {
+    return this.#kind;
+  }
+  get count(): number {
+    return this.#count;
+  }
+  get arenaLength(): number {
+    return this.#arenaLength;
+  }
+
+  /** Whether one more job of `need` arena words fits. */
+  fits(need: number): boolean {
+    return this.#count < this.#capacity && this.#used + need <= this.#arenaLength;
+  }
+
+  /** Reserves `words` arena words for the next job; returns where they start. */
+  reserve(words: number): number {
+    if (this.#freed) throw new ErrorCtor('ffi-deep-dive: internal error: a freed async batch was reused');
+    const at = this.#used;
+    this.#used += words;
+    return at;
+  }
+
+  /** Copies `values` into the arena at `at`. */
+  copyIn(values: Uint32Array, at: number): void {
+    TypedArrayPrototypeSet(this.#arena, values, at);
+  }
+
+  /** Writes the next job's entry: a sum of `length` values at arena word `offset`. */
+  sumJob(offset: number, length: number): void {
+    const t = this.#table;
+    const i = this.#count * WORDS;
+    // Stryker disable next-line ArithmeticOperator: KIND is 0, so i - KIND and i + KIND are the same word.
+    t[i + KIND] = ASYNC_JOB_SUM_OF_EVEN;
+    put64(t, i + INPUT_OFFSET, offset);
+    put64(t, i + INPUT_LEN, length);
+  }
+
+  /** Writes the next job's entry: the primes up to `limit` into `capacity` words at arena word `offset`. */
+  primesJob(limit: number, offset: number, capacity: number): void {
+    const t = this.#table;
+    const i = this.#count * WORDS;
+    // Stryker disable next-line ArithmeticOperator: KIND is 0, so i - KIND and i + KIND are the same word.
+    t[i + KIND] = ASYNC_JOB_PRIMES_UP_TO;
+    t[i + LIMIT] = limit;
+    put64(t, i + OUTPUT_OFFSET, offset);
+    put64(t, i + OUTPUT_CAPACITY, capacity);
+  }
+
+  /** Appends a job's call; its table entry is written. */
   add(call: Call): void {
-    this.calls[this.count++] = call;
+    if (this.#last === undefined) this.#first = call;
+    else this.#last.next = call;
+    this.#last = call;
+    this.#count++;
+  }
+
+  /**
+   * Gives up a batch of its own whose job could not be queued (an exception
+   * while it was filled): freed, unless a call made it in. A shared batch
+   * stays open (its reserved words are reclaimed when it settles).
+   */
+  abandon(): void {
+    if (this.#kind === LARGE && this.#count === 0) this.free();
+  }
+
+  /** Starts the native call that runs this batch (see the runners below). */
+  launch(): void {
+    running++;
+    if (this.#freed) {
+      this.#refused(new ErrorCtor('ffi-deep-dive: internal error: a freed async batch was started'));
+      return;
+    }
+    const handle = this.#handle;
+    if (handle === null) {
+      // A transferred buffer in place (Node.js): the caller's memory, which Node.js keeps until the call returns.
+      try {
+        runJobsAsync(this.#table, 1, this.#arena, this.#arenaLength, null, (err: unknown) => this.#completed(err));
+      } catch (cause) {
+        this.#refused(cause);
+      }
+      return;
+    }
+    if (THREADS) {
+      const status = async_batch_run_in_background(handle, this.#count, null);
+      if (status !== FfiStatus.OK) {
+        this.#refused(new FfiError(status, 'async_batch_run_in_background'));
+        return;
+      }
+      poll.add(this);
+      return;
+    }
+    // No FfiError object: a failed job's status is in the table. The run holds the memory until it ends.
+    const run = async_batch_start(handle, this.#count, null);
+    if (run === null) {
+      this.#refused(new ErrorCtor('async_batch_start refused the batch'));
+      return;
+    }
+    try {
+      runBatchAsync(run, (err: unknown) => this.#completed(err));
+    } catch (cause) {
+      // koffi refuses the call (its queue is full, e.g. because other code also uses .async).
+      async_batch_run_cancel(run);
+      this.#refused(cause);
+    }
+  }
+
+  /** Whether the background run has ended (the threads runner polls it). */
+  get ended(): boolean {
+    return !async_batch_is_running(this.#handle);
+  }
+
+  #completed(err: unknown): void {
+    running--;
+    flush(); // start the next batches before settling this one's calls
+    this.settle(err, false);
+  }
+
+  #refused(cause: unknown): void {
+    running--;
+    this.settle(cause, true);
+  }
+
+  /** Settles every call of a batch that ran (or that could not start), and recycles it. */
+  settle(err: unknown, refused: boolean): void {
+    const table = this.#table;
+    const arena = this.#arena;
+    let call = this.#first;
+    this.#first = this.#last = undefined;
+    this.#count = 0;
+    this.#used = 0;
+    for (let base = 0; call !== undefined; base += WORDS) {
+      const next: Call | undefined = call.next;
+      call.next = undefined;
+      try {
+        if (refused) throw couldNotStart(call.operation, err);
+        if (err !== null && err !== undefined) {
+          throw typeof err === 'object' ? err : new ErrorCtor(`${call.operation}: ${StringCtor(err)}`);
+        }
+        const jobStatus = table[base + STATUS];
+        if (jobStatus !== FfiStatus.OK) throw new FfiError(jobStatus, call.operation);
+        call.resolve(call.convert(table, base, arena));
+      } catch (e) {
+        if (call.handBack !== undefined) handBackOn(e, call.handBack);
+        call.reject(e);
+      }
+      call = next;
+    }
+    if (this.#kind === SHARED) recycleShared(this);
+    else if (this.#kind === LARGE) keepLarge(this);
+  }
+
+  /** Gives the memory back to the library (never used again). */
+  free(): void {
+    const handle = this.#handle;
+    this.#handle = null;
+    this.#freed = true;
+    async_batch_free(handle);
   }
 }
 
-function sharedBatch(): Batch {
-  const buffer = new ArrayBufferCtor(ARENA * 4);
-  return new Batch(new U32(buffer), buffer, ARENA, true, MAX_JOBS);
+/** The rejection of a call whose batch could not start. */
+function couldNotStart(operation: string, err: unknown): Error {
+  const why = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : err;
+  return new ErrorCtor(
+    `${operation}: koffi could not start the async call (${StringCtor(why)}); too many native async calls are pending`,
+    { __proto__: null, cause: err } as ErrorOptions,
+  );
 }
 
-function dedicatedBatch(arena: Uint32Array, buffer: ArrayBufferLike, length: number): Batch {
-  return new Batch(arena, buffer, length, false, 1);
+// ---- Lists (linked through Batch.next, never a plain array) ----
+
+/** A FIFO of batches. */
+class Queue {
+  #head: Batch | undefined = undefined;
+  #tail: Batch | undefined = undefined;
+  push(b: Batch): void {
+    b.next = undefined;
+    if (this.#tail === undefined) this.#head = b;
+    else this.#tail.next = b;
+    this.#tail = b;
+  }
+  shift(): Batch | undefined {
+    const b = this.#head;
+    if (b !== undefined) {
+      this.#head = b.next;
+      if (this.#head === undefined) this.#tail = undefined;
+      b.next = undefined;
+    }
+    return b;
+  }
+}
+
+/** Full batches waiting for a slot, in order. */
+const ready = new Queue();
+
+/** Batches accepting jobs: a fixed-size, dense array this module owns (no index it does not own). */
+const open = newSlots(MAX_ASYNC_IN_FLIGHT);
+let openCount = 0;
+let nextOpen = 0;
+
+/** `n` own slots holding `undefined`: never a hole, never grown. */
+function newSlots(n: number): (Batch | undefined)[] {
+  const slots: (Batch | undefined)[] = [];
+  for (let i = 0; i < n; i++) {
+    ReflectDefineProperty(slots, i, {
+      __proto__: null,
+      value: undefined,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    } as PropertyDescriptor);
+  }
+  return slots;
+}
+
+/** Shared batches not in use: a stack. */
+let spare: Batch | undefined;
+let spareCount = 0;
+
+/** The most shared batches kept for reuse (64 × 270 KiB); more than 2 per slot only until idle. */
+const SPARE_MAX = 64;
+
+/** Batches inside a native call now. */
+let running = 0;
+let flushQueued = false;
+
+/** A spare shared batch, or a new one. */
+function spareOrNew(): Batch {
+  const b = spare;
+  if (b === undefined) return Batch.owned(MAX_JOBS, ARENA, SHARED);
+  spare = b.next;
+  b.next = undefined;
+  spareCount--;
+  return b;
+}
+
+/** Keeps a settled shared batch for the next calls (allocating one costs more than a batch of small calls). */
+function recycleShared(b: Batch): void {
+  if (spareCount >= SPARE_MAX) {
+    b.free();
+    return;
+  }
+  b.next = spare;
+  spare = b;
+  spareCount++;
+  if (spareCount > 2 * MAX_ASYNC_IN_FLIGHT) armIdleTrim();
+}
+
+/** A shared batch with room for one more job of `need` arena words. */
+function batchFor(need: number): Batch {
+  if (openCount < MAX_ASYNC_IN_FLIGHT) {
+    // eslint-disable-next-line local/prefer-primordials -- open's slots below MAX_ASYNC_IN_FLIGHT are own data properties defined at load (newSlots): no inherited accessor runs
+    open[openCount] = spareOrNew();
+    openCount++;
+  }
+  const i = nextOpen++ % openCount;
+  // eslint-disable-next-line local/prefer-primordials -- open's slots below MAX_ASYNC_IN_FLIGHT are own data properties defined at load (newSlots): no inherited accessor runs
+  let b = open[i]!;
+  if (!b.fits(need)) {
+    ready.push(b); // full: it runs when a slot frees
+    // eslint-disable-next-line local/prefer-primordials -- open's slots below MAX_ASYNC_IN_FLIGHT are own data properties defined at load (newSlots): no inherited accessor runs
+    b = open[i] = spareOrNew();
+  }
+  return b;
 }
 
 /**
@@ -173,202 +526,195 @@ function dedicatedBatch(arena: Uint32Array, buffer: ArrayBufferLike, length: num
  * {@link LARGE_KEEP_MAX} words in all.
  */
 function largeBatch(words: number): Batch {
-  let best = -1;
-  let bestLength = Infinity;
-  for (let i = 0; i < largeSpares.length; i++) {
-    const n = largeSpares[i].arenaLength;
+  let best: Batch | undefined;
+  let bestPrev: Batch | undefined;
+  let prev: Batch | undefined;
+  for (let b = kept; b !== undefined; prev = b, b = b.next) {
+    const n = b.arenaLength;
     if (n < words) continue; // too small
     // Stryker disable next-line EqualityOperator: of two kept arenas of the same size either one serves, and no caller can tell which it got.
-    if (n < bestLength) {
-      best = i;
-      bestLength = n;
+    if (best === undefined || n < best.arenaLength) {
+      best = b;
+      bestPrev = prev;
     }
   }
-  if (best >= 0) {
-    const kept = largeSpares[best];
-    largeSpares[best] = largeSpares[largeSpares.length - 1];
-    largeSpares.length--;
-    largeKept -= kept.arenaLength;
-    return new Batch(kept.arena, kept.arenaBuffer, kept.arenaLength, false, 1, true);
-  }
-  const buffer = new ArrayBufferCtor(words * 4);
-  return new Batch(new U32(buffer), buffer, words, false, 1, true);
+  if (best === undefined) return Batch.owned(1, words, LARGE);
+  if (bestPrev === undefined) kept = best.next;
+  else bestPrev.next = best.next;
+  best.next = undefined;
+  keptCount--;
+  keptWords -= best.arenaLength;
+  return best;
 }
 
 /** How long unused large arenas are kept for reuse after the last large job. */
 const LARGE_KEEP_MS = 1000;
 /** At most this many words (64 MiB: a 16M-value input) of large arenas are kept. */
 const LARGE_KEEP_MAX = 1 << 24;
-const largeSpares: Batch[] = [];
-let largeKept = 0;
-let largeTimer: ReturnType<typeof setTimeout> | undefined;
+/** Kept large batches, the most recently kept first. */
+let kept: Batch | undefined;
+let keptCount = 0;
+let keptWords = 0;
+let idleTimer: ReturnType<typeof SetTimeout> | undefined;
 
-/** The most shared batches kept for reuse (64 × 270 KiB); more than 2 per slot only until idle. */
-const SPARE_MAX = 64;
-
-/** After {@link LARGE_KEEP_MS} without a settled batch, drops kept large arenas and extra spare batches. */
+/** After {@link LARGE_KEEP_MS} without a settled batch, frees kept large arenas and extra spare batches. */
 function armIdleTrim(): void {
-  clearTimeout(largeTimer); // a no-op for undefined or a timer that has fired
-  largeTimer = setTimeout(() => {
-    largeSpares.length = 0;
-    largeKept = 0;
-    spare.length = mathMin(spare.length, 2 * MAX_ASYNC_IN_FLIGHT);
-    largeTimer = undefined;
-  }, LARGE_KEEP_MS);
-  largeTimer.unref(); // never keeps the process alive
+  ClearTimeout(idleTimer); // a no-op for undefined or a timer that has fired
+  idleTimer = SetTimeout(trimIdle, LARGE_KEEP_MS);
+  TimeoutPrototypeUnref(idleTimer); // never keeps the process alive
+}
+
+function trimIdle(): void {
+  idleTimer = undefined;
+  for (let b = kept; b !== undefined;) {
+    const next: Batch | undefined = b.next;
+    b.free();
+    b = next;
+  }
+  kept = undefined;
+  keptCount = keptWords = 0;
+  while (spareCount > 2 * MAX_ASYNC_IN_FLIGHT) spareOrNew().free();
 }
 
 /** Keeps a settled large batch's arena for the next large jobs, for a while. */
 function keepLarge(b: Batch): void {
-  if (largeKept + b.arenaLength > LARGE_KEEP_MAX || largeSpares.length >= 2 * MAX_ASYNC_IN_FLIGHT) return;
-  largeSpares[largeSpares.length] = b;
-  largeKept += b.arenaLength;
+  if (keptWords + b.arenaLength > LARGE_KEEP_MAX || keptCount >= 2 * MAX_ASYNC_IN_FLIGHT) {
+    b.free();
+    return;
+  }
+  // Appended: of equal sizes, the one kept first is found first.
+  b.next = undefined;
+  if (kept === undefined) kept = b;
+  else {
+    let last = kept;
+    while (last.next !== undefined) last = last.next;
+    last.next = b;
+  }
+  keptCount++;
+  keptWords += b.arenaLength;
   armIdleTrim();
 }
 
-/** Batches accepting jobs (at most MAX_ASYNC_IN_FLIGHT; calls are spread over them). */
-const open: Batch[] = [];
-let nextOpen = 0;
-/** Full batches waiting for a slot, in order (a queue: `readyHead` is its front). */
-const ready: (Batch | undefined)[] = [];
-let readyHead = 0;
-/** Shared batches not in use. */
-const spare: Batch[] = [];
-/** Batches inside koffi now. */
-let running = 0;
-let flushQueued = false;
-
-/** Captured at load: a patched `Array.prototype.pop` could hand out a forged batch, whose sizes Rust trusts. */
-const arrayPop = Array.prototype.pop as (this: Batch[]) => Batch;
-
-/** A spare shared batch, or a new one. */
-function spareOrNew(): Batch {
-  return spare.length > 0 ? arrayPop.call(spare) : sharedBatch();
-}
-
-/** A shared batch with room for one more job of `need` arena words. */
-function batchFor(need: number): Batch {
-  if (open.length < MAX_ASYNC_IN_FLIGHT) open[open.length] = spareOrNew();
-  const i = nextOpen++ % open.length;
-  let b = open[i];
-  if (b.count === MAX_JOBS || b.used + need > b.arenaLength) {
-    ready[ready.length] = b; // full: it runs when a slot frees
-    b = open[i] = spareOrNew();
-  }
-  return b;
-}
-
-/** The batch for a new job that needs `words` arena words, reserved at `batch.reserved`. */
+/** The batch for a new job that needs `words` arena words. */
 function place(words: number): Batch {
-  const b = words <= SMALL ? batchFor(words) : largeBatch(words);
-  b.reserved = b.used;
-  b.used += words;
-  return b;
+  return words <= SMALL ? batchFor(words) : largeBatch(words);
 }
 
-/** Sends queued batches to koffi while slots are free (once per microtask turn). */
+/** Sends queued batches to a native call while slots are free (once per microtask turn). */
 function scheduleFlush(): void {
   if (!flushQueued) {
     flushQueued = true;
-    queueMicrotask(flush);
+    QueueMicrotask(flush);
   }
 }
 
 function flush(): void {
   flushQueued = false;
   while (running < MAX_ASYNC_IN_FLIGHT) {
-    let b: Batch | undefined;
-    if (readyHead < ready.length) {
-      b = ready[readyHead];
-      ready[readyHead++] = undefined;
-      // Stryker disable next-line ConditionalExpression: memory only: without this reset the dequeued slots stay in `ready` as undefined (one per full batch), while every batch, its order, result and error stay the same.
-      if (readyHead === ready.length) ready.length = readyHead = 0;
-    } else {
-      // The fullest open batch goes first; it leaves the open list.
+    let b = ready.shift();
+    if (b === undefined) {
+      // The fullest open batch goes first; it leaves the open slots.
       let best = -1;
-      for (let i = 0; i < open.length; i++)
-        if (open[i].count > 0 && (best < 0 || open[i].count > open[best].count)) best = i;
+      let bestCount = 0;
+      for (let i = 0; i < openCount; i++) {
+        // eslint-disable-next-line local/prefer-primordials -- open's slots below MAX_ASYNC_IN_FLIGHT are own data properties defined at load (newSlots): no inherited accessor runs
+        const count = open[i]!.count;
+        if (count > bestCount) {
+          best = i;
+          bestCount = count;
+        }
+      }
       if (best < 0) return;
-      b = open[best];
-      open[best] = open[open.length - 1];
-      open.length--;
+      // eslint-disable-next-line local/prefer-primordials -- open's slots below MAX_ASYNC_IN_FLIGHT are own data properties defined at load (newSlots): no inherited accessor runs
+      b = open[best]!;
+      openCount--;
+      // eslint-disable-next-line local/prefer-primordials -- open's slots below MAX_ASYNC_IN_FLIGHT are own data properties defined at load (newSlots): no inherited accessor runs
+      open[best] = open[openCount];
+      // eslint-disable-next-line local/prefer-primordials -- open's slots below MAX_ASYNC_IN_FLIGHT are own data properties defined at load (newSlots): no inherited accessor runs
+      open[openCount] = undefined;
     }
-    launch(b!);
+    b.launch();
   }
 }
 
-function launch(b: Batch): void {
-  running++;
-  try {
-    // No FfiError object: it would be Rust memory that outlives the call when
-    // the environment is torn down before the completion runs (a terminated
-    // worker). Each job's status is in the table; the public layer validates
-    // every argument first, so a failed job is an internal bug (PANIC) and its
-    // FfiError carries the status's description.
-    async_jobs_run.async(b.table, b.count, b.arena, b.arenaLength, null, (err: unknown) => {
-      running--;
-      flush(); // start the next batches before settling this one's calls
-      settle(b, err, false);
-    });
-  } catch (cause) {
-    // koffi refuses the call (its queue is full, e.g. because other code also
-    // uses .async): every call of the batch rejects clearly, never a crash.
-    running--;
-    settle(b, cause, true);
-  }
-}
+// ---- The threads runner: background runs, polled ----
 
-/** Settles every call of a batch that ran (or that koffi refused to start), and recycles it. */
-function settle(b: Batch, err: unknown, refused: boolean): void {
-  const { table, calls } = b;
-  for (let i = 0; i < b.count; i++) {
-    const call = calls[i]!;
-    calls[i] = undefined;
-    try {
-      if (refused) {
-        throw new Error(
-          `${call.operation}: koffi could not start the async call (${String((err as Error)?.message ?? err)}); too many native async calls are pending`,
-          { cause: err },
-        );
+/** How long the threads runner polls at every turn of the event loop after a batch started or ended. */
+const SPIN_MS = 2;
+
+/**
+ * Polls the running batches until none runs: at every turn of the event loop
+ * (`setImmediate`) for {@link SPIN_MS} after a batch started or ended (a small
+ * batch ends within microseconds, and a background thread takes some to wake),
+ * then every millisecond (a long sieve need not keep this thread busy).
+ */
+const poll = (() => {
+  let head: Batch | undefined;
+  let queued = false;
+  /** When a batch last started or ended (`Date.now()`). */
+  let lastProgress = 0;
+  function check(): void {
+    queued = false;
+    let done: Batch | undefined;
+    let doneTail: Batch | undefined;
+    let prev: Batch | undefined;
+    for (let b = head; b !== undefined;) {
+      const next: Batch | undefined = b.next;
+      if (b.ended) {
+        if (prev === undefined) head = next;
+        else prev.next = next;
+        b.next = undefined;
+        if (doneTail === undefined) done = b;
+        else doneTail.next = b;
+        doneTail = b;
+        running--;
+      } else {
+        prev = b;
       }
-      if (err !== null && err !== undefined) {
-        throw err instanceof Error ? err : new Error(`${call.operation}: ${String(err)}`);
-      }
-      const jobStatus = table[i * WORDS + STATUS];
-      if (jobStatus !== FfiStatus.OK) throw new FfiError(jobStatus, call.operation);
-      call.resolve(call.convert(table, i * WORDS, b));
-    } catch (e) {
-      if (call.handBack !== undefined && e !== null && typeof e === 'object') {
-        Object.defineProperty(e, 'numbers', { value: call.handBack, enumerable: true });
-      }
-      call.reject(e);
+      b = next;
     }
+    if (done !== undefined) lastProgress = DateNow();
+    if (done !== undefined) flush(); // start the next batches before settling these
+    while (done !== undefined) {
+      const next: Batch | undefined = done.next;
+      done.next = undefined;
+      done.settle(null, false);
+      done = next;
+    }
+    schedule();
   }
-  b.count = 0;
-  b.used = 0;
-  if (b.shared) {
-    // Kept for the next calls (allocating a 256 KiB arena costs more than a
-    // batch of small calls); beyond a few, only until the module is idle.
-    if (spare.length < SPARE_MAX) spare[spare.length] = b;
-    if (spare.length > 2 * MAX_ASYNC_IN_FLIGHT) armIdleTrim();
-  } else if (b.reusable) {
-    keepLarge(b);
+  function schedule(): void {
+    if (queued || head === undefined) return;
+    queued = true;
+    if (DateNow() - lastProgress <= SPIN_MS) SetImmediate(check);
+    else SetTimeout(check, 1);
   }
-}
+  return {
+    /** Appends `b` (polled in the order the batches started). */
+    add(b: Batch): void {
+      lastProgress = DateNow();
+      b.next = undefined;
+      if (head === undefined) head = b;
+      else {
+        let last = head;
+        while (last.next !== undefined) last = last.next;
+        last.next = b;
+      }
+      schedule();
+    },
+  };
+})();
 
-/** Writes a 64-bit field (a non-negative integer below 2^53) as two words. */
-function put64(table: Uint32Array, at: number, value: number): void {
-  table[at] = value % TWO_32;
-  table[at + 1] = Math.floor(value / TWO_32);
-}
-
-/** Queues one call; `fill` writes its table entry (and arena input) into the batch given. */
+/** Queues one call into `b`, whose table entry is written; returns its Promise. */
 function submit<T>(operation: string, b: Batch, convert: Convert, handBack?: Uint32Array): Promise<T> {
-  return new PromiseCtor<T>((resolve, reject) => {
-    b.add({ resolve: resolve as (v: unknown) => void, reject, convert, operation, handBack });
-    if (!b.shared) ready[ready.length] = b;
-    scheduleFlush();
+  let call!: Call;
+  const promise = new PromiseCtor<T>((resolve, reject) => {
+    call = new Call(resolve as (v: unknown) => void, reject, convert, operation, handBack);
   });
+  b.add(call);
+  if (b.kind !== SHARED) ready.push(b);
+  scheduleFlush();
+  return promise;
 }
 
 // ---- Sums ----
@@ -380,13 +726,21 @@ export interface TransferOptions {
    * the caller's buffer is detached until the Promise settles, and the result
    * (or the error, as `error.numbers`) hands back a new `Uint32Array` over the
    * same memory, with the same offset and length. For large arrays, where a
-   * copy costs about 0.26 ms per million elements. Refused for a plain array,
-   * a `SharedArrayBuffer` and a buffer that cannot be transferred.
+   * copy costs about 0.26 ms per million elements (on Node.js the call reads
+   * the buffer in place; on Deno and Bun it copies it into memory the call
+   * owns, which a torn-down worker cannot free under it).
+   *
+   * Refused with `ERR_INVALID_ARG_TYPE` for a plain array, and with
+   * `ERR_INVALID_ARG_VALUE`, leaving the buffer as it was, for a buffer this
+   * runtime cannot detach: a `SharedArrayBuffer`, a buffer already detached,
+   * one `structuredClone` would copy instead of moving (Node.js's pool
+   * behind small `Buffer`s, a `WebAssembly.Memory`'s). The same on Node.js,
+   * Deno and Bun: the caller's buffer is really detached, or the call rejects.
    */
   transfer?: boolean;
 }
 
-/** A transferred sum's result: the sum and the array handed back. */
+/** A transferred sum's result: the sum and the array handed back (a null-prototype record: never a thenable). */
 export interface TransferredSum<S> {
   /** The sum, as the non-transfer call would return it. */
   sum: S;
@@ -412,8 +766,13 @@ function describe(value: unknown): string {
   return value === null ? 'null' : typeof value;
 }
 
-function typeError(message: string, code: string): TypeError {
-  return Object.assign(new TypeError(message), { code });
+function typeError(message: string, code: string, cause?: unknown): TypeError {
+  const error =
+    cause === undefined
+      ? new TypeErrorCtor(message)
+      : new TypeErrorCtor(message, { __proto__: null, cause } as ErrorOptions);
+  ReflectDefineProperty(error, 'code', field(code));
+  return error;
 }
 
 /** The sum in a job's result field, as a number, or `RangeError` past 2^53 - 1. */
@@ -423,72 +782,112 @@ function sumNumber(operation: string): Convert {
     if (hi < 0x20_0000) return hi * TWO_32 + table[base + RESULT];
     throw resultOutOfRange(
       operation,
-      `the sum ${(BigInt(hi) << 32n) | BigInt(table[base + RESULT])} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use sumOfEvenBigIntAsync(), which returns a bigint`,
+      `the sum ${(BigIntCtor(hi) << 32n) | BigIntCtor(table[base + RESULT])} exceeds Number.MAX_SAFE_INTEGER (2^53 - 1) and cannot be returned exactly as a number; use sumOfEvenBigIntAsync(), which returns a bigint`,
     );
   };
 }
 
-const sumBigInt: Convert = (table, base) => (BigInt(table[base + RESULT + 1]) << 32n) | BigInt(table[base + RESULT]);
+const sumBigInt: Convert = (table, base) =>
+  (BigIntCtor(table[base + RESULT + 1]) << 32n) | BigIntCtor(table[base + RESULT]);
 
 /** Copies `numbers` into a batch as a sum job and queues it. */
 function sumCopied<T>(operation: string, numbers: unknown, convert: Convert): Promise<T> {
   const array = uint32Array(numbers, operation, 'numbers');
-  const length = typedArrayLength.call(array);
+  const length = TypedArrayPrototypeGetLength(array);
   const b = place(length);
-  const offset = b.reserved;
-  // The copy: reads the engine's own length. An out-of-bounds view (its
-  // resizable buffer shrank below it) has length 0, and set() would throw.
-  if (length !== 0) typedArraySet.call(b.arena, array, offset);
-  const base = b.count * WORDS;
-  const t = b.table;
-  // Stryker disable next-line ArithmeticOperator: KIND is 0, so base - KIND and base + KIND are the same word.
-  t[base + KIND] = ASYNC_JOB_SUM_OF_EVEN;
-  put64(t, base + INPUT_OFFSET, offset);
-  put64(t, base + INPUT_LEN, length);
-  return submit<T>(operation, b, convert);
+  try {
+    const offset = b.reserve(length);
+    // The copy: reads the engine's own length. An out-of-bounds view (its
+    // resizable buffer shrank below it) has length 0, and set() would throw.
+    if (length !== 0) b.copyIn(array, offset);
+    b.sumJob(offset, length);
+    return submit<T>(operation, b, convert);
+  } catch (e) {
+    b.abandon();
+    throw e;
+  }
+}
+
+/** Whether `buffer` (an `ArrayBuffer`) is detached: only then does a view of it throw on construction. */
+function isDetached(buffer: ArrayBuffer): boolean {
+  if (ArrayBufferPrototypeGetByteLength(buffer) !== 0) return false;
+  try {
+    new Uint8ArrayCtor(buffer);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** Moves the buffer of `numbers` into a dedicated batch as a sum job and queues it. */
 function sumTransferred<S>(operation: string, numbers: unknown, convert: Convert): Promise<TransferredSum<S>> {
-  if (!isUint32Array(numbers)) {
+  if (TypedArrayPrototypeGetSymbolToStringTag(numbers) !== 'Uint32Array') {
     throw typeError(
       `${operation}: numbers must be a Uint32Array to be transferred, got ${describe(numbers)}`,
       'ERR_INVALID_ARG_TYPE',
     );
   }
-  const view = numbers;
-  const length = typedArrayLength.call(view);
-  const byteOffset = typedArrayByteOffset.call(view);
-  const buffer = typedArrayBuffer.call(view);
+  const view = numbers as Uint32Array;
+  const length = TypedArrayPrototypeGetLength(view);
+  const byteOffset = TypedArrayPrototypeGetByteOffset(view);
+  const buffer = TypedArrayPrototypeGetBuffer(view) as ArrayBuffer;
+  const refuse = (cause: unknown): TypeError =>
+    typeError(
+      `${operation}: the buffer of numbers cannot be transferred (a SharedArrayBuffer, a detached or non-transferable buffer); pass it without { transfer: true } to copy it`,
+      'ERR_INVALID_ARG_VALUE',
+      cause,
+    );
+  let byteLength: number;
+  try {
+    byteLength = ArrayBufferPrototypeGetByteLength(buffer); // throws for a SharedArrayBuffer
+  } catch (cause) {
+    throw refuse(cause);
+  }
+  // structuredClone's answer for a detached buffer differs between runtimes (Node.js 20 "moves" it as empty).
+  if (isDetached(buffer)) throw refuse(new TypeErrorCtor('the buffer is detached'));
   let moved: ArrayBuffer;
   try {
-    moved = clone(buffer as ArrayBuffer, { transfer: [buffer as ArrayBuffer] });
+    moved = StructuredClone(buffer, { __proto__: null, transfer: [buffer] } as { transfer: ArrayBuffer[] });
   } catch (cause) {
-    throw Object.assign(
-      new TypeError(
-        `${operation}: the buffer of numbers cannot be transferred (a SharedArrayBuffer, a detached or non-transferable buffer); pass it without { transfer: true } to copy it`,
-        { cause },
-      ),
-      { code: 'ERR_INVALID_ARG_VALUE' },
-    );
+    throw refuse(cause);
   }
-  const words = Math.floor(arrayBufferByteLength.call(moved) / 4);
-  const arena = new U32(moved, 0, words);
-  const handBack = new U32(moved, byteOffset, length);
-  const b = dedicatedBatch(arena, moved, words);
-  const t = b.table;
-  t[KIND] = ASYNC_JOB_SUM_OF_EVEN;
-  put64(t, INPUT_OFFSET, byteOffset / 4);
-  put64(t, INPUT_LEN, length);
-  const withArray: Convert = (table, base, batch) => ({ sum: convert(table, base, batch) as S, numbers: handBack });
-  return submit<TransferredSum<S>>(operation, b, withArray, handBack);
+  // A buffer the runtime cannot detach may be copied instead, silently (Node.js's Buffer pool): refused,
+  // so that "the caller's buffer is detached" holds everywhere.
+  if (!isDetached(buffer) || ArrayBufferPrototypeGetByteLength(moved) !== byteLength) {
+    throw refuse(new TypeErrorCtor('structuredClone copied the buffer instead of moving it'));
+  }
+  const words = MathFloor(byteLength / 4);
+  const handBack = new Uint32ArrayCtor(moved, byteOffset, length);
+  let b: Batch | undefined;
+  try {
+    let offset: number;
+    if (THREADS) {
+      // Copied into memory the call owns: this runtime may free the caller's while the run reads it.
+      b = place(length);
+      offset = b.reserve(length);
+      if (length !== 0) b.copyIn(handBack, offset);
+    } else {
+      b = Batch.caller(new Uint32ArrayCtor(moved, 0, words));
+      offset = byteOffset / 4;
+    }
+    b.sumJob(offset, length);
+    const withArray: Convert = (table, base, arena) =>
+      ({ __proto__: null, sum: convert(table, base, arena) as S, numbers: handBack }) as unknown as TransferredSum<S>;
+    return submit<TransferredSum<S>>(operation, b, withArray, handBack);
+  } catch (e) {
+    // The caller's buffer is detached by now: the error hands the array back, as a settled call's does.
+    b?.abandon();
+    handBackOn(e, handBack);
+    throw e;
+  }
 }
 
-/** Whether `value` is a Uint32Array, by the engine's own tag (not `instanceof`, not a user getter). */
-function isUint32Array(value: unknown): value is Uint32Array {
-  return typedArrayTag.call(value) === 'Uint32Array';
+/** Hands a transferred array back on an error (`error.numbers`), if the error is an object that takes it. */
+function handBackOn(e: unknown, numbers: Uint32Array): void {
+  if (e !== null && typeof e === 'object') {
+    ReflectDefineProperty(e, 'numbers', { __proto__: null, value: numbers, enumerable: true } as PropertyDescriptor);
+  }
 }
-const typedArrayTag = getter(TypedArrayPrototype, Symbol.toStringTag) as (this: unknown) => string | undefined;
 
 /**
  * {@link sumOfEven} on a worker thread.
@@ -496,9 +895,9 @@ const typedArrayTag = getter(TypedArrayPrototype, Symbol.toStringTag) as (this: 
  * The array is copied before this function returns (a plain array is
  * validated first), so the caller may change it right away. With
  * `{ transfer: true }` a `Uint32Array`'s buffer is moved into the call
- * instead (zero-copy, see {@link TransferOptions}) and the Promise resolves
- * to `{ sum, numbers }`. Invalid arguments reject (they do not throw
- * synchronously).
+ * instead (zero-copy on Node.js, see {@link TransferOptions}) and the Promise
+ * resolves to `{ sum, numbers }`, a null-prototype record. Invalid arguments,
+ * and a buffer that cannot be detached, reject (nothing throws synchronously).
  *
  * @returns a Promise of the exact sum, rejected with `RangeError` if it exceeds 2^53 - 1
  * @example await sumOfEvenAsync(new Uint32Array([1, 2, 3, 4])) // 6
@@ -522,7 +921,7 @@ export function sumOfEvenAsync(
       ? sumTransferred<number>(SUM, numbers, sumAsNumber)
       : sumCopied<number>(SUM, numbers, sumAsNumber);
   } catch (e) {
-    return rejected(e);
+    return PromiseReject(e);
   }
 }
 const SUM = 'sumOfEvenAsync';
@@ -556,19 +955,40 @@ export function sumOfEvenBigIntAsync(
       ? sumTransferred<bigint>(operation, numbers, sumBigInt)
       : sumCopied<bigint>(operation, numbers, sumBigInt);
   } catch (e) {
-    return rejected(e);
+    return PromiseReject(e);
   }
 }
 
 // ---- Primes ----
 
+/**
+ * The class of `primesUpToAsync`'s arrays: a `Uint32Array` whose own,
+ * frozen prototype has a `then` of `undefined`, so that an inherited `then`
+ * (a patched `Object.prototype` or `Uint32Array.prototype`) cannot turn the
+ * result into a thenable. Cheaper than an own property on each array (about
+ * 1.5 µs a call here).
+ */
+const PrimesArray = class Uint32Array extends Uint32ArrayCtor {};
+ReflectDefineProperty(PrimesArray.prototype, 'then', NO_THEN);
+// `constructor` is Uint32Array itself, as for primesUpTo's arrays: `slice()` and the like make plain ones.
+ReflectDefineProperty(PrimesArray.prototype, 'constructor', {
+  __proto__: null,
+  value: Uint32ArrayCtor,
+  writable: true,
+  configurable: true,
+} as PropertyDescriptor);
+ObjectFreeze(PrimesArray.prototype);
+ObjectFreeze(PrimesArray);
+
 /** Copies a primes job's output out of the arena into a new, exact-size array. */
-const primesResult: Convert = (table, base, b) => {
+const primesResult: Convert = (table, base, arena) => {
   const count = table[base + RESULT];
   // Its low word only: a primes job's output sits in a shared arena (below 2^16) or at 0 in a batch of its own.
   const offset = table[base + OUTPUT_OFFSET];
-  const out = new U32(count);
-  typedArraySet.call(out, new U32(b.arenaBuffer, offset * 4, count));
+  // The base constructor with the subclass as new.target: no derived constructor to run.
+  const out = ReflectConstruct(Uint32ArrayCtor, [count], PrimesArray) as Uint32Array;
+  const at = TypedArrayPrototypeGetByteOffset(arena) + offset * 4;
+  TypedArrayPrototypeSet(out, new Uint32ArrayCtor(TypedArrayPrototypeGetBuffer(arena), at, count));
   return out;
 };
 
@@ -576,27 +996,27 @@ const primesResult: Convert = (table, base, b) => {
  * {@link primesUpTo} on a worker thread. The sieve runs off the event loop,
  * into memory this module owns; the one copy of the result into the returned
  * `Uint32Array` happens on the main thread when the Promise settles. Nothing
- * is left for anyone to free.
+ * is left for anyone to free. Invalid limits reject (nothing throws
+ * synchronously). The array is a `Uint32Array` (its `constructor` too)
+ * whose prototype, a frozen one of this package's, has a `then` of
+ * `undefined`, so that no inherited `then` makes it a thenable.
  *
  * @returns a Promise of the primes `<= limit`
  * @example await primesUpToAsync(10) // Uint32Array [2, 3, 5, 7]
  */
 export function primesUpToAsync(limit: number): Promise<Uint32Array> {
-  let n: number;
   try {
-    n = checkPrimesLimit(limit, 'primesUpToAsync');
+    const n = checkPrimesLimit(limit, 'primesUpToAsync');
+    const capacity = async_job_primes_capacity(n);
+    const b = place(capacity);
+    try {
+      b.primesJob(n, b.reserve(capacity), capacity);
+      return submit<Uint32Array>('primesUpToAsync', b, primesResult);
+    } catch (e) {
+      b.abandon();
+      throw e;
+    }
   } catch (e) {
-    return rejected(e);
+    return PromiseReject(e);
   }
-  const capacity = async_job_primes_capacity(n);
-  const b = place(capacity);
-  const offset = b.reserved;
-  const base = b.count * WORDS;
-  const t = b.table;
-  // Stryker disable next-line ArithmeticOperator: KIND is 0, so base - KIND and base + KIND are the same word.
-  t[base + KIND] = ASYNC_JOB_PRIMES_UP_TO;
-  t[base + LIMIT] = n;
-  put64(t, base + OUTPUT_OFFSET, offset);
-  put64(t, base + OUTPUT_CAPACITY, capacity);
-  return submit<Uint32Array>('primesUpToAsync', b, primesResult);
 }

@@ -52,6 +52,7 @@ export function getterOf<R>(proto: object, key: PropertyKey): (self: unknown) =>
 export const ReflectApply = ReflectApplyOriginal;
 export const ReflectGetOwnPropertyDescriptor = ReflectGetOwnPropertyDescriptorOriginal;
 export const ReflectGetPrototypeOf = Reflect.getPrototypeOf;
+export const ReflectConstruct = Reflect.construct;
 export const ReflectDefineProperty = Reflect.defineProperty;
 export const ReflectOwnKeys = Reflect.ownKeys;
 export const ObjectDefineProperty = Object.defineProperty;
@@ -313,6 +314,14 @@ export const UtilTypesIsAnyArrayBuffer = UtilTypes.isAnyArrayBuffer;
 
 export const SetTimeout = setTimeout;
 export const ClearTimeout = clearTimeout;
+export const SetImmediate = setImmediate;
+export const DateNow = Date.now;
+/** `timeout.unref()` of the object `setTimeout` returns (Node's `Timeout`; Bun's and Deno's Node globals have one too). */
+export const TimeoutPrototypeUnref = (() => {
+  const sample = SetTimeout(() => {}, 0);
+  ClearTimeout(sample);
+  return uncurryThis((sample as unknown as { unref: (this: unknown) => unknown }).unref);
+})();
 export const QueueMicrotask = queueMicrotask;
 export const StructuredClone = structuredClone;
 export const SymbolDispose: typeof Symbol.dispose = Symbol.dispose;

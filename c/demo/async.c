@@ -1,5 +1,8 @@
 /* Async: many slices calls described as a table of jobs and run in one call
    (on a worker thread, typically): one trip to the thread for all of them. */
+#include <string.h>
+#include <time.h>
+
 #include "demo.h"
 
 void demo_async(void) {
@@ -26,4 +29,27 @@ void demo_async(void) {
            (unsigned long long)jobs[1].result);
     for (uint64_t i = 0; i < jobs[1].result; i++) printf(" %u", arena[PRIMES_AT + i]);
     printf("\nnothing to free: the table and the arena are the caller's\n");
+
+    /* The same jobs in an AsyncBatch: memory the library owns, run on its own
+       background thread. The run keeps the memory alive even if the handle is
+       freed (or this thread exits) first; here we poll until it has ended. */
+    AsyncBatch *batch = async_batch_new(2, ARENA_LEN);
+    if (batch == NULL) return;
+    AsyncJob *table = async_batch_jobs(batch);
+    uint32_t *memory = async_batch_arena(batch);
+    memcpy(table, jobs, sizeof jobs);
+    for (uint32_t i = 0; i < 6; i++) memory[i] = i + 1;
+    status = async_batch_run_in_background(batch, 2, NULL);
+    while (async_batch_is_running(batch)) {
+    }
+    printf("async_batch_run_in_background(2 jobs) -> %s: sum %llu, %llu primes, the last %u\n",
+           ffi_status_message(status), (unsigned long long)table[0].result, (unsigned long long)table[1].result,
+           memory[PRIMES_AT + table[1].result - 1]);
+    async_batch_free(batch);
+    printf("async_batch_live_count() after async_batch_free: %zu\n", async_batch_live_count());
+    /* An idle background thread exits after 100 ms. */
+    time_t end = time(NULL) + 5;
+    while (async_batch_thread_count() > 0 && time(NULL) < end) {
+    }
+    printf("background threads once idle: %zu\n", async_batch_thread_count());
 }

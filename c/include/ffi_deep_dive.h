@@ -133,6 +133,14 @@ typedef enum FfiStatus {
   FFI_STATUS_CANCELLED = 7,
 } FfiStatus;
 
+// A batch of jobs over an arena, both in memory the library owns (see
+// async_batch_new()). Opaque to C.
+typedef struct AsyncBatch AsyncBatch;
+
+// One run of a batch, from async_batch_start() until async_batch_run()
+// returns or async_batch_run_cancel(). Opaque to C.
+typedef struct AsyncBatchRun AsyncBatchRun;
+
 // A caller-owned error object that receives the status and the reason of a
 // failed call.
 //
@@ -1115,8 +1123,9 @@ size_t u32_array_live_count(void);
 // FFI_STATUS_NULL_ARGUMENT (and runs nothing) if `jobs` is NULL while
 // `count > 0`, or `arena` is NULL while `arena_len > 0`;
 // FFI_STATUS_INVALID_ARGUMENT (and runs nothing) if `count` or `arena_len`
-// is larger than any array can be; FFI_STATUS_PANIC on an internal panic
-// outside a job.
+// is larger than any array can be, or if the table and the arena overlap
+// (the table lying inside the arena, say); FFI_STATUS_PANIC on an internal
+// panic outside a job.
 //
 // `error` is NULL or receives the status and reason of the first job that
 // failed, prefixed with its index ("job 2: output_capacity 16 is below
@@ -1126,9 +1135,18 @@ size_t u32_array_live_count(void);
 // range an earlier job wrote sees the written values. Ranges are checked
 // against `arena_len`; ranges of different jobs may overlap.
 //
+// What must be initialised: each job's `kind` and the fields its kind uses
+// (the others are neither read nor written, but `status` and `result`,
+// which the run writes), and the arena over each sum job's input range. An
+// output range needs only to be writable memory: a primes job writes its
+// first async_job_primes_capacity(limit) values (the primes, then zeros).
+//
 // Ownership: `jobs` and `arena` are borrowed for the call only. Nothing is
 // allocated that outlives the call (besides the reason in `error`, which
-// the error object owns): there is nothing to free afterwards.
+// the error object owns): there is nothing to free afterwards. The memory
+// must stay valid until the call returns: a caller whose memory another
+// party may free meanwhile (a Node.js worker that Deno or Bun tears down)
+// uses an AsyncBatch instead, whose memory the library keeps alive.
 //
 // Thread-safe: meant to run on a worker thread while the caller does other
 // work. Several calls may run at once with different tables and arenas;
@@ -1136,9 +1154,9 @@ size_t u32_array_live_count(void);
 //
 // # Safety
 // `jobs` is NULL or points to `count` `AsyncJob`s, and `arena` is NULL or
-// points to `arena_len` `uint32_t`s; both writable, aligned, and used by
-// nothing else during the call. `error` is NULL or a live FfiError used by
-// no other call at the same time.
+// points to `arena_len` `uint32_t`s; both writable, aligned, initialised as
+// said above, and used by nothing else during the call. `error` is NULL or
+// a live FfiError used by no other call at the same time.
 enum FfiStatus async_jobs_run(struct AsyncJob *jobs, size_t count, uint32_t *arena, size_t arena_len, struct FfiError *error);
 
 // The `output_capacity` an ASYNC_JOB_PRIMES_UP_TO job needs for `limit`: an
@@ -1148,6 +1166,160 @@ enum FfiStatus async_jobs_run(struct AsyncJob *jobs, size_t count, uint32_t *are
 //
 // No pointers: nothing to own, borrow or free, and no NULL case. Thread-safe.
 size_t async_job_primes_capacity(uint32_t limit);
+
+// Creates a batch: a table of `capacity` AsyncJobs followed by an arena of
+// `arena_len` `uint32_t`s, in one block of memory the library owns, zeroed.
+// async_batch_jobs() and async_batch_arena() give their addresses; the
+// caller fills the jobs and the inputs there, then runs the batch with
+// async_batch_start() and async_batch_run(), or with
+// async_batch_run_in_background(), and reads the results there afterwards.
+// The jobs are those of async_jobs_run(), with the same offsets, statuses
+// and results.
+//
+// Unlike the caller's own memory in async_jobs_run(), a batch's memory lives
+// as long as anyone needs it: the caller's handle and a run in progress each
+// keep it, and the last to let go frees it. So a run keeps writing into
+// live memory even after the caller freed the handle or its thread exited
+// (a Node.js worker terminated by Deno or Bun, which do not wait for native
+// calls): nothing is written into freed memory, and nothing leaks.
+//
+// Returns NULL if the block would exceed `PTRDIFF_MAX` bytes or the system
+// cannot allocate it (or on an internal panic). Both sizes may be 0.
+//
+// Ownership: the handle is thread-owned, as for
+// opaque_point_new_thread_owned(): free it with async_batch_free() on the
+// creating thread, or let that thread's exit free it; a handle freed either
+// way reads as NULL in every function here (a second free is a harmless
+// no-op). Freeing
+// it during a run is allowed: the run finishes into the memory, which is
+// freed when it ends. async_batch_live_count() counts the blocks not yet
+// freed. Thread-safe.
+struct AsyncBatch *async_batch_new(size_t capacity, size_t arena_len);
+
+// Frees a batch's handle. Its memory is freed at once, or, if a run is in
+// progress, when that run ends. NULL is a harmless no-op; so is a call on
+// another thread than the creating one (the handle stays valid, and its
+// thread's exit frees it), as for opaque_point_free().
+//
+// # Safety
+// `batch` is NULL or a handle from async_batch_new() (one freed already is
+// a harmless no-op).
+void async_batch_free(struct AsyncBatch *batch);
+
+// The batch's table: `capacity` AsyncJobs (as async_batch_new() was given),
+// 8-byte aligned, followed immediately by the arena. NULL for NULL.
+//
+// Ownership: the memory belongs to the batch; valid until the handle is
+// freed. Nobody may touch it while the batch runs (async_batch_is_running()
+// says when it has finished). Thread-safe.
+//
+// # Safety
+// `batch` is NULL or a handle from async_batch_new() (one freed already
+// reads as NULL), not being freed by another call at the same time.
+struct AsyncJob *async_batch_jobs(const struct AsyncBatch *batch);
+
+// The batch's arena: `arena_len` `uint32_t`s (as async_batch_new() was
+// given), right after the table. NULL for NULL. The same ownership and
+// rules as async_batch_jobs(). Thread-safe.
+//
+// # Safety
+// `batch` is NULL or a handle from async_batch_new() (one freed already
+// reads as NULL), not being freed by another call at the same time.
+uint32_t *async_batch_arena(const struct AsyncBatch *batch);
+
+// Starts a run of the first `count` jobs of `batch`: returns the run, which
+// holds the batch's memory until async_batch_run() has run it (on any
+// thread: a worker thread, typically) or async_batch_run_cancel() drops it.
+// From now until then the batch is running (async_batch_is_running()), and
+// nobody may touch its table or arena.
+//
+// Returns NULL, with the status and reason in `error`, if `batch` is NULL
+// (FFI_STATUS_NULL_ARGUMENT), `count` exceeds the batch's capacity or the
+// batch is running already (FFI_STATUS_INVALID_ARGUMENT); or on an internal
+// panic (FFI_STATUS_PANIC).
+//
+// Ownership: the caller owns the run and must pass it to async_batch_run()
+// or async_batch_run_cancel(), exactly once. Thread-safe.
+//
+// # Safety
+// `batch` is NULL or a handle from async_batch_new() (one freed already
+// reads as NULL), not being freed by another call at the same time. `error` is NULL
+// or a live FfiError used by no other call at the same time.
+struct AsyncBatchRun *async_batch_start(const struct AsyncBatch *batch, size_t count, struct FfiError *error);
+
+// Runs a started batch's jobs on the calling thread, as async_jobs_run()
+// does, then ends the run: the batch is no longer running, and the run's
+// hold on the memory is released (the memory is freed now if the handle was
+// freed meanwhile). Returns FFI_STATUS_OK, or the status of the first job
+// that failed (each job's `status` says which; no reason is kept), or
+// FFI_STATUS_NULL_ARGUMENT for a NULL `run`.
+//
+// Thread-safe: meant for a worker thread (Node.js calls it through koffi's
+// `.async`).
+//
+// # Safety
+// `run` is NULL or a run from async_batch_start() not yet run or cancelled;
+// it is consumed.
+enum FfiStatus async_batch_run(struct AsyncBatchRun *run);
+
+// Ends a started run without running it (for a caller that could not hand
+// it to a thread): the batch is no longer running, the run's hold on the
+// memory is released (freeing it if the handle was freed meanwhile), and
+// the jobs' statuses and results are unchanged. The run is consumed: the
+// caller no longer owns it. NULL is a harmless no-op. Thread-safe.
+//
+// # Safety
+// `run` is NULL or a run from async_batch_start() not yet run or cancelled;
+// it is consumed.
+void async_batch_run_cancel(struct AsyncBatchRun *run);
+
+// Starts a run of the first `count` jobs of `batch`, as async_batch_start(),
+// on one of the library's own background threads, and returns at once; poll
+// async_batch_is_running() to learn when it has ended (then read the results).
+// For callers that cannot be called back from a worker thread, and for
+// runtimes that free a worker's memory while a native call still runs in it
+// (Deno, Bun): the run needs nothing from the caller's thread.
+//
+// The library starts up to max(4, min(cores, 16)) background threads as runs
+// are queued (runs beyond that wait in order), and a thread exits after 100
+// ms without a run (async_batch_thread_count()). If the system refuses to
+// create a thread while none is running, the run happens on the calling
+// thread before this function returns.
+//
+// Returns FFI_STATUS_OK once the run is queued, or fails as
+// async_batch_start() does (nothing is queued then): FFI_STATUS_NULL_ARGUMENT
+// for a NULL `batch`, FFI_STATUS_INVALID_ARGUMENT for a `count` above the
+// capacity or a batch running already.
+//
+// Ownership: the run holds the batch's memory until it ends; nothing to
+// free for it. Thread-safe.
+//
+// # Safety
+// As for async_batch_start().
+enum FfiStatus async_batch_run_in_background(const struct AsyncBatch *batch, size_t count, struct FfiError *error);
+
+// Whether `batch` is running: true from async_batch_start() (or
+// async_batch_run_in_background()) until the run has ended or was
+// cancelled. Once it returns false, the results written by the run are
+// visible to the calling thread. False for NULL. Borrows the handle for the
+// call only. Thread-safe.
+//
+// # Safety
+// `batch` is NULL or a handle from async_batch_new() (one freed already
+// reads as NULL), not being freed by another call at the same time.
+bool async_batch_is_running(const struct AsyncBatch *batch);
+
+// The number of batch memory blocks allocated by async_batch_new() and not
+// yet freed, across all threads (a block is freed when both its handle and
+// its run, if any, are gone). For leak tests. No pointers: nothing to own,
+// borrow or free, and no NULL case. Thread-safe.
+size_t async_batch_live_count(void);
+
+// The number of the library's background threads alive now (see
+// async_batch_run_in_background()); 0 once every one has been idle for 100
+// ms. For tests. No pointers: nothing to own, borrow or free, and no NULL
+// case. Thread-safe.
+size_t async_batch_thread_count(void);
 
 #ifdef __cplusplus
 } // extern "C"

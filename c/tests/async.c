@@ -1,6 +1,7 @@
 /* Async: a table of slices jobs over one caller-owned arena, run in one call. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "check.h"
 
@@ -84,8 +85,123 @@ static void test_null_and_empty(void) {
     CHECK(async_job_primes_capacity(PRIMES_UP_TO_MAX_LIMIT + 1u) == 0);
 }
 
+/* The table must not overlap the arena; an output range may be uninitialised memory. */
+static void test_overlap_and_uninitialised_output(void) {
+    uint32_t words[64] = {0};
+    AsyncJob *inside = (AsyncJob *)(void *)words; /* the table at the start of the arena */
+    *inside = sum_job(20, 2);
+    FfiError *e = ffi_error_new();
+    CHECK_STATUS(async_jobs_run(inside, 1, words, 64, e), FFI_STATUS_INVALID_ARGUMENT);
+    CHECK(strcmp(ffi_error_message(e),
+                 "the job table (1 jobs, 56 bytes) overlaps the arena (64 values, 256 bytes): they must be "
+                 "disjoint") == 0);
+    CHECK_STATUS(async_jobs_run(inside, 1, words + 13, 4, NULL), FFI_STATUS_INVALID_ARGUMENT);
+    ffi_error_free(e);
+
+    /* malloc'd output, never written by the caller: the run writes it before anything reads it
+       (valgrind would report a read of uninitialised memory). A job with only its fields set. */
+    size_t cap = async_job_primes_capacity(100);
+    uint32_t *out = malloc(cap * sizeof *out);
+    AsyncJob *job = malloc(sizeof *job);
+    CHECK(out != NULL && job != NULL);
+    if (out == NULL || job == NULL) return;
+    job->kind = ASYNC_JOB_PRIMES_UP_TO;
+    job->limit = 100;
+    job->output_offset = 0;
+    job->output_capacity = cap;
+    CHECK_STATUS(async_jobs_run(job, 1, out, cap, NULL), FFI_STATUS_OK);
+    CHECK(job->status == FFI_STATUS_OK && job->result == 25 && out[0] == 2 && out[24] == 97);
+    free(job);
+    free(out);
+}
+
+/* Waits (up to 10 s, busy) until the library's background threads have exited. */
+static int background_threads_gone(void) {
+    time_t end = time(NULL) + 10;
+    while (async_batch_thread_count() > 0 && time(NULL) < end) {
+    }
+    return async_batch_thread_count() == 0;
+}
+
+/* A batch: memory the library owns, run on this thread or in the background, freed by the last holder. */
+static void test_batches(void) {
+    size_t live = async_batch_live_count();
+    size_t cap = async_job_primes_capacity(1000);
+    AsyncBatch *batch = async_batch_new(3, 100 + cap);
+    CHECK(batch != NULL);
+    if (batch == NULL) return;
+    CHECK(async_batch_live_count() == live + 1);
+    AsyncJob *jobs = async_batch_jobs(batch);
+    uint32_t *arena = async_batch_arena(batch);
+    CHECK((void *)arena == (void *)(jobs + 3)); /* the arena right after the table */
+    CHECK(jobs[0].kind == 0 && arena[99] == 0); /* zeroed */
+    for (uint32_t i = 0; i < 100; i++) arena[i] = i;
+    jobs[0] = sum_job(0, 100);
+    jobs[1] = primes_job(1000, 100, cap);
+    jobs[2] = sum_job(99, 2); /* 99, and the first prime job 1 writes at 100 */
+
+    /* On this thread: start, then run. */
+    CHECK(!async_batch_is_running(batch));
+    AsyncBatchRun *run = async_batch_start(batch, 2, NULL);
+    CHECK(run != NULL && async_batch_is_running(batch));
+    FfiError *e = ffi_error_new();
+    CHECK(async_batch_start(batch, 2, e) == NULL && ffi_error_status(e) == FFI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(async_batch_run(run), FFI_STATUS_OK);
+    CHECK(!async_batch_is_running(batch));
+    CHECK(jobs[0].status == FFI_STATUS_OK && jobs[0].result == 2450); /* 0 + 2 + ... + 98 */
+    CHECK(jobs[1].status == FFI_STATUS_OK && jobs[1].result == 168 && arena[100 + 167] == 997);
+
+    /* Cancelled: nothing runs. */
+    jobs[0].result = 7;
+    async_batch_run_cancel(async_batch_start(batch, 1, NULL));
+    CHECK(!async_batch_is_running(batch) && jobs[0].result == 7);
+
+    /* In the background: poll until it has ended. */
+    CHECK_STATUS(async_batch_run_in_background(batch, 3, NULL), FFI_STATUS_OK);
+    while (async_batch_is_running(batch)) {
+    }
+    CHECK(jobs[0].result == 2450 && jobs[2].status == FFI_STATUS_OK && jobs[2].result == 2);
+    CHECK(async_batch_thread_count() >= 1);
+
+    /* Refusals. */
+    CHECK(async_batch_start(batch, 4, e) == NULL && ffi_error_status(e) == FFI_STATUS_INVALID_ARGUMENT);
+    CHECK(strcmp(ffi_error_message(e), "count 4 is above the batch's capacity of 3 jobs") == 0);
+    CHECK(async_batch_start(NULL, 0, e) == NULL && ffi_error_status(e) == FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(async_batch_run_in_background(NULL, 0, NULL), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(async_batch_run(NULL), FFI_STATUS_NULL_ARGUMENT);
+    async_batch_run_cancel(NULL);
+    CHECK(async_batch_jobs(NULL) == NULL && async_batch_arena(NULL) == NULL && !async_batch_is_running(NULL));
+    CHECK(async_batch_new(SIZE_MAX / 56, 1) == NULL);
+    ffi_error_free(e);
+
+    /* The handle freed while a run holds the memory: the run still writes into live memory, and
+       its end frees it. */
+    run = async_batch_start(batch, 2, NULL);
+    async_batch_free(batch);
+    CHECK(async_batch_live_count() == live + 1);
+    CHECK_STATUS(async_batch_run(run), FFI_STATUS_OK);
+    CHECK(async_batch_live_count() == live);
+    async_batch_free(NULL);
+
+    /* Likewise in the background. */
+    batch = async_batch_new(1, 0);
+    CHECK(batch != NULL);
+    if (batch == NULL) return;
+    *async_batch_jobs(batch) = primes_job(0, 0, 0);
+    CHECK_STATUS(async_batch_run_in_background(batch, 1, NULL), FFI_STATUS_OK);
+    async_batch_free(batch);
+    time_t end = time(NULL) + 10;
+    while (async_batch_live_count() != live && time(NULL) < end) {
+    }
+    CHECK(async_batch_live_count() == live);
+    /* Idle background threads exit (so nothing is left for valgrind either). */
+    CHECK(background_threads_gone());
+}
+
 void test_async(void) {
     test_mixed_table();
     test_failures();
     test_null_and_empty();
+    test_overlap_and_uninitialised_output();
+    test_batches();
 }

@@ -4,20 +4,37 @@
 //! and `primesUpToAsync`) pays a fixed price per trip to a worker thread
 //! (koffi's `.async` costs several microseconds per call, more than summing a
 //! thousand numbers). This module lets it describe a whole queue of calls as
-//! a table of [`AsyncJob`]s over one caller-owned `uint32_t` arena, and run
-//! the table with one call to [`async_jobs_run`], on whatever thread it likes.
+//! a table of [`AsyncJob`]s over one `uint32_t` arena, and run the table in
+//! one native call, on whatever thread it likes.
 //!
-//! Everything belongs to the caller: inputs are read from the arena, outputs
-//! are written into it, results go into the table. Nothing is allocated that
-//! outlives the call, so a caller that disappears after the call (a Node.js
-//! worker thread terminated while the call ran) leaves nothing to free.
+//! Two ways to own the memory:
+//!
+//! - [`async_jobs_run`]: the table and the arena are the caller's, borrowed
+//!   for the call. Nothing is allocated; the caller must keep the memory
+//!   alive until the call returns.
+//! - An [`AsyncBatch`] ([`async_batch_new`]): the library allocates the table
+//!   and the arena, the caller fills them in place, and a run
+//!   ([`async_batch_start`] + [`async_batch_run`] on a thread of the
+//!   caller's choosing, or [`async_batch_run_in_background`] on the library's
+//!   own threads) holds the memory as long as it needs it. The caller's
+//!   handle is thread-owned: whichever ends last (the run, the handle, or
+//!   the creating thread) frees the memory. So a Node.js worker that a
+//!   runtime tears down while a run is in progress (Deno and Bun do not wait
+//!   for native calls) leaves the run writing into live memory, freed when
+//!   it ends.
 
+use std::alloc::{alloc_zeroed, dealloc, Layout};
+use std::mem::size_of;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::{addr_of, addr_of_mut, NonNull};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use crate::boundary::{guard, guard_status, slice_in_mut, ErrorOut};
-use crate::error::{fail, panic_reason, Failure, FfiError};
+use crate::boundary::{guard, guard_status, ErrorOut};
+use crate::error::{fail, panic_reason, wanting, Failure, FfiError};
 use crate::slices::{primes_capacity, primes_into, sum_even, PRIMES_UP_TO_MAX_LIMIT};
 use crate::status::FfiStatus;
+use crate::thread_owned;
 
 /// AsyncJob.kind: sum the even values of `arena[input_offset ..
 /// input_offset + input_len]`, as sum_of_even() does; `result` is the sum.
@@ -78,40 +95,83 @@ fn outside(what: &str, offset: u64, len: u64, arena_len: usize) -> Failure {
     )
 }
 
-/// Runs one job against the arena; returns its result or the reason it failed.
-fn run_job(job: &AsyncJob, arena: &mut [u32]) -> Result<u64, Failure> {
-    match job.kind {
+/// Runs the job at `job` against the arena; returns its result or the reason
+/// it failed. Reads only `kind` and the fields that kind uses, one by one
+/// (the others may be uninitialised), and writes only a primes job's output
+/// range, through raw pointers: no reference to the whole job, table or arena
+/// is ever made.
+///
+/// # Safety
+/// `job` is valid for reads of one `AsyncJob` whose `kind`, and the fields
+/// that kind uses, are initialised. `arena` is non-NULL, aligned and valid
+/// for reads and writes of `arena_len` values (dangling if `arena_len` is 0),
+/// initialised wherever a sum job reads it (everywhere if `initialised`),
+/// and disjoint from `job`; nothing else accesses either during the call.
+unsafe fn run_job(
+    job: *const AsyncJob,
+    arena: *mut u32,
+    arena_len: usize,
+    initialised: bool,
+) -> Result<u64, Failure> {
+    // SAFETY (every read of a field below): `job` is valid for reads and the
+    // field read is one the caller initialised (its kind uses it).
+    let kind = unsafe { addr_of!((*job).kind).read() };
+    match kind {
         ASYNC_JOB_SUM_OF_EVEN => {
-            let r = range(job.input_offset, job.input_len, arena.len())
-                .ok_or_else(|| outside("input", job.input_offset, job.input_len, arena.len()))?;
-            Ok(sum_even(&arena[r]))
+            let (offset, len) = unsafe {
+                (
+                    addr_of!((*job).input_offset).read(),
+                    addr_of!((*job).input_len).read(),
+                )
+            };
+            let r = range(offset, len, arena_len)
+                .ok_or_else(|| outside("input", offset, len, arena_len))?;
+            // SAFETY: `r` lies inside the arena (checked just above), which
+            // the header requires initialised over a sum job's input range;
+            // nothing writes the arena while this borrow lives (jobs run one
+            // at a time, and the table is disjoint from the arena).
+            let input = unsafe { std::slice::from_raw_parts(arena.add(r.start), r.len()) };
+            Ok(sum_even(input))
         }
         ASYNC_JOB_PRIMES_UP_TO => {
-            if job.limit > PRIMES_UP_TO_MAX_LIMIT {
+            let (limit, offset, capacity) = unsafe {
+                (
+                    addr_of!((*job).limit).read(),
+                    addr_of!((*job).output_offset).read(),
+                    addr_of!((*job).output_capacity).read(),
+                )
+            };
+            if limit > PRIMES_UP_TO_MAX_LIMIT {
                 return Err(fail!(
                     InvalidArgument,
-                    "limit {} is above PRIMES_UP_TO_MAX_LIMIT ({PRIMES_UP_TO_MAX_LIMIT})",
-                    job.limit
+                    "limit {limit} is above PRIMES_UP_TO_MAX_LIMIT ({PRIMES_UP_TO_MAX_LIMIT})"
                 ));
             }
-            let r =
-                range(job.output_offset, job.output_capacity, arena.len()).ok_or_else(|| {
-                    outside(
-                        "output",
-                        job.output_offset,
-                        job.output_capacity,
-                        arena.len(),
-                    )
-                })?;
-            let count = primes_into(job.limit, &mut arena[r]).ok_or_else(|| {
-                fail!(
+            let r = range(offset, capacity, arena_len)
+                .ok_or_else(|| outside("output", offset, capacity, arena_len))?;
+            let needed = primes_capacity(limit);
+            if r.len() < needed {
+                return Err(fail!(
                     BufferTooSmall,
-                    "output_capacity {} is below async_job_primes_capacity({}) = {}",
-                    job.output_capacity,
-                    job.limit,
-                    primes_capacity(job.limit)
-                )
-            })?;
+                    "output_capacity {capacity} is below async_job_primes_capacity({limit}) = {needed}"
+                ));
+            }
+            // SAFETY: `needed` values from `r.start` lie inside the arena
+            // (checked above). The header asks only for writable memory
+            // there, so unless the whole arena is known initialised (a
+            // batch's, zeroed at allocation) the values are first written
+            // through the raw pointer (zeroed), and only then borrowed as
+            // initialised `u32`s; nothing else accesses them meanwhile (as
+            // for the sum above).
+            let out = unsafe {
+                let start = arena.add(r.start);
+                if !initialised {
+                    std::ptr::write_bytes(start, 0, needed);
+                }
+                std::slice::from_raw_parts_mut(start, needed)
+            };
+            // `needed` values are exactly what primes_into asks for: it cannot refuse.
+            let count = primes_into(limit, out).unwrap_or(0);
             Ok(count as u64)
         }
         kind => Err(fail!(
@@ -121,30 +181,48 @@ fn run_job(job: &AsyncJob, arena: &mut [u32]) -> Result<u64, Failure> {
     }
 }
 
-/// Runs every job of `jobs`, in order, against `arena`, writing each job's
-/// `status` and `result`. A job that fails (or panics) fails alone: the others
-/// still run. Returns the first job that failed, as "job 2: <its reason>"
-/// (with the number of other failed jobs, if any), or `Ok(())`.
-pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> Result<(), Failure> {
+/// Runs the `count` jobs at `jobs`, in order, against the arena, writing each
+/// job's `status` and `result` (raw writes of those two fields only). A job
+/// that fails (or panics) fails alone: the others still run. Returns the
+/// first job that failed, as "job 2: <its reason>" (with the number of other
+/// failed jobs, if any), or `Ok(())`.
+///
+/// # Safety
+/// `jobs` is valid for reads and writes of `count` jobs (dangling if 0),
+/// each initialised as [`run_job`] requires; the arena as [`run_job`]
+/// requires (with `initialised` passed on), and disjoint from the table.
+unsafe fn run_jobs_raw(
+    jobs: *mut AsyncJob,
+    count: usize,
+    arena: *mut u32,
+    arena_len: usize,
+    initialised: bool,
+) -> Result<(), Failure> {
     let mut first_failure: Option<(usize, Failure)> = None;
     let mut failed = 0usize;
-    for (index, job) in jobs.iter_mut().enumerate() {
+    for index in 0..count {
+        // SAFETY: `index < count`, inside the table the caller vouched for.
+        let job = unsafe { jobs.add(index) };
         // A panic inside one job (an internal bug) becomes that job's status.
-        let outcome =
-            catch_unwind(AssertUnwindSafe(|| run_job(job, arena))).unwrap_or_else(|payload| {
-                Err(Failure::lazy(FfiStatus::Panic, || panic_reason(&*payload)))
-            });
-        match outcome {
-            Ok(result) => {
-                job.status = FfiStatus::Ok as i32;
-                job.result = result;
-            }
+        // SAFETY: the caller's promises, passed on for this one job.
+        let outcome = catch_unwind(AssertUnwindSafe(|| unsafe {
+            run_job(job, arena, arena_len, initialised)
+        }))
+        .unwrap_or_else(|payload| Err(Failure::lazy(FfiStatus::Panic, || panic_reason(&*payload))));
+        let (status, result) = match outcome {
+            Ok(result) => (FfiStatus::Ok, result),
             Err(failure) => {
-                job.status = failure.status() as i32;
-                job.result = 0;
                 failed += 1;
+                let status = failure.status();
                 first_failure.get_or_insert((index, failure));
+                (status, 0)
             }
+        };
+        // SAFETY: the job is valid for writes (the caller's promise); only
+        // these two fields are written, without reading them first.
+        unsafe {
+            addr_of_mut!((*job).status).write(status as i32);
+            addr_of_mut!((*job).result).write(result);
         }
     }
     match first_failure {
@@ -162,6 +240,51 @@ pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> Result<(), Failure>
     }
 }
 
+/// Runs every job of `jobs`, in order, against `arena`, writing each job's
+/// `status` and `result` (see [`async_jobs_run`]).
+pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> Result<(), Failure> {
+    // SAFETY: two distinct `&mut` slices: valid, initialised, disjoint and
+    // ours for the call.
+    unsafe {
+        run_jobs_raw(
+            jobs.as_mut_ptr(),
+            jobs.len(),
+            arena.as_mut_ptr(),
+            arena.len(),
+            true,
+        )
+    }
+}
+
+/// Checks a caller's (pointer, length) pair for `size`-byte elements: NULL
+/// only with a length of 0, and a byte size that fits in `isize`. Returns the
+/// pointer to use (dangling for an empty NULL one) and the byte size.
+fn checked_region<T>(
+    ptr: *mut T,
+    len: usize,
+    name: &str,
+    len_name: &str,
+) -> Result<(*mut T, usize), Failure> {
+    let size = std::mem::size_of::<T>();
+    if len == 0 {
+        return Ok((NonNull::dangling().as_ptr(), 0));
+    }
+    if ptr.is_null() {
+        return Err(fail!(
+            NullArgument,
+            "{name} is NULL but {len_name} is {len}"
+        ));
+    }
+    let max = isize::MAX as usize / size;
+    if len > max {
+        return Err(fail!(
+            InvalidArgument,
+            "{len_name} is {len}, more elements than any array can hold (at most {max} of {size} bytes)"
+        ));
+    }
+    Ok((ptr, len * size))
+}
+
 /// Runs the `count` jobs at `jobs`, in table order, against the `arena_len`
 /// `uint32_t`s at `arena`: each job reads its input from the arena or writes
 /// its output into it, then gets its `status` and `result` written.
@@ -176,8 +299,9 @@ pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> Result<(), Failure>
 /// FFI_STATUS_NULL_ARGUMENT (and runs nothing) if `jobs` is NULL while
 /// `count > 0`, or `arena` is NULL while `arena_len > 0`;
 /// FFI_STATUS_INVALID_ARGUMENT (and runs nothing) if `count` or `arena_len`
-/// is larger than any array can be; FFI_STATUS_PANIC on an internal panic
-/// outside a job.
+/// is larger than any array can be, or if the table and the arena overlap
+/// (the table lying inside the arena, say); FFI_STATUS_PANIC on an internal
+/// panic outside a job.
 ///
 /// `error` is NULL or receives the status and reason of the first job that
 /// failed, prefixed with its index ("job 2: output_capacity 16 is below
@@ -187,9 +311,18 @@ pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> Result<(), Failure>
 /// range an earlier job wrote sees the written values. Ranges are checked
 /// against `arena_len`; ranges of different jobs may overlap.
 ///
+/// What must be initialised: each job's `kind` and the fields its kind uses
+/// (the others are neither read nor written, but `status` and `result`,
+/// which the run writes), and the arena over each sum job's input range. An
+/// output range needs only to be writable memory: a primes job writes its
+/// first async_job_primes_capacity(limit) values (the primes, then zeros).
+///
 /// Ownership: `jobs` and `arena` are borrowed for the call only. Nothing is
 /// allocated that outlives the call (besides the reason in `error`, which
-/// the error object owns): there is nothing to free afterwards.
+/// the error object owns): there is nothing to free afterwards. The memory
+/// must stay valid until the call returns: a caller whose memory another
+/// party may free meanwhile (a Node.js worker that Deno or Bun tears down)
+/// uses an AsyncBatch instead, whose memory the library keeps alive.
 ///
 /// Thread-safe: meant to run on a worker thread while the caller does other
 /// work. Several calls may run at once with different tables and arenas;
@@ -197,9 +330,9 @@ pub fn run_jobs(jobs: &mut [AsyncJob], arena: &mut [u32]) -> Result<(), Failure>
 ///
 /// # Safety
 /// `jobs` is NULL or points to `count` `AsyncJob`s, and `arena` is NULL or
-/// points to `arena_len` `uint32_t`s; both writable, aligned, and used by
-/// nothing else during the call. `error` is NULL or a live FfiError used by
-/// no other call at the same time.
+/// points to `arena_len` `uint32_t`s; both writable, aligned, initialised as
+/// said above, and used by nothing else during the call. `error` is NULL or
+/// a live FfiError used by no other call at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn async_jobs_run(
     jobs: *mut AsyncJob,
@@ -211,12 +344,22 @@ pub unsafe extern "C" fn async_jobs_run(
     // SAFETY: the header's promise on `error`.
     let error = unsafe { ErrorOut::from_raw(error) };
     guard_status(error, || {
-        // SAFETY: the header requires `jobs` to be NULL or valid for `count`
-        // jobs, exclusively ours during the call.
-        let jobs = unsafe { slice_in_mut(jobs, count, "jobs", "count") }?;
-        // SAFETY: likewise for `arena` and `arena_len` values.
-        let arena = unsafe { slice_in_mut(arena, arena_len, "arena", "arena_len") }?;
-        run_jobs(jobs, arena)
+        let (jobs, table_bytes) = checked_region(jobs, count, "jobs", "count")?;
+        let (arena, arena_bytes) = checked_region(arena, arena_len, "arena", "arena_len")?;
+        let (t, a) = (jobs as usize, arena as usize);
+        if table_bytes > 0 && arena_bytes > 0 && t < a + arena_bytes && a < t + table_bytes {
+            return Err(fail!(
+                InvalidArgument,
+                "the job table ({count} jobs, {table_bytes} bytes) overlaps the arena ({arena_len} values, {arena_bytes} bytes): they must be disjoint"
+            ));
+        }
+        // SAFETY: the header requires `jobs` valid for `count` jobs and
+        // `arena` for `arena_len` values, writable, aligned, initialised as
+        // documented ("What must be initialised") and used by nothing else
+        // during the call; NULL and oversized regions were refused above,
+        // empty ones replaced by dangling pointers, and the two regions are
+        // disjoint (checked just above).
+        unsafe { run_jobs_raw(jobs, count, arena, arena_len, false) }
     })
 }
 
@@ -235,6 +378,511 @@ pub extern "C" fn async_job_primes_capacity(limit: u32) -> usize {
             primes_capacity(limit)
         }
     })
+}
+
+// ---- Batches: memory the library owns, shared by the caller and the run ----
+
+/// The batches allocated and not yet freed, across all threads.
+static LIVE_BATCHES: AtomicUsize = AtomicUsize::new(0);
+
+/// A batch's memory: a table of `capacity` jobs, then an arena of
+/// `arena_len` values, zeroed when allocated. The caller's handle and the run
+/// in progress (if any) each hold a reference; the last one to let go frees
+/// it, so a run never writes into freed memory, whoever goes first.
+struct BatchMemory {
+    base: NonNull<u8>,
+    layout: Layout,
+    capacity: usize,
+    arena_len: usize,
+    /// Set by async_batch_start(); cleared (Release) when the run ends or is
+    /// cancelled, after its last write.
+    running: AtomicBool,
+}
+
+// SAFETY: the memory is reached only through raw pointers: by the run while
+// `running` is set, by the caller otherwise (the header forbids touching it
+// during a run); the `running` flag orders the two (Release/Acquire).
+unsafe impl Send for BatchMemory {}
+// SAFETY: as above; `&BatchMemory` gives nothing but the pointers and the flag.
+unsafe impl Sync for BatchMemory {}
+
+impl BatchMemory {
+    /// Zeroed memory for `capacity` jobs and `arena_len` values, or `None`
+    /// if that is more than an allocation can hold or the system refuses it.
+    fn new(capacity: usize, arena_len: usize) -> Option<BatchMemory> {
+        let table = capacity.checked_mul(size_of::<AsyncJob>())?;
+        let arena = arena_len.checked_mul(size_of::<u32>())?;
+        let size = table.checked_add(arena)?.max(8);
+        let layout = Layout::from_size_align(size, std::mem::align_of::<AsyncJob>()).ok()?;
+        // SAFETY: `layout` has a non-zero size.
+        let base = NonNull::new(unsafe { alloc_zeroed(layout) })?;
+        LIVE_BATCHES.fetch_add(1, Ordering::Relaxed);
+        Some(BatchMemory {
+            base,
+            layout,
+            capacity,
+            arena_len,
+            running: AtomicBool::new(false),
+        })
+    }
+
+    fn jobs(&self) -> *mut AsyncJob {
+        self.base.as_ptr().cast()
+    }
+
+    fn arena(&self) -> *mut u32 {
+        // SAFETY: the arena starts right after the table, inside the
+        // allocation (at its end if the arena is empty); 8-byte aligned,
+        // since a job is 56 bytes.
+        unsafe {
+            self.base
+                .as_ptr()
+                .add(self.capacity * size_of::<AsyncJob>())
+        }
+        .cast()
+    }
+}
+
+impl Drop for BatchMemory {
+    fn drop(&mut self) {
+        // SAFETY: allocated in `new` with this layout, freed once (the last
+        // reference is dropped once).
+        unsafe { dealloc(self.base.as_ptr(), self.layout) };
+        LIVE_BATCHES.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A batch of jobs over an arena, both in memory the library owns (see
+/// async_batch_new()). Opaque to C.
+pub struct AsyncBatch {
+    memory: Arc<BatchMemory>,
+}
+
+// Every handle is thread-owned: the creating thread's exit frees the batches
+// it left (the memory itself once no run holds it either); LIVE_BATCHES counts
+// the memory, which a run may still hold, so nothing is counted here.
+thread_owned::thread_ownable!(AsyncBatch, {});
+
+/// The batch a handle designates: NULL for NULL and for a handle whose batch
+/// was freed (by async_batch_free() or its thread's exit).
+#[inline]
+fn batch_of<'a>(batch: *const AsyncBatch) -> Option<&'a AsyncBatch> {
+    // SAFETY: `resolve` gives NULL or the live batch in a thread-owned slot,
+    // which stays valid while its handle is live (the header: nobody frees a
+    // batch while another call uses it).
+    unsafe { thread_owned::resolve(batch.cast_mut()).as_ref() }
+}
+
+/// One run of a batch, from async_batch_start() until async_batch_run()
+/// returns or async_batch_run_cancel(). Opaque to C.
+pub struct AsyncBatchRun {
+    memory: Arc<BatchMemory>,
+    count: usize,
+}
+
+impl AsyncBatchRun {
+    /// Runs the jobs, then lets go of the memory (the batch is no longer
+    /// running). Never unwinds.
+    fn execute(self) -> FfiStatus {
+        let memory = &self.memory;
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            // No error object receives the reasons: none is formatted.
+            wanting(false, || {
+                // SAFETY: the table holds `capacity >= count` jobs and the
+                // arena `arena_len` values, disjoint, zeroed at allocation
+                // (so initialised) and kept alive by this run's reference;
+                // while `running` is set nobody else touches them (the
+                // header's rule for a running batch).
+                unsafe {
+                    run_jobs_raw(
+                        memory.jobs(),
+                        self.count,
+                        memory.arena(),
+                        memory.arena_len,
+                        true,
+                    )
+                }
+            })
+        }));
+        match outcome {
+            Ok(Ok(())) => FfiStatus::Ok,
+            Ok(Err(failure)) => failure.status(),
+            Err(_) => FfiStatus::Panic,
+        }
+        // `self` drops here: `running` is cleared, then the reference released.
+    }
+}
+
+impl Drop for AsyncBatchRun {
+    fn drop(&mut self) {
+        // After the run's last write (or instead of any): the caller that
+        // sees `false` (Acquire) sees the results.
+        self.memory.running.store(false, Ordering::Release);
+    }
+}
+
+/// Creates a batch: a table of `capacity` AsyncJobs followed by an arena of
+/// `arena_len` `uint32_t`s, in one block of memory the library owns, zeroed.
+/// async_batch_jobs() and async_batch_arena() give their addresses; the
+/// caller fills the jobs and the inputs there, then runs the batch with
+/// async_batch_start() and async_batch_run(), or with
+/// async_batch_run_in_background(), and reads the results there afterwards.
+/// The jobs are those of async_jobs_run(), with the same offsets, statuses
+/// and results.
+///
+/// Unlike the caller's own memory in async_jobs_run(), a batch's memory lives
+/// as long as anyone needs it: the caller's handle and a run in progress each
+/// keep it, and the last to let go frees it. So a run keeps writing into
+/// live memory even after the caller freed the handle or its thread exited
+/// (a Node.js worker terminated by Deno or Bun, which do not wait for native
+/// calls): nothing is written into freed memory, and nothing leaks.
+///
+/// Returns NULL if the block would exceed `PTRDIFF_MAX` bytes or the system
+/// cannot allocate it (or on an internal panic). Both sizes may be 0.
+///
+/// Ownership: the handle is thread-owned, as for
+/// opaque_point_new_thread_owned(): free it with async_batch_free() on the
+/// creating thread, or let that thread's exit free it; a handle freed either
+/// way reads as NULL in every function here (a second free is a harmless
+/// no-op). Freeing
+/// it during a run is allowed: the run finishes into the memory, which is
+/// freed when it ends. async_batch_live_count() counts the blocks not yet
+/// freed. Thread-safe.
+#[no_mangle]
+pub extern "C" fn async_batch_new(capacity: usize, arena_len: usize) -> *mut AsyncBatch {
+    guard(|| {
+        let Some(memory) = BatchMemory::new(capacity, arena_len) else {
+            return std::ptr::null_mut();
+        };
+        thread_owned::adopt(AsyncBatch {
+            memory: Arc::new(memory),
+        })
+    })
+}
+
+/// Frees a batch's handle. Its memory is freed at once, or, if a run is in
+/// progress, when that run ends. NULL is a harmless no-op; so is a call on
+/// another thread than the creating one (the handle stays valid, and its
+/// thread's exit frees it), as for opaque_point_free().
+///
+/// # Safety
+/// `batch` is NULL or a handle from async_batch_new() (one freed already is
+/// a harmless no-op).
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_free(batch: *mut AsyncBatch) {
+    guard(|| {
+        // Every handle is thread-owned: a stale one (freed already, by this
+        // function or its thread's exit) or another thread's is left alone.
+        if thread_owned::is_thread_owned(batch) {
+            thread_owned::free(batch);
+        }
+    })
+}
+
+/// The batch's table: `capacity` AsyncJobs (as async_batch_new() was given),
+/// 8-byte aligned, followed immediately by the arena. NULL for NULL.
+///
+/// Ownership: the memory belongs to the batch; valid until the handle is
+/// freed. Nobody may touch it while the batch runs (async_batch_is_running()
+/// says when it has finished). Thread-safe.
+///
+/// # Safety
+/// `batch` is NULL or a handle from async_batch_new() (one freed already
+/// reads as NULL), not being freed by another call at the same time.
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_jobs(batch: *const AsyncBatch) -> *mut AsyncJob {
+    guard(|| batch_of(batch).map_or(std::ptr::null_mut(), |b| b.memory.jobs()))
+}
+
+/// The batch's arena: `arena_len` `uint32_t`s (as async_batch_new() was
+/// given), right after the table. NULL for NULL. The same ownership and
+/// rules as async_batch_jobs(). Thread-safe.
+///
+/// # Safety
+/// `batch` is NULL or a handle from async_batch_new() (one freed already
+/// reads as NULL), not being freed by another call at the same time.
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_arena(batch: *const AsyncBatch) -> *mut u32 {
+    guard(|| batch_of(batch).map_or(std::ptr::null_mut(), |b| b.memory.arena()))
+}
+
+/// The common start of async_batch_start() and async_batch_run_in_background().
+///
+/// # Safety
+/// `batch` is NULL or a handle from async_batch_new() (one freed already
+/// reads as NULL), not being freed by another call at the same time.
+unsafe fn start(batch: *const AsyncBatch, count: usize) -> Result<Box<AsyncBatchRun>, Failure> {
+    let Some(batch) = batch_of(batch) else {
+        return Err(Failure::new(FfiStatus::NullArgument, "batch is NULL"));
+    };
+    let memory = &batch.memory;
+    if count > memory.capacity {
+        return Err(fail!(
+            InvalidArgument,
+            "count {count} is above the batch's capacity of {} jobs",
+            memory.capacity
+        ));
+    }
+    if memory
+        .running
+        .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+        .is_err()
+    {
+        return Err(Failure::new(
+            FfiStatus::InvalidArgument,
+            "the batch is running already: a batch runs once at a time",
+        ));
+    }
+    Ok(Box::new(AsyncBatchRun {
+        memory: Arc::clone(memory),
+        count,
+    }))
+}
+
+/// Starts a run of the first `count` jobs of `batch`: returns the run, which
+/// holds the batch's memory until async_batch_run() has run it (on any
+/// thread: a worker thread, typically) or async_batch_run_cancel() drops it.
+/// From now until then the batch is running (async_batch_is_running()), and
+/// nobody may touch its table or arena.
+///
+/// Returns NULL, with the status and reason in `error`, if `batch` is NULL
+/// (FFI_STATUS_NULL_ARGUMENT), `count` exceeds the batch's capacity or the
+/// batch is running already (FFI_STATUS_INVALID_ARGUMENT); or on an internal
+/// panic (FFI_STATUS_PANIC).
+///
+/// Ownership: the caller owns the run and must pass it to async_batch_run()
+/// or async_batch_run_cancel(), exactly once. Thread-safe.
+///
+/// # Safety
+/// `batch` is NULL or a handle from async_batch_new() (one freed already
+/// reads as NULL), not being freed by another call at the same time. `error` is NULL
+/// or a live FfiError used by no other call at the same time.
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_start(
+    batch: *const AsyncBatch,
+    count: usize,
+    error: *mut FfiError,
+) -> *mut AsyncBatchRun {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    let mut run = std::ptr::null_mut();
+    guard_status(error, || {
+        // SAFETY: the header's promise on `batch`.
+        run = Box::into_raw(unsafe { start(batch, count) }?);
+        Ok(())
+    });
+    run
+}
+
+/// Runs a started batch's jobs on the calling thread, as async_jobs_run()
+/// does, then ends the run: the batch is no longer running, and the run's
+/// hold on the memory is released (the memory is freed now if the handle was
+/// freed meanwhile). Returns FFI_STATUS_OK, or the status of the first job
+/// that failed (each job's `status` says which; no reason is kept), or
+/// FFI_STATUS_NULL_ARGUMENT for a NULL `run`.
+///
+/// Thread-safe: meant for a worker thread (Node.js calls it through koffi's
+/// `.async`).
+///
+/// # Safety
+/// `run` is NULL or a run from async_batch_start() not yet run or cancelled;
+/// it is consumed.
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_run(run: *mut AsyncBatchRun) -> FfiStatus {
+    guard(|| {
+        if run.is_null() {
+            return FfiStatus::NullArgument;
+        }
+        // SAFETY: an unconsumed run from async_batch_start (the header's
+        // promise): a Box::into_raw, taken back once.
+        (*unsafe { Box::from_raw(run) }).execute()
+    })
+}
+
+/// Ends a started run without running it (for a caller that could not hand
+/// it to a thread): the batch is no longer running, the run's hold on the
+/// memory is released (freeing it if the handle was freed meanwhile), and
+/// the jobs' statuses and results are unchanged. The run is consumed: the
+/// caller no longer owns it. NULL is a harmless no-op. Thread-safe.
+///
+/// # Safety
+/// `run` is NULL or a run from async_batch_start() not yet run or cancelled;
+/// it is consumed.
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_run_cancel(run: *mut AsyncBatchRun) {
+    guard(|| {
+        if !run.is_null() {
+            // SAFETY: as in async_batch_run.
+            drop(unsafe { Box::from_raw(run) });
+        }
+    })
+}
+
+/// Starts a run of the first `count` jobs of `batch`, as async_batch_start(),
+/// on one of the library's own background threads, and returns at once; poll
+/// async_batch_is_running() to learn when it has ended (then read the results).
+/// For callers that cannot be called back from a worker thread, and for
+/// runtimes that free a worker's memory while a native call still runs in it
+/// (Deno, Bun): the run needs nothing from the caller's thread.
+///
+/// The library starts up to max(4, min(cores, 16)) background threads as runs
+/// are queued (runs beyond that wait in order), and a thread exits after 100
+/// ms without a run (async_batch_thread_count()). If the system refuses to
+/// create a thread while none is running, the run happens on the calling
+/// thread before this function returns.
+///
+/// Returns FFI_STATUS_OK once the run is queued, or fails as
+/// async_batch_start() does (nothing is queued then): FFI_STATUS_NULL_ARGUMENT
+/// for a NULL `batch`, FFI_STATUS_INVALID_ARGUMENT for a `count` above the
+/// capacity or a batch running already.
+///
+/// Ownership: the run holds the batch's memory until it ends; nothing to
+/// free for it. Thread-safe.
+///
+/// # Safety
+/// As for async_batch_start().
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_run_in_background(
+    batch: *const AsyncBatch,
+    count: usize,
+    error: *mut FfiError,
+) -> FfiStatus {
+    // SAFETY: the header's promise on `error`.
+    let error = unsafe { ErrorOut::from_raw(error) };
+    guard_status(error, || {
+        // SAFETY: the header's promise on `batch`.
+        let run = unsafe { start(batch, count) }?;
+        if let Some(refused) = background::submit(run) {
+            (*refused).execute();
+        }
+        Ok(())
+    })
+}
+
+/// Whether `batch` is running: true from async_batch_start() (or
+/// async_batch_run_in_background()) until the run has ended or was
+/// cancelled. Once it returns false, the results written by the run are
+/// visible to the calling thread. False for NULL. Borrows the handle for the
+/// call only. Thread-safe.
+///
+/// # Safety
+/// `batch` is NULL or a handle from async_batch_new() (one freed already
+/// reads as NULL), not being freed by another call at the same time.
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_is_running(batch: *const AsyncBatch) -> bool {
+    guard(|| batch_of(batch).is_some_and(|b| b.memory.running.load(Ordering::Acquire)))
+}
+
+/// The number of batch memory blocks allocated by async_batch_new() and not
+/// yet freed, across all threads (a block is freed when both its handle and
+/// its run, if any, are gone). For leak tests. No pointers: nothing to own,
+/// borrow or free, and no NULL case. Thread-safe.
+#[no_mangle]
+pub extern "C" fn async_batch_live_count() -> usize {
+    guard(|| LIVE_BATCHES.load(Ordering::Relaxed))
+}
+
+/// The number of the library's background threads alive now (see
+/// async_batch_run_in_background()); 0 once every one has been idle for 100
+/// ms. For tests. No pointers: nothing to own, borrow or free, and no NULL
+/// case. Thread-safe.
+#[no_mangle]
+pub extern "C" fn async_batch_thread_count() -> usize {
+    guard(background::threads)
+}
+
+/// The background threads of async_batch_run_in_background(): a queue of
+/// runs and up to [`background::MAX_THREADS`] threads that take them in
+/// order, each exiting after [`background::LINGER`] without work.
+mod background {
+    use super::AsyncBatchRun;
+    use std::collections::VecDeque;
+    use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+    use std::time::Duration;
+
+    /// How long an idle thread waits for a run before it exits.
+    pub(super) const LINGER: Duration = Duration::from_millis(100);
+
+    struct State {
+        queue: VecDeque<Box<AsyncBatchRun>>,
+        /// Threads alive.
+        threads: usize,
+        /// Threads waiting for a run.
+        idle: usize,
+        /// The most threads (0 until the first run computes it).
+        max: usize,
+    }
+
+    static STATE: Mutex<State> = Mutex::new(State {
+        queue: VecDeque::new(),
+        threads: 0,
+        idle: 0,
+        max: 0,
+    });
+    static WAKE: Condvar = Condvar::new();
+
+    /// The queue never holds a half-updated state across a panic (nothing in
+    /// it panics while the lock is held): a poisoned lock is still usable.
+    fn lock() -> MutexGuard<'static, State> {
+        STATE.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(super) fn threads() -> usize {
+        lock().threads
+    }
+
+    /// Queues `run` for a background thread, starting one if every thread is
+    /// busy and fewer than the most are alive. Returns the run back if no
+    /// thread runs and none can be started.
+    pub(super) fn submit(run: Box<AsyncBatchRun>) -> Option<Box<AsyncBatchRun>> {
+        let mut state = lock();
+        if state.max == 0 {
+            let cores = std::thread::available_parallelism().map_or(4, |n| n.get());
+            state.max = cores.clamp(4, 16);
+        }
+        state.queue.push_back(run);
+        if state.queue.len() <= state.idle {
+            WAKE.notify_one();
+            return None;
+        }
+        if state.threads < state.max {
+            let spawned = std::thread::Builder::new()
+                .name("ffi-deep-dive-async".to_owned())
+                .spawn(work);
+            match spawned {
+                Ok(_detached) => state.threads += 1,
+                Err(_) if state.threads == 0 => return state.queue.pop_back(),
+                Err(_) => {} // a running thread will take it
+            }
+        }
+        None
+    }
+
+    /// A background thread: runs queued runs until none comes for [`LINGER`].
+    fn work() {
+        let mut state = lock();
+        loop {
+            if let Some(run) = state.queue.pop_front() {
+                drop(state);
+                (*run).execute(); // never unwinds
+                state = lock();
+                continue;
+            }
+            state.idle += 1;
+            let (guard, waited) = WAKE
+                .wait_timeout(state, LINGER)
+                .unwrap_or_else(PoisonError::into_inner);
+            state = guard;
+            state.idle -= 1;
+            if waited.timed_out() && state.queue.is_empty() {
+                state.threads -= 1;
+                if state.threads == 0 {
+                    state.queue = VecDeque::new(); // gives its memory back
+                }
+                return;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -402,5 +1050,168 @@ mod tests {
                 "{limit}"
             );
         }
+    }
+
+    #[test]
+    fn refuses_a_table_that_overlaps_the_arena() {
+        let e = crate::error::ffi_error_new();
+        let mut words = vec![0u32; 64];
+        let base = words.as_mut_ptr();
+        // SAFETY: every region lies inside `words`; the overlapping calls are
+        // refused before any access.
+        unsafe {
+            let job = base.cast::<AsyncJob>();
+            job.write(sum_job(20, 2));
+            // The table (1 job, 14 words at 0) inside the arena (64 words at 0).
+            assert_eq!(
+                async_jobs_run(job, 1, base, 64, e),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                crate::testing_support::message(e),
+                "the job table (1 jobs, 56 bytes) overlaps the arena (64 values, 256 bytes): they must be disjoint"
+            );
+            // Touching at one word: still refused; right after it: fine.
+            assert_eq!(
+                async_jobs_run(job, 1, base.add(13), 4, e),
+                FfiStatus::InvalidArgument
+            );
+            words[14..18].copy_from_slice(&[2, 3, 4, 5]);
+            (*job).input_offset = 0;
+            (*job).input_len = 4;
+            assert_eq!(async_jobs_run(job, 1, base.add(14), 4, e), FfiStatus::Ok);
+            assert_eq!(((*job).status, (*job).result), (0, 6));
+            crate::error::ffi_error_free(e);
+        }
+    }
+
+    #[test]
+    fn writes_only_initialised_output_and_reads_only_the_fields_a_kind_uses() {
+        use std::mem::MaybeUninit;
+        // An arena never initialised, a job with only its fields set.
+        let mut arena = vec![MaybeUninit::<u32>::uninit(); 64];
+        let mut job = MaybeUninit::<AsyncJob>::uninit();
+        let p = job.as_mut_ptr();
+        // SAFETY: raw writes of the fields a primes job uses, then a run
+        // that, per the header, reads those and writes status and result.
+        unsafe {
+            addr_of_mut!((*p).kind).write(ASYNC_JOB_PRIMES_UP_TO);
+            addr_of_mut!((*p).limit).write(30);
+            addr_of_mut!((*p).output_offset).write(4);
+            addr_of_mut!((*p).output_capacity).write(60);
+            let arena_ptr = arena.as_mut_ptr().cast::<u32>();
+            assert_eq!(
+                async_jobs_run(p, 1, arena_ptr, 64, std::ptr::null_mut()),
+                FfiStatus::Ok
+            );
+            assert_eq!(addr_of!((*p).result).read(), 10);
+            let written: Vec<u32> = (0..10).map(|i| arena[4 + i].assume_init()).collect();
+            assert_eq!(written, [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+        }
+    }
+
+    /// Waits until `batch` is no longer running (a background run).
+    fn wait_for(batch: *const AsyncBatch) {
+        // SAFETY: a live handle.
+        while unsafe { async_batch_is_running(batch) } {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
+    #[test]
+    fn a_batch_runs_on_the_caller_thread_or_in_the_background() {
+        let cap = async_job_primes_capacity(100);
+        let batch = async_batch_new(4, 10 + cap);
+        assert!(!batch.is_null());
+        // SAFETY: the handle is live until freed; its table holds 4 jobs and
+        // its arena 10 + cap values; nothing touches them while it runs.
+        unsafe {
+            let jobs = async_batch_jobs(batch);
+            let arena = async_batch_arena(batch);
+            assert_eq!(arena.cast::<u8>(), jobs.cast::<u8>().add(4 * 56));
+            for i in 0..6 {
+                arena.add(i).write(i as u32 + 1);
+            }
+            jobs.write(sum_job(0, 6));
+            jobs.add(1).write(primes_job(100, 10, cap as u64));
+            jobs.add(2).write(sum_job(30, 9)); // past the end of the 38 values
+            assert!(!async_batch_is_running(batch));
+            let run = async_batch_start(batch, 3, std::ptr::null_mut());
+            assert!(async_batch_is_running(batch));
+            let e = crate::error::ffi_error_new();
+            assert!(async_batch_start(batch, 3, e).is_null(), "running already");
+            assert_eq!(
+                crate::testing_support::message(e),
+                "the batch is running already: a batch runs once at a time"
+            );
+            assert_eq!(async_batch_run(run), FfiStatus::InvalidArgument);
+            assert!(!async_batch_is_running(batch));
+            let results: Vec<(i32, u64)> = (0..3)
+                .map(|i| ((*jobs.add(i)).status, (*jobs.add(i)).result))
+                .collect();
+            assert_eq!(
+                results,
+                [(0, 12), (0, 25), (FfiStatus::InvalidArgument as i32, 0)]
+            );
+            assert_eq!(*arena.add(10 + 24), 97);
+            // Cancelled: nothing runs, and the batch can start again.
+            jobs.write(AsyncJob {
+                result: 77,
+                ..sum_job(1, 1)
+            });
+            async_batch_run_cancel(async_batch_start(batch, 1, std::ptr::null_mut()));
+            assert_eq!((*jobs).result, 77);
+            assert_eq!(
+                async_batch_run_in_background(batch, 1, std::ptr::null_mut()),
+                FfiStatus::Ok
+            );
+            wait_for(batch);
+            assert_eq!(((*jobs).status, (*jobs).result), (0, 2));
+            assert!(async_batch_start(batch, 5, e).is_null());
+            assert_eq!(
+                crate::testing_support::message(e),
+                "count 5 is above the batch's capacity of 4 jobs"
+            );
+            assert_eq!(
+                async_batch_run_in_background(std::ptr::null(), 0, e),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(
+                async_batch_run(std::ptr::null_mut()),
+                FfiStatus::NullArgument
+            );
+            async_batch_run_cancel(std::ptr::null_mut());
+            assert!(async_batch_jobs(std::ptr::null()).is_null());
+            assert!(async_batch_arena(std::ptr::null()).is_null());
+            assert!(!async_batch_is_running(std::ptr::null()));
+            async_batch_free(std::ptr::null_mut());
+            crate::error::ffi_error_free(e);
+            async_batch_free(batch);
+        }
+        assert!(async_batch_new(usize::MAX / 56, 1).is_null());
+        assert!(async_batch_new(1, usize::MAX / 2).is_null());
+    }
+
+    #[test]
+    fn a_run_outlives_the_handle_and_the_thread_that_made_it() {
+        // A worker thread starts a long run and exits at once (its registry
+        // frees the handle); the run still writes into live memory.
+        let limit = 20_000_000;
+        let cap = async_job_primes_capacity(limit);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let batch = async_batch_new(1, cap);
+            // SAFETY: a live handle with one job of room.
+            unsafe {
+                async_batch_jobs(batch).write(primes_job(limit, 0, cap as u64));
+                let run = async_batch_start(batch, 1, std::ptr::null_mut());
+                tx.send(run as usize).unwrap();
+            }
+        })
+        .join()
+        .unwrap();
+        let run = rx.recv().unwrap() as *mut AsyncBatchRun;
+        // SAFETY: the run, not yet run: its memory is alive (it holds it).
+        assert_eq!(unsafe { async_batch_run(run) }, FfiStatus::Ok);
     }
 }

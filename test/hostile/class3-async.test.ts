@@ -164,3 +164,123 @@ describe('class 3: primesUpToAsync under collection pressure', () => {
     expect(r).toBe(true);
   });
 });
+
+/**
+ * Issue 20: a realm patched after load. The async functions run on built-ins
+ * captured at load, never throw synchronously, and hand back results that no
+ * inherited `then` can hijack. Each case runs in a child process; the patch
+ * is active only while the package runs, and the outcomes are observed
+ * through a `then` captured before it.
+ */
+describe('class 3: the async functions in a realm patched after load', () => {
+  /** Patches installed around each call; the outcome is read with the intrinsic then. */
+  const PRELUDE = `
+    const then = Function.prototype.call.bind(Promise.prototype.then);
+    const observe = (p) => new Promise((resolve) => then(p, (v) => resolve({ ok: serialize(v) }), (e) => resolve({ error: describeError(e) })));
+    const run = (patch, unpatch, f) => {
+      let threw = false;
+      let p;
+      patch();
+      try { p = f(); } catch { threw = true; } finally { unpatch(); }
+      return threw ? Promise.resolve('threw synchronously') : observe(p);
+    };
+    const CALLS = {
+      sum: () => api.sumOfEvenAsync(new Uint32Array([1, 2, 3, 4])),
+      sumPlain: () => api.sumOfEvenAsync([2, 4]),
+      bigint: () => api.sumOfEvenBigIntAsync(new Uint32Array([2, 4])),
+      transfer: () => api.sumOfEvenAsync(new Uint32Array([2, 4, 6]), { transfer: true }),
+      primes: () => api.primesUpToAsync(30),
+      primesLarge: () => api.primesUpToAsync(700000),
+    };
+    const EXPECTED = {
+      sum: { ok: 6 }, sumPlain: { ok: 6 }, bigint: { ok: { bigint: '6' } },
+      transfer: { ok: { sum: 6 + 6, numbers: { typed: 'Uint32Array', values: [2, 4, 6] } } },
+      primes: { ok: { typed: 'Uint32Array', values: [2, 3, 5, 7, 11, 13, 17, 19, 23, 29] } },
+    };
+  `;
+
+  it('Function.prototype.call/apply/bind and Array.prototype index accessors that throw: right results, no synchronous throw', () => {
+    const r = inChild(`${PRELUDE}
+      const saved = {};
+      const names = ['call', 'apply', 'bind'];
+      const patch = () => {
+        for (const n of names) { saved[n] = Function.prototype[n]; Function.prototype[n] = function () { throw new UserError(n); }; }
+        for (let i = 0; i < 256; i++) Object.defineProperty(Array.prototype, i, { configurable: true, get() { throw new UserError('get ' + i); }, set() { throw new UserError('set ' + i); } });
+        for (const m of ['pop', 'push', 'shift']) { saved[m] = Array.prototype[m]; Array.prototype[m] = function () { throw new UserError(m); }; }
+      };
+      const unpatch = () => {
+        for (const n of names) Function.prototype[n] = saved[n];
+        for (let i = 0; i < 256; i++) delete Array.prototype[i];
+        for (const m of ['pop', 'push', 'shift']) Array.prototype[m] = saved[m];
+      };
+      const out = {};
+      for (const k of Object.keys(CALLS)) out[k] = await run(patch, unpatch, CALLS[k]);
+      out.primesLarge = out.primesLarge.ok ? out.primesLarge.ok.values.length : out.primesLarge;
+      done(out);
+    `);
+    expect(r).toMatchObject({ ...expectedResults(), primesLarge: 56_543 });
+  });
+
+  it('an inherited then (Object.prototype, Uint32Array.prototype) cannot hijack a result', () => {
+    const r = inChild(`${PRELUDE}
+      let asked = 0;
+      const hijack = { configurable: true, get() { asked++; return (resolve) => resolve('forged'); } };
+      const patch = () => {
+        Object.defineProperty(Object.prototype, 'then', hijack);
+        Object.defineProperty(Uint32Array.prototype, 'then', hijack);
+      };
+      const unpatch = () => { delete Object.prototype.then; delete Uint32Array.prototype.then; };
+      // The patch stays while the calls settle: that is when a then would be looked up.
+      const out = {};
+      for (const k of Object.keys(CALLS)) {
+        patch();
+        let p;
+        try { p = CALLS[k](); } finally { /* kept until settled */ }
+        const seen = await new Promise((resolve) => then(p, (v) => { unpatch(); resolve({ ok: serialize(v) }); }, (e) => { unpatch(); resolve({ error: describeError(e) }); }));
+        out[k] = seen;
+      }
+      out.primesLarge = out.primesLarge.ok ? out.primesLarge.ok.values.length : out.primesLarge;
+      done({ out, asked });
+    `);
+    expect(r).toMatchObject({ out: { ...expectedResults(), primesLarge: 56_543 }, asked: 0 });
+  });
+});
+
+function expectedResults(): Record<string, unknown> {
+  return {
+    sum: { ok: 6 },
+    sumPlain: { ok: 6 },
+    bigint: { ok: { bigint: '6' } },
+    transfer: { ok: { sum: 12, numbers: { typed: 'Uint32Array', values: [2, 4, 6] } } },
+    primes: { ok: { typed: 'Uint32Array', values: [2, 3, 5, 7, 11, 13, 17, 19, 23, 29] } },
+  };
+}
+
+describe('class 3: { transfer: true } really detaches, or refuses with ERR_INVALID_ARG_VALUE', () => {
+  it('a detached buffer, a view of Node.js’s Buffer pool and a WebAssembly.Memory buffer are refused and left as they were', () => {
+    const r = inChild(`
+      const detachedView = new Uint32Array(4);
+      detach(detachedView.buffer);
+      const pooled = Buffer.from('abcdefgh'); // a slice of Node.js's shared pool, which cannot be transferred
+      const poolView = new Uint32Array(pooled.buffer, pooled.byteOffset, 2);
+      const wasm = new Uint32Array(new WebAssembly.Memory({ initial: 1 }).buffer, 0, 4);
+      const out = [];
+      for (const v of [detachedView, poolView, wasm]) {
+        const before = v.buffer.byteLength;
+        out.push({ r: await settle(() => api.sumOfEvenAsync(v, { transfer: true })), kept: v.buffer.byteLength === before });
+      }
+      const empty = new Uint32Array(0); // an empty buffer that is not detached: moved
+      const e = await settle(() => api.sumOfEvenAsync(empty, { transfer: true }));
+      done({ out, empty: e, emptyDetached: (() => { try { new Uint8Array(empty.buffer); return false; } catch { return true; } })() });
+    `);
+    const refused = {
+      r: { error: expect.objectContaining({ cls: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' }) },
+      kept: true,
+    };
+    expect(r).toEqual({
+      out: [refused, refused, refused],
+      empty: { ok: { sum: 0, numbers: { typed: 'Uint32Array', values: [] } } },
+      emptyDetached: true,
+    });
+  });
+});

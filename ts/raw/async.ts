@@ -5,8 +5,12 @@
  * `async_jobs_run` takes the table and the arena as any writable buffer (a
  * `Uint32Array` over them is passed zero-copy) and checks every job's range
  * against `arena_len`, but it trusts `count` and `arena_len` to describe the
- * buffers: larger values make Rust read and write past them. The public layer
- * (`ts/async.ts`) owns both buffers and never lends them to user code.
+ * buffers: larger values make Rust read and write past them. An `AsyncBatch`
+ * is memory the library owns instead (see {@link async_batch_new}): a run
+ * keeps it alive, so a worker torn down while the run goes on leaves it
+ * writing into live memory. A view of it ({@link asyncBatchView}) must not be
+ * used once the handle is freed. The public layer (`ts/async.ts`) owns both
+ * kinds and never lends them to user code.
  */
 import koffi from 'koffi';
 import { lib } from './library';
@@ -57,3 +61,104 @@ export const async_jobs_run = lib.func('async_jobs_run', 'int', [
 export const async_job_primes_capacity = lib.func('size_t async_job_primes_capacity(uint32_t limit)') as Native<
   (limit: number) => number
 >;
+
+/** `typedef struct AsyncBatch AsyncBatch;`: incomplete, pointers only (anonymous: see ts/raw/library.ts). */
+export const AsyncBatch: NativeType = koffi.opaque();
+/** `AsyncBatch *` */
+export const AsyncBatchPtr: NativeType = koffi.pointer(AsyncBatch);
+/** `typedef struct AsyncBatchRun AsyncBatchRun;`: one run of a batch, incomplete. */
+export const AsyncBatchRun: NativeType = koffi.opaque();
+/** `AsyncBatchRun *` */
+export const AsyncBatchRunPtr: NativeType = koffi.pointer(AsyncBatchRun);
+
+/**
+ * `AsyncBatch *async_batch_new(size_t capacity, size_t arena_len)`: a table of `capacity` jobs followed by an
+ * arena of `arena_len` values, zeroed, in memory the library owns; NULL if too large or out of memory. The handle is
+ * thread-owned: free it with `async_batch_free` on this thread, or let the thread's exit free it.
+ */
+export const async_batch_new = lib.func('async_batch_new', AsyncBatchPtr, ['size_t', 'size_t']) as Native<
+  (capacity: number, arenaLen: number) => RawPointer
+>;
+
+/** `void async_batch_free(AsyncBatch *batch)`: the memory goes when the run in progress (if any) ends. NULL: no-op. */
+export const async_batch_free = lib.func('async_batch_free', 'void', [AsyncBatchPtr]) as Native<
+  (batch: RawPointer) => void
+>;
+
+/** `AsyncJob *async_batch_jobs(const AsyncBatch *batch)`: the table; the arena follows it. NULL for NULL. */
+export const async_batch_jobs = lib.func('async_batch_jobs', 'void *', [AsyncBatchPtr]) as Native<
+  (batch: RawPointer) => RawPointer
+>;
+
+/** `uint32_t *async_batch_arena(const AsyncBatch *batch)`: the arena, right after the table. NULL for NULL. */
+export const async_batch_arena = lib.func('async_batch_arena', 'void *', [AsyncBatchPtr]) as Native<
+  (batch: RawPointer) => RawPointer
+>;
+
+/**
+ * `AsyncBatchRun *async_batch_start(const AsyncBatch *batch, size_t count, FfiError *error)`: a run of the first
+ * `count` jobs, which holds the memory until `async_batch_run` (any thread: `.async`) or `async_batch_run_cancel`
+ * consumes it; NULL if `batch` is NULL, `count` exceeds its capacity or it is running already.
+ */
+export const async_batch_start = lib.func('async_batch_start', AsyncBatchRunPtr, [
+  AsyncBatchPtr,
+  'size_t',
+  FfiErrorPtr,
+]) as Native<(batch: RawPointer, count: number, error: RawPointer) => RawPointer>;
+
+/** `FfiStatus async_batch_run(AsyncBatchRun *run)`: runs the jobs and ends the run (consumed). */
+export const async_batch_run = lib.func('async_batch_run', 'int', [AsyncBatchRunPtr]) as Native<
+  (run: RawPointer) => number
+>;
+
+/** `void async_batch_run_cancel(AsyncBatchRun *run)`: ends the run without running it (consumed). NULL: no-op. */
+export const async_batch_run_cancel = lib.func('async_batch_run_cancel', 'void', [AsyncBatchRunPtr]) as Native<
+  (run: RawPointer) => void
+>;
+
+/**
+ * `FfiStatus async_batch_run_in_background(const AsyncBatch *batch, size_t count, FfiError *error)`: starts a run on
+ * the library's own threads and returns at once; poll `async_batch_is_running`.
+ */
+export const async_batch_run_in_background = lib.func('async_batch_run_in_background', 'int', [
+  AsyncBatchPtr,
+  'size_t',
+  FfiErrorPtr,
+]) as Native<(batch: RawPointer, count: number, error: RawPointer) => number>;
+
+/** `bool async_batch_is_running(const AsyncBatch *batch)`: true from the start until the run ended. */
+export const async_batch_is_running = lib.func('async_batch_is_running', 'bool', [AsyncBatchPtr]) as Native<
+  (batch: RawPointer) => boolean
+>;
+
+/** `size_t async_batch_live_count(void)`: batch memory blocks not yet freed, across all threads. */
+export const async_batch_live_count = lib.func('async_batch_live_count', 'size_t', []) as Native<() => number>;
+
+/** `size_t async_batch_thread_count(void)`: the library's background threads alive now. */
+export const async_batch_thread_count = lib.func('async_batch_thread_count', 'size_t', []) as Native<() => number>;
+
+/**
+ * An `ArrayBuffer` over the first `byteLength` bytes of a batch's memory (the table, then the arena), without a
+ * copy (`koffi.view`). Valid only while the handle is live: after `async_batch_free` it points to freed memory.
+ */
+export function asyncBatchView(batch: RawPointer, byteLength: number): ArrayBuffer {
+  return koffi.view(async_batch_jobs(batch), byteLength);
+}
+
+/**
+ * How `ts/async.ts` runs a batch: `'koffi'`, through koffi's `.async` on libuv's thread pool, on Node.js, which
+ * waits for a worker's running native calls before it frees the worker's memory (koffi's included); `'threads'`,
+ * on the library's background threads, polled, everywhere else: Deno and Bun free a worker's memory while a
+ * native call still runs in it (Bun crashes even with bare koffi `.async` calls in flight). The environment
+ * variable `FFI_DEEP_DIVE_ASYNC` (`threads` or `koffi`), read at load, overrides the choice (tests use it).
+ */
+export const ASYNC_RUNNER: 'koffi' | 'threads' = chooseAsyncRunner(process.env.FFI_DEEP_DIVE_ASYNC, process.versions);
+
+/** The runner for this runtime (see {@link ASYNC_RUNNER}). */
+export function chooseAsyncRunner(
+  override: string | undefined,
+  versions: Readonly<Record<string, string | undefined>>,
+): 'koffi' | 'threads' {
+  if (override === 'threads' || override === 'koffi') return override;
+  return versions.bun === undefined && versions.deno === undefined ? 'koffi' : 'threads';
+}
