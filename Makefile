@@ -148,11 +148,14 @@ $(BUILD)/test_c: $(TEST_SRC) $(C_HEADERS) lib
 	@mkdir -p $(BUILD)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) $(TEST_SRC) -o $@ $(LDLIBS)
 
-## TypeScript: CommonJS + declarations in dist/.
+## TypeScript: CommonJS + declarations in dist/; then every re-export becomes a
+## plain data property (scripts/build-exports.js: a namespace call costs what a
+## destructured call costs).
 ts: $(NODE_STAMP) dist/index.js
 
-dist/index.js: $(TS_SRC) tsconfig.json $(NODE_STAMP)
+dist/index.js: $(TS_SRC) tsconfig.json $(NODE_STAMP) scripts/build-exports.js
 	npx tsc -p tsconfig.json
+	node scripts/build-exports.js dist
 	@touch $@
 
 demo: all
@@ -388,9 +391,13 @@ soak: all
 test: check-header-docs test-package test-install docs
 
 ## Every function in the header documents ownership, NULL and thread-safety.
-check-header-docs:
+## The README, CONTRIBUTING.md, CHANGELOG.md, docs/*.md and the header's comments
+## against the code: C declarations, quoted messages, exports in the CHANGELOG.
+check-header-docs: lib
 	node scripts/check-header-docs.js --self-test
 	node scripts/check-header-docs.js $(HEADER)
+	CC=$(CC) node scripts/check-docs.js --self-test
+	CC=$(CC) node scripts/check-docs.js --sources
 
 ## The npm tarball, installed into a fresh directory elsewhere without cargo,
 ## works; its types check under every moduleResolution; attw and publint agree.

@@ -8,6 +8,7 @@
 // 75th percentile on the unfavourable side).
 
 const { pairedRatios, quantile, judge } = require('./stats');
+const { STYLE_NAMES } = require('./cases');
 
 const ENGINE_LABELS = {
   public: 'public API',
@@ -227,6 +228,24 @@ function targets(results) {
       SAME_TOLERANCE,
       'max',
     );
+  }
+  // Issue 21: calling through a namespace costs what a destructured call costs.
+  for (const c of results.calls) {
+    for (const [engine, styles] of Object.entries(STYLE_NAMES)) {
+      for (const [style, name] of Object.entries(styles)) {
+        if (c.variants?.[name] === undefined) continue;
+        const who = engine === 'public' ? 'public' : 'raw koffi';
+        const via = style === 'cjs' ? 'CommonJS exports' : 'ES-module namespace';
+        check(
+          '21',
+          `${c.name}: ${who} through the ${via} ÷ destructured ≤ ${SAME_TOLERANCE} (no slower)`,
+          c.variants[name],
+          eng(c.name, engine),
+          SAME_TOLERANCE,
+          'max',
+        );
+      }
+    }
   }
   for (const fn of ['sumOfEvenAsync(1000 elements)', 'primesUpToAsync(10000)']) {
     const short = fn.replace(/\(.*/, '');
