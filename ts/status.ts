@@ -20,6 +20,9 @@
  */
 import { ffi_error_message, ffi_error_new_thread_owned, ffi_error_status } from './raw/error';
 import { ffi_status_message } from './raw/status';
+import type { ArgumentErrorCode } from './validate';
+
+const ErrorCtor = Error;
 
 /** The numeric values of the C `FfiStatus` enum, by name (`FFI_STATUS_` prefix dropped). */
 export const FfiStatus = {
@@ -64,7 +67,7 @@ export class FfiError extends Error {
   /** The status number, as in the C header (`FFI_STATUS_INVALID_UTF8` is 2). */
   readonly statusCode: number;
   /** A Node-style error code: `'ERR_FFI_' + status`, e.g. `'ERR_FFI_INVALID_UTF8'`. */
-  readonly code: string;
+  readonly code: `ERR_FFI_${FfiStatusName | 'UNKNOWN'}`;
 
   /**
    * @param statusCode - the status number returned by the native call
@@ -118,4 +121,56 @@ export function check(status: number, operation: string, error: NativeError = sy
   if (status !== FfiStatus.OK) {
     throw failure(status, operation, error);
   }
+}
+
+// ---- Typed codes on every error the public API throws ----
+
+/**
+ * Every code an error thrown by the public API carries: an {@link FfiError}'s `'ERR_FFI_<status>'`, and
+ * for errors the package raises before or after the native call (see {@link CodedError}):
+ * `'ERR_INVALID_ARG_TYPE'`, `'ERR_INVALID_ARG_VALUE'`, `'ERR_OUT_OF_RANGE'`, `'ERR_INVALID_RETURN_VALUE'`,
+ * `'ERR_FFI_FREED'`.
+ */
+export type FfiDeepDiveErrorCode = FfiError['code'] | ArgumentErrorCode;
+
+/**
+ * An error thrown by a public function, with its code typed: a `TypeError` (`ERR_INVALID_ARG_TYPE`,
+ * `ERR_INVALID_ARG_VALUE`, `ERR_INVALID_RETURN_VALUE`), a `RangeError` (`ERR_OUT_OF_RANGE`), an `Error`
+ * (`ERR_FFI_FREED`, a method called after `free()`), or an {@link FfiError} (`ERR_FFI_<status>`).
+ * Narrow a caught `unknown` to it with {@link isCodedError}.
+ */
+export type CodedError = Error & { readonly code: FfiDeepDiveErrorCode };
+
+const CODES: Readonly<Record<string, true>> = (() => {
+  const codes: Record<string, true> = Object.create(null) as Record<string, true>;
+  for (const name of [...NAMES, 'UNKNOWN']) codes[`ERR_FFI_${name}`] = true;
+  const own: Record<ArgumentErrorCode, true> = {
+    ERR_INVALID_ARG_TYPE: true,
+    ERR_INVALID_ARG_VALUE: true,
+    ERR_OUT_OF_RANGE: true,
+    ERR_INVALID_RETURN_VALUE: true,
+    ERR_FFI_FREED: true,
+  };
+  for (const code of Object.keys(own)) codes[code] = true;
+  return codes;
+})();
+
+/**
+ * Whether `err` is an `Error` carrying one of the codes of {@link FfiDeepDiveErrorCode}: after it,
+ * `err.code` is typed (TypeScript does not know the `code` of a `TypeError` or `RangeError` otherwise).
+ * Node's own errors with the same codes pass too; they mean the same.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   addInRust(1.5, 2);
+ * } catch (err) {
+ *   if (isCodedError(err) && err.code === 'ERR_OUT_OF_RANGE') console.log(err.message);
+ * }
+ * ```
+ */
+export function isCodedError(err: unknown): err is CodedError {
+  if (!(err instanceof ErrorCtor)) return false;
+  const code: unknown = (err as { code?: unknown }).code;
+  return typeof code === 'string' && CODES[code] === true;
 }
