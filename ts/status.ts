@@ -131,7 +131,16 @@ export function check(status: number, operation: string, error: NativeError = sy
  * `'ERR_INVALID_ARG_TYPE'`, `'ERR_INVALID_ARG_VALUE'`, `'ERR_OUT_OF_RANGE'`, `'ERR_INVALID_RETURN_VALUE'`,
  * `'ERR_FFI_FREED'`.
  */
-export type FfiDeepDiveErrorCode = FfiError['code'] | ArgumentErrorCode;
+export type FfiDeepDiveErrorCode =
+  | FfiError['code']
+  | 'ERR_INVALID_ARG_TYPE'
+  | 'ERR_INVALID_ARG_VALUE'
+  | 'ERR_OUT_OF_RANGE'
+  | 'ERR_INVALID_RETURN_VALUE'
+  | 'ERR_FFI_FREED';
+
+/** `true` when A and B are the same union, else `never` (a compile error where `true` is assigned). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 
 /**
  * An error thrown by a public function, with its code typed: a `TypeError` (`ERR_INVALID_ARG_TYPE`,
@@ -144,7 +153,8 @@ export type CodedError = Error & { readonly code: FfiDeepDiveErrorCode };
 const CODES: Readonly<Record<string, true>> = (() => {
   const codes: Record<string, true> = Object.create(null) as Record<string, true>;
   for (const name of [...NAMES, 'UNKNOWN']) codes[`ERR_FFI_${name}`] = true;
-  const own: Record<ArgumentErrorCode, true> = {
+  // ts/validate.ts's codes: a compile error here when the two lists differ.
+  const own: Record<ArgumentErrorCode, Same<ArgumentErrorCode, Exclude<FfiDeepDiveErrorCode, FfiError['code']>>> = {
     ERR_INVALID_ARG_TYPE: true,
     ERR_INVALID_ARG_VALUE: true,
     ERR_OUT_OF_RANGE: true,
