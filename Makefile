@@ -463,6 +463,12 @@ install:
 	if [ "$$soname" != "$(SONAME)" ]; then \
 	  echo "make install: $(LIB) has SONAME '$$soname', not $(SONAME) (rust/Cargo.toml says $(VERSION)): run \`make\` first" >&2; \
 	  exit 1; fi
+	@created=; for d in $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR); do \
+	  while [ ! -e "$$d" ] && [ "$$d" != / ] && [ "$$d" != . ]; do \
+	    case " $$created " in *" $${d#$(DESTDIR)} "*) ;; *) created="$$created $${d#$(DESTDIR)}";; esac; \
+	    d=$$(dirname "$$d"); \
+	  done; \
+	done; mkdir -p $(BUILD) && echo "$$created" > $(BUILD)/install-created-dirs
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 $(LIB) $(DESTDIR)$(LIBDIR)/$(INSTALLED_LIB)
 	ln -sfn $(INSTALLED_LIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -472,11 +478,20 @@ install:
 	sed -e 's|@PREFIX@|$(prefix_abs)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	  -e 's|@VERSION@|$(VERSION)|' -e "s|@LIBS_PRIVATE@|$$(cat $(NATIVE_STATIC_LIBS))|" \
 	  c/ffi_deep_dive.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
+	@created=$$(cat $(BUILD)/install-created-dirs); [ -z "$$created" ] || \
+	  echo "# make install created:$$created" >> $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
 	@echo "installed under $(DESTDIR)$(prefix_abs): use \`pkg-config --cflags --libs ffi_deep_dive\` (--static for the static library)"
 
+## uninstall also removes the directories install created (the .pc file's
+## "# make install created:" line, without DESTDIR), deepest first, when empty.
 uninstall:
+	@created=$$(sed -n 's/^# make install created://p' $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc 2>/dev/null); \
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,$(INSTALLED_LIB) $(SONAME) libffi_deep_dive.so libffi_deep_dive.a) \
-	  $(DESTDIR)$(INCLUDEDIR)/$(notdir $(HEADER)) $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
+	  $(DESTDIR)$(INCLUDEDIR)/$(notdir $(HEADER)) $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc; \
+	echo "removed ffi-deep-dive from $(DESTDIR)$(prefix_abs)"; \
+	for d in $$(printf '%s\n' $$created | sort -r); do \
+	  if rmdir "$(DESTDIR)$$d" 2>/dev/null; then echo "removed the empty directory $(DESTDIR)$$d"; fi; \
+	done
 
 ## The C demo, built against `make install` output with pkg-config, linked
 ## dynamically and statically, runs.

@@ -70,8 +70,15 @@ function checkApi() {
     );
     assert.ok(/Parameters|Returns/.test(page), `${file} shows no parameters or result`);
   }
+  // Every relative link of the landing page (the README's links into the reference included) resolves.
+  const index = read('index.html');
+  const hrefs = [...index.matchAll(/href="([^"#]+)(?:#[^"]*)?"/g)].map((m) => m[1]).filter((h) => !/^[a-z]+:/i.test(h));
+  const broken = hrefs.filter((h) => !fs.existsSync(path.join(API, decodeURI(h))));
+  assert.deepEqual(broken, [], 'links of docs/api/index.html (the README) that lead nowhere');
+  const intoApi = (fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').match(/\]\(docs\/api\//g) ?? []).length;
   console.log(
-    `docs: README landing page; modules ffi-deep-dive and ffi-deep-dive/raw grouped by concept; ` +
+    `docs: README landing page (${hrefs.length} relative links resolve, ${intoApi} of them the README's into the reference); ` +
+      `modules ffi-deep-dive and ffi-deep-dive/raw grouped by concept; ` +
       `all ${functions.length} header functions documented as raw functions with their C signature`,
   );
 }
@@ -425,6 +432,42 @@ function checkDeclarations(files, header) {
   return { counts, problems };
 }
 
+// ---- Links ----
+
+/**
+ * Relative links of the Markdown files that lead nowhere: a file that does not exist, or a `#anchor` that is no
+ * heading of the target. Links into docs/api/ (written by `make docs`) are checked by --api instead.
+ */
+function checkLinks(files) {
+  const problems = [];
+  let count = 0;
+  const anchors = (file) =>
+    new Set(
+      [...fs.readFileSync(file, 'utf8').matchAll(/^#+\s+(.*)$/gm)].map((m) =>
+        m[1]
+          .trim()
+          .toLowerCase()
+          .replace(/[^\w\- ]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
+  for (const file of files) {
+    const text = prose(fs.readFileSync(path.join(ROOT, file), 'utf8'));
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const link = m[1];
+      if (/^[a-z]+:/i.test(link) || link.startsWith('docs/api/') || link.startsWith('../docs/api/')) continue;
+      count++;
+      const [target, anchor] = link.split('#');
+      const resolved =
+        target === '' ? path.join(ROOT, file) : path.resolve(path.dirname(path.join(ROOT, file)), target);
+      if (!fs.existsSync(resolved)) problems.push(`${file}: the link ${link} leads to no file`);
+      else if (anchor !== undefined && resolved.endsWith('.md') && !anchors(resolved).has(anchor))
+        problems.push(`${file}: the link ${link} names no heading of ${path.relative(ROOT, resolved)}`);
+    }
+  }
+  return { count, problems };
+}
+
 // ---- 2. Quoted messages ----
 
 /**
@@ -438,7 +481,6 @@ const NOT_MESSAGES = new Map([
   ['Exits', 'a phrase: what "exits" means'],
   ['héllo', 'an input'],
   ['🦀', 'an input'],
-  ['make docs', 'a command: the Troubleshooting entry is about it failing'],
 ]);
 
 /** Quoted strings of a text: '...' and "..." not inside a word (so that "the caller's" is no quote). */
@@ -696,6 +738,8 @@ function checkSources() {
   problems.push(...decl.problems);
   const msgs = checkMessages(files, header);
   problems.push(...msgs.problems);
+  const links = checkLinks(files);
+  problems.push(...links.problems);
   const version = /^version = "(.*)"/m.exec(fs.readFileSync(path.join(ROOT, 'rust', 'Cargo.toml'), 'utf8'))[1];
   const targetDir = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'rust', 'target');
   const lib = path.join(targetDir, 'release', 'libffi_deep_dive.so');
@@ -713,7 +757,8 @@ function checkSources() {
       `placeholders skipped\n` +
       `  messages: ${msgs.found} quoted, ${msgs.checked} looked up in the tests' literals, ${msgs.exceptions} inputs or ` +
       `phrases (NOT_MESSAGES)\n` +
-      `  CHANGELOG: ${log.added.length} exports added after 0.1.0 checked`,
+      `  CHANGELOG: ${log.added.length} exports added after 0.1.0 checked\n` +
+      `  links: ${links.count} relative links between the files checked (docs/api/ ones: make docs)`,
   );
   if (problems.length > 0) {
     for (const p of problems) console.error(`check-docs: ${p}`);
