@@ -15,16 +15,7 @@ import {
   shapeArea,
   sumOfEvenAsync,
 } from '../ts';
-
-/** The error `f` throws. */
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('did not throw');
-}
+import { thrownBy as thrown } from './fixtures/arg-errors';
 
 describe("the README's API examples", () => {
   it('give the documented results', async () => {
