@@ -617,7 +617,19 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
         label: "the package's own errors",
         run: () => {
           const codes: unknown[] = [];
-          for (const f of [() => api.addInRust(1.5, 2), () => api.addChecked(2 ** 31 - 1, 1)]) {
+          const freed = new api.OpaquePoint(0, 0);
+          freed.free();
+          for (const f of [
+            () => api.addInRust(1.5, 2),
+            () => api.addChecked(2 ** 31 - 1, 1),
+            () => api.addInRust('1' as unknown as number, 2),
+            () => api.countCharacters('\uD83D'),
+            () => freed.x,
+            () => api.countWhere([1], () => Promise.resolve(true) as unknown as boolean),
+            () => {
+              throw new api.FfiError(99, 'op');
+            },
+          ]) {
             try {
               f();
             } catch (err) {
@@ -626,7 +638,18 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
           }
           return codes;
         },
-        expect: { model: true as const, returns: ['ERR_OUT_OF_RANGE', 'ERR_FFI_OVERFLOW'] },
+        expect: {
+          model: true as const,
+          returns: [
+            'ERR_OUT_OF_RANGE',
+            'ERR_FFI_OVERFLOW',
+            'ERR_INVALID_ARG_TYPE',
+            'ERR_INVALID_ARG_VALUE',
+            'ERR_FFI_FREED',
+            'ERR_INVALID_RETURN_VALUE',
+            'ERR_FFI_UNKNOWN',
+          ],
+        },
       },
     ],
   },
