@@ -438,7 +438,7 @@ function checkDeclarations(files, header) {
  * Relative links of the Markdown files that lead nowhere: a file that does not exist, or a `#anchor` that is no
  * heading of the target. Links into docs/api/ (written by `make docs`) are checked by --api instead.
  */
-function checkLinks(files) {
+function checkLinks(files, root = ROOT) {
   const problems = [];
   let count = 0;
   const anchors = (file) =>
@@ -452,17 +452,17 @@ function checkLinks(files) {
       ),
     );
   for (const file of files) {
-    const text = prose(fs.readFileSync(path.join(ROOT, file), 'utf8'));
+    const text = prose(fs.readFileSync(path.join(root, file), 'utf8'));
     for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
       const link = m[1];
       if (/^[a-z]+:/i.test(link) || link.startsWith('docs/api/') || link.startsWith('../docs/api/')) continue;
       count++;
       const [target, anchor] = link.split('#');
       const resolved =
-        target === '' ? path.join(ROOT, file) : path.resolve(path.dirname(path.join(ROOT, file)), target);
+        target === '' ? path.join(root, file) : path.resolve(path.dirname(path.join(root, file)), target);
       if (!fs.existsSync(resolved)) problems.push(`${file}: the link ${link} leads to no file`);
       else if (anchor !== undefined && resolved.endsWith('.md') && !anchors(resolved).has(anchor))
-        problems.push(`${file}: the link ${link} names no heading of ${path.relative(ROOT, resolved)}`);
+        problems.push(`${file}: the link ${link} names no heading of ${path.relative(root, resolved)}`);
     }
   }
   return { count, problems };
@@ -817,13 +817,22 @@ function selfTestSources() {
     failures.push(`the CHANGELOG check says ${JSON.stringify(log.problems)} (expected x_new only)`);
   if (checkChangelog('## 0.3.0\n', EXPORTS_0_1_0, '0.2.0').problems.length !== 1)
     failures.push('the CHANGELOG check accepts a section newer than the crate');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-docs-links-'));
+  fs.writeFileSync(
+    path.join(dir, 'a.md'),
+    '# A\n\n## Some heading\n\n[ok](#some-heading) [ok](a.md) [bad](b.md) [bad](a.md#nope)\n',
+  );
+  const links = checkLinks(['a.md'], dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (links.count !== 4 || links.problems.length !== 2)
+    failures.push(`the link check found ${JSON.stringify(links)} (expected 4 links, 2 broken)`);
   if (failures.length > 0) {
     for (const f of failures) console.error(`check-docs self-test: ${f}`);
     return 1;
   }
   console.log(
     `docs check self-test: ${bad.length} wrong declarations rejected, ${good.length} right ones compiled; ` +
-      'message extraction, placeholders and the CHANGELOG rule behave',
+      'message extraction, placeholders, the CHANGELOG rule and the link check behave',
   );
   return 0;
 }
