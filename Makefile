@@ -171,11 +171,14 @@ THREADS_VALGRIND_ARGS ?= -t 2,8,32 -i 10 -s 200
 THREADS_TSAN_ARGS     ?= -t 2,8,32 -i 200 -s 500
 STRESS_C_ARGS         ?= -t 2,4,8,16,32,64 -i 10000 -s 10000
 
-## TypeScript: CommonJS + declarations in dist/.
+## TypeScript: CommonJS + declarations in dist/; then every re-export becomes a
+## plain data property (scripts/build-exports.js: a namespace call costs what a
+## destructured call costs).
 ts: $(NODE_STAMP) dist/index.js
 
-dist/index.js: $(TS_SRC) tsconfig.json $(NODE_STAMP)
+dist/index.js: $(TS_SRC) tsconfig.json $(NODE_STAMP) scripts/build-exports.js
 	npx tsc -p tsconfig.json
+	node scripts/build-exports.js dist
 	@touch $@
 
 demo: all
@@ -467,9 +470,13 @@ soak: all
 test: check-header-docs test-package test-install docs
 
 ## Every function in the header documents ownership, NULL and thread-safety.
-check-header-docs:
+## The README, CONTRIBUTING.md, CHANGELOG.md, docs/*.md and the header's comments
+## against the code: C declarations, quoted messages, exports in the CHANGELOG.
+check-header-docs: lib
 	node scripts/check-header-docs.js --self-test
 	node scripts/check-header-docs.js $(HEADER)
+	CC=$(CC) node scripts/check-docs.js --self-test
+	CC=$(CC) node scripts/check-docs.js --sources
 
 ## The npm tarball, installed into a fresh directory elsewhere without cargo,
 ## works; its types check under every moduleResolution; attw and publint agree.
@@ -562,6 +569,12 @@ install:
 	if [ "$$soname" != "$(SONAME)" ]; then \
 	  echo "make install: $(LIB) has SONAME '$$soname', not $(SONAME) (rust/Cargo.toml says $(VERSION)): run \`make\` first" >&2; \
 	  exit 1; fi
+	@created=; for d in $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR); do \
+	  while [ ! -e "$$d" ] && [ "$$d" != / ] && [ "$$d" != . ]; do \
+	    case " $$created " in *" $${d#$(DESTDIR)} "*) ;; *) created="$$created $${d#$(DESTDIR)}";; esac; \
+	    d=$$(dirname "$$d"); \
+	  done; \
+	done; mkdir -p $(BUILD) && echo "$$created" > $(BUILD)/install-created-dirs
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 $(LIB) $(DESTDIR)$(LIBDIR)/$(INSTALLED_LIB)
 	ln -sfn $(INSTALLED_LIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -571,11 +584,20 @@ install:
 	sed -e 's|@PREFIX@|$(prefix_abs)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	  -e 's|@VERSION@|$(VERSION)|' -e "s|@LIBS_PRIVATE@|$$(cat $(NATIVE_STATIC_LIBS))|" \
 	  c/ffi_deep_dive.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
+	@created=$$(cat $(BUILD)/install-created-dirs); [ -z "$$created" ] || \
+	  echo "# make install created:$$created" >> $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
 	@echo "installed under $(DESTDIR)$(prefix_abs): use \`pkg-config --cflags --libs ffi_deep_dive\` (--static for the static library)"
 
+## uninstall also removes the directories install created (the .pc file's
+## "# make install created:" line, without DESTDIR), deepest first, when empty.
 uninstall:
+	@created=$$(sed -n 's/^# make install created://p' $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc 2>/dev/null); \
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,$(INSTALLED_LIB) $(SONAME) libffi_deep_dive.so libffi_deep_dive.a) \
-	  $(DESTDIR)$(INCLUDEDIR)/$(notdir $(HEADER)) $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc
+	  $(DESTDIR)$(INCLUDEDIR)/$(notdir $(HEADER)) $(DESTDIR)$(PKGCONFIGDIR)/ffi_deep_dive.pc; \
+	echo "removed ffi-deep-dive from $(DESTDIR)$(prefix_abs)"; \
+	for d in $$(printf '%s\n' $$created | sort -r); do \
+	  if rmdir "$(DESTDIR)$$d" 2>/dev/null; then echo "removed the empty directory $(DESTDIR)$$d"; fi; \
+	done
 
 ## The C demo, built against `make install` output with pkg-config, linked
 ## dynamically and statically, runs.

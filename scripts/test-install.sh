@@ -81,5 +81,16 @@ awk '/^### C$/ { c = 1 } c && /^```c$/ { p = 1; next } p && /^```$/ { exit } p' 
 [ "$("$tmp/first-call")" = '5 Hello, Rustacean!' ] || fail "the README's C example prints '$("$tmp/first-call")'"
 echo "test-install: the README's C example builds against the installed library and prints '5 Hello, Rustacean!'"
 
+# make uninstall removes what make install put there, and the directories it created once they are empty
+# (the temporary prefix included); a directory that existed before stays.
+"$make" --no-print-directory -s uninstall PREFIX="$prefix" >/dev/null
+[ ! -e "$prefix" ] || fail "make uninstall left: $(find "$prefix" | head -n 5 | tr '\n' ' ')"
+[ -d "$tmp" ] || fail "make uninstall removed $tmp, which make install did not create"
+mkdir -p "$prefix/lib"
+"$make" --no-print-directory -s install PREFIX="$prefix" >/dev/null
+"$make" --no-print-directory -s uninstall PREFIX="$prefix" >/dev/null
+[ -d "$prefix/lib" ] && [ -z "$(ls -A "$prefix/lib")" ] && [ ! -e "$prefix/include" ] ||
+  fail "make uninstall removed $prefix/lib, which existed before make install, or left $prefix/include"
+echo "uninstall: every installed file and the directories make install created are gone; $prefix/lib, which existed, stays"
 echo "test-install: the C demo links the installed library dynamically ($resolved) and statically" \
   "($(wc -c <"$tmp/demo-static") bytes, no libffi_deep_dive at run time); both print build/demo's $(wc -l <"$tmp/tree.out") lines"

@@ -134,6 +134,32 @@ for resolution in node10 node16 nodenext bundler; do
 done
 echo "types: a consumer type-checks under moduleResolution node10, node16, nodenext and bundler (strict, skipLibCheck false)"
 
+# 4b. The same with the oldest TypeScript the README supports ("TypeScript X.Y or newer"), installed into
+# build/typescript-X.Y (not a dependency of the package). `module: preserve` is 5.4+: older versions check
+# the bundler resolution with `module: esnext`.
+ts_min=$(sed -n 's/.*TypeScript \([0-9][0-9.]*\) or newer.*/\1/p' "$unpacked/README.md" | head -n 1)
+[ -n "$ts_min" ] || fail "the README does not state the oldest supported TypeScript as 'TypeScript X.Y or newer'"
+tsdir="$repo/build/typescript-$ts_min"
+if [ ! -x "$tsdir/node_modules/.bin/tsc" ]; then
+  mkdir -p "$tsdir"
+  echo '{ "private": true }' >"$tsdir/package.json"
+  if ! (cd "$tsdir" && "$npm" install --prefer-offline --no-audit --no-fund --no-save "typescript@$ts_min" >"$tmp/ts-min.log" 2>&1); then
+    cat "$tmp/ts-min.log"
+    if [ "${CI:-}" = true ]; then fail "could not install typescript@$ts_min into $tsdir (above)"; fi
+    echo "!!! SKIPPED: the type check with TypeScript $ts_min did NOT run: npm could not install typescript@$ts_min (offline?) !!!"
+    tsdir=
+  fi
+fi
+if [ -n "$tsdir" ]; then
+  ts_version=$(node -p "require('$tsdir/node_modules/typescript/package.json').version")
+  sed 's/"module": "preserve"/"module": "esnext"/' "$consumer/tsconfig.bundler.json" >"$consumer/tsconfig.bundler-esnext.json"
+  for config in node10 node16 nodenext bundler-esnext; do
+    "$tsdir/node_modules/.bin/tsc" -p "$consumer/tsconfig.$config.json" ||
+      fail "the package's types do not check with TypeScript $ts_version (tsconfig.$config.json, above): the README says $ts_min or newer"
+  done
+  echo "types: the same with TypeScript $ts_version, the oldest the README supports (node10, node16, nodenext, bundler)"
+fi
+
 # 5. The loader's rules in the installed copy.
 # expect_load_error <pattern> <what> -- env...: require throws, and its message matches pattern.
 expect_load_error() {

@@ -12,8 +12,12 @@
 //   intersection type. typedoc does that for a variable whose comment has
 //   the `@function` modifier; this plugin adds the modifier to every callable
 //   variable declared in ts/raw/, so the raw files need no typedoc-only tags.
+// - The README's links into the reference (`docs/api/functions/...html`, right on GitHub and in a
+//   checkout) point at the same pages from the landing page, which lives in docs/api itself. typedoc
+//   cannot resolve them while it writes them (typedoc.json turns its invalidPath warning off for that);
+//   `node scripts/check-docs.js` checks every relative link of the landing page and of the docs instead.
 import * as path from 'node:path';
-import { Context, Converter, ReflectionKind, Comment, CommentTag } from 'typedoc';
+import { Context, Converter, ReflectionKind, Comment, CommentTag, PageEvent } from 'typedoc';
 
 /** The concept of each module (by file name), in the README's order. */
 export const CONCEPTS = [
@@ -87,5 +91,12 @@ export function load(app) {
       const name = IMPORT_PATHS.get(module.name);
       if (name !== undefined) module.name = name;
     }
+  });
+
+  // The README's `docs/api/...` links, as seen from the page that shows the README.
+  app.renderer.on(PageEvent.END, (page) => {
+    if (typeof page.contents !== 'string') return;
+    const up = '../'.repeat(page.url.split('/').length - 1);
+    page.contents = page.contents.replace(/(href=")docs\/api\//g, `$1${up}`);
   });
 }

@@ -596,6 +596,63 @@ const TABLE: { [K in keyof typeof api]: FunctionRow | OtherRow } = {
       expect: { model: true, returns: 'UNKNOWN' },
     })),
   },
+  isCodedError: {
+    kind: 'function',
+    call: fn(api.isCodedError),
+    slots: [],
+    valid: [new RangeError('x')],
+    model: () => false,
+    extra: [
+      ...[undefined, null, 5, 'ERR_OUT_OF_RANGE', { code: 'ERR_OUT_OF_RANGE' }, new Error('x')].map((value) => ({
+        label: `not a coded error: ${typeof value}`,
+        run: () => api.isCodedError(value),
+        expect: { model: true as const, returns: false },
+      })),
+      {
+        label: 'an Error with a code the package does not use',
+        run: () => api.isCodedError(Object.assign(new Error('x'), { code: 'ERR_SOMETHING_ELSE' })),
+        expect: { model: true as const, returns: false },
+      },
+      {
+        label: "the package's own errors",
+        run: () => {
+          const codes: unknown[] = [];
+          const freed = new api.OpaquePoint(0, 0);
+          freed.free();
+          for (const f of [
+            () => api.addInRust(1.5, 2),
+            () => api.addChecked(2 ** 31 - 1, 1),
+            () => api.addInRust('1' as unknown as number, 2),
+            () => api.countCharacters('\uD83D'),
+            () => freed.x,
+            () => api.countWhere([1], () => Promise.resolve(true) as unknown as boolean),
+            () => {
+              throw new api.FfiError(99, 'op');
+            },
+          ]) {
+            try {
+              f();
+            } catch (err) {
+              codes.push(api.isCodedError(err) ? err.code : 'not coded');
+            }
+          }
+          return codes;
+        },
+        expect: {
+          model: true as const,
+          returns: [
+            'ERR_OUT_OF_RANGE',
+            'ERR_FFI_OVERFLOW',
+            'ERR_INVALID_ARG_TYPE',
+            'ERR_INVALID_ARG_VALUE',
+            'ERR_FFI_FREED',
+            'ERR_INVALID_RETURN_VALUE',
+            'ERR_FFI_UNKNOWN',
+          ],
+        },
+      },
+    ],
+  },
   addInRust: {
     kind: 'function',
     call: fn(api.addInRust),

@@ -148,6 +148,7 @@ const NOT_CALLED = {
   version: 'a constant string',
   libraryVersion: 'a constant string',
   FfiError: 'an error class, constructed by the rows above when calls fail',
+  isCodedError: 'a type guard over an error object: no native call, no shared state',
 };
 
 async function main() {

@@ -7,9 +7,9 @@
  *
  * @packageDocumentation
  */
-export { FfiError, FfiStatus, statusName } from './status';
+export { FfiError, FfiStatus, statusName, isCodedError } from './status';
 export { version, libraryVersion } from './version';
-export type { FfiStatusName } from './status';
+export type { FfiStatusName, CodedError, FfiDeepDiveErrorCode } from './status';
 export { addInRust, addChecked } from './numbers';
 export { concatStrings, countCharacters } from './strings';
 export { Point, pointTranslated, translatePoints, FLOAT32_MAX } from './point';

@@ -57,6 +57,7 @@ export const ReflectDefineProperty = Reflect.defineProperty;
 export const ReflectOwnKeys = Reflect.ownKeys;
 export const ObjectDefineProperty = Object.defineProperty;
 export const ObjectFreeze = Object.freeze;
+export const ObjectAssign = Object.assign;
 export const ObjectCreate = Object.create;
 export const ObjectIs = Object.is;
 export const ObjectSetPrototypeOf = Object.setPrototypeOf;
@@ -67,6 +68,10 @@ export const ObjectPrototypeHasOwnProperty = uncurryThis(Object.prototype.hasOwn
   self: unknown,
   key: PropertyKey,
 ) => boolean;
+/** `Function.prototype[Symbol.hasInstance]`: `instanceof` without looking it up on the constructor. */
+export const FunctionPrototypeSymbolHasInstance = uncurryThis(
+  Function.prototype[Symbol.hasInstance] as (this: unknown, value: unknown) => boolean,
+);
 export const FunctionPrototypeCall = uncurryThis(Function.prototype.call) as <A extends unknown[], R>(
   fn: (...args: A) => R,
   self: unknown,

@@ -23,6 +23,8 @@ import { ffi_status_message } from './raw/status';
 import {
   ErrorCtor,
   NumberIsInteger,
+  FunctionPrototypeSymbolHasInstance,
+  ObjectAssign,
   ObjectCreate,
   ObjectDefineProperty,
   ObjectPrototypeHasOwnProperty,
@@ -31,6 +33,7 @@ import {
   StringCtor,
   SymbolFor,
 } from './primordials';
+import type { ArgumentErrorCode } from './validate';
 
 /** The numeric values of the C `FfiStatus` enum, by name (`FFI_STATUS_` prefix dropped). */
 export const FfiStatus = {
@@ -81,7 +84,7 @@ export class FfiError extends ErrorCtor {
   /** The status number, as in the C header (`FFI_STATUS_INVALID_UTF8` is 2). */
   declare readonly statusCode: number;
   /** A Node-style error code: `'ERR_FFI_' + status`, e.g. `'ERR_FFI_INVALID_UTF8'`. */
-  declare readonly code: string;
+  declare readonly code: `ERR_FFI_${FfiStatusName | 'UNKNOWN'}`;
 
   /**
    * @param statusCode - the status number returned by the native call
@@ -188,4 +191,61 @@ export function check(status: number, operation: string, error: NativeError = sy
   if (status !== FfiStatus.OK) {
     throw failure(status, operation, error);
   }
+}
+
+// ---- Typed codes on every error the public API throws ----
+
+/**
+ * Every code an error thrown by the public API carries: an {@link FfiError}'s `'ERR_FFI_<status>'`, the codes
+ * of the errors the package raises before or after the native call (see {@link CodedError}), and
+ * `'ERR_MEMORY_ALLOCATION_FAILED'` (an async call whose batch could not be allocated).
+ */
+export type FfiDeepDiveErrorCode = FfiError['code'] | ArgumentErrorCode | 'ERR_MEMORY_ALLOCATION_FAILED';
+
+/**
+ * An error thrown by a public function, with its code typed: a `TypeError` (`ERR_INVALID_ARG_TYPE`,
+ * `ERR_INVALID_ARG_VALUE`, `ERR_INVALID_RETURN_VALUE`, `ERR_INVALID_THIS`), a `RangeError`
+ * (`ERR_OUT_OF_RANGE`, `ERR_FFI_NESTING_DEPTH`), an `Error` (`ERR_FFI_FREED`, a method called after
+ * `free()`; `ERR_MEMORY_ALLOCATION_FAILED`), or an {@link FfiError} (`ERR_FFI_<status>`).
+ * Narrow a caught `unknown` to it with {@link isCodedError}.
+ */
+export type CodedError = Error & { readonly code: FfiDeepDiveErrorCode };
+
+/** Every {@link FfiDeepDiveErrorCode}, as keys of a null-prototype record (a compile error if one is missing). */
+const CODES: Readonly<Record<string, true>> = (() => {
+  const own: Record<Exclude<FfiDeepDiveErrorCode, FfiError['code']>, true> = {
+    ERR_INVALID_ARG_TYPE: true,
+    ERR_INVALID_ARG_VALUE: true,
+    ERR_OUT_OF_RANGE: true,
+    ERR_INVALID_RETURN_VALUE: true,
+    ERR_INVALID_THIS: true,
+    ERR_FFI_FREED: true,
+    ERR_FFI_NESTING_DEPTH: true,
+    ERR_FFI_PATCHED_REALM: true,
+    ERR_MEMORY_ALLOCATION_FAILED: true,
+  };
+  const codes = ObjectAssign(ObjectCreate(null) as Record<string, true>, own);
+  for (let status = 0; NAMES[status] !== undefined; status++) codes[`ERR_FFI_${NAMES[status]}`] = true;
+  codes.ERR_FFI_UNKNOWN = true;
+  return codes;
+})();
+
+/**
+ * Whether `err` is an `Error` carrying one of the codes of {@link FfiDeepDiveErrorCode}: after it,
+ * `err.code` is typed (TypeScript does not know the `code` of a `TypeError` or `RangeError` otherwise).
+ * Node's own errors with the same codes pass too; they mean the same.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   addInRust(1.5, 2);
+ * } catch (err) {
+ *   if (isCodedError(err) && err.code === 'ERR_OUT_OF_RANGE') console.log(err.message);
+ * }
+ * ```
+ */
+export function isCodedError(err: unknown): err is CodedError {
+  if (!FunctionPrototypeSymbolHasInstance(ErrorCtor, err)) return false;
+  const code: unknown = (err as { code?: unknown }).code;
+  return typeof code === 'string' && CODES[code] === true;
 }

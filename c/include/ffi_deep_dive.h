@@ -427,10 +427,10 @@ size_t ffi_error_live_count(void);
 enum FfiStatus ffi_error_status(const struct FfiError *error);
 
 // The reason of the last failure recorded in `error`, as a NUL-terminated
-// English sentence without the function's name (e.g. "the triangle
-// inequality does not hold: c = 5 is longer than a + b = 1 + 1 = 2"). An
-// empty string for a fresh object. Returns NULL for a NULL `error`, and for
-// a thread-owned handle whose object was freed.
+// English sentence without the function's name (e.g. "the sides a = 1,
+// b = 1, c = 5 break the triangle inequality: c = 5 is longer than a + b =
+// 2"). An empty string for a fresh object. Returns NULL for a NULL `error`,
+// and for a thread-owned handle whose object was freed.
 //
 // Ownership: the string belongs to the error object. Never free it or
 // write to it. It stays valid until the next call that is passed `error`
@@ -646,7 +646,7 @@ enum FfiStatus count_characters_utf8(const char *s, size_t len, size_t *out, str
 // Ownership: everything is borrowed for the call; the caller owns `buf`,
 // which only has to be writable (it may be uninitialised).
 // `error` is NULL or receives the status and reason of a failure ("the
-// result needs 9 code units but buf_len is 8", "second is not well-formed
+// result needs 5 code units but buf_len is 4", "second is not well-formed
 // UTF-16: lone surrogate 0xD83E at code unit 0"). Thread-safe (for
 // different buffers).
 //
@@ -872,7 +872,7 @@ enum FfiStatus shape_area(const union Shape *shape, double *out, struct FfiError
 // (as for shape_area()) or a `factor` that is negative, NaN or infinite
 // ("factor is -2: a scale factor must be finite and >= 0");
 // FFI_STATUS_OVERFLOW if a scaled dimension does not fit in a double
-// ("radius 1e300 × factor 1e10 is too large for a double ...");
+// ("width 2 × factor 1e308 is too large for a double (above ...)");
 // FFI_STATUS_NULL_ARGUMENT if `shape` is NULL. On any error `*shape` is
 // left unchanged.
 //
@@ -969,6 +969,13 @@ enum FfiStatus parse_number(const char *text, struct Either *out, struct FfiErro
 //
 // Thread-safe: count_where() keeps no state of its own. Whether two threads
 // may share a `user_data` is up to the predicate.
+//
+// Exceptions: the predicate must not unwind or longjmp through this
+// function. A binding whose language has exceptions catches them inside the
+// predicate, returns COUNT_WHERE_STOP and rethrows after the call returns
+// FFI_STATUS_CANCELLED (the package's countWhere does this). Python's ctypes
+// does not: it prints an exception raised in a callback and returns 0, which
+// reads as COUNT_WHERE_NO_MATCH, so the count silently goes on.
 //
 // # Safety
 // `numbers` is NULL or points to `length` readable `uint32_t`s, unchanged
@@ -1128,7 +1135,7 @@ size_t u32_array_live_count(void);
 // panic outside a job.
 //
 // `error` is NULL or receives the status and reason of the first job that
-// failed, prefixed with its index ("job 2: output_capacity 16 is below
+// failed, prefixed with its index ("job 0: output_capacity 16 is below
 // async_job_primes_capacity(100) = 28"), or of the call itself.
 //
 // Jobs run one after the other on the calling thread, so a job that reads a

@@ -304,7 +304,7 @@ fn checked_region<T>(
 /// panic outside a job.
 ///
 /// `error` is NULL or receives the status and reason of the first job that
-/// failed, prefixed with its index ("job 2: output_capacity 16 is below
+/// failed, prefixed with its index ("job 0: output_capacity 16 is below
 /// async_job_primes_capacity(100) = 28"), or of the call itself.
 ///
 /// Jobs run one after the other on the calling thread, so a job that reads a

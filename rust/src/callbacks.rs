@@ -116,6 +116,13 @@ pub fn count_matching(
 /// Thread-safe: count_where() keeps no state of its own. Whether two threads
 /// may share a `user_data` is up to the predicate.
 ///
+/// Exceptions: the predicate must not unwind or longjmp through this
+/// function. A binding whose language has exceptions catches them inside the
+/// predicate, returns COUNT_WHERE_STOP and rethrows after the call returns
+/// FFI_STATUS_CANCELLED (the package's countWhere does this). Python's ctypes
+/// does not: it prints an exception raised in a callback and returns 0, which
+/// reads as COUNT_WHERE_NO_MATCH, so the count silently goes on.
+///
 /// # Safety
 /// `numbers` is NULL or points to `length` readable `uint32_t`s, unchanged
 /// during the call; `predicate` is NULL or a function with the

@@ -301,7 +301,7 @@ pub unsafe extern "C" fn shape_area(
 /// (as for shape_area()) or a `factor` that is negative, NaN or infinite
 /// ("factor is -2: a scale factor must be finite and >= 0");
 /// FFI_STATUS_OVERFLOW if a scaled dimension does not fit in a double
-/// ("radius 1e300 × factor 1e10 is too large for a double ...");
+/// ("width 2 × factor 1e308 is too large for a double (above ...)");
 /// FFI_STATUS_NULL_ARGUMENT if `shape` is NULL. On any error `*shape` is
 /// left unchanged.
 ///

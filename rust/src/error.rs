@@ -415,10 +415,10 @@ pub unsafe extern "C" fn ffi_error_status(error: *const FfiError) -> FfiStatus {
 }
 
 /// The reason of the last failure recorded in `error`, as a NUL-terminated
-/// English sentence without the function's name (e.g. "the triangle
-/// inequality does not hold: c = 5 is longer than a + b = 1 + 1 = 2"). An
-/// empty string for a fresh object. Returns NULL for a NULL `error`, and for
-/// a thread-owned handle whose object was freed.
+/// English sentence without the function's name (e.g. "the sides a = 1,
+/// b = 1, c = 5 break the triangle inequality: c = 5 is longer than a + b =
+/// 2"). An empty string for a fresh object. Returns NULL for a NULL `error`,
+/// and for a thread-owned handle whose object was freed.
 ///
 /// Ownership: the string belongs to the error object. Never free it or
 /// write to it. It stays valid until the next call that is passed `error`

@@ -520,7 +520,7 @@ pub fn check_concat_utf16(first: &[u16], second: &[u16]) -> Result<(), LoneSurro
 /// Ownership: everything is borrowed for the call; the caller owns `buf`,
 /// which only has to be writable (it may be uninitialised).
 /// `error` is NULL or receives the status and reason of a failure ("the
-/// result needs 9 code units but buf_len is 8", "second is not well-formed
+/// result needs 5 code units but buf_len is 4", "second is not well-formed
 /// UTF-16: lone surrogate 0xD83E at code unit 0"). Thread-safe (for
 /// different buffers).
 ///

@@ -7,14 +7,19 @@
 //
 // BENCH_FILTER=regex limits the cases by name.
 
-const { CASES } = require('./cases');
+const { CASES, callingStyles } = require('./cases');
 const { settings, compile, interleaved } = require('./harness');
-const { context, quick, tryCompile } = require('./context');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { context, quick, tryCompile, ROOT } = require('./context');
 
 const ENGINES = ['public', 'raw', 'napi', 'napiSame', 'c'];
 
-function main() {
+async function main() {
   const ctx = context();
+  // The ES-module namespaces of the two entry points, for the calling-style variants.
+  ctx.esm = await import(pathToFileURL(path.join(ROOT, 'dist', 'index.js')).href);
+  ctx.rawEsm = await import(pathToFileURL(path.join(ROOT, 'dist', 'raw', 'index.js')).href);
   const filter = process.env.BENCH_FILTER ? new RegExp(process.env.BENCH_FILTER) : null;
   const items = [];
   const results = [];
@@ -49,7 +54,7 @@ function main() {
     }
     if (entry.engines.public?.skipped && (!entry.engines.raw || entry.engines.raw.skipped)) continue; // not in this build
     for (const [name, spec] of Object.entries(c.js ?? {})) add(entry.js, name, spec);
-    for (const [name, spec] of Object.entries(c.variants ?? {})) add(entry.variants, name, spec);
+    for (const [name, spec] of Object.entries({ ...c.variants, ...callingStyles(c) })) add(entry.variants, name, spec);
     results.push(entry);
   }
   process.stderr.write(`bench: timing ${items.length} loops in interleaved rounds\n`);
@@ -58,4 +63,7 @@ function main() {
   process.stdout.write(JSON.stringify({ cases: results }));
 }
 
-main();
+main().catch((err) => {
+  process.stderr.write(`${err.stack}\n`);
+  process.exitCode = 1;
+});

@@ -18,6 +18,10 @@
 // `js` lists pure-JS candidates (scripts/bench/inputs.js): all are timed, and
 // the fastest is the baseline. `variants` are other ways to do the call or
 // parts of it, measured in the same rounds to explain the figures.
+// `styles: true` adds the calling styles of the public and raw rows as
+// variants (callingStyles below): the same call through the CommonJS exports
+// object (`ffi.addInRust(...)`) and through the ES-module namespace
+// (`import * as ffi`), next to the destructured function the engines use.
 //
 // ctx = { ffi, raw, koffi, napi (null if not built), cloops (null if not built), decl(signature) }
 
@@ -137,6 +141,7 @@ function countCharactersCase(kind, len) {
 const CASES = [
   {
     name: 'addInRust',
+    styles: true,
     call: 'addInRust(i & 0xffff, 7)',
     engines: {
       public: { env: ({ ffi }) => ({ f: ffi.addInRust }), expr: 'f(i & 0xffff, 7)' },
@@ -154,6 +159,7 @@ const CASES = [
   },
   {
     name: 'addChecked',
+    styles: true,
     call: 'addChecked(i & 0xffff, 7)',
     engines: {
       public: { env: ({ ffi }) => ({ f: ffi.addChecked }), expr: 'f(i & 0xffff, 7)' },
@@ -165,6 +171,7 @@ const CASES = [
   },
   {
     name: 'concatStrings',
+    styles: true,
     call: `concatStrings(${JSON.stringify(FIRST)}, ${JSON.stringify(SECOND)})`,
     engines: {
       public: { env: ({ ffi }) => ({ f: ffi.concatStrings, a: FIRST, b: SECOND }), expr: 'f(a, b).length' },
@@ -249,6 +256,7 @@ const CASES = [
   },
   {
     name: 'countCharacters(short)',
+    styles: true,
     call: `countCharacters(${JSON.stringify(SHORT_TEXT)})`,
     group: 'countCharacters',
     engines: {
@@ -306,6 +314,7 @@ const CASES = [
   },
   {
     name: 'OpaquePoint new+free',
+    styles: true,
     call: 'new OpaquePoint(1, 2).free()',
     engines: {
       public: {
@@ -466,7 +475,58 @@ const SWEEPS = [
   })),
 ];
 
-module.exports = { CASES, SWEEPS, TEN_MILLION, has, rawCall };
+/** The variant names of the calling styles, by engine. */
+const STYLE_NAMES = {
+  public: {
+    cjs: 'public, through the CommonJS exports (const ffi = require(...); ffi.fn(...))',
+    esm: 'public, through the ES-module namespace (import * as ffi; ffi.fn(...))',
+  },
+  raw: {
+    cjs: "raw koffi, through the CommonJS exports (const raw = require('ffi-deep-dive/raw'); raw.fn(...))",
+    esm: 'raw koffi, through the ES-module namespace (import * as raw; raw.fn(...))',
+  },
+};
+
+/**
+ * The public and raw rows of a case called through a namespace instead of a destructured local: every
+ * function of the row's env that the namespace exports is read from the namespace at each call
+ * (`f(...)` becomes `ns.addInRust(...)`). ctx: { ffi, raw, esm, rawEsm }.
+ */
+function callingStyles(c) {
+  if (!c.styles) return {};
+  const out = {};
+  for (const [engine, nsOf] of [
+    ['public', { cjs: (ctx) => ctx.ffi, esm: (ctx) => ctx.esm }],
+    ['raw', { cjs: (ctx) => ctx.raw, esm: (ctx) => ctx.rawEsm }],
+  ]) {
+    const spec = c.engines[engine];
+    if (!spec || spec.expr === undefined) continue;
+    for (const style of ['cjs', 'esm']) {
+      let rewritten = null;
+      out[STYLE_NAMES[engine][style]] = {
+        env: (ctx) => {
+          const env = spec.env(ctx);
+          const ns = nsOf[style](ctx);
+          if (!env || !ns) return null;
+          let expr = typeof spec.expr === 'function' ? spec.expr(env) : spec.expr;
+          const kept = { ns };
+          for (const [k, v] of Object.entries(env)) {
+            const name = typeof v === 'function' ? Object.keys(ns).find((n) => ns[n] === v) : undefined;
+            if (name === undefined) kept[k] = v;
+            else expr = expr.replace(new RegExp(`\\b${k}\\b(?=\\s*\\()`, 'g'), `ns.${name}`);
+          }
+          if (!expr.includes('ns.')) return null;
+          rewritten = expr;
+          return kept;
+        },
+        expr: () => rewritten,
+      };
+    }
+  }
+  return out;
+}
+
+module.exports = { CASES, SWEEPS, TEN_MILLION, has, rawCall, callingStyles, STYLE_NAMES };
 
 /** Calls kept in flight at once in the async bench (keep-N-in-flight lanes). */
 const ASYNC_IN_FLIGHT = [1, 8, 64, 512, 1000];

@@ -1,7 +1,7 @@
 // Type-checked in the consumer directory by scripts/test-package.sh under
 // moduleResolution node16, nodenext and bundler (tsconfig.<resolution>.json):
 // the package's types resolve for an ES module TypeScript user.
-import { addInRust, FfiError, type FfiStatusName } from 'ffi-deep-dive';
+import { addInRust, FfiError, isCodedError, type CodedError, type FfiStatusName } from 'ffi-deep-dive';
 import { add_in_rust, sum_of_even, type Native, type NativeType, Point } from 'ffi-deep-dive/raw';
 
 const sum: number = addInRust(2, 3) + add_in_rust(1, 2);
@@ -14,4 +14,17 @@ const size: number = (Point satisfies NativeType).size;
 // @ts-expect-error the raw function keeps its parameter types
 add_in_rust(1n, 2);
 
-export { sum, status, error, even, add, size };
+// Every error the public API throws has a typed code once narrowed with isCodedError.
+const code: CodedError['code'] | null = (() => {
+  try {
+    addInRust(1.5, 2);
+    return null;
+  } catch (err) {
+    return isCodedError(err) ? err.code : null;
+  }
+})();
+// @ts-expect-error a code the package never uses
+const notACode: CodedError['code'] = 'ERR_NOT_OURS';
+const ffiCode: 'ERR_FFI_OVERFLOW' extends FfiError['code'] ? true : false = true;
+
+export { sum, status, error, even, add, size, code, notACode, ffiCode };

@@ -13,6 +13,17 @@ module.exports = {
     assert.equal(statusName(5), 'OVERFLOW');
     assert.equal(statusName(999), 'UNKNOWN');
   },
+  isCodedError(isCodedError, ffi) {
+    assert.throws(
+      () => ffi.addInRust(1.5, 2),
+      (err) => isCodedError(err) && err instanceof RangeError && err.code === 'ERR_OUT_OF_RANGE',
+    );
+    assert.throws(
+      () => ffi.addChecked(2 ** 31 - 1, 1),
+      (err) => isCodedError(err) && err.code === 'ERR_FFI_OVERFLOW',
+    );
+    assert.equal(isCodedError(new Error('not ours')), false);
+  },
   FfiError(FfiError, ffi) {
     const made = new FfiError(ffi.FfiStatus.INVALID_UTF8, 'example');
     assert.ok(made instanceof Error);
