@@ -33,47 +33,69 @@ Promise.resolve((async () => { ${body} })()).then(
 }
 
 describe('results are objects of the package, never koffi struct objects', () => {
-  it('an accessor for x/y on Object.prototype cannot change pointTranslated or OpaquePoint (coded error instead)', () => {
+  /** Installs an accessor (getter 42 or 9, setter that drops the write) for each name on Object.prototype, around `body`. */
+  const PATCH = `
+    const patched = (names, value, body) => {
+      for (const name of names) {
+        Object.defineProperty(Object.prototype, name, { get: () => value, set() {}, configurable: true });
+      }
+      try { return body(); } finally { for (const name of names) delete Object.prototype[name]; }
+    };
+    const shape = (o) => ({ proto: Object.getPrototypeOf(o) === Object.prototype, own: Object.getOwnPropertyNames(o) });`;
+
+  it('an accessor for x/y on Object.prototype changes neither pointTranslated nor OpaquePoint (was 42)', () => {
     expect(
-      inChild(`
-        const p = new api.OpaquePoint(1, 2);
-        const descriptor = { get: () => 42, set() {}, configurable: true };
-        Object.defineProperty(Object.prototype, 'x', descriptor);
-        Object.defineProperty(Object.prototype, 'y', descriptor);
-        let moved, x, json;
-        try {
-          moved = api.pointTranslated({ x: 1, y: 2 }, 0.5, 0.5);
-          try { x = p.x; } catch (e) { x = describeError(e); }
-          try { json = p.toJSON(); } catch (e) { json = describeError(e); }
-        } finally {
-          delete Object.prototype.x;
-          delete Object.prototype.y;
-        }
-        const own = Object.getOwnPropertyNames(moved);
+      inChild(`${PATCH}
+        const p = new api.OpaquePoint(1, 2).translate(0.5, 0.25);
+        const got = patched(['x', 'y'], 42, () => {
+          const moved = api.pointTranslated({ x: 1, y: 2 }, 0.5, 0.5);
+          const json = p.toJSON();
+          return {
+            moved: shape(moved), movedJson: JSON.stringify(moved),
+            x: p.x, y: p.y, json: shape(json), stringified: JSON.stringify(p),
+          };
+        });
         p.free();
-        return { moved: { x: moved.x, y: moved.y }, own, x, json, live: raw.opaque_point_live_count() };`),
+        return { ...got, live: raw.opaque_point_live_count() };`),
     ).toEqual({
       value: {
-        moved: { x: 1.5, y: 2.5 },
-        own: ['x', 'y'],
-        x: {
-          name: 'Error',
-          code: 'ERR_FFI_PATCHED_REALM',
-          message:
-            'OpaquePoint.x: Object.prototype has a property named x or y, which would intercept the coordinates koffi returns; remove it',
-        },
-        json: expect.objectContaining({ code: 'ERR_FFI_PATCHED_REALM' }),
+        moved: { proto: true, own: ['x', 'y'] },
+        movedJson: '{"x":1.5,"y":2.5}',
+        x: 1.5,
+        y: 2.25,
+        json: { proto: true, own: ['x', 'y'] },
+        stringified: '{"x":1.5,"y":2.25}',
         live: 0,
       },
     });
   });
 
-  it('an accessor for _0 on Object.prototype cannot change flipThings (was [9, 1]: a coded error now)', () => {
+  it('an accessor for _0/_1 on Object.prototype does not change flipThings (was [9, 1])', () => {
+    expect(
+      inChild(`${PATCH}
+        return patched(['_0', '_1'], 9, () => {
+          const flipped = api.flipThings([1, 2]);
+          return { flipped, array: Array.isArray(flipped), own: Object.getOwnPropertyNames(flipped) };
+        });`),
+    ).toEqual({ value: { flipped: [2, 1], array: true, own: ['0', '1', 'length'] } });
+  });
+
+  it('accessors for x, y, _0, _1 that throw reach none of them', () => {
     expect(
       inChild(`
-        Object.defineProperty(Object.prototype, '_0', { get: () => 9, set() {}, configurable: true });
-        try { return api.flipThings([1, 2]); } finally { delete Object.prototype._0; }`),
-    ).toEqual({ error: expect.objectContaining({ name: 'Error', code: 'ERR_FFI_PATCHED_REALM' }) });
+        const p = new api.OpaquePoint(3, 4);
+        for (const name of ['x', 'y', '_0', '_1']) {
+          Object.defineProperty(Object.prototype, name, {
+            get() { throw new Error('getter ' + name); }, set() { throw new Error('setter ' + name); }, configurable: true,
+          });
+        }
+        try {
+          return [p.x, p.y, p.toJSON(), api.pointTranslated({ x: 1, y: 2 }, 1, 1), api.flipThings([5, 6])];
+        } finally {
+          for (const name of ['x', 'y', '_0', '_1']) delete Object.prototype[name];
+          p.free();
+        }`),
+    ).toEqual({ value: [3, 4, { x: 3, y: 4 }, { x: 2, y: 3 }, [6, 5]] });
   });
 
   it('without such properties the results are right and have only own data properties', () => {
@@ -237,6 +259,42 @@ describe('module instances share one error object per realm', () => {
       });
     }
     expect(raw.ffi_error_live_count()).toBe(before);
+  });
+
+  it('instances of one library share its handle; an instance that loaded another library file never takes it', () => {
+    const shared = jest.requireActual<typeof import('../ts/status')>('../ts/status').syncError;
+    expect(typeof shared).toBe('bigint');
+    // A fresh instance of this copy: the same library path, the same handle.
+    jest.isolateModules(() => {
+      expect(jest.requireActual<typeof import('../ts/status')>('../ts/status').syncError).toBe(shared);
+    });
+    // A second copy of the package, simulated: its raw layer names another
+    // library file (the same file is loaded here, so the handle it makes is
+    // usable, and counted). It must make its own object, not take `shared`,
+    // and instances of that copy share the new one.
+    const before = raw.ffi_error_live_count();
+    const otherPath = path.join(path.dirname(raw.libraryPath), 'elsewhere', path.basename(raw.libraryPath));
+    let other: bigint | null = null;
+    for (let i = 0; i < 2; i++) {
+      jest.isolateModules(() => {
+        jest.doMock('../ts/raw/library', () => ({
+          ...jest.requireActual<typeof import('../ts/raw/library')>('../ts/raw/library'),
+          libraryPath: otherPath,
+        }));
+        const status = jest.requireActual<typeof import('../ts/status')>('../ts/status');
+        const api = jest.requireActual<typeof import('../ts')>('../ts');
+        expect(status.syncError).not.toBe(shared);
+        expect(typeof status.syncError).toBe('bigint');
+        if (i === 0) other = status.syncError;
+        else expect(status.syncError).toBe(other);
+        // Its failures carry their reasons through its own object.
+        expect(() => api.addChecked(2 ** 31 - 1, 2)).toThrow('addChecked: 2147483647 + 2 = 2147483649 does not fit');
+        expect(String(raw.ffi_error_message(shared))).not.toContain('2147483649');
+      });
+    }
+    jest.dontMock('../ts/raw/library');
+    // One more live object (thread-owned: freed when this thread exits), whatever the number of instances.
+    expect(raw.ffi_error_live_count()).toBe(before + 1);
   });
 });
 

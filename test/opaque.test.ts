@@ -19,6 +19,10 @@ describe('raw OpaquePoint functions', () => {
     expect(live()).toBe(before + 1);
     raw.opaque_point_translate(h, 0.5, -4);
     expect(raw.opaque_point_get(h)).toEqual({ x: 1.5, y: -2 });
+    const out = new Float32Array([7, 7]);
+    expect(raw.opaque_point_get_into(h, out)).toBe(true);
+    expect([...out]).toEqual([1.5, -2]);
+    expect(raw.opaque_point_get_into(h, null)).toBe(false);
     const s = raw.opaque_point_describe(h);
     try {
       expect(typeof s).toBe('bigint');
@@ -36,6 +40,10 @@ describe('raw OpaquePoint functions', () => {
     expect(p.x).toBeNaN();
     expect(p.y).toBeNaN();
     expect(raw.opaque_point_describe(null)).toBeNull();
+    const out = new Float32Array([7, 7]);
+    expect(raw.opaque_point_get_into(null, out)).toBe(false);
+    expect(Number.isNaN(out[0]) && Number.isNaN(out[1])).toBe(true);
+    expect(raw.opaque_point_get_into(null, null)).toBe(false);
     raw.opaque_point_free(null);
     expect(live()).toBe(before);
   });
@@ -94,7 +102,7 @@ describe('OpaquePoint', () => {
     const p = new OpaquePoint(1, 2);
     p.free();
     const spies = [
-      jest.spyOn(rawOpaque, 'opaque_point_get'),
+      jest.spyOn(rawOpaque, 'opaque_point_get_into'),
       jest.spyOn(rawOpaque, 'opaque_point_translate'),
       jest.spyOn(rawOpaque, 'opaque_point_describe'),
       jest.spyOn(rawOpaque, 'opaque_point_free'),
@@ -114,7 +122,7 @@ describe('OpaquePoint', () => {
     }
   });
 
-  it('reports a NULL from Rust (an internal panic) as an Error and leaks nothing', () => {
+  it('reports a NULL or false from Rust (an internal panic) as an Error and leaks nothing', () => {
     const before = live();
     const strings = raw.rust_string_live_count();
     const create = jest.spyOn(rawOpaque, 'opaque_point_new_thread_owned').mockReturnValueOnce(null);
@@ -135,6 +143,18 @@ describe('OpaquePoint', () => {
       describe.mockRestore();
     }
     expect(p.describe()).toBe('OpaquePoint(1, 2)');
+    const get = jest.spyOn(rawOpaque, 'opaque_point_get_into').mockReturnValueOnce(false).mockReturnValueOnce(false);
+    try {
+      expect(() => p.x).toThrow(
+        new Error('OpaquePoint.x: opaque_point_get_into found no point (an internal panic in Rust)'),
+      );
+      expect(() => p.toJSON()).toThrow(
+        new Error('OpaquePoint.toJSON: opaque_point_get_into found no point (an internal panic in Rust)'),
+      );
+    } finally {
+      get.mockRestore();
+    }
+    expect(p.toJSON()).toEqual({ x: 1, y: 2 });
     p.free();
     expect(live()).toBe(before);
     expect(raw.rust_string_live_count()).toBe(strings);

@@ -244,6 +244,7 @@ describe('pointTranslated', () => {
       x: Math.fround(Math.fround(0.1) + Math.fround(0.2)),
       y: 0,
     });
+    expect(q).toEqual({ x: 1.5, y: 0 }); // later calls leave an earlier result alone
   });
 
   it('refuses non-objects and bad coordinates or offsets', () => {

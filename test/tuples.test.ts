@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import koffi from 'koffi';
 import { flipThings } from '../ts';
-import { flip_things, Tuple } from '../ts/raw';
+import { flip_things, flip_things_into, Tuple } from '../ts/raw';
+import * as rawTuples from '../ts/raw/tuples';
 import { expectThrowsArg } from './fixtures/arg-errors';
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
@@ -17,6 +18,21 @@ describe('raw Tuple', () => {
   it('passes and returns the struct by value', () => {
     expect(flip_things({ _0: 1, _1: 2 })).toEqual({ _0: 2, _1: 1 });
   });
+
+  it('flip_things_into writes into a Uint32Array (zero-copy), in place or not; NULL writes nothing', () => {
+    const t = new Uint32Array([1, 0xffff_ffff]);
+    const out = new Uint32Array([7, 7]);
+    expect(flip_things_into(t, out)).toBe(true);
+    expect([...t, ...out]).toEqual([1, 0xffff_ffff, 0xffff_ffff, 1]);
+    expect(flip_things_into(t, t)).toBe(true);
+    expect([...t]).toEqual([0xffff_ffff, 1]);
+    const words = new Uint32Array([1, 2, 3]);
+    expect(flip_things_into(words, words.subarray(1))).toBe(true); // overlapping
+    expect([...words]).toEqual([1, 2, 1]);
+    expect(flip_things_into(null, out)).toBe(false);
+    expect(flip_things_into(t, null)).toBe(false);
+    expect([...out]).toEqual([0xffff_ffff, 1]);
+  });
 });
 
 describe('flipThings', () => {
@@ -26,11 +42,25 @@ describe('flipThings', () => {
     expect(flipThings([-0, 5])).toEqual([5, 0]);
   });
 
+  it('reports false from Rust (an internal panic) as an Error', () => {
+    const into = jest.spyOn(rawTuples, 'flip_things_into').mockReturnValueOnce(false);
+    try {
+      expect(() => flipThings([1, 2])).toThrow(
+        new Error('flipThings: flip_things_into returned false (an internal panic in Rust)'),
+      );
+    } finally {
+      into.mockRestore();
+    }
+    expect(flipThings([1, 2])).toEqual([2, 1]);
+  });
+
   it('returns a new array and leaves its argument alone', () => {
     const pair: [number, number] = [3, 4];
     const flipped = flipThings(pair);
     expect(flipped).not.toBe(pair);
     expect(pair).toEqual([3, 4]);
+    expect(flipThings([5, 6])).toEqual([6, 5]);
+    expect(flipped).toEqual([4, 3]); // not a view of memory a later call reuses
   });
 
   it('is [b, a] for every pair, and twice is the identity', () => {

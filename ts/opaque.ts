@@ -37,7 +37,10 @@
  * Hostile code and deep stacks: the handle, the slot tables and the list of
  * points waiting for registration live in private fields and module-private
  * typed arrays, and the registry is a `SafeFinalizationRegistry`: no patched
- * built-in, callback or prototype lookup reaches them. A `RangeError` for
+ * built-in, callback or prototype lookup reaches them. Coordinates come back
+ * through a module-private `Float32Array` that Rust writes
+ * (`opaque_point_get_into`), never through an object koffi builds, so an
+ * accessor named `x` or `y` on `Object.prototype` changes nothing. A `RangeError` for
  * stack exhaustion can be thrown at any call, so no native resource is ever
  * held only in a local across a call: `new OpaquePoint` links the new handle
  * into its pending list with no call in between, `free()` frees first and
@@ -50,16 +53,16 @@ import { decode } from 'koffi';
 import {
   opaque_point_describe,
   opaque_point_free,
-  opaque_point_get,
+  opaque_point_get_into,
   opaque_point_new_thread_owned,
   opaque_point_translate,
 } from './raw/opaque';
-import type { Point as RawPoint } from './raw/point';
 import { free_rust_string } from './raw/strings';
 import type { RawPointer } from './raw/strings';
 import {
   BigUint64ArrayCtor,
   ErrorCtor,
+  Float32ArrayCtor,
   Int32ArrayCtor,
   QueueMicrotask,
   SafeFinalizationRegistry,
@@ -67,7 +70,7 @@ import {
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeSet,
 } from './primordials';
-import { float32, freedError, invalidThis, patchedRealm, structResultReadable } from './validate';
+import { float32, freedError, invalidThis } from './validate';
 
 // Captured at load: the slot tables hold the handles Rust frees, so neither a
 // replaced global constructor nor a patched `length` or `set` may shape them.
@@ -75,6 +78,14 @@ const BigU64 = BigUint64ArrayCtor;
 const I32 = Int32ArrayCtor;
 /** koffi's C-string decoder, captured: koffi's exports object is user-writable. */
 const decodeString = decode.string as (pointer: RawPointer) => string;
+
+/**
+ * Where `opaque_point_get_into` writes a point's coordinates (x, y), read
+ * right after each call: no JS runs in between, and the array is
+ * module-private. koffi's struct object for a returned `Point` is never
+ * made, so no accessor on `Object.prototype` can see or change a result.
+ */
+const coordinates = new Float32ArrayCtor(2);
 
 // ---- Slots -------------------------------------------------------------------
 //
@@ -296,18 +307,15 @@ export class OpaquePoint {
   }
 
   /**
-   * The coordinates Rust holds for `handle` (`opaque_point_get`), as koffi's
-   * object, whose `x` and `y` are its own data properties: refused if
-   * `Object.prototype` has an `x` or `y` that would take koffi's writes.
+   * Reads the coordinates Rust holds for `handle` into the module's
+   * `coordinates` (`opaque_point_get_into`): read them before any other call.
    */
-  static #coordinates(handle: bigint, fn: string): RawPoint {
-    if (!structResultReadable('x', 'y')) {
-      throw patchedRealm(
-        fn,
-        'Object.prototype has a property named x or y, which would intercept the coordinates koffi returns; remove it',
-      );
+  static #readCoordinates(handle: bigint, fn: string): void {
+    if (!opaque_point_get_into(handle, coordinates)) {
+      // A live handle of this thread's always has a point (only this thread
+      // or its exit frees it): false means a panic caught in Rust.
+      throw new ErrorCtor(`${fn}: opaque_point_get_into found no point (an internal panic in Rust)`);
     }
-    return opaque_point_get(handle);
   }
 
   /** `true` once `free()` has run. */
@@ -315,14 +323,16 @@ export class OpaquePoint {
     return OpaquePoint.#handleOf(this, 'OpaquePoint.freed') === null;
   }
 
-  /** The x coordinate, read from Rust (`opaque_point_get`). @throws Error `ERR_FFI_FREED` after `free()` */
+  /** The x coordinate, read from Rust (`opaque_point_get_into`). @throws Error `ERR_FFI_FREED` after `free()` */
   get x(): number {
-    return OpaquePoint.#coordinates(OpaquePoint.#live(this, 'OpaquePoint.x'), 'OpaquePoint.x').x;
+    OpaquePoint.#readCoordinates(OpaquePoint.#live(this, 'OpaquePoint.x'), 'OpaquePoint.x');
+    return coordinates[0];
   }
 
-  /** The y coordinate, read from Rust (`opaque_point_get`). @throws Error `ERR_FFI_FREED` after `free()` */
+  /** The y coordinate, read from Rust (`opaque_point_get_into`). @throws Error `ERR_FFI_FREED` after `free()` */
   get y(): number {
-    return OpaquePoint.#coordinates(OpaquePoint.#live(this, 'OpaquePoint.y'), 'OpaquePoint.y').y;
+    OpaquePoint.#readCoordinates(OpaquePoint.#live(this, 'OpaquePoint.y'), 'OpaquePoint.y');
+    return coordinates[1];
   }
 
   /**
@@ -372,10 +382,13 @@ export class OpaquePoint {
     }
   }
 
-  /** `{ x, y }`, read from Rust. @throws Error `ERR_FFI_FREED` after `free()` */
+  /**
+   * `{ x, y }`, read from Rust, as a new object literal (own data
+   * properties: no inherited setter runs). @throws Error `ERR_FFI_FREED` after `free()`
+   */
   toJSON(): { x: number; y: number } {
-    const point = OpaquePoint.#coordinates(OpaquePoint.#live(this, 'OpaquePoint.toJSON'), 'OpaquePoint.toJSON');
-    return { x: point.x, y: point.y };
+    OpaquePoint.#readCoordinates(OpaquePoint.#live(this, 'OpaquePoint.toJSON'), 'OpaquePoint.toJSON');
+    return { x: coordinates[0], y: coordinates[1] };
   }
 
   /**

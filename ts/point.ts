@@ -17,7 +17,7 @@
  * arithmetic: a sum that overflows becomes ±Infinity, which is returned, not
  * thrown.
  */
-import { point_translate, point_translated, points_translate } from './raw/point';
+import { point_translate, points_translate } from './raw/point';
 import { TypedArrayPrototypeGetLength } from './primordials';
 import {
   float32,
@@ -28,7 +28,6 @@ import {
   newFloat32Pair,
   object,
   outOfRange,
-  structResultReadable,
 } from './validate';
 
 export { FLOAT32_MAX } from './validate';
@@ -171,10 +170,19 @@ export class Point {
 }
 
 /**
- * `point` moved by (`byX`, `byY`), as a new plain object, through Rust's
- * by-value `point_translated` (a struct passed and returned by value).
- * `point` is not modified. Convenient for plain objects; {@link Point} is the
- * fast path.
+ * Where {@link pointTranslated} has Rust move a copy of its point (x, y):
+ * module-private, written and read back with no JS in between.
+ */
+const scratchPoint = newFloat32Pair();
+
+/**
+ * `point` moved by (`byX`, `byY`), as a new plain object (an object literal
+ * of this package's, with own data properties `x` and `y`). `point` is not
+ * modified. Rust does the arithmetic on a copy in the package's own memory
+ * (`point_translate` on a `Float32Array`), so no object that koffi builds
+ * from a returned struct (`point_translated`, which C callers use) reaches
+ * the result: an accessor named `x` or `y` on `Object.prototype` changes
+ * nothing. Convenient for plain objects; {@link Point} is the fast path.
  *
  * @throws TypeError `ERR_INVALID_ARG_TYPE` if `point` is not an object with number
  *   `x` and `y`, or an offset is not a number
@@ -188,20 +196,11 @@ export function pointTranslated(point: PointLike, byX: number, byY: number): { x
   const y = float32(p.y, 'pointTranslated', 'point.y');
   const bx = float32(byX, 'pointTranslated', 'byX');
   const by = float32(byY, 'pointTranslated', 'byY');
-  if (structResultReadable('x', 'y')) {
-    // koffi fills its result object with [[Set]]: with no `x` or `y` on
-    // Object.prototype that makes own data properties, read here into an
-    // object of our own (koffi's never reaches the user).
-    const moved = point_translated({ x, y }, bx, by);
-    return { x: moved.x, y: moved.y };
-  }
-  // An accessor for `x` or `y` on Object.prototype would take koffi's writes:
-  // the same translation in place, in memory of our own (`point_translate`).
-  const data = newFloat32Pair();
-  data[0] = x;
-  data[1] = y;
-  point_translate(data, bx, by);
-  return { x: data[0], y: data[1] };
+  // From here to the literal, no JS but ours runs: the scratch cannot change under us.
+  scratchPoint[0] = x;
+  scratchPoint[1] = y;
+  point_translate(scratchPoint, bx, by);
+  return { x: scratchPoint[0], y: scratchPoint[1] };
 }
 
 /**

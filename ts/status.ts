@@ -7,7 +7,7 @@
  * its last argument; on failure Rust writes the status and a specific reason
  * into it, which {@link check} turns into an {@link FfiError}.
  *
- * Synchronous calls share one error object per module instance
+ * Synchronous calls share one error object per realm and library
  * ({@link syncError}). That is safe under re-entry: Rust writes the object
  * only when a call returns, and the caller reads it right after, before any
  * other JS runs. A call that runs JS during the native call (a `countWhere`
@@ -19,6 +19,7 @@
  * that is terminated before the batch completes.
  */
 import { ffi_error_message, ffi_error_new_thread_owned, ffi_error_status } from './raw/error';
+import { libraryPath } from './raw/library';
 import { ffi_status_message } from './raw/status';
 import {
   ErrorCtor,
@@ -127,8 +128,18 @@ export type NativeError = bigint | null;
  * of `globalThis` under a registered symbol. Once defined, no code can change
  * it; a value planted there before this package was first required is out of
  * scope, as a built-in patched then would be.
+ *
+ * The symbol names the library file the module instance loaded (its
+ * absolute path): the handle belongs to that library's table of thread-owned
+ * objects, and another library must never receive it. Two copies of the
+ * package in one process (two versions in nested `node_modules`) load two
+ * files, so two libraries, and each keeps its own object. Module instances
+ * of one copy load the same path, which `dlopen` resolves to the same loaded
+ * library, and share it. (Two paths to one file, through a symlink or a hard
+ * link, are one library with two keys: one more error object, never a
+ * foreign handle.)
  */
-const SYNC_ERROR_KEY = SymbolFor('ffi-deep-dive.syncError');
+const SYNC_ERROR_KEY = SymbolFor(`ffi-deep-dive.syncError:${libraryPath}`);
 
 /**
  * The realm's shared error object, made on first use. Sharing it among
@@ -221,7 +232,6 @@ const CODES: Readonly<Record<string, true>> = (() => {
     ERR_INVALID_THIS: true,
     ERR_FFI_FREED: true,
     ERR_FFI_NESTING_DEPTH: true,
-    ERR_FFI_PATCHED_REALM: true,
     ERR_MEMORY_ALLOCATION_FAILED: true,
   };
   const codes = ObjectAssign(ObjectCreate(null) as Record<string, true>, own);

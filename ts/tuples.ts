@@ -1,21 +1,28 @@
 /**
  * Tuples: a JS pair `[a, b]` crosses the boundary as the C struct
- * `Tuple { uint32_t _0; uint32_t _1; }`, by value.
+ * `Tuple { uint32_t _0; uint32_t _1; }`, laid out in a `Uint32Array` of
+ * two elements (`_0` at 0, `_1` at 1) that Rust reads and writes in place
+ * (`flip_things_into`). koffi never builds an object from a returned
+ * `Tuple` (as it would for the by-value `flip_things`), so no accessor named
+ * `_0` or `_1` on `Object.prototype` can see or change a result.
  */
-import { flip_things } from './raw/tuples';
-import { invalidArgType, invalidArgValue, isArray, patchedRealm, structResultReadable, uint32 } from './validate';
+import { flip_things_into } from './raw/tuples';
+import { ErrorCtor, Uint32ArrayCtor } from './primordials';
+import { invalidArgType, invalidArgValue, isArray, uint32 } from './validate';
+
+/** The pair Rust flips in place: module-private, written and read back with no JS in between. */
+const scratchPair = new Uint32ArrayCtor(2);
 
 /**
- * `[b, a]` for `[a, b]`, swapped by Rust (`flip_things`, a plain swap; the
- * FFI Omnibus's `flip_things_around`, with fields `x`/`y` and `(b + 1, a - 1)`,
- * is a different function): the pair is passed to Rust and returned by value
- * as a `Tuple`.
+ * `[b, a]` for `[a, b]`, swapped by Rust (`flip_things_into`, the plain swap
+ * of `flip_things`; the FFI Omnibus's `flip_things_around`, with fields
+ * `x`/`y` and `(b + 1, a - 1)`, is a different function): the pair is copied
+ * into memory laid out as a `Tuple`, which Rust flips in place. The result is
+ * a new array.
  *
  * @throws TypeError `ERR_INVALID_ARG_TYPE` if `pair` is not an array or an element
  *   is not a number; `ERR_INVALID_ARG_VALUE` if it does not have exactly two elements
  * @throws RangeError `ERR_OUT_OF_RANGE` if an element is not an integer in [0, 2**32 - 1]
- * @throws Error `ERR_FFI_PATCHED_REALM` if `Object.prototype` has a property `_0` or `_1` (added after
- *   the package loaded, or before), which would take the result koffi returns
  * @example flipThings([1, 2]) // [2, 1]
  */
 export function flipThings<A extends number, B extends number>(pair: readonly [A, B]): [B, A] {
@@ -33,15 +40,12 @@ export function flipThings<A extends number, B extends number>(pair: readonly [A
   const a = uint32(pair[0], 'flipThings', 'pair[0]');
   // eslint-disable-next-line local/prefer-primordials -- as above
   const b = uint32(pair[1], 'flipThings', 'pair[1]');
-  // koffi fills its result object with [[Set]]: only with no `_0` or `_1` on
-  // Object.prototype do they become own data properties that no code can change.
-  if (!structResultReadable('_0', '_1')) {
-    throw patchedRealm(
-      'flipThings',
-      'Object.prototype has a property named _0 or _1, which would intercept the pair koffi returns; remove it',
-    );
+  // From here to the literal, no JS but ours runs: the scratch cannot change under us.
+  scratchPair[0] = a;
+  scratchPair[1] = b;
+  if (!flip_things_into(scratchPair, scratchPair)) {
+    throw new ErrorCtor('flipThings: flip_things_into returned false (an internal panic in Rust)');
   }
-  const flipped = flip_things({ _0: a, _1: b });
   // A new array literal: its elements are defined, not assigned (no inherited setter runs).
-  return [flipped._0 as B, flipped._1 as A];
+  return [scratchPair[0] as B, scratchPair[1] as A];
 }

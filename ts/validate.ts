@@ -36,8 +36,6 @@ import {
   NumberIsInteger,
   ObjectDefineProperty,
   ObjectIs,
-  ObjectPrototype,
-  ObjectPrototypeHasOwnProperty,
   RangeErrorCtor,
   SafeMap,
   StringPrototypeIncludes,
@@ -75,8 +73,7 @@ export type ArgumentErrorCode =
   | 'ERR_FFI_FREED'
   | 'ERR_INVALID_RETURN_VALUE'
   | 'ERR_INVALID_THIS'
-  | 'ERR_FFI_NESTING_DEPTH'
-  | 'ERR_FFI_PATCHED_REALM';
+  | 'ERR_FFI_NESTING_DEPTH';
 
 function withCode<E extends Error>(error: E, code: ArgumentErrorCode): E & { code: ArgumentErrorCode } {
   return ObjectDefineProperty(error, 'code', {
@@ -147,14 +144,6 @@ export function invalidThis(fn: string, expected: string, value: unknown): TypeE
  */
 export function nestingTooDeep(fn: string, max: number): RangeError {
   return withCode(new RangeErrorCtor(`${fn}: callbacks nested more than ${max} deep`), 'ERR_FFI_NESTING_DEPTH');
-}
-
-/**
- * `Error` `ERR_FFI_PATCHED_REALM`: `'<fn>: <what>'`, for a result the package
- * cannot read soundly because a built-in was changed after it loaded.
- */
-export function patchedRealm(fn: string, what: string): Error {
-  return withCode(new ErrorCtor(`${fn}: ${what}`), 'ERR_FFI_PATCHED_REALM');
 }
 
 /**
@@ -533,26 +522,6 @@ export function float32Pair(points: unknown, index: number): Float32Array {
 /** A new `Float32Array` of two elements (the captured constructor). */
 export function newFloat32Pair(): Float32Array {
   return new F32(2);
-}
-
-// ---- Results koffi builds --------------------------------------------------
-
-/**
- * Whether a struct koffi returns by value, with fields `first` and `second`,
- * can be read soundly. koffi fills a fresh object with `[[Set]]`
- * (`napi_set_property`), so a field whose name `Object.prototype` holds as an
- * accessor (or as a read-only value) never becomes the object's own: the
- * accessor gets the value and may lie. Without such a property on
- * `Object.prototype` (the only object on the fresh object's prototype
- * chain, whose own prototype is immutably null) every field becomes an own
- * data property, which no user code can then change. A writable data
- * property there is harmless too (it is shadowed), but is refused here for
- * simplicity: no code defines one in practice.
- */
-export function structResultReadable(first: string, second: string): boolean {
-  return (
-    !ObjectPrototypeHasOwnProperty(ObjectPrototype, first) && !ObjectPrototypeHasOwnProperty(ObjectPrototype, second)
-  );
 }
 
 // ---- Other kinds ----------------------------------------------------------

@@ -778,6 +778,27 @@ char *opaque_point_describe(const struct OpaquePoint *point);
 // opaque_point_new_thread_owned().
 struct Point opaque_point_get(const struct OpaquePoint *point);
 
+// Writes the point's coordinates into `*out`, the caller's memory, and
+// returns true. The same copy as opaque_point_get(), for callers that
+// cannot take a struct returned by value, or would rather not: a binding
+// that lets the foreign function interface build an object from a returned
+// struct hands its users an object it did not make (the package's
+// OpaquePoint class reads `x` and `y` this way, through a `Float32Array` of
+// two elements).
+//
+// Returns false, and writes (NaN, NaN) into `*out`, for a NULL `point` or a
+// thread-owned handle whose point was freed. A NULL `out` writes nothing
+// and returns false. (An internal panic, caught, returns false with `*out`
+// at (NaN, NaN) or the point's coordinates.) Borrows `point` and `out` for
+// the call only: the caller still owns the handle, and nothing is
+// allocated. Thread-safe for handles no other thread is modifying.
+//
+// # Safety
+// `point` is NULL, a live handle from opaque_point_new(), or a handle from
+// opaque_point_new_thread_owned(). `out` is NULL or valid for writing one
+// Point, not accessed by anything else during the call.
+bool opaque_point_get_into(const struct OpaquePoint *point, struct Point *out);
+
 // Destroys a point created by opaque_point_new() or
 // opaque_point_new_thread_owned(). NULL is a harmless no-op.
 //
@@ -894,6 +915,25 @@ enum FfiStatus shape_scale(union Shape *shape, double factor, struct FfiError *e
 // Takes and returns the struct by value. No pointers: nothing to own,
 // borrow or free, and no NULL case. Cannot fail (on an internal panic it returns `{0, 0}`). Thread-safe.
 struct Tuple flip_things(struct Tuple t);
+
+// Writes `*t` with its two elements swapped into `*out`, as flip_things()
+// returns it, and returns true: `{_0 = a, _1 = b}` gives
+// `{_0 = b, _1 = a}`. For callers that cannot take a struct returned by
+// value, or would rather not: a binding that lets the foreign function
+// interface build an object from a returned struct hands its users an
+// object it did not make (the package's `flipThings` passes one
+// `Uint32Array` of two elements as both `t` and `out`).
+//
+// `out` may be `t` itself, or overlap it: the pair is read before it is
+// written. A NULL `t` or `out` writes nothing and returns false. Borrows
+// both for the call only; nothing is allocated. Cannot fail otherwise (an
+// internal panic, caught, returns false). Thread-safe for pairs no other
+// thread is writing.
+//
+// # Safety
+// `t` is NULL or valid for reading one Tuple; `out` is NULL or valid for
+// writing one Tuple. Neither is written by anything else during the call.
+bool flip_things_into(const struct Tuple *t, struct Tuple *out);
 
 // Returns a union whose `as_float` member is `value`; read its `as_int`
 // member to see the bit pattern (`1.0f` gives `0x3f800000`).

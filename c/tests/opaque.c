@@ -37,6 +37,14 @@ void test_opaque(void) {
     got.x = 100.0f;
     CHECK(opaque_point_get(p).x == 1.5f);
 
+    /* get_into: the same copy, written into the caller's Point. */
+    Point into = {7.0f, 7.0f};
+    CHECK(opaque_point_get_into(p, &into));
+    CHECK(into.x == 1.5f && into.y == -2.0f);
+    into.x = 100.0f;
+    CHECK(opaque_point_get(p).x == 1.5f);
+    CHECK(!opaque_point_get_into(p, NULL));
+
     char *text = opaque_point_describe(p);
     CHECK_STR(text, "OpaquePoint(1.5, -2)");
     CHECK(rust_string_live_count() == strings_before + 1);
@@ -63,6 +71,10 @@ void test_opaque(void) {
     got = opaque_point_get(NULL);
     CHECK(isnan(got.x) && isnan(got.y));
     CHECK(opaque_point_describe(NULL) == NULL);
+    got.x = got.y = 0.0f;
+    CHECK(!opaque_point_get_into(NULL, &got));
+    CHECK(isnan(got.x) && isnan(got.y));
+    CHECK(!opaque_point_get_into(NULL, NULL));
     opaque_point_free(NULL);
     CHECK(opaque_point_live_count() == points_before);
     CHECK(rust_string_live_count() == strings_before);
@@ -94,7 +106,12 @@ void test_opaque(void) {
     CHECK(mine != NULL);
     CHECK(opaque_point_thread_owned_count() == owned_before + 1);
     CHECK(opaque_point_get(mine).y == 6.0f);
+    CHECK(opaque_point_get_into(mine, &got) && got.x == 5.0f && got.y == 6.0f);
     opaque_point_free(mine);
     CHECK(opaque_point_thread_owned_count() == owned_before);
+    /* A freed thread-owned handle reads as NULL does. */
+    got.x = got.y = 0.0f;
+    CHECK(!opaque_point_get_into(mine, &got));
+    CHECK(isnan(got.x) && isnan(got.y));
     CHECK(opaque_point_live_count() == points_before);
 }

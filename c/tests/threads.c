@@ -261,6 +261,8 @@ static void one_iteration(Thread *t, FfiError *error, unsigned long iteration) {
     CALL(t, opaque_point_translate(op, 0.5f, 0.25f));
     Point got = CALL(t, opaque_point_get(op));
     T_CHECK(t, got.x == x + 0.5f && got.y == y + 0.25f);
+    Point into = {0, 0};
+    T_CHECK(t, CALL(t, opaque_point_get_into(op, &into)) && into.x == got.x && into.y == got.y);
     char *described = CALL(t, opaque_point_describe(op));
     char want[64];
     snprintf(want, sizeof want, "OpaquePoint(%g, %g)", (double)got.x, (double)got.y);
@@ -272,6 +274,7 @@ static void one_iteration(Thread *t, FfiError *error, unsigned long iteration) {
     T_CHECK(t, CALL(t, opaque_point_thread_owned_count()) == owned + 1);
     got = CALL(t, opaque_point_get(mine));
     T_CHECK(t, got.x == x && got.y == -y);
+    T_CHECK(t, CALL(t, opaque_point_get_into(mine, &into)) && into.x == x && into.y == -y);
     if (iteration % 4 != 3) {
         CALL(t, opaque_point_free(mine)); /* the rest are left for the thread's exit */
         T_CHECK(t, CALL(t, opaque_point_thread_owned_count()) == owned);
@@ -303,6 +306,7 @@ static void one_iteration(Thread *t, FfiError *error, unsigned long iteration) {
     T_CHECK(t, strcmp(CALL(t, ffi_error_message(error)), expect) == 0);
     Tuple tu = CALL(t, flip_things((Tuple){r, ~r}));
     T_CHECK(t, tu._0 == ~r && tu._1 == r);
+    T_CHECK(t, CALL(t, flip_things_into(&tu, &tu)) && tu._0 == r && tu._1 == ~r);
     IntOrFloat u = CALL(t, int_or_float_from_float(x));
     int32_t bits;
     memcpy(&bits, &x, sizeof bits);
@@ -340,6 +344,17 @@ static void one_iteration(Thread *t, FfiError *error, unsigned long iteration) {
     size_t expected_primes = primes_below(limit);
     T_CHECK(t, primes.len == expected_primes &&
                    (expected_primes == 0 || memcmp(primes.data, prime_table, expected_primes * sizeof(uint32_t)) == 0));
+    size_t written = 0;
+    T_CHECK(t, CALL(t, primes_up_to_into(limit, NULL, 0, &written, error)) ==
+                   (limit < 2 ? FFI_STATUS_OK : FFI_STATUS_BUFFER_TOO_SMALL));
+    uint32_t sieved[1024];
+    if (written <= 1024) {
+        T_CHECK(t, CALL(t, primes_up_to_into(limit, sieved, written, &written, error)) == FFI_STATUS_OK);
+        T_CHECK(t, written == expected_primes &&
+                       (expected_primes == 0 || memcmp(sieved, prime_table, expected_primes * sizeof(uint32_t)) == 0));
+    } else {
+        T_CHECK(t, written <= 1024); /* the capacity for limits below PRIME_TABLE_LIMIT fits */
+    }
     if (iteration % 2 == 0) {
         CALL(t, u32_array_free(primes));
     } else {

@@ -269,6 +269,52 @@ pub unsafe extern "C" fn opaque_point_get(point: *const OpaquePoint) -> Point {
     })
 }
 
+/// Writes the point's coordinates into `*out`, the caller's memory, and
+/// returns true. The same copy as opaque_point_get(), for callers that
+/// cannot take a struct returned by value, or would rather not: a binding
+/// that lets the foreign function interface build an object from a returned
+/// struct hands its users an object it did not make (the package's
+/// OpaquePoint class reads `x` and `y` this way, through a `Float32Array` of
+/// two elements).
+///
+/// Returns false, and writes (NaN, NaN) into `*out`, for a NULL `point` or a
+/// thread-owned handle whose point was freed. A NULL `out` writes nothing
+/// and returns false. (An internal panic, caught, returns false with `*out`
+/// at (NaN, NaN) or the point's coordinates.) Borrows `point` and `out` for
+/// the call only: the caller still owns the handle, and nothing is
+/// allocated. Thread-safe for handles no other thread is modifying.
+///
+/// # Safety
+/// `point` is NULL, a live handle from opaque_point_new(), or a handle from
+/// opaque_point_new_thread_owned(). `out` is NULL or valid for writing one
+/// Point, not accessed by anything else during the call.
+#[no_mangle]
+pub unsafe extern "C" fn opaque_point_get_into(point: *const OpaquePoint, out: *mut Point) -> bool {
+    guard(|| {
+        // SAFETY: "`out` is NULL or valid for writing one Point, not accessed
+        // by anything else during the call": `as_mut` gives None for NULL,
+        // else an exclusive reference for this call.
+        let Some(out) = (unsafe { out.as_mut() }) else {
+            return false;
+        };
+        *out = Point::new(f32::NAN, f32::NAN);
+        let point = thread_owned::resolve(point.cast_mut());
+        // SAFETY: "`point` is NULL, a live handle from opaque_point_new(),
+        // or a handle from opaque_point_new_thread_owned()", not modified
+        // during the call: `resolve` gives NULL (`as_ref` gives None), the
+        // live Box, or the live value in the handle's slot (NULL once freed).
+        // A Point of the caller's cannot be inside the OpaquePoint, which
+        // only this library can reach.
+        match unsafe { point.as_ref() } {
+            Some(p) => {
+                *out = p.get();
+                true
+            }
+            None => false,
+        }
+    })
+}
+
 /// Destroys a point created by opaque_point_new() or
 /// opaque_point_new_thread_owned(). NULL is a harmless no-op.
 ///
@@ -379,6 +425,34 @@ mod tests {
             assert!(p.x.is_nan() && p.y.is_nan());
             assert!(opaque_point_describe(std::ptr::null()).is_null());
             opaque_point_free(std::ptr::null_mut());
+        }
+    }
+
+    #[test]
+    fn get_into_writes_the_callers_memory() {
+        let _points = exclusive();
+        let p = opaque_point_new(1.5, -2.0);
+        let owned = opaque_point_new_thread_owned(3.0, 4.0);
+        let mut out = Point::new(7.0, 7.0);
+        // SAFETY: `p` and `owned` are live until freed below, once each;
+        // `out` is a local Point; NULL is allowed for either argument.
+        unsafe {
+            assert!(opaque_point_get_into(p, &mut out));
+            assert_eq!(out, Point::new(1.5, -2.0));
+            opaque_point_translate(p, 1.0, 1.0);
+            assert!(opaque_point_get_into(p, &mut out));
+            assert_eq!(out, opaque_point_get(p));
+            assert!(opaque_point_get_into(owned, &mut out));
+            assert_eq!(out, Point::new(3.0, 4.0));
+            assert!(!opaque_point_get_into(p, std::ptr::null_mut()));
+            assert!(!opaque_point_get_into(std::ptr::null(), &mut out));
+            assert!(out.x.is_nan() && out.y.is_nan());
+            opaque_point_free(p);
+            opaque_point_free(owned);
+            // A freed thread-owned handle: (NaN, NaN), as for NULL.
+            out = Point::new(0.0, 0.0);
+            assert!(!opaque_point_get_into(owned, &mut out));
+            assert!(out.x.is_nan() && out.y.is_nan());
         }
     }
 

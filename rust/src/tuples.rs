@@ -52,6 +52,39 @@ pub extern "C" fn flip_things(t: Tuple) -> Tuple {
     guard(|| flip(t.into()).into())
 }
 
+/// Writes `*t` with its two elements swapped into `*out`, as flip_things()
+/// returns it, and returns true: `{_0 = a, _1 = b}` gives
+/// `{_0 = b, _1 = a}`. For callers that cannot take a struct returned by
+/// value, or would rather not: a binding that lets the foreign function
+/// interface build an object from a returned struct hands its users an
+/// object it did not make (the package's `flipThings` passes one
+/// `Uint32Array` of two elements as both `t` and `out`).
+///
+/// `out` may be `t` itself, or overlap it: the pair is read before it is
+/// written. A NULL `t` or `out` writes nothing and returns false. Borrows
+/// both for the call only; nothing is allocated. Cannot fail otherwise (an
+/// internal panic, caught, returns false). Thread-safe for pairs no other
+/// thread is writing.
+///
+/// # Safety
+/// `t` is NULL or valid for reading one Tuple; `out` is NULL or valid for
+/// writing one Tuple. Neither is written by anything else during the call.
+#[no_mangle]
+pub unsafe extern "C" fn flip_things_into(t: *const Tuple, out: *mut Tuple) -> bool {
+    guard(|| {
+        if t.is_null() || out.is_null() {
+            return false;
+        }
+        // SAFETY: "`t` is NULL or valid for reading one Tuple" and not NULL
+        // here. Read by value, with no reference kept: `out` may overlap it.
+        let pair = unsafe { t.read() };
+        // SAFETY: "`out` is NULL or valid for writing one Tuple" and not NULL
+        // here; the read above has ended, so an overlap with `t` is harmless.
+        unsafe { out.write(flip(pair.into()).into()) };
+        true
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +107,29 @@ mod tests {
         assert_eq!(t, Tuple(5, 6));
         let pair: (u32, u32) = t.into();
         assert_eq!(pair, (5, 6));
+    }
+
+    #[test]
+    fn flip_into_writes_the_callers_memory_even_in_place() {
+        let t = Tuple(1, 2);
+        let mut out = Tuple(9, 9);
+        let mut both = [7u32, 8, 9];
+        // SAFETY: locals valid for one Tuple each (the array holds two
+        // overlapping ones, at elements 0 and 1, which the header allows);
+        // NULL is allowed for either argument.
+        unsafe {
+            assert!(flip_things_into(&t, &mut out));
+            assert_eq!((t, out), (Tuple(1, 2), Tuple(2, 1)));
+            let in_place = both.as_mut_ptr().cast::<Tuple>();
+            assert!(flip_things_into(in_place, in_place));
+            assert_eq!(both, [8, 7, 9]);
+            let shifted = both.as_mut_ptr().add(1).cast::<Tuple>();
+            assert!(flip_things_into(in_place, shifted));
+            assert_eq!(both, [8, 7, 8]);
+            assert!(!flip_things_into(std::ptr::null(), &mut out));
+            assert!(!flip_things_into(&t, std::ptr::null_mut()));
+            assert_eq!(out, Tuple(2, 1), "NULL writes nothing");
+        }
     }
 
     #[test]

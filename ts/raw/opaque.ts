@@ -9,7 +9,7 @@
 import koffi from 'koffi';
 import { lib } from './library';
 import type { Native, NativeType } from './types';
-import { Point } from './point';
+import { Point, PointPtr } from './point';
 import type { RawPointer } from './strings';
 
 /** `typedef struct OpaquePoint OpaquePoint;`: incomplete, pointers only. Anonymous: see ts/raw/library.ts. */
@@ -56,6 +56,16 @@ export const opaque_point_describe = lib.func('opaque_point_describe', 'void *',
 /** `Point opaque_point_get(const OpaquePoint *point)`: a copy of the coordinates; `{ x: NaN, y: NaN }` for NULL. */
 export const opaque_point_get = lib.func('opaque_point_get', Point, [OpaquePointPtr]) as Native<
   (point: RawPointer) => Point
+>;
+
+/**
+ * `bool opaque_point_get_into(const OpaquePoint *point, Point *out)`: writes the coordinates into `out`, a
+ * `Float32Array` of at least 2 elements (zero-copy: x at 0, y at 1), and returns true; false with
+ * (NaN, NaN) written for NULL or a freed thread-owned handle, false and nothing written for a NULL `out`.
+ * koffi checks neither the element type nor the length: a shorter array lets Rust write past its end.
+ */
+export const opaque_point_get_into = lib.func('opaque_point_get_into', 'bool', [OpaquePointPtr, PointPtr]) as Native<
+  (point: RawPointer, out: Float32Array | null) => boolean
 >;
 
 /** `void opaque_point_free(OpaquePoint *point)`: NULL is a no-op; at most once per handle. */
