@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The functions `glibc/compat.c` wraps: each has a `__wrap_` definition there.
-const GLIBC_WRAPPED: [&str; 7] = [
+const GLIBC_WRAPPED: [&str; 15] = [
     "log",
     "gettid",
     "stat64",
@@ -25,6 +25,14 @@ const GLIBC_WRAPPED: [&str; 7] = [
     "pthread_key_create",
     "pthread_key_delete",
     "pthread_setspecific",
+    "pthread_create",
+    "pthread_detach",
+    "pthread_attr_setstacksize",
+    "pthread_attr_getstack",
+    "pthread_attr_getguardsize",
+    "pthread_getattr_np",
+    "pthread_setname_np",
+    "dlsym",
 ];
 
 fn cfg(key: &str) -> String {
@@ -131,7 +139,8 @@ fn glibc_compat() {
     for name in GLIBC_WRAPPED {
         println!("cargo:rustc-link-arg=-Wl,--wrap={name}");
     }
-    // pthread_key_* were in libpthread.so.0 before glibc 2.34: it must be
-    // loaded there, also in a program that does not link it itself.
-    println!("cargo:rustc-link-arg=-Wl,--push-state,--no-as-needed,-l:libpthread.so.0,--pop-state");
+    // pthread_* were in libpthread.so.0, dlsym in libdl.so.2, before glibc
+    // 2.34: they must be loaded there, also in a program that does not link
+    // them itself.
+    println!("cargo:rustc-link-arg=-Wl,--push-state,--no-as-needed,-l:libpthread.so.0,-l:libdl.so.2,--pop-state");
 }

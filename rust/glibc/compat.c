@@ -2,22 +2,24 @@
  * glibc 2.28 compatibility for the x86_64-linux-gnu library (rust/build.rs
  * compiles this file and links it into the cdylib and the test binaries).
  *
- * Rust's std, built against a newer glibc, refers to seven functions at
+ * Rust's std, built against a newer glibc, refers to fifteen functions at
  * symbol versions newer than GLIBC_2.28, the glibc of the oldest systems
  * Node.js 20 runs on (RHEL 8 and its rebuilds): log (2.29), gettid (2.30),
  * stat64 and fstat64 (2.33), pthread_key_create, pthread_key_delete and
- * pthread_setspecific (2.34). build.rs links with -Wl,--wrap=NAME for each,
- * so that std's references land on the __wrap_NAME functions below, and
+ * pthread_setspecific (2.34); and, for the threads it starts,
+ * pthread_getattr_np (2.32), pthread_create, pthread_detach, three
+ * pthread_attr_* functions, pthread_setname_np and dlsym (2.34). build.rs
+ * links with -Wl,--wrap=NAME for each, so that std's references land on the __wrap_NAME functions below, and
  * each of those calls the oldest version of the function that glibc has
  * (`.symver` binds the reference to that version explicitly; --wrap leaves
  * a versioned reference alone). glibc keeps every old version for old
  * binaries, so the same calls run on old and new glibc alike; the newest
  * reference left is statx (GLIBC_2.28, weak).
  *
- * The versions are x86_64's: GLIBC_2.2.5 is its first. pthread_key_* lived
- * in libpthread.so.0 until 2.34, so build.rs also records libpthread.so.0 as
- * needed (an empty stub since 2.34): the loader then finds them on either
- * side of the move.
+ * The versions are x86_64's: GLIBC_2.2.5 is its first. pthread_* lived in
+ * libpthread.so.0, and dlsym in libdl.so.2, until 2.34, so build.rs also
+ * records both as needed (empty stubs since 2.34): the loader then finds
+ * them on either side of the move.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -83,3 +85,56 @@ HIDDEN int __wrap_pthread_key_delete(pthread_key_t key) { return compat_pthread_
 HIDDEN int __wrap_pthread_setspecific(pthread_key_t key, const void *value) {
     return compat_pthread_setspecific(key, value);
 }
+
+/* The thread functions std's thread spawning uses (the library's own
+ * background threads of async_batch_run_in_background()): the same
+ * functions, given a GLIBC_2.34 version (GLIBC_2.32 for pthread_getattr_np)
+ * when libpthread moved into libc. pthread_setname_np's first version is
+ * GLIBC_2.12. */
+PIN(compat_pthread_create, "pthread_create@GLIBC_2.2.5");
+PIN(compat_pthread_detach, "pthread_detach@GLIBC_2.2.5");
+PIN(compat_pthread_attr_setstacksize, "pthread_attr_setstacksize@GLIBC_2.2.5");
+PIN(compat_pthread_attr_getstack, "pthread_attr_getstack@GLIBC_2.2.5");
+PIN(compat_pthread_attr_getguardsize, "pthread_attr_getguardsize@GLIBC_2.2.5");
+PIN(compat_pthread_getattr_np, "pthread_getattr_np@GLIBC_2.2.5");
+PIN(compat_pthread_setname_np, "pthread_setname_np@GLIBC_2.12");
+int compat_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg);
+int compat_pthread_detach(pthread_t thread);
+int compat_pthread_attr_setstacksize(pthread_attr_t *attr, size_t size);
+int compat_pthread_attr_getstack(const pthread_attr_t *attr, void **addr, size_t *size);
+int compat_pthread_attr_getguardsize(const pthread_attr_t *attr, size_t *size);
+int compat_pthread_getattr_np(pthread_t thread, pthread_attr_t *attr);
+int compat_pthread_setname_np(pthread_t thread, const char *name);
+HIDDEN int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg);
+HIDDEN int __wrap_pthread_detach(pthread_t thread);
+HIDDEN int __wrap_pthread_attr_setstacksize(pthread_attr_t *attr, size_t size);
+HIDDEN int __wrap_pthread_attr_getstack(const pthread_attr_t *attr, void **addr, size_t *size);
+HIDDEN int __wrap_pthread_attr_getguardsize(const pthread_attr_t *attr, size_t *size);
+HIDDEN int __wrap_pthread_getattr_np(pthread_t thread, pthread_attr_t *attr);
+HIDDEN int __wrap_pthread_setname_np(pthread_t thread, const char *name);
+HIDDEN int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg) {
+    return compat_pthread_create(thread, attr, start, arg);
+}
+HIDDEN int __wrap_pthread_detach(pthread_t thread) { return compat_pthread_detach(thread); }
+HIDDEN int __wrap_pthread_attr_setstacksize(pthread_attr_t *attr, size_t size) {
+    return compat_pthread_attr_setstacksize(attr, size);
+}
+HIDDEN int __wrap_pthread_attr_getstack(const pthread_attr_t *attr, void **addr, size_t *size) {
+    return compat_pthread_attr_getstack(attr, addr, size);
+}
+HIDDEN int __wrap_pthread_attr_getguardsize(const pthread_attr_t *attr, size_t *size) {
+    return compat_pthread_attr_getguardsize(attr, size);
+}
+HIDDEN int __wrap_pthread_getattr_np(pthread_t thread, pthread_attr_t *attr) {
+    return compat_pthread_getattr_np(thread, attr);
+}
+HIDDEN int __wrap_pthread_setname_np(pthread_t thread, const char *name) {
+    return compat_pthread_setname_np(thread, name);
+}
+
+/* dlsym: in libdl.so.2 until 2.34 (build.rs records libdl.so.2 as needed,
+ * an empty stub since 2.34). std looks optional functions up with it. */
+PIN(compat_dlsym, "dlsym@GLIBC_2.2.5");
+void *compat_dlsym(void *handle, const char *name);
+HIDDEN void *__wrap_dlsym(void *handle, const char *name);
+HIDDEN void *__wrap_dlsym(void *handle, const char *name) { return compat_dlsym(handle, name); }
