@@ -521,6 +521,51 @@ add(
   },
   [true, 'OVERFLOW', 5, 'ERR_FFI_OVERFLOW'],
 );
+// The nesting cap: nesting countWhere calls ends in a RangeError, at MAX_CALLBACK_DEPTH levels (ERR_FFI_NESTING_DEPTH,
+// before the native call) or earlier when the thread's JavaScript stack runs out first (V8's own RangeError: 171
+// levels on Node's default stack, 192 on Deno's, none on Bun's); never deeper, never a crash.
+add('MAX_CALLBACK_DEPTH', '', () => api.MAX_CALLBACK_DEPTH, 256);
+add(
+  'countWhere',
+  ' nested until refused',
+  () => {
+    let deepest = 0;
+    const nest = (depth) => () => {
+      if (depth > deepest) deepest = depth;
+      return api.countWhere([1], nest(depth + 1)) === 1;
+    };
+    try {
+      api.countWhere([1], nest(1));
+      return 'no throw';
+    } catch (e) {
+      const capped = e.code === 'ERR_FFI_NESTING_DEPTH' && deepest === api.MAX_CALLBACK_DEPTH;
+      const stack = e.code === undefined && /call stack/.test(e.message) && deepest < api.MAX_CALLBACK_DEPTH;
+      return [e.name, capped || stack];
+    }
+  },
+  ['RangeError', true],
+);
+add(
+  'isCodedError',
+  " (the package's errors, a plain Error, a non-error)",
+  () => {
+    const thrown = [];
+    for (const f of [() => api.addInRust(1.5, 1), () => api.addChecked(2 ** 31 - 1, 1), () => api.countCharacters(1)]) {
+      try {
+        f();
+      } catch (e) {
+        thrown.push(api.isCodedError(e));
+      }
+    }
+    return [
+      ...thrown,
+      api.isCodedError(new Error('x')),
+      api.isCodedError({ code: 'ERR_OUT_OF_RANGE' }),
+      api.isCodedError(null),
+    ];
+  },
+  [true, true, true, false, false, false],
+);
 add('version', '', () => api.version, require('ffi-deep-dive/package.json').version);
 add(
   'libraryVersion',
