@@ -85,7 +85,7 @@ function checkApi() {
 
 // ---- The docs against the code (node scripts/check-docs.js --sources; part of `make test`) ----
 //
-// 1. C declarations. Every ```c block of the README, CONTRIBUTING.md, CHANGELOG.md and docs/*.md, and every
+// 1. C declarations. Every ```c block (but ```c standalone ones, which are not written against the header) of the README, CONTRIBUTING.md, CHANGELOG.md and docs/*.md, and every
 //    prototype written as a code span in those files or in the header's comments, goes into ONE translation
 //    unit after `#include "ffi_deep_dive.h"`, compiled with gcc -std=c11 -Wall -Wextra -Werror -pedantic.
 //    A prototype, typedef or #define that differs from the header's is then a compile error (C allows a
@@ -130,12 +130,15 @@ function codeBlocks(markdown) {
   const blocks = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const open = /^\s*```(\w*)/.exec(lines[i]);
+    // The info string's first word is the language; `standalone` after it marks a block that is not written
+    // against the header (another project's repro, say): it is not compiled with it.
+    const open = /^\s*```(\w*)(.*)$/.exec(lines[i]);
     if (open === null) continue;
     const body = [];
     let j = i + 1;
     while (j < lines.length && !/^\s*```\s*$/.test(lines[j])) body.push(lines[j++]);
-    blocks.push({ lang: open[1], code: body.join('\n'), line: i + 2 });
+    const lang = /\bstandalone\b/.test(open[2]) ? `${open[1]}-standalone` : open[1];
+    blocks.push({ lang, code: body.join('\n'), line: i + 2 });
     i = j;
   }
   return blocks;
@@ -477,8 +480,6 @@ function checkLinks(files, root = ROOT) {
 const NOT_MESSAGES = new Map([
   ['last error', 'a phrase ("no hidden last error")'],
   ['no detail wanted', 'a phrase: what NULL means'],
-  ['freed at exit', 'a phrase'],
-  ['Exits', 'a phrase: what "exits" means'],
   ['héllo', 'an input'],
   ['🦀', 'an input'],
 ]);
@@ -693,6 +694,8 @@ const compareVersions = (a, b) => {
 function changelogSections(changelog) {
   const sections = [];
   for (const part of changelog.split(/^## /m).slice(1)) {
+    // "## Unreleased": what the next version adds, after every released one.
+    if (/^\[?Unreleased\b/.test(part)) sections.push({ version: null, text: part });
     const version = /^\[?(\d+\.\d+\.\d+)/.exec(part);
     if (version !== null) sections.push({ version: version[1], text: part });
   }
@@ -712,12 +715,12 @@ function checkChangelog(changelog, exported, current) {
   const problems = [];
   const sections = changelogSections(changelog);
   for (const s of sections)
-    if (compareVersions(s.version, current) > 0)
+    if (s.version !== null && compareVersions(s.version, current) > 0)
       problems.push(`CHANGELOG.md has a section ${s.version}, newer than rust/Cargo.toml's ${current}`);
   const added = exported.filter((name) => !EXPORTS_0_1_0.includes(name)).sort();
   for (const name of added) {
     const named = sections.filter(
-      (s) => compareVersions(s.version, '0.1.0') > 0 && new RegExp(`\`[^\`]*\\b${name}\\b[^\`]*\``).test(s.text),
+      (s) => (s.version === null || compareVersions(s.version, '0.1.0') > 0) && new RegExp(`\`[^\`]*\\b${name}\\b[^\`]*\``).test(s.text),
     );
     if (named.length === 0)
       problems.push(`${name}: exported by the library, not by 0.1.0, and named in no CHANGELOG.md section after 0.1.0`);
@@ -815,6 +818,9 @@ function selfTestSources() {
   );
   if (log.problems.length !== 1 || !log.problems[0].startsWith('x_new'))
     failures.push(`the CHANGELOG check says ${JSON.stringify(log.problems)} (expected x_new only)`);
+  const unreleased = checkChangelog('## Unreleased\n- `y_new`\n## 0.2.0\n', [...EXPORTS_0_1_0, 'y_new'], '0.2.0');
+  if (unreleased.problems.length !== 0)
+    failures.push(`the CHANGELOG check does not count an Unreleased section: ${JSON.stringify(unreleased.problems)}`);
   if (checkChangelog('## 0.3.0\n', EXPORTS_0_1_0, '0.2.0').problems.length !== 1)
     failures.push('the CHANGELOG check accepts a section newer than the crate');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-docs-links-'));

@@ -119,6 +119,10 @@ static void test_primes_up_to_into(void) {
     dest[0] = 7;
     CHECK_STATUS(primes_up_to_into(10000, dest, 1362, &written, NULL), FFI_STATUS_BUFFER_TOO_SMALL);
     CHECK(written == 1363 && dest[0] == 7);
+    /* The header's example reason. */
+    CHECK_STATUS(primes_up_to_into(100, dest, 10, &written, error), FFI_STATUS_BUFFER_TOO_SMALL);
+    CHECK(written == 28);
+    CHECK_STR(ffi_error_message(error), "dest_len is 10 but the primes up to 100 need 28");
 
     CHECK_STATUS(primes_up_to_into(10000, dest, 1363, &written, error), FFI_STATUS_OK);
     CHECK(written == 1229);
