@@ -720,7 +720,9 @@ function checkChangelog(changelog, exported, current) {
   const added = exported.filter((name) => !EXPORTS_0_1_0.includes(name)).sort();
   for (const name of added) {
     const named = sections.filter(
-      (s) => (s.version === null || compareVersions(s.version, '0.1.0') > 0) && new RegExp(`\`[^\`]*\\b${name}\\b[^\`]*\``).test(s.text),
+      (s) =>
+        (s.version === null || compareVersions(s.version, '0.1.0') > 0) &&
+        new RegExp(`\`[^\`]*\\b${name}\\b[^\`]*\``).test(s.text),
     );
     if (named.length === 0)
       problems.push(`${name}: exported by the library, not by 0.1.0, and named in no CHANGELOG.md section after 0.1.0`);
