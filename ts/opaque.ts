@@ -66,7 +66,6 @@ import {
   Int32ArrayCtor,
   QueueMicrotask,
   SafeFinalizationRegistry,
-  SymbolDispose,
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeSet,
 } from './primordials';
@@ -400,7 +399,8 @@ export class OpaquePoint {
   }
 
   /** Frees the point at the end of a `using` block; same as `free()`. */
-  [SymbolDispose](): void {
+  // eslint-disable-next-line local/prefer-primordials -- a computed key, evaluated once when the class is defined (at load); the published declarations must name Symbol.dispose, not an internal module
+  [Symbol.dispose](): void {
     OpaquePoint.#free(this, 'OpaquePoint[Symbol.dispose]');
   }
 

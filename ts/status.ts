@@ -79,7 +79,8 @@ export function statusName(code: number): FfiStatusName | 'UNKNOWN' {
  * in the C enum, and `code` the Node-style code `'ERR_FFI_' + status`
  * (`'ERR_FFI_INVALID_ARGUMENT'`).
  */
-export class FfiError extends ErrorCtor {
+// eslint-disable-next-line local/prefer-primordials -- the heritage is evaluated once, when the class is defined (at load); the published declarations must name Error, not an internal module
+export class FfiError extends Error {
   /** The status name, e.g. `'INVALID_UTF8'`. */
   declare readonly status: FfiStatusName | 'UNKNOWN';
   /** The status number, as in the C header (`FFI_STATUS_INVALID_UTF8` is 2). */
