@@ -45,18 +45,27 @@ struct Nesting {
 impl Nesting {
     /// Enters one level deeper, or refuses (FFI_STATUS_INVALID_ARGUMENT) if
     /// that would be deeper than [`COUNT_WHERE_MAX_DEPTH`].
+    #[inline]
     fn enter() -> Result<Nesting, Failure> {
         let outer = DEPTH.get();
-        let depth = outer.saturating_add(1);
-        if depth > COUNT_WHERE_MAX_DEPTH {
-            return Err(fail!(
-                InvalidArgument,
-                "count_where is nested {depth} deep on this thread: at most COUNT_WHERE_MAX_DEPTH ({COUNT_WHERE_MAX_DEPTH})"
-            ));
+        if outer >= COUNT_WHERE_MAX_DEPTH {
+            return Err(too_deep(outer));
         }
-        DEPTH.set(depth);
+        DEPTH.set(outer + 1);
         Ok(Nesting { outer })
     }
+}
+
+/// The refusal of a call one level deeper than [`COUNT_WHERE_MAX_DEPTH`]
+/// (`outer` calls are running). Out of line: the common path only compares.
+#[cold]
+#[inline(never)]
+fn too_deep(outer: u32) -> Failure {
+    let depth = u64::from(outer) + 1;
+    fail!(
+        InvalidArgument,
+        "count_where is nested {depth} deep on this thread: at most COUNT_WHERE_MAX_DEPTH ({COUNT_WHERE_MAX_DEPTH})"
+    )
 }
 
 impl Drop for Nesting {
