@@ -436,6 +436,87 @@ describe('countWhere nesting is capped at MAX_CALLBACK_DEPTH', () => {
       expect(JSON.parse(child.stdout)).toEqual({ levels: MAX_CALLBACK_DEPTH, code: 'ERR_FFI_NESTING_DEPTH' });
     },
   );
+
+  it.each([
+    ['3 module instances, on the main thread with --stack-size=7800', 3, ['--stack-size=7800'], 0],
+    ['5 module instances, on the main thread with --stack-size=7800', 5, ['--stack-size=7800'], 0],
+    ['3 module instances, in a worker with resourceLimits.stackSizeMb 512', 3, [], 512],
+    ['8 module instances, in a worker with resourceLimits.stackSizeMb 512', 8, [], 512],
+  ])(
+    "calls nested alternately through %s stop at the library's cap with the coded RangeError (no SIGSEGV)",
+    (_label, instances, flags, stackSizeMb) => {
+      // Each instance (a cleared require.cache, as duplicated dependencies
+      // and test runners give) counts only its own calls: the library's
+      // per-thread count, which they all share, refuses the 257th level.
+      const dist = path.resolve(__dirname, '..', 'dist');
+      const dive = `
+        const dist = ${JSON.stringify(dist)};
+        const copies = [];
+        for (let i = 0; i < ${instances}; i++) {
+          for (const k of Object.keys(require.cache)) if (k.startsWith(dist)) delete require.cache[k];
+          copies.push(require(dist));
+        }
+        const distinct = new Set(copies.map((c) => c.countWhere)).size;
+        let levels = 0, first;
+        const nest = () => {
+          const api = copies[levels % copies.length];
+          levels++;
+          try { api.countWhere([1], nest); } catch (e) { first ??= e; throw e; }
+          return true;
+        };
+        let outer;
+        try { copies[0].countWhere([1], nest); } catch (e) { outer = e; }
+        // Every instance's count and the library's are back to 0.
+        levels = 0;
+        const nestOne = () => { levels++; if (levels < ${MAX_CALLBACK_DEPTH}) copies[levels % copies.length].countWhere([1], nestOne); return true; };
+        const again = copies[1].countWhere([1], nestOne);
+        const result = JSON.stringify({
+          distinct, same: outer === first, name: first.name, code: first.code, message: first.message, again, levels,
+        });`;
+      const script =
+        stackSizeMb === 0
+          ? `${dive}\nconsole.log(result);`
+          : `const { Worker } = require('node:worker_threads');
+             const w = new Worker(${JSON.stringify(`${dive}\nrequire('node:worker_threads').parentPort.postMessage(result);`)},
+               { eval: true, resourceLimits: { stackSizeMb: ${stackSizeMb} } });
+             w.on('message', (m) => console.log(m));`;
+      const child = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' });
+      expect({ signal: child.signal, status: child.status, stderr: child.stderr }).toEqual({
+        signal: null,
+        status: 0,
+        stderr: '',
+      });
+      expect(JSON.parse(child.stdout)).toEqual({
+        distinct: instances,
+        same: true,
+        name: 'RangeError',
+        code: 'ERR_FFI_NESTING_DEPTH',
+        message: `countWhere: callbacks nested more than ${MAX_CALLBACK_DEPTH} deep`,
+        again: 1,
+        levels: MAX_CALLBACK_DEPTH,
+      });
+    },
+  );
+
+  it("MAX_CALLBACK_DEPTH is the library's COUNT_WHERE_MAX_DEPTH, and the library refuses one level deeper", () => {
+    expect(MAX_CALLBACK_DEPTH).toBe(rawCallbacks.COUNT_WHERE_MAX_DEPTH);
+    expect(MAX_CALLBACK_DEPTH).toBe(256);
+    // Through the raw layer alone (no per-instance count): the 257th call is refused before its predicate runs.
+    expect(
+      inChild(`
+        const out = new BigUint64Array(1);
+        let levels = 0, refused, calledAt257 = false;
+        const nest = () => {
+          levels++;
+          if (levels > ${MAX_CALLBACK_DEPTH}) calledAt257 = true;
+          const st = raw.count_where(new Uint32Array([1]), 1, nest, null, out, null);
+          if (st !== ${FfiStatus.OK}) refused ??= st;
+          return 1;
+        };
+        raw.count_where(new Uint32Array([1]), 1, nest, null, out, null);
+        console.log(JSON.stringify({ levels, refused, calledAt257 }));`),
+    ).toEqual({ levels: MAX_CALLBACK_DEPTH, refused: FfiStatus.INVALID_ARGUMENT, calledAt257: false });
+  });
 });
 
 describe('raw count_where', () => {

@@ -8,9 +8,15 @@
  * Rust makes no further calls and returns `CANCELLED`, and `countWhere` then
  * rethrows the very exception the predicate threw.
  */
-import { COUNT_WHERE_MATCH, COUNT_WHERE_NO_MATCH, COUNT_WHERE_STOP, count_where } from './raw/callbacks';
+import {
+  COUNT_WHERE_MATCH,
+  COUNT_WHERE_MAX_DEPTH,
+  COUNT_WHERE_NO_MATCH,
+  COUNT_WHERE_STOP,
+  count_where,
+} from './raw/callbacks';
 import { BigUint64ArrayCtor, NumberCtor } from './primordials';
-import { check, syncError } from './status';
+import { check, FfiStatus, syncError } from './status';
 import {
   callable,
   copiedLength,
@@ -41,13 +47,16 @@ import {
  * only before any library is loaded in that koffi instance, which another
  * package may have done first: the cap is the defence that always holds.)
  *
- * The count belongs to the module instance (of this thread); koffi's stack
- * belongs to the thread. Calls nested alternately through two instances of
- * this package on one thread (a cleared `require.cache`) still fit: 511
- * levels, measured, with a 7.8 MB JS stack. Code that nests koffi calls of
- * its own between these levels eats into the same margin.
+ * The library keeps the count, per thread (`COUNT_WHERE_MAX_DEPTH` in the
+ * C header, the same number): every module instance of this package on a
+ * thread (a cleared `require.cache`, jest's registries, other realms) and
+ * every other binding of the same library file share it, so calls nested
+ * alternately through any number of them stop at 256 levels too. Each
+ * module instance also counts its own calls, which refuses most calls
+ * before they reach koffi. Code that nests koffi calls of its own between
+ * these levels eats into the margin.
  */
-export const MAX_CALLBACK_DEPTH = 256;
+export const MAX_CALLBACK_DEPTH = COUNT_WHERE_MAX_DEPTH;
 
 /**
  * Reused by every call. Safe for re-entrant calls (a predicate that calls
@@ -142,6 +151,10 @@ function countCopied(array: Uint32Array, length: number, predicate: unknown): nu
   if (failed) {
     throw failure;
   }
+  // The library's own cap: calls of other module instances (or other
+  // bindings) on this thread make up the rest of the depth. No other
+  // INVALID_ARGUMENT can come from this call: the copy's length is valid.
+  if (status === FfiStatus.INVALID_ARGUMENT) throw nestingTooDeep('countWhere', MAX_CALLBACK_DEPTH);
   // CANCELLED without a JS exception cannot happen (only the trampoline
   // stops); if it ever did, it would surface as an FfiError here.
   check(status, 'countWhere');

@@ -97,6 +97,12 @@
 // A predicate's answer for count_where: stop now (any negative value does).
 #define COUNT_WHERE_STOP -1
 
+// The deepest that count_where() calls may nest on one thread (a predicate
+// that calls count_where(), whose predicate calls it again, and so on): the
+// call that would be one level deeper returns FFI_STATUS_INVALID_ARGUMENT
+// without calling its predicate.
+#define COUNT_WHERE_MAX_DEPTH 256
+
 // The largest `limit` primes_up_to() accepts: 2^30. Sieving up to it needs a
 // 32 KiB segment plus about 14 KiB of sieving primes, and returns 54,400,028
 // primes (about 208 MiB; up to 260 MiB reserved); larger limits are refused with FFI_STATUS_INVALID_ARGUMENT instead of allocating
@@ -999,7 +1005,19 @@ enum FfiStatus parse_number(const char *text, struct Either *out, struct FfiErro
 // unchanged); FFI_STATUS_INVALID_ARGUMENT if `length` is so large that its
 // byte size (`length * sizeof(uint32_t)`) would not fit in a `ptrdiff_t`
 // (no array can be that long: nothing is read, the predicate is never
-// called and `*out` is unchanged). `numbers` may be NULL when `length` is 0.
+// called and `*out` is unchanged); FFI_STATUS_INVALID_ARGUMENT also if the
+// call would nest more than COUNT_WHERE_MAX_DEPTH (256) count_where() calls
+// deep on this thread (a predicate calling count_where() again, directly or
+// through other code): the predicate is never called and `*out` is unchanged
+// (reason: "count_where is nested 257 deep on this thread: at most
+// COUNT_WHERE_MAX_DEPTH (256)"). `numbers` may be NULL when `length` is 0.
+//
+// Why a nesting cap: a binding whose callbacks run on a stack of fixed size
+// (koffi runs every synchronous call and its callbacks on its own 2 MiB
+// stack, about 3.9 KB per level) would crash with no error at a depth its
+// language cannot see; the cap bounds that stack for every binding and
+// every copy of a binding loaded in one process, because they all share
+// this one count per thread. C callers get the same bound.
 //
 // Ownership: `numbers` and `user_data` are borrowed for the call. Rust never
 // reads or frees `user_data`; it only passes it to the predicate, which is
@@ -1007,8 +1025,9 @@ enum FfiStatus parse_number(const char *text, struct Either *out, struct FfiErro
 // status and reason of a failure; it is written only after the last call of
 // the predicate, so the predicate may itself use `error` for other calls.
 //
-// Thread-safe: count_where() keeps no state of its own. Whether two threads
-// may share a `user_data` is up to the predicate.
+// Thread-safe: count_where()'s only state is the nesting depth of the
+// calling thread. Whether two threads may share a `user_data` is up to the
+// predicate.
 //
 // Exceptions: the predicate must not unwind or longjmp through this
 // function. A binding whose language has exceptions catches them inside the

@@ -28,6 +28,71 @@ static int any_negative_stops(uint32_t value, void *user_data) {
     return value == 3 ? -12345 : COUNT_WHERE_MATCH;
 }
 
+/* A nest of count_where calls, one level per predicate call, up to `target`. */
+typedef struct {
+    unsigned target;
+    unsigned level;
+    unsigned deepest;
+    int stop_at_target;  /* answer COUNT_WHERE_STOP at the target level */
+    int refusals;        /* nested calls refused with INVALID_ARGUMENT */
+    size_t refused_out;  /* the refused call's *out (99 before) */
+    char reason[128];    /* the first refusal's reason */
+} Dive;
+
+static int dive(uint32_t value, void *user_data) {
+    (void)value;
+    Dive *d = user_data;
+    d->level++;
+    if (d->level > d->deepest) d->deepest = d->level;
+    if (d->level >= d->target) {
+        d->level--;
+        return d->stop_at_target ? COUNT_WHERE_STOP : COUNT_WHERE_MATCH;
+    }
+    const uint32_t one[] = {1};
+    size_t out = 99;
+    FfiError *error = ffi_error_new();
+    FfiStatus st = count_where(one, 1, dive, d, &out, error);
+    if (st == FFI_STATUS_INVALID_ARGUMENT && d->refusals++ == 0) {
+        snprintf(d->reason, sizeof d->reason, "%s", ffi_error_message(error));
+        d->refused_out = out;
+    }
+    ffi_error_free(error);
+    d->level--;
+    return COUNT_WHERE_MATCH;
+}
+
+/* The outermost call of a nest `target` levels deep. */
+static FfiStatus run_dive(Dive *d, unsigned target, int stop_at_target) {
+    memset(d, 0, sizeof *d);
+    d->target = target;
+    d->stop_at_target = stop_at_target;
+    const uint32_t one[] = {1};
+    size_t out = 0;
+    return count_where(one, 1, dive, d, &out, NULL);
+}
+
+static void test_nesting_cap(void) {
+    Dive d;
+    /* 256 deep is fine. */
+    CHECK_STATUS(run_dive(&d, COUNT_WHERE_MAX_DEPTH, 0), FFI_STATUS_OK);
+    CHECK(d.deepest == COUNT_WHERE_MAX_DEPTH);
+    CHECK(d.refusals == 0);
+    /* The 257th is refused before its predicate runs, *out unchanged. */
+    CHECK_STATUS(run_dive(&d, COUNT_WHERE_MAX_DEPTH + 10, 0), FFI_STATUS_OK);
+    CHECK(d.deepest == COUNT_WHERE_MAX_DEPTH);
+    CHECK(d.refusals == 1);
+    CHECK(d.refused_out == 99);
+    CHECK_STR(d.reason, "count_where is nested 257 deep on this thread: at most COUNT_WHERE_MAX_DEPTH (256)");
+    /* The depth is restored after a refusal: a full nest works again. */
+    CHECK_STATUS(run_dive(&d, COUNT_WHERE_MAX_DEPTH, 0), FFI_STATUS_OK);
+    CHECK(d.deepest == COUNT_WHERE_MAX_DEPTH && d.refusals == 0);
+    /* ... and after a stop at the deepest level, and a stop at the top. */
+    CHECK_STATUS(run_dive(&d, COUNT_WHERE_MAX_DEPTH, 1), FFI_STATUS_OK);
+    CHECK_STATUS(run_dive(&d, 1, 1), FFI_STATUS_CANCELLED);
+    CHECK_STATUS(run_dive(&d, COUNT_WHERE_MAX_DEPTH + 1, 0), FFI_STATUS_OK);
+    CHECK(d.deepest == COUNT_WHERE_MAX_DEPTH && d.refusals == 1);
+}
+
 void test_callbacks(void) {
     const uint32_t numbers[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
     const size_t n = sizeof numbers / sizeof numbers[0];
@@ -66,4 +131,6 @@ void test_callbacks(void) {
     CHECK_STATUS(count_where(numbers, n, divisible_by, &idle, NULL, NULL), FFI_STATUS_NULL_ARGUMENT);
     CHECK(out == 99);
     CHECK(idle.calls == 0);
+
+    test_nesting_cap();
 }

@@ -17,7 +17,9 @@
  *   short-lived threads, some of which end through pthread_exit();
  * - nested library calls from a count_where predicate, with the same error
  *   object as the outer call (the header allows it), and a nested
- *   count_where;
+ *   count_where; now and then a nest COUNT_WHERE_MAX_DEPTH deep, whose next
+ *   level is refused: the depth is counted per thread, so the threads
+ *   nesting at the same time do not add up;
  * - after the joins, every *_live_count() is back at its start.
  *
  * Usage: test_threads [-t 2,8,32] [-i ITERATIONS] [-s SHORT_LIVED] [-r HANDOFF_ROUNDS]
@@ -150,6 +152,35 @@ static int small_even(uint32_t value, void *user_data) {
     return value % 2 == 0 ? COUNT_WHERE_MATCH : COUNT_WHERE_NO_MATCH;
 }
 
+/* A nest of count_where calls on one thread, one level per predicate call,
+   until the library refuses the next level. */
+typedef struct {
+    Thread *t;
+    unsigned level;
+    unsigned refused_at; /* the level whose nested call was refused */
+} DeepNest;
+
+static int deep_nest(uint32_t value, void *user_data) {
+    DeepNest *d = user_data;
+    Thread *t = d->t;
+    d->level++;
+    FfiError *error = CALL(t, ffi_error_new());
+    size_t out = 99;
+    FfiStatus st = CALL(t, count_where(&value, 1, deep_nest, d, &out, error));
+    if (st == FFI_STATUS_INVALID_ARGUMENT) {
+        T_CHECK(t, d->refused_at == 0);
+        d->refused_at = d->level;
+        T_CHECK(t, out == 99);
+        T_CHECK(t, strcmp(CALL(t, ffi_error_message(error)),
+                          "count_where is nested 257 deep on this thread: at most COUNT_WHERE_MAX_DEPTH (256)") == 0);
+    } else {
+        T_CHECK(t, st == FFI_STATUS_OK && out == 1);
+    }
+    CALL(t, ffi_error_free(error));
+    d->level--;
+    return COUNT_WHERE_MATCH;
+}
+
 static int divisible_with_nested_calls(uint32_t value, void *user_data) {
     Predicate *p = user_data;
     Thread *t = p->t;
@@ -173,6 +204,13 @@ static int divisible_with_nested_calls(uint32_t value, void *user_data) {
         size_t even = 99;
         T_CHECK(t, CALL(t, count_where(inner, 6, small_even, NULL, &even, p->error)) == FFI_STATUS_OK);
         T_CHECK(t, even == 3);
+    }
+    if (p->depth == 0 && value % 1024 == 0) {
+        /* This call is level 1: the nest adds levels 2 to 256, and 257 is refused. */
+        DeepNest d = {t, 1, 0};
+        size_t one = 0;
+        T_CHECK(t, CALL(t, count_where(&value, 1, deep_nest, &d, &one, NULL)) == FFI_STATUS_OK && one == 1);
+        T_CHECK(t, d.refused_at == COUNT_WHERE_MAX_DEPTH && d.level == 1);
     }
     return value % p->divisor == 0 ? COUNT_WHERE_MATCH : COUNT_WHERE_NO_MATCH;
 }

@@ -7,10 +7,11 @@
 //! how a caller whose predicate failed (a JS exception, a C error) makes Rust
 //! stop calling it at once.
 
+use std::cell::Cell;
 use std::ffi::{c_int, c_void};
 
 use crate::boundary::{guard_status, slice_in, write_out, ErrorOut};
-use crate::error::{fail, null_argument, FfiError};
+use crate::error::{fail, null_argument, Failure, FfiError};
 use crate::status::FfiStatus;
 
 /// A predicate's answer for count_where: the value matches.
@@ -19,6 +20,59 @@ pub const COUNT_WHERE_MATCH: c_int = 1;
 pub const COUNT_WHERE_NO_MATCH: c_int = 0;
 /// A predicate's answer for count_where: stop now (any negative value does).
 pub const COUNT_WHERE_STOP: c_int = -1;
+
+/// The deepest that count_where() calls may nest on one thread (a predicate
+/// that calls count_where(), whose predicate calls it again, and so on): the
+/// call that would be one level deeper returns FFI_STATUS_INVALID_ARGUMENT
+/// without calling its predicate.
+pub const COUNT_WHERE_MAX_DEPTH: u32 = 256;
+
+thread_local! {
+    /// How deep count_where() calls are nested on this thread now (0: none
+    /// running). `const` and without a destructor: readable until the
+    /// thread's very end, and free to reach.
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+/// One level of count_where() nesting on this thread, held for the call:
+/// dropping it restores the depth the caller had, on every way out (a
+/// return, an error, a panic).
+struct Nesting {
+    /// The depth before this call.
+    outer: u32,
+}
+
+impl Nesting {
+    /// Enters one level deeper, or refuses (FFI_STATUS_INVALID_ARGUMENT) if
+    /// that would be deeper than [`COUNT_WHERE_MAX_DEPTH`].
+    #[inline]
+    fn enter() -> Result<Nesting, Failure> {
+        let outer = DEPTH.get();
+        if outer >= COUNT_WHERE_MAX_DEPTH {
+            return Err(too_deep(outer));
+        }
+        DEPTH.set(outer + 1);
+        Ok(Nesting { outer })
+    }
+}
+
+/// The refusal of a call one level deeper than [`COUNT_WHERE_MAX_DEPTH`]
+/// (`outer` calls are running). Out of line: the common path only compares.
+#[cold]
+#[inline(never)]
+fn too_deep(outer: u32) -> Failure {
+    let depth = u64::from(outer) + 1;
+    fail!(
+        InvalidArgument,
+        "count_where is nested {depth} deep on this thread: at most COUNT_WHERE_MAX_DEPTH ({COUNT_WHERE_MAX_DEPTH})"
+    )
+}
+
+impl Drop for Nesting {
+    fn drop(&mut self) {
+        DEPTH.set(self.outer);
+    }
+}
 
 /// The predicate count_where() calls for each value, with the caller's
 /// `user_data` passed through unchanged.
@@ -105,7 +159,19 @@ pub fn count_matching(
 /// unchanged); FFI_STATUS_INVALID_ARGUMENT if `length` is so large that its
 /// byte size (`length * sizeof(uint32_t)`) would not fit in a `ptrdiff_t`
 /// (no array can be that long: nothing is read, the predicate is never
-/// called and `*out` is unchanged). `numbers` may be NULL when `length` is 0.
+/// called and `*out` is unchanged); FFI_STATUS_INVALID_ARGUMENT also if the
+/// call would nest more than COUNT_WHERE_MAX_DEPTH (256) count_where() calls
+/// deep on this thread (a predicate calling count_where() again, directly or
+/// through other code): the predicate is never called and `*out` is unchanged
+/// (reason: "count_where is nested 257 deep on this thread: at most
+/// COUNT_WHERE_MAX_DEPTH (256)"). `numbers` may be NULL when `length` is 0.
+///
+/// Why a nesting cap: a binding whose callbacks run on a stack of fixed size
+/// (koffi runs every synchronous call and its callbacks on its own 2 MiB
+/// stack, about 3.9 KB per level) would crash with no error at a depth its
+/// language cannot see; the cap bounds that stack for every binding and
+/// every copy of a binding loaded in one process, because they all share
+/// this one count per thread. C callers get the same bound.
 ///
 /// Ownership: `numbers` and `user_data` are borrowed for the call. Rust never
 /// reads or frees `user_data`; it only passes it to the predicate, which is
@@ -113,8 +179,9 @@ pub fn count_matching(
 /// status and reason of a failure; it is written only after the last call of
 /// the predicate, so the predicate may itself use `error` for other calls.
 ///
-/// Thread-safe: count_where() keeps no state of its own. Whether two threads
-/// may share a `user_data` is up to the predicate.
+/// Thread-safe: count_where()'s only state is the nesting depth of the
+/// calling thread. Whether two threads may share a `user_data` is up to the
+/// predicate.
 ///
 /// Exceptions: the predicate must not unwind or longjmp through this
 /// function. A binding whose language has exceptions catches them inside the
@@ -151,6 +218,8 @@ pub unsafe extern "C" fn count_where(
         // SAFETY: the header requires `numbers` to be NULL or valid for
         // `length` reads, unchanged during the call.
         let numbers = unsafe { slice_in(numbers, length, "numbers", "length") }?;
+        // Held until the predicate's last call has returned.
+        let _nesting = Nesting::enter()?;
         let result = count_matching(numbers, |value| {
             // SAFETY: the caller promised a predicate that may be called
             // with this `user_data` during the call.
@@ -410,6 +479,166 @@ mod tests {
         );
         // SAFETY: `e` came from ffi_error_new and is freed once.
         unsafe { crate::error::ffi_error_free(e) };
+    }
+
+    /// A nest of count_where() calls, one level per predicate call.
+    struct Dive {
+        /// How deep to go (the level whose predicate stops nesting).
+        target: u32,
+        /// The level the predicate now runs at.
+        level: u32,
+        /// The deepest level whose predicate ran.
+        deepest: u32,
+        /// The refused call's status, reason and `*out`, if one was refused.
+        refused: Option<(FfiStatus, String, usize)>,
+        /// Stop the count (COUNT_WHERE_STOP) instead of matching at `target`.
+        stop_at_target: bool,
+        /// The depth the predicate saw at each level (the thread's own count).
+        depths: Vec<u32>,
+    }
+
+    /// Calls count_where() again from the predicate until `target`, keeping
+    /// the first refusal.
+    unsafe extern "C" fn dive(_value: u32, user_data: *mut c_void) -> c_int {
+        // SAFETY: the tests pass a live Dive, used by nothing else during
+        // the call.
+        let d = unsafe { &mut *user_data.cast::<Dive>() };
+        d.level += 1;
+        d.deepest = d.deepest.max(d.level);
+        d.depths.push(DEPTH.get());
+        if d.level >= d.target {
+            d.level -= 1;
+            return if d.stop_at_target {
+                COUNT_WHERE_STOP
+            } else {
+                COUNT_WHERE_MATCH
+            };
+        }
+        let e = crate::error::ffi_error_new();
+        let mut out = 99usize;
+        // SAFETY: valid pointers; `d` is passed on to the nested predicate.
+        let st = unsafe { count_where([1u32].as_ptr(), 1, Some(dive), user_data, &mut out, e) };
+        // SAFETY: `d` is ours again: the nested call has returned.
+        let d = unsafe { &mut *user_data.cast::<Dive>() };
+        if st == FfiStatus::InvalidArgument && d.refused.is_none() {
+            d.refused = Some((st, crate::testing_support::message(e), out));
+        }
+        // SAFETY: `e` came from ffi_error_new and is freed once.
+        unsafe { crate::error::ffi_error_free(e) };
+        d.level -= 1;
+        COUNT_WHERE_MATCH
+    }
+
+    /// Runs one nest `target` levels deep and returns it with the outermost
+    /// call's status.
+    fn run_dive(target: u32, stop_at_target: bool) -> (FfiStatus, Dive) {
+        let mut d = Dive {
+            target,
+            level: 0,
+            deepest: 0,
+            refused: None,
+            stop_at_target,
+            depths: Vec::new(),
+        };
+        let mut out = 0usize;
+        // SAFETY: valid pointers; `d` outlives the call.
+        let st = unsafe {
+            count_where(
+                [1u32].as_ptr(),
+                1,
+                Some(dive),
+                (&mut d as *mut Dive).cast(),
+                &mut out,
+                std::ptr::null_mut(),
+            )
+        };
+        (st, d)
+    }
+
+    #[test]
+    fn nests_up_to_the_cap_and_refuses_one_level_deeper() {
+        let max = COUNT_WHERE_MAX_DEPTH;
+        let (st, d) = run_dive(max, false);
+        assert_eq!((st, d.deepest, d.refused), (FfiStatus::Ok, max, None));
+        assert_eq!(d.depths, (1..=max).collect::<Vec<_>>());
+        assert_eq!(DEPTH.get(), 0);
+
+        let (st, d) = run_dive(max + 10, false);
+        assert_eq!((st, d.deepest), (FfiStatus::Ok, max));
+        assert_eq!(
+            d.refused,
+            Some((
+                FfiStatus::InvalidArgument,
+                "count_where is nested 257 deep on this thread: at most COUNT_WHERE_MAX_DEPTH (256)"
+                    .to_owned(),
+                99 // unchanged
+            ))
+        );
+        // Restored after a refusal, and after a stop: a full nest works again.
+        assert_eq!(DEPTH.get(), 0);
+        let (st, d) = run_dive(max, true);
+        assert_eq!((st, d.deepest), (FfiStatus::Ok, max)); // the stop is the innermost's
+        assert_eq!(DEPTH.get(), 0);
+        let (st, d) = run_dive(1, true);
+        assert_eq!((st, d.deepest), (FfiStatus::Cancelled, 1));
+        assert_eq!(DEPTH.get(), 0);
+        assert_eq!(run_dive(max, false).1.refused, None);
+    }
+
+    #[test]
+    fn the_depth_is_per_thread() {
+        let (st, d) = std::thread::spawn(|| run_dive(COUNT_WHERE_MAX_DEPTH + 1, false))
+            .join()
+            .unwrap();
+        assert_eq!((st, d.deepest), (FfiStatus::Ok, COUNT_WHERE_MAX_DEPTH));
+        // This thread's count is untouched by the other's.
+        assert_eq!(DEPTH.get(), 0);
+    }
+
+    #[test]
+    fn a_panic_or_an_early_return_restores_the_depth() {
+        let outer = Nesting::enter().unwrap();
+        let r = std::panic::catch_unwind(|| {
+            let _inner = Nesting::enter().unwrap();
+            assert_eq!(DEPTH.get(), 2);
+            panic!("deliberate");
+        });
+        assert!(r.is_err());
+        assert_eq!(DEPTH.get(), 1);
+        drop(outer);
+        assert_eq!(DEPTH.get(), 0);
+        // A refusal for a NULL argument comes before the depth is touched;
+        // one at the cap leaves the depth as it was.
+        let mut out = 0usize;
+        // SAFETY: a NULL predicate is refused before anything is read.
+        let st = unsafe {
+            count_where(
+                [1u32].as_ptr(),
+                1,
+                None,
+                std::ptr::null_mut(),
+                &mut out,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!((st, DEPTH.get()), (FfiStatus::NullArgument, 0));
+        DEPTH.set(COUNT_WHERE_MAX_DEPTH);
+        // SAFETY: valid pointers; the predicate is refused before any call.
+        let st = unsafe {
+            count_where(
+                [1u32].as_ptr(),
+                1,
+                Some(count_calls),
+                std::ptr::null_mut(),
+                &mut out,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(
+            (st, DEPTH.get()),
+            (FfiStatus::InvalidArgument, COUNT_WHERE_MAX_DEPTH)
+        );
+        DEPTH.set(0);
     }
 
     #[test]

@@ -21,6 +21,11 @@ export const COUNT_WHERE_MATCH = 1;
 export const COUNT_WHERE_NO_MATCH = 0;
 /** `#define COUNT_WHERE_STOP -1`: stop counting (any negative value does). */
 export const COUNT_WHERE_STOP = -1;
+/**
+ * `#define COUNT_WHERE_MAX_DEPTH 256`: the deepest that `count_where` calls may nest on one thread; the
+ * call one level deeper returns `FFI_STATUS_INVALID_ARGUMENT` without calling its predicate.
+ */
+export const COUNT_WHERE_MAX_DEPTH = 256;
 
 /**
  * `typedef int (*CountWherePredicate)(uint32_t value, void *user_data)`: the prototype
