@@ -603,8 +603,10 @@ function place(words: number): Batch {
 /** Sends queued batches to a native call while slots are free (once per microtask turn). */
 function scheduleFlush(): void {
   if (!flushQueued) {
-    flushQueued = true;
+    // The flag after the call: a stack overflow at the call (it can land anywhere) left it set with no flush
+    // queued, and no batch ever started again on this thread.
     QueueMicrotask(flush);
+    flushQueued = true;
   }
 }
 
@@ -707,10 +709,17 @@ const poll = (() => {
 
 /** Queues one call into `b`, whose table entry is written; returns its Promise. */
 function submit<T>(operation: string, b: Batch, convert: Convert, handBack?: Uint32Array): Promise<T> {
-  let call!: Call;
+  let call: Call | undefined;
   const promise = new PromiseCtor<T>((resolve, reject) => {
     call = new Call(resolve as (v: unknown) => void, reject, convert, operation, handBack);
   });
+  if (call === undefined) {
+    // The executor threw (a stack overflow at `new Call`): the Promise is rejected with that error, and the job
+    // is not queued. (Counted with no call, it unlinked the batch's earlier calls, which never settled, and
+    // shifted every later call's result by one job.)
+    b.abandon();
+    return promise;
+  }
   b.add(call);
   if (b.kind !== SHARED) ready.push(b);
   scheduleFlush();

@@ -63,3 +63,50 @@ describe('class 9: nesting across module instances', () => {
     });
   });
 });
+
+describe('class 9: stack exhaustion inside an async call', () => {
+  // A recursion probe that lands a stack overflow at every 8-byte step inside sumOfEvenAsync (`pad` arguments
+  // pushed before the call), letting the batches settle between steps. Measured on the code before the fixes:
+  // an overflow at scheduleFlush()'s queueMicrotask left `flushQueued` set, and no async call ever settled again
+  // on the thread (511 of 1,920 calls and every later call never settled); with that fixed alone, an overflow in
+  // submit()'s Promise executor counted a job with no call: 290 calls resolved with another call's sum.
+  it.each(['koffi', 'threads'])(
+    'every sumOfEvenAsync call settles with its own sum or a RangeError, and later calls still run (%s)',
+    (runner) => {
+      const result = inChild(
+        `
+        async function atEveryDepth(fn, times) {
+          for (let pad = 0; pad < 48; pad++) {
+            const args = new Array(pad).fill(0);
+            const shim = function () { return fn(); };
+            let done = 0;
+            const probe = (n) => {
+              try { probe(n + 1); } catch (overflow) {
+                if (done < times) { try { Reflect.apply(shim, null, args); done++; } catch {} }
+                throw overflow;
+              }
+            };
+            try { probe(0); } catch {}
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        }
+        let n = 0, right = 0, wrong = 0, overflow = 0, other = 0;
+        const ps = [];
+        const inputs = [];
+        for (let i = 0; i < 48 * 40; i++) inputs[i] = [2 * (i + 1)];
+        await atEveryDepth(() => { ps[n] = api.sumOfEvenAsync(inputs[n]); n++; }, 40);
+        await Promise.all(ps.slice(0, n).map((p, i) => Promise.race([
+          p.then((v) => (v === inputs[i][0] ? right++ : wrong++), (e) => {
+            if (e instanceof RangeError && /call stack/.test(e.message)) overflow++; else other++;
+          }),
+          new Promise((r) => setTimeout(r, 2000)),
+        ])));
+        const later = await Promise.race([api.sumOfEvenAsync([2, 4]), new Promise((r) => setTimeout(() => r('never settled'), 2000))]);
+        done({ unsettled: n - right - wrong - overflow - other, wrong, other, later, someRight: right > 0 && overflow > 0 });
+      `,
+        { env: { ...process.env, FFI_DEEP_DIVE_ASYNC: runner } },
+      );
+      expect(result).toEqual({ unsettled: 0, wrong: 0, other: 0, later: 6, someRight: true });
+    },
+  );
+});
