@@ -19,14 +19,18 @@ async function atEveryDepth(fn, times) {
           try {
             Reflect.apply(shim, null, args);
             done++;
-          } catch {}
+          } catch {
+            // the overflow (or the function's own error) at this depth
+          }
         }
         throw overflow;
       }
     };
     try {
       probe(0);
-    } catch {}
+    } catch {
+      // the overflow (or the function's own error) at this depth
+    }
     await new Promise((r) => setTimeout(r, 5)); // the batches settle: each pad starts with room
   }
 }

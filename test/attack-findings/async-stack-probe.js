@@ -15,14 +15,18 @@ function atEveryDepth(fn) {
           try {
             fn(frame);
             done++;
-          } catch {}
+          } catch {
+            // the overflow (or the function's own error) at this depth
+          }
         }
         throw overflow;
       }
     };
     try {
       probe(0);
-    } catch {}
+    } catch {
+      // the overflow (or the function's own error) at this depth
+    }
   }
 }
 (async () => {

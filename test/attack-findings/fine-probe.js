@@ -29,19 +29,22 @@ function atEveryDepth(fn) {
             Reflect.apply(shim, null, args);
             ok++;
             wins++;
-          } catch {}
+          } catch {
+            // the overflow (or the function's own error) at this depth
+          }
         }
         throw overflow;
       }
     };
     try {
       probe(0);
-    } catch {}
+    } catch {
+      // the overflow (or the function's own error) at this depth
+    }
   }
   return ok;
 }
 const points = [];
-let pi = 0;
 const cases = {
   primesUpTo: () => api.primesUpTo(1000),
   primesUpToBig: () => api.primesUpTo(300000),
@@ -108,7 +111,6 @@ const cases = {
 const only = process.argv[2];
 globalThis.keep = cases; // the closures own two points that must stay alive
 const base = counters();
-const setupPoints = [];
 const out = {};
 for (const [name, fn] of Object.entries(cases)) {
   if (only && name !== only) continue;
