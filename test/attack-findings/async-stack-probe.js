@@ -3,20 +3,26 @@
 const TIMES = Number(process.argv[3] || 10);
 const api = require('../../dist');
 const raw = require('../../dist/raw');
-function atEveryDepth(fn) {
-  for (let pad = 0; pad < 64; pad++) {
+// `pad` arguments pushed before each call move the overflow in 8-byte steps; the batches settle between pads.
+async function atEveryDepth(fn) {
+  for (let pad = 0; pad < 48; pad++) {
+    const args = new Array(pad).fill(0);
+    const shim = function () {
+      return fn();
+    };
     let done = 0;
+    let wins = 0;
     const probe = (n) => {
-      const frame = new Array(pad);
       try {
         probe(n + 1);
       } catch (overflow) {
-        if (done < TIMES) {
+        if (wins < TIMES && done < 2000) {
+          done++;
           try {
-            fn(frame);
-            done++;
+            Reflect.apply(shim, null, args);
+            wins++;
           } catch {
-            // the overflow (or the function's own error) at this depth
+            // the overflow at this depth
           }
         }
         throw overflow;
@@ -25,8 +31,9 @@ function atEveryDepth(fn) {
     try {
       probe(0);
     } catch {
-      // the overflow (or the function's own error) at this depth
+      // the overflow
     }
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
 (async () => {
@@ -46,12 +53,12 @@ function atEveryDepth(fn) {
     returned++;
   };
   const big = new Uint32Array(100_000).fill(2);
-  if (which === 'all' || which === 'sum') atEveryDepth(() => track(api.sumOfEvenAsync(new Uint32Array([2, 4]))));
-  if (which === 'all' || which === 'sumLarge') atEveryDepth(() => track(api.sumOfEvenAsync(big)));
-  if (which === 'all' || which === 'primes') atEveryDepth(() => track(api.primesUpToAsync(1000)));
-  if (which === 'all' || which === 'primesLarge') atEveryDepth(() => track(api.primesUpToAsync(2_000_000)));
+  if (which === 'all' || which === 'sum') await atEveryDepth(() => track(api.sumOfEvenAsync(new Uint32Array([2, 4]))));
+  if (which === 'all' || which === 'sumLarge') await atEveryDepth(() => track(api.sumOfEvenAsync(big)));
+  if (which === 'all' || which === 'primes') await atEveryDepth(() => track(api.primesUpToAsync(1000)));
+  if (which === 'all' || which === 'primesLarge') await atEveryDepth(() => track(api.primesUpToAsync(2_000_000)));
   if (which === 'all' || which === 'transfer')
-    atEveryDepth(() => track(api.sumOfEvenAsync(new Uint32Array(70000).fill(2), { transfer: true })));
+    await atEveryDepth(() => track(api.sumOfEvenAsync(new Uint32Array(70000).fill(2), { transfer: true })));
   for (let i = 0; i < returned; i++)
     promises[i].then(
       () => settled++,

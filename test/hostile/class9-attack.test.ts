@@ -150,3 +150,42 @@ describe('class 9: worker teardown during async calls', () => {
     });
   }, 120_000);
 });
+
+describe('class 9: stack exhaustion never loses a large async batch', () => {
+  // The probe of the previous block over calls that need a batch of their own. Measured on the code before the
+  // fix: 112 batches (100,000 values each) still allocated seconds after the last call settled, for either
+  // function: largeBatch() unlinked a kept batch and then called the `arenaLength` getter, and the `catch` that
+  // abandons a batch overflows at the same depth as the call that threw.
+  it.each([
+    ['sumOfEvenAsync', 'api.sumOfEvenAsync(big)'],
+    ['primesUpToAsync', 'api.primesUpToAsync(2_000_000)'],
+  ])('%s: every batch is freed', (_name, call) => {
+    const result = inChild(`
+      const big = new Uint32Array(100_000).fill(2);
+      const warm = [];
+      for (let i = 0; i < 40; i++) warm.push(${call});
+      await Promise.all(warm);
+      await new Promise((r) => setTimeout(r, 1500)); // the kept batches are trimmed: the idle baseline
+      const base = raw.async_batch_live_count();
+      const ps = [];
+      for (let pad = 0; pad < 48; pad++) {
+        const args = new Array(pad).fill(0);
+        const shim = function () { ps.push(${call}); };
+        let tries = 0, wins = 0;
+        const probe = (n) => {
+          try { probe(n + 1); } catch (overflow) {
+            if (wins < 5 && tries++ < 2000) { try { Reflect.apply(shim, null, args); wins++; } catch {} }
+            throw overflow;
+          }
+        };
+        try { probe(0); } catch {}
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await Promise.allSettled(ps);
+      await ${call}; // one more large call after the probe
+      await new Promise((r) => setTimeout(r, 1500));
+      done({ leaked: raw.async_batch_live_count() - base, calls: ps.length > 0 });
+    `);
+    expect(result).toEqual({ leaked: 0, calls: true });
+  });
+});
