@@ -9,7 +9,8 @@
  * rethrows the very exception the predicate threw.
  */
 import { COUNT_WHERE_MATCH, COUNT_WHERE_NO_MATCH, COUNT_WHERE_STOP, count_where } from './raw/callbacks';
-import { BigUint64ArrayCtor, NumberCtor } from './primordials';
+import koffi from 'koffi';
+import { BigUint64ArrayCtor, MathFloor, MathMax, MathMin, NumberCtor } from './primordials';
 import { check, syncError } from './status';
 import {
   callable,
@@ -46,8 +47,20 @@ import {
  * this package on one thread (a cleared `require.cache`) still fit: 511
  * levels, measured, with a 7.8 MB JS stack. Code that nests koffi calls of
  * its own between these levels eats into the same margin.
+ *
+ * 256 with koffi's default stack; less if the application (or another
+ * package) configured koffi with a smaller `sync_stack_size` before this
+ * package loaded its library (after that, `koffi.config()` refuses any
+ * change): one level per 8 KiB of it, so the same half stays free (32 levels
+ * for 256 KiB, where 256 levels crashed with SIGSEGV at about level 65).
  */
-export const MAX_CALLBACK_DEPTH = 256;
+export const MAX_CALLBACK_DEPTH = depthCap(koffi.config().sync_stack_size);
+
+/** The nesting cap for a koffi synchronous stack of `bytes`: 256 at most, 1 at least. */
+function depthCap(bytes: unknown): number {
+  if (typeof bytes !== 'number' || !(bytes > 0)) return 256;
+  return MathMax(1, MathMin(256, MathFloor(bytes / 8192)));
+}
 
 /**
  * Reused by every call. Safe for re-entrant calls (a predicate that calls

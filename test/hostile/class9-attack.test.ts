@@ -3,6 +3,7 @@
  * case failed on the code it was found in (the finding's repro is in
  * test/attack-findings/). Every case runs in a child process.
  */
+import { spawnSync } from 'node:child_process';
 import { inChild, runChild } from './child';
 
 describe('class 9: koffi is a shared module; its exports can be replaced after load', () => {
@@ -187,5 +188,35 @@ describe('class 9: stack exhaustion never loses a large async batch', () => {
       done({ leaked: raw.async_batch_live_count() - base, calls: ps.length > 0 });
     `);
     expect(result).toEqual({ leaked: 0, calls: true });
+  });
+});
+
+describe('class 9: koffi configured with a smaller stack before the package loads', () => {
+  // koffi.config() accepts a smaller sync_stack_size until a library is loaded; the cap was a fixed 256 levels
+  // (sized for the default 2 MiB), so with 256 KiB the nest died with SIGSEGV at about level 65.
+  it('countWhere nests only as deep as that stack allows, then throws ERR_FFI_NESTING_DEPTH', () => {
+    // Not runChild: its prelude loads the package first, and koffi.config() refuses changes after that.
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--stack-size=7800',
+        '-e',
+        `
+        const koffi = require(require.resolve('koffi', { paths: [${JSON.stringify(__dirname)}] }));
+        koffi.config({ ...koffi.config(), sync_stack_size: 256 * 1024 });
+        const api = require(${JSON.stringify(require.resolve('../../dist'))});
+        let level = 0;
+        let code;
+        const nest = () => { level++; return api.countWhere([1], nest); };
+        try { nest(); } catch (e) { code = e.code; }
+        console.log(JSON.stringify({ cap: api.MAX_CALLBACK_DEPTH, level, code }));
+      `,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect({ signal: r.signal, stdout: r.stdout.trim() }).toEqual({
+      signal: null,
+      stdout: JSON.stringify({ cap: 32, level: 33, code: 'ERR_FFI_NESTING_DEPTH' }),
+    });
   });
 });
