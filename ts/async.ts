@@ -312,7 +312,10 @@ class Batch {
    * stays open (its reserved words are reclaimed when it settles).
    */
   abandon(): void {
-    if (this.#kind === LARGE && this.#count === 0) this.free();
+    if (this.#kind === LARGE && this.#count === 0) {
+      if (handedOut === this) handedOut = undefined;
+      this.free();
+    }
   }
 
   /** Starts the native call that runs this batch (see the runners below). */
@@ -517,6 +520,21 @@ function batchFor(need: number): Batch {
 }
 
 /**
+ * The large batch {@link largeBatch} handed out last, until {@link submit} queues it or `abandon()` frees it. A
+ * stack overflow can land at any call between the two, and in the `catch` that would abandon it (at the same
+ * depth): nothing else would know the batch then. The next large job frees it first.
+ */
+let handedOut: Batch | undefined;
+
+/** Frees the large batch a stack overflow left between {@link largeBatch} and {@link submit}, if any. */
+function reclaimHandedOut(): void {
+  const lost = handedOut;
+  if (lost === undefined) return;
+  handedOut = undefined;
+  lost.free(); // never queued: no run holds it, and its call (if added) belongs to a Promise nobody holds
+}
+
+/**
  * A batch of its own for a job that needs `words` arena words, reusing a
  * large arena kept from an earlier job when one is big enough (the smallest
  * such). Allocating a large buffer costs far more than copying into it (the
@@ -526,24 +544,33 @@ function batchFor(need: number): Batch {
  * {@link LARGE_KEEP_MAX} words in all.
  */
 function largeBatch(words: number): Batch {
+  reclaimHandedOut();
   let best: Batch | undefined;
+  let bestLength = 0;
   let bestPrev: Batch | undefined;
   let prev: Batch | undefined;
   for (let b = kept; b !== undefined; prev = b, b = b.next) {
     const n = b.arenaLength;
     if (n < words) continue; // too small
     // Stryker disable next-line EqualityOperator: of two kept arenas of the same size either one serves, and no caller can tell which it got.
-    if (best === undefined || n < best.arenaLength) {
+    if (best === undefined || n < bestLength) {
       best = b;
+      bestLength = n;
       bestPrev = prev;
     }
   }
-  if (best === undefined) return Batch.owned(1, words, LARGE);
+  if (best === undefined) {
+    const b = Batch.owned(1, words, LARGE);
+    handedOut = b;
+    return b;
+  }
+  // From here to the return, no call: a stack overflow cannot land between unlinking the batch and handing it out.
   if (bestPrev === undefined) kept = best.next;
   else bestPrev.next = best.next;
   best.next = undefined;
   keptCount--;
-  keptWords -= best.arenaLength;
+  keptWords -= bestLength;
+  handedOut = best;
   return best;
 }
 
@@ -603,8 +630,10 @@ function place(words: number): Batch {
 /** Sends queued batches to a native call while slots are free (once per microtask turn). */
 function scheduleFlush(): void {
   if (!flushQueued) {
-    flushQueued = true;
+    // The flag after the call: a stack overflow at the call (it can land anywhere) left it set with no flush
+    // queued, and no batch ever started again on this thread.
     QueueMicrotask(flush);
+    flushQueued = true;
   }
 }
 
@@ -707,12 +736,23 @@ const poll = (() => {
 
 /** Queues one call into `b`, whose table entry is written; returns its Promise. */
 function submit<T>(operation: string, b: Batch, convert: Convert, handBack?: Uint32Array): Promise<T> {
-  let call!: Call;
+  let call: Call | undefined;
   const promise = new PromiseCtor<T>((resolve, reject) => {
     call = new Call(resolve as (v: unknown) => void, reject, convert, operation, handBack);
   });
+  if (call === undefined) {
+    // The executor threw (a stack overflow at `new Call`): the Promise is rejected with that error, and the job
+    // is not queued. (Counted with no call, it unlinked the batch's earlier calls, which never settled, and
+    // shifted every later call's result by one job.)
+    b.abandon();
+    return promise;
+  }
+  const own = b.kind !== SHARED;
   b.add(call);
-  if (b.kind !== SHARED) ready.push(b);
+  if (own) {
+    ready.push(b);
+    if (handedOut === b) handedOut = undefined; // queued: the scheduler owns it now
+  }
   scheduleFlush();
   return promise;
 }

@@ -15,7 +15,8 @@ import {
   COUNT_WHERE_STOP,
   count_where,
 } from './raw/callbacks';
-import { BigUint64ArrayCtor, NumberCtor } from './primordials';
+import koffi from 'koffi';
+import { BigUint64ArrayCtor, MathFloor, MathMax, MathMin, NumberCtor } from './primordials';
 import { check, FfiStatus, syncError } from './status';
 import {
   callable,
@@ -48,15 +49,29 @@ import {
  * package may have done first: the cap is the defence that always holds.)
  *
  * The library keeps the count, per thread (`COUNT_WHERE_MAX_DEPTH` in the
- * C header, the same number): every module instance of this package on a
- * thread (a cleared `require.cache`, jest's registries, other realms) and
- * every other binding of the same library file share it, so calls nested
- * alternately through any number of them stop at 256 levels too. Each
- * module instance also counts its own calls, which refuses most calls
- * before they reach koffi. Code that nests koffi calls of its own between
- * these levels eats into the margin.
+ * C header, 256): every module instance of this package on a thread (a
+ * cleared `require.cache`, jest's registries, other realms) and every other
+ * binding of the same library file share it, so calls nested alternately
+ * through any number of them stop at 256 levels too. Each module instance
+ * also counts its own calls, which refuses most calls before they reach
+ * koffi. Code that nests koffi calls of its own between these levels eats
+ * into the margin. Two copies of the package at different paths load two
+ * library files, each with its own count: two fit (511 levels, measured),
+ * three do not.
+ *
+ * 256 with koffi's default stack; less if the application (or another
+ * package) configured koffi with a smaller `sync_stack_size` before this
+ * package loaded its library (after that, `koffi.config()` refuses any
+ * change): one level per 8 KiB of it, so the same half stays free (32 levels
+ * for 256 KiB, where 256 levels crashed with SIGSEGV at about level 65).
  */
-export const MAX_CALLBACK_DEPTH = COUNT_WHERE_MAX_DEPTH;
+export const MAX_CALLBACK_DEPTH = depthCap(koffi.config().sync_stack_size);
+
+/** The nesting cap for a koffi synchronous stack of `bytes`: `COUNT_WHERE_MAX_DEPTH` at most, 1 at least. */
+function depthCap(bytes: unknown): number {
+  if (typeof bytes !== 'number' || !(bytes > 0)) return COUNT_WHERE_MAX_DEPTH;
+  return MathMax(1, MathMin(COUNT_WHERE_MAX_DEPTH, MathFloor(bytes / 8192)));
+}
 
 /**
  * Reused by every call. Safe for re-entrant calls (a predicate that calls

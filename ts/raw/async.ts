@@ -138,11 +138,18 @@ export const async_batch_live_count = lib.func('async_batch_live_count', 'size_t
 export const async_batch_thread_count = lib.func('async_batch_thread_count', 'size_t', []) as Native<() => number>;
 
 /**
+ * `koffi.view`, captured at load: koffi's exports object is shared and user-writable, and a replaced `view`
+ * would receive the batch's memory (kept, it reads and writes it after `async_batch_free`) or hand the
+ * public layer a buffer Rust never sees.
+ */
+const koffiView = koffi.view as (pointer: RawPointer, byteLength: number) => ArrayBuffer;
+
+/**
  * An `ArrayBuffer` over the first `byteLength` bytes of a batch's memory (the table, then the arena), without a
  * copy (`koffi.view`). Valid only while the handle is live: after `async_batch_free` it points to freed memory.
  */
 export function asyncBatchView(batch: RawPointer, byteLength: number): ArrayBuffer {
-  return koffi.view(async_batch_jobs(batch), byteLength);
+  return koffiView(async_batch_jobs(batch), byteLength);
 }
 
 /**
