@@ -56,6 +56,9 @@ function same(got, want) {
 
 class UserError extends Error {}
 
+/** Captured: a case's run uses no global (a patched global `Symbol` must not break the harness). */
+const DISPOSE = Symbol.dispose;
+
 const OK = (value) => ({ value });
 const ERR = (code) => ({ error: code });
 
@@ -232,7 +235,7 @@ const CASES = [
     run: (c) => {
       const p = new c.api.OpaquePoint(-1, 0);
       const x = p.x;
-      p[Symbol.dispose]();
+      p[DISPOSE]();
       return { x, freed: p.freed };
     },
   },

@@ -47,6 +47,13 @@ interface Report {
 
 let report: Report;
 
+/** An error as the child described it, without its stack. */
+function brief(e: unknown): unknown {
+  if (typeof e !== 'object' || e === null) return e;
+  const { name, code, message } = e as { name?: string; code?: unknown; message?: string };
+  return `${name}${typeof code === 'string' ? ` [${code}]` : ''}: ${message}`;
+}
+
 beforeAll(() => {
   const r = spawnSync(
     process.execPath,
@@ -81,6 +88,6 @@ it('no patch crashes the process or leaves it stuck', () => {
 it('under every patch, every public function gives its model result or a coded error, and leaks nothing', () => {
   const pkg = report.failures
     .filter((f) => f.who === 'package')
-    .map(({ p, c, why, leak, got, uncaught }) => ({ p, c, why, leak, got, uncaught }));
+    .map(({ p, c, why, leak, got, uncaught }) => ({ p, c, why, leak, got: brief(got), uncaught: brief(uncaught) }));
   expect({ count: pkg.length, first: pkg.slice(0, 20) }).toEqual({ count: 0, first: [] });
 });

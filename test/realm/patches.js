@@ -420,6 +420,16 @@ function install(patch) {
     if ('prototype' in old.value) {
       ReflectDefineProperty(d.value, 'prototype', { __proto__: null, value: old.value.prototype, writable: false });
     }
+    if (patch.kind === 'global') {
+      // A replaced global constructor keeps its statics (Number.isInteger, Symbol.iterator...): only calling
+      // and constructing it are patched.
+      const keys = ReflectOwnKeys(old.value);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i];
+        if (k === 'length' || k === 'name' || k === 'prototype') continue;
+        ReflectDefineProperty(d.value, k, ReflectGetOwnPropertyDescriptor(old.value, k));
+      }
+    }
   } else {
     d = { __proto__: null, ...old };
     if (old.get) d.get = wrap(old.get, patch.variant, patch.pid, 'get');

@@ -252,6 +252,7 @@ async function main() {
     const c = byName[cname];
     // A lie skips the calls whose result was undefined unpatched: learn them in a transparent run first.
     if (patch.variant === 'lie') {
+      const beforeLearning = counters();
       state.learning = true;
       state.voidCalls.clear();
       try {
@@ -259,7 +260,7 @@ async function main() {
       } finally {
         state.learning = false;
       }
-      await settleCounters(counters());
+      await settleCounters(beforeLearning);
     }
     const ctx = c.prepare(api);
     const base = counters();

@@ -30,6 +30,8 @@ const PADS = opts.pads ?? 11;
 /** The sweep ends after this many rows of `back` without an overflow, or at MAX_BACK. */
 const CLEAR_ROWS = 4;
 const MAX_BACK = 3000;
+/** A case whose Promises stop settling has wedged the async module: its sweep stops after this many. */
+const MAX_HANGS = 3;
 
 const counters = () => ({
   opaque_point: raw.opaque_point_live_count(),
@@ -113,7 +115,8 @@ async function probe(c) {
   let clearRows = 0;
   let back = 0;
   let attempts = 0;
-  for (; back <= MAX_BACK && clearRows < CLEAR_ROWS; back++) {
+  let hangs = 0;
+  for (; back <= MAX_BACK && clearRows < CLEAR_ROWS && hangs < MAX_HANGS; back++) {
     let overflowed = false;
     for (let pad = 0; pad <= PADS; pad++) {
       attempts++;
@@ -123,13 +126,14 @@ async function probe(c) {
       if (c.async && 'value' in got) {
         // Settled (or given up on) before the next attempt, so that its overflow counts for this row.
         try {
-          const v = await within(got.value);
+          const v = await within(got.value, 500);
           got = v === HANG ? { hang: true } : { value: v };
         } catch (e) {
           got = { thrown: e };
         }
       }
       if (got.notRun || ('thrown' in got && isOverflow(got.thrown))) overflowed = true;
+      if (got.hang) hangs++;
       const now = counters();
       // Points (left to the garbage collector when an overflow cut the case short) are counted after the sweep and a collection; everything else now.
       const moved = differ(now, before).filter((k) => !(c.fn === 'OpaquePoint' && k === 'opaque_point'));
