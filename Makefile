@@ -309,7 +309,8 @@ clean: clean-prebuilds
 #   make test-panic       the panic guard seen from C, against the test-panic build
 #   make test-abi         C/Rust/TS layout, enum value and symbol conformance only
 #   make fuzz             libFuzzer on the C API for FUZZ_SECONDS (default 60)
-#   make fuzz-js          the hostile-argument fuzzer of the JS API, FUZZ_JS_RUNS (5000) per function
+#   make fuzz-js          the hostile-argument fuzzer of the JS API, FUZZ_JS_RUNS (5000) per function,
+#                         then the patched-realm test with every patch against every case
 #   make soak             1M iterations of each allocating public function (SOAK_ITERATIONS)
 #
 # `make test` runs all of these, the fuzzer and the soak shortened.
@@ -460,6 +461,17 @@ FUZZ_JS_SEED ?= 20261129
 .PHONY: fuzz-js
 fuzz-js: all
 	node test/hostile/fuzz.js --runs $(FUZZ_JS_RUNS) --seed $(FUZZ_JS_SEED)
+	node test/realm/realm.js --full --seed $(FUZZ_JS_SEED) --json $(BUILD)/realm-full.json
+
+## The patched-realm test (issue 20, test/realm/realm.js): built-ins patched after the
+## package loaded, enumerated from the realm (about 2,800 patches), each against the
+## public API's cases in child processes. `make test` runs a sample of about 5,900
+## (patch, case) pairs (test/realm/patched-realm-slow.test.ts, under 2 minutes);
+## `make fuzz-js` runs every patch against every case (about 122,000 pairs) and writes
+## the full report to build/realm-full.json; `make realm` runs just the sample.
+.PHONY: realm
+realm: all
+	node test/realm/realm.js --json $(BUILD)/realm-sample.json
 
 SOAK_ITERATIONS ?= 1000000
 soak: all
