@@ -76,6 +76,7 @@ import {
   BigIntCtor,
   ClearTimeout,
   DateNow,
+  EnqueueMicrotask,
   ErrorCtor,
   MathFloor,
   MathMax,
@@ -84,7 +85,6 @@ import {
   ObjectFreeze,
   PromiseCtor,
   PromiseReject,
-  QueueMicrotask,
   ReflectConstruct,
   ReflectDefineProperty,
   SetImmediate,
@@ -632,7 +632,7 @@ function scheduleFlush(): void {
   if (!flushQueued) {
     // The flag after the call: a stack overflow at the call (it can land anywhere) left it set with no flush
     // queued, and no batch ever started again on this thread.
-    QueueMicrotask(flush);
+    EnqueueMicrotask(flush);
     flushQueued = true;
   }
 }

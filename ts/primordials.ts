@@ -282,6 +282,27 @@ export const PromisePrototypeThen = uncurryThis(Promise.prototype.then) as <T, R
   onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
   onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
 ) => Promise<R1 | R2>;
+/**
+ * A resolved Promise whose `then` needs no lookup: its own `constructor` is a private null-prototype record
+ * whose own `@@species` is the captured constructor, so the SpeciesConstructor step of `then` reads neither
+ * `Promise.prototype.constructor` nor `Promise[Symbol.species]`, which user code may patch.
+ */
+const ResolvedPromise: Promise<void> = (() => {
+  const resolved = ReflectApply(Promise.resolve, PromiseCtor, [undefined]) as Promise<void>;
+  ReflectDefineProperty(resolved, 'constructor', {
+    __proto__: null,
+    value: { __proto__: null, [Symbol.species]: PromiseCtor },
+  } as PropertyDescriptor);
+  return resolved;
+})();
+/**
+ * Runs `task` in a microtask of its own, as a V8 promise job: unlike Node's `queueMicrotask`, no JavaScript of
+ * Node core runs around it (Node's async-hooks bookkeeping there reads a typed array's `length` through the
+ * patchable prototype: a throwing getter made the task never run).
+ */
+export function EnqueueMicrotask(task: () => void): void {
+  PromisePrototypeThen(ResolvedPromise, task);
+}
 const PromiseRejectOriginal = Promise.reject;
 /** A Promise rejected with `reason`, made by the captured constructor. */
 export function PromiseReject<T = never>(reason: unknown): Promise<T> {

@@ -86,6 +86,26 @@ const CASES = [
     run: (c) => c.api.addChecked(2 ** 31 - 1, 1),
   },
   {
+    name: 'isCodedError',
+    fn: 'isCodedError',
+    prepare: (api) => {
+      let thrown;
+      try {
+        api.addChecked(2 ** 31 - 1, 1);
+      } catch (e) {
+        thrown = e;
+      }
+      return { api, thrown, expected: OK(true) };
+    },
+    run: (c) => c.api.isCodedError(c.thrown),
+  },
+  {
+    name: 'isCodedError-not',
+    fn: 'isCodedError',
+    prepare: (api) => ({ api, expected: OK(false) }),
+    run: (c) => c.api.isCodedError({ code: 'ERR_OUT_OF_RANGE', message: 'a plain object' }),
+  },
+  {
     name: 'addInRust-type',
     fn: 'addInRust',
     prepare: (api) => ({ api, expected: ERR('ERR_INVALID_ARG_TYPE') }),
