@@ -16,8 +16,8 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { ROOT } from '../hostile/child';
 
-/** The code of the package's nesting-depth RangeError (the depth cap). The one place to change it. */
-const NESTING_ERROR_CODE = 'ERR_OUT_OF_RANGE';
+/** The code of the package's nesting-depth RangeError (the depth cap; h-prim's ts/callbacks.ts names it so). The one place to change it. */
+const NESTING_ERROR_CODE = 'ERR_FFI_NESTING_DEPTH';
 
 /**
  * Where V8's own JS stack limit comes before the package's cap (the main
