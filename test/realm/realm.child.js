@@ -210,9 +210,12 @@ async function main() {
     return got;
   }
 
-  /** Waits (gc, turns of the event loop) until the live counters are back at `base`, up to about 1 s. */
-  async function settleCounters(base) {
-    for (let i = 0; i < 50; i++) {
+  /**
+   * Waits (gc, turns of the event loop) until the live counters are back at `base`, up to about
+   * `rounds` × 20 ms (a finalizer may take several turns on a loaded machine).
+   */
+  async function settleCounters(base, rounds = 50) {
+    for (let i = 0; i < rounds; i++) {
       if (countersDiffer(counters(), base).length === 0) return;
       if (gc) gc();
       await new PromiseCtor((resolve) => setTimeout(resolve, 20));
@@ -267,7 +270,7 @@ async function main() {
     uncaught = undefined;
     uncaughtCount = 0;
     out(`@@start ${JSON.stringify([pi, cname])}`);
-    const got = await runOnce(c, patch, ctx);
+    let got = await runOnce(c, patch, ctx);
     const hits = state.hits;
     if (c.result && 'value' in got) got.value = c.result(ctx, got.value);
     let why = got.hang ? 'hang' : judge(ctx, got);
@@ -279,23 +282,29 @@ async function main() {
       excluded = ex.name;
       why = undefined;
     }
-    await settleCounters(base);
-    const now = counters();
-    const leak = countersDiffer(now, base);
     const res = { p: patch.pid, c: cname, hits };
     if (why !== undefined) {
       res.why = why;
       res.who = who;
       res.got = 'thrown' in got ? describe(got.thrown) : 'value' in got ? String(got.value).slice(0, 200) : 'hang';
     }
-    if (leak.length > 0) {
-      res.leak = Object.fromEntries(leak.map((k) => [k, now[k] - base[k]]));
-      res.who = 'package';
-    }
     if (uncaughtCount > 0) {
       const d = describe(uncaught);
       res.uncaught = { count: uncaughtCount, ...d };
       if (res.who === undefined) res.who = d.packageFrame ? 'package' : 'runtime';
+    }
+    // Described: now let go of them. An error's captured stack holds its frames' receivers (a point
+    // whose getter threw), which would otherwise stay alive and read as a leak.
+    got = undefined;
+    uncaught = undefined;
+    await settleCounters(base);
+    // A difference must outlast 3 s more of collections before it is charged as a leak.
+    if (countersDiffer(counters(), base).length > 0) await settleCounters(base, 150);
+    const now = counters();
+    const leak = countersDiffer(now, base);
+    if (leak.length > 0) {
+      res.leak = Object.fromEntries(leak.map((k) => [k, now[k] - base[k]]));
+      res.who = 'package';
     }
     if (excluded) res.excluded = excluded;
     if (res.who === 'package') patchFailed = true;

@@ -145,8 +145,7 @@ async function probe(c) {
     }
     clearRows = overflowed ? 0 : clearRows + 1;
   }
-  await gcUntil(base);
-  const end = counters();
+  // Still right afterwards (checked before the final count, so that what it drops is collected too).
   const ctx = c.prepare(api);
   let afterwards;
   try {
@@ -156,6 +155,8 @@ async function probe(c) {
   } catch (e) {
     afterwards = judge(ctx, { thrown: e }) ?? 'ok';
   }
+  await gcUntil(base);
+  const end = counters();
   return {
     case: c.name,
     headroomFrames: back - CLEAR_ROWS,
