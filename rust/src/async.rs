@@ -1431,6 +1431,122 @@ mod tests {
     }
 
     #[test]
+    fn copies_in_and_out_are_checked_against_the_batch() {
+        let null = std::ptr::null_mut::<u32>();
+        let batch = async_batch_new(2, 8);
+        assert!(!batch.is_null());
+        let input = [1u32, 2, 3, 4];
+        let jobs = [sum_job(2, 4), sum_job(0, 1)];
+        let mut back = [AsyncJob::default(); 2];
+        let mut out = [0u32; 8];
+        // SAFETY: a live handle; every pointer is valid for the length given.
+        unsafe {
+            assert_eq!(
+                async_batch_write_arena(batch, 2, input.as_ptr(), 4),
+                FfiStatus::Ok
+            );
+            assert_eq!(
+                async_batch_write_jobs(batch, 0, jobs.as_ptr(), 2),
+                FfiStatus::Ok
+            );
+            assert_eq!(
+                async_batch_run_in_background(batch, 2, std::ptr::null_mut()),
+                FfiStatus::Ok
+            );
+            // While it runs, or once it has ended: refused, or the results.
+            let status = async_batch_read_jobs(batch, 0, back.as_mut_ptr(), 2);
+            assert!(matches!(status, FfiStatus::Ok | FfiStatus::InvalidArgument));
+            wait_for(batch);
+            assert_eq!(
+                async_batch_read_jobs(batch, 0, back.as_mut_ptr(), 2),
+                FfiStatus::Ok
+            );
+            assert_eq!(back.map(|j| (j.status, j.result)), [(0, 2 + 4), (0, 0)]);
+            assert_eq!(
+                async_batch_read_arena(batch, 0, out.as_mut_ptr(), 8),
+                FfiStatus::Ok
+            );
+            assert_eq!(out, [0, 0, 1, 2, 3, 4, 0, 0]);
+            // One job at an offset, and the last value.
+            assert_eq!(
+                async_batch_read_jobs(batch, 1, back.as_mut_ptr(), 1),
+                FfiStatus::Ok
+            );
+            assert_eq!(back[0].input_offset, 0);
+            assert_eq!(
+                async_batch_read_arena(batch, 7, out.as_mut_ptr(), 1),
+                FfiStatus::Ok
+            );
+            // Ranges past the end (or overflowing), NULL, empty.
+            assert_eq!(
+                async_batch_write_jobs(batch, 1, jobs.as_ptr(), 2),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                async_batch_read_jobs(batch, usize::MAX, back.as_mut_ptr(), 1),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                async_batch_write_arena(batch, 5, input.as_ptr(), 4),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                async_batch_read_arena(batch, 1, out.as_mut_ptr(), usize::MAX),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                async_batch_read_arena(batch, 9, null, 0),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(async_batch_read_arena(batch, 8, null, 0), FfiStatus::Ok);
+            assert_eq!(
+                async_batch_write_arena(batch, 0, null, 1),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(
+                async_batch_write_jobs(std::ptr::null(), 0, jobs.as_ptr(), 1),
+                FfiStatus::NullArgument
+            );
+            // Inside the batch itself (overlapping): moved as memmove does.
+            let arena = async_batch_arena(batch);
+            assert_eq!(
+                async_batch_write_arena(batch, 3, arena.add(2), 4),
+                FfiStatus::Ok
+            );
+            assert_eq!(
+                async_batch_read_arena(batch, 0, out.as_mut_ptr(), 8),
+                FfiStatus::Ok
+            );
+            assert_eq!(out, [0, 0, 1, 1, 2, 3, 4, 0]);
+            // A started run: refused until it ends.
+            let run = async_batch_start(batch, 1, std::ptr::null_mut());
+            assert_eq!(
+                async_batch_write_arena(batch, 0, input.as_ptr(), 1),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                async_batch_read_jobs(batch, 0, back.as_mut_ptr(), 1),
+                FfiStatus::InvalidArgument
+            );
+            async_batch_run_cancel(run);
+            assert_eq!(
+                async_batch_write_arena(batch, 0, input.as_ptr(), 1),
+                FfiStatus::Ok
+            );
+            // A freed handle reads as NULL.
+            async_batch_free(batch);
+            assert_eq!(
+                async_batch_read_arena(batch, 0, out.as_mut_ptr(), 1),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(
+                async_batch_write_jobs(batch, 0, jobs.as_ptr(), 1),
+                FfiStatus::NullArgument
+            );
+        }
+    }
+
+    #[test]
     fn a_run_outlives_the_handle_and_the_thread_that_made_it() {
         // A worker thread starts a long run and exits at once (its registry
         // frees the handle); the run still writes into live memory.
