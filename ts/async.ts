@@ -29,7 +29,9 @@
  *
  * **No native job writes into memory the runtime may free.** A batch's table
  * and arena are memory the library owns (an `AsyncBatch`), which this module
- * fills and reads through a view; a run holds that memory until it ends,
+ * fills and reads by copies, never through a view (`koffi.view` throws while a
+ * worker is torn down, and koffi turns that into an abort of the process); a
+ * run holds that memory until it ends,
  * and the handle belongs to the calling thread, whose exit frees it. So a
  * worker thread that is terminated (or exits) with calls in flight leaves
  * its runs writing into live memory, freed as each ends: nothing is written
