@@ -82,7 +82,20 @@ function shape(tag: number, ...dims: number[]): Float64Array {
  */
 /** A batch of one (empty) sum job, for the async_batch_* rows; this thread's exit frees it. */
 const emptyBatch = raw.async_batch_new(1, 0);
-new Uint32Array(raw.asyncBatchView(emptyBatch, 56))[0] = raw.ASYNC_JOB_SUM_OF_EVEN; // an empty sum
+const emptySum = new Uint32Array(14);
+emptySum[0] = raw.ASYNC_JOB_SUM_OF_EVEN;
+raw.async_batch_write_jobs(emptyBatch, 0, emptySum, 1);
+/** A batch of one job and 4 values, for the copy rows. */
+const copyBatch = raw.async_batch_new(1, 4);
+/** Calls `copy` on `copyBatch` while a run holds it (started, then cancelled). */
+function whileRunning(copy: () => unknown): unknown {
+  const run = raw.async_batch_start(copyBatch, 1, null);
+  try {
+    return copy();
+  } finally {
+    raw.async_batch_run_cancel(run);
+  }
+}
 /** Waits for a background run of `emptyBatch` to end (it takes microseconds), then passes its status on. */
 function waited(status: unknown): unknown {
   while (raw.async_batch_is_running(emptyBatch));
@@ -247,6 +260,38 @@ const PROVOKE: Record<string, Record<string, () => unknown>> = {
     'a batch': () => waited(call(raw.async_batch_run_in_background, emptyBatch, 1)),
     'NULL batch': () => call(raw.async_batch_run_in_background, null, 0),
     'a count above the capacity': () => call(raw.async_batch_run_in_background, emptyBatch, 2),
+  },
+  async_batch_write_jobs: {
+    'in range': () => call(raw.async_batch_write_jobs, copyBatch, 0, new Uint32Array(14), 1),
+    'past the end': () => call(raw.async_batch_write_jobs, copyBatch, 1, new Uint32Array(14), 1),
+    'NULL batch': () => call(raw.async_batch_write_jobs, null, 0, new Uint32Array(14), 1),
+    'NULL jobs with a length': () => call(raw.async_batch_write_jobs, copyBatch, 0, null, 1),
+    'while the batch runs': () =>
+      whileRunning(() => call(raw.async_batch_write_jobs, copyBatch, 0, new Uint32Array(14), 1)),
+  },
+  async_batch_read_jobs: {
+    'in range': () => call(raw.async_batch_read_jobs, copyBatch, 0, new Uint32Array(14), 1),
+    'past the end': () => call(raw.async_batch_read_jobs, copyBatch, 1, new Uint32Array(14), 1),
+    'NULL batch': () => call(raw.async_batch_read_jobs, null, 0, new Uint32Array(14), 1),
+    'NULL jobs with a length': () => call(raw.async_batch_read_jobs, copyBatch, 0, null, 1),
+    'while the batch runs': () =>
+      whileRunning(() => call(raw.async_batch_read_jobs, copyBatch, 0, new Uint32Array(14), 1)),
+  },
+  async_batch_write_arena: {
+    'in range': () => call(raw.async_batch_write_arena, copyBatch, 0, new Uint32Array(4), 4),
+    'past the end': () => call(raw.async_batch_write_arena, copyBatch, 1, new Uint32Array(4), 4),
+    'NULL batch': () => call(raw.async_batch_write_arena, null, 0, new Uint32Array(4), 1),
+    'NULL values with a length': () => call(raw.async_batch_write_arena, copyBatch, 0, null, 1),
+    'while the batch runs': () =>
+      whileRunning(() => call(raw.async_batch_write_arena, copyBatch, 0, new Uint32Array(4), 1)),
+  },
+  async_batch_read_arena: {
+    'in range': () => call(raw.async_batch_read_arena, copyBatch, 0, new Uint32Array(4), 4),
+    'past the end': () => call(raw.async_batch_read_arena, copyBatch, 1, new Uint32Array(4), 4),
+    'NULL batch': () => call(raw.async_batch_read_arena, null, 0, new Uint32Array(4), 1),
+    'NULL values with a length': () => call(raw.async_batch_read_arena, copyBatch, 0, null, 1),
+    'while the batch runs': () =>
+      whileRunning(() => call(raw.async_batch_read_arena, copyBatch, 0, new Uint32Array(4), 1)),
   },
 };
 

@@ -29,7 +29,9 @@
  *
  * **No native job writes into memory the runtime may free.** A batch's table
  * and arena are memory the library owns (an `AsyncBatch`), which this module
- * fills and reads through a view; a run holds that memory until it ends,
+ * fills and reads by copies, never through a view (`koffi.view` throws while a
+ * worker is torn down, and koffi turns that into an abort of the process); a
+ * run holds that memory until it ends,
  * and the handle belongs to the calling thread, whose exit frees it. So a
  * worker thread that is terminated (or exits) with calls in flight leaves
  * its runs writing into live memory, freed as each ends: nothing is written
@@ -58,13 +60,16 @@ import {
   async_batch_free,
   async_batch_is_running,
   async_batch_new,
+  async_batch_read_arena,
+  async_batch_read_jobs,
   async_batch_run,
   async_batch_run_cancel,
   async_batch_run_in_background,
   async_batch_start,
+  async_batch_write_arena,
+  async_batch_write_jobs,
   async_job_primes_capacity,
   async_jobs_run,
-  asyncBatchView,
 } from './raw/async';
 import type { RawPointer } from './raw/strings';
 import { FfiError, FfiStatus } from './status';
@@ -97,7 +102,6 @@ import {
   TypedArrayPrototypeGetByteOffset,
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeGetSymbolToStringTag,
-  TypedArrayPrototypeSet,
   Uint32ArrayCtor,
   Uint8ArrayCtor,
 } from './primordials';
@@ -149,8 +153,8 @@ export const MAX_ASYNC_IN_FLIGHT = MathMax(
 
 // ---- Calls and batches ----
 
-/** How a settled job becomes the Promise's value; throws to reject. */
-type Convert = (table: Uint32Array, base: number, arena: Uint32Array) => unknown;
+/** How a settled job becomes the Promise's value (its batch holds any output it has); throws to reject. */
+type Convert = (table: Uint32Array, base: number, batch: Batch) => unknown;
 
 /** One pending call: how to settle its Promise. Never reachable from user code. */
 class Call {
@@ -195,17 +199,32 @@ function allocationFailed(words: number): Error {
   return error;
 }
 
+/** A batch's memory refused a copy (never expected: every range is checked here first). */
+function copyFailed(status: number, operation: string): Error {
+  return new FfiError(status, operation);
+}
+
 /**
  * A table of jobs over one arena, run as one native call. Everything Rust
  * trusts (the handle, the table, the arena and their sizes) and the calls
  * are private; only the scheduler's link (`next`) is not, on an object that
  * never leaves this module.
+ *
+ * The table is this module's own `Uint32Array`, copied into the library's
+ * memory when the batch starts and back when it has ended
+ * (`async_batch_write_jobs`, `async_batch_read_jobs`); inputs and outputs
+ * are copied straight between the callers' arrays and the library's arena
+ * (`async_batch_write_arena`, `async_batch_read_arena`). No view of the
+ * library's memory is ever made: `koffi.view` throws while a worker is torn
+ * down, and koffi turns that throw into an abort of the whole process,
+ * whereas a plain call with a typed array survives it.
  */
 class Batch {
   /** The library's `AsyncBatch`, or null for a {@link CALLER} batch; null too once freed. */
   #handle: RawPointer;
   readonly #table: Uint32Array;
-  readonly #arena: Uint32Array;
+  /** The caller's transferred array for a {@link CALLER} batch; null for one of the library's. */
+  readonly #arena: Uint32Array | null;
   readonly #arenaLength: number;
   readonly #capacity: number;
   readonly #kind: number;
@@ -223,9 +242,9 @@ class Batch {
     const handle = async_batch_new(jobs, words);
     if (handle === null) throw allocationFailed(words);
     try {
-      const memory = asyncBatchView(handle, jobs * WORDS * 4 + words * 4);
-      const table = new Uint32ArrayCtor(memory, 0, jobs * WORDS);
-      return new Batch(handle, table, new Uint32ArrayCtor(memory, jobs * WORDS * 4, words), jobs, kind);
+      // Its own ArrayBuffer: off V8's heap from the start (koffi passes it as a pointer, zero-copy).
+      const table = new Uint32ArrayCtor(new ArrayBufferCtor(jobs * WORDS * 4));
+      return new Batch(handle, table, null, words, jobs, kind);
     } catch (e) {
       // Nothing but this frame knows the handle (a stack overflow lands anywhere): freed before it is forgotten.
       async_batch_free(handle);
@@ -237,14 +256,21 @@ class Batch {
   static caller(arena: Uint32Array): Batch {
     // Its own ArrayBuffer: off V8's heap, so the GC never moves it while Rust writes the result.
     const table = new Uint32ArrayCtor(new ArrayBufferCtor(WORDS * 4));
-    return new Batch(null, table, arena, 1, CALLER);
+    return new Batch(null, table, arena, TypedArrayPrototypeGetLength(arena), 1, CALLER);
   }
 
-  private constructor(handle: RawPointer, table: Uint32Array, arena: Uint32Array, capacity: number, kind: number) {
+  private constructor(
+    handle: RawPointer,
+    table: Uint32Array,
+    arena: Uint32Array | null,
+    arenaLength: number,
+    capacity: number,
+    kind: number,
+  ) {
     this.#handle = handle;
     this.#table = table;
     this.#arena = arena;
-    this.#arenaLength = TypedArrayPrototypeGetLength(arena);
+    this.#arenaLength = arenaLength;
     this.#capacity = capacity;
     this.#kind = kind;
   }
@@ -272,9 +298,19 @@ class Batch {
     return at;
   }
 
-  /** Copies `values` into the arena at `at`. */
-  copyIn(values: Uint32Array, at: number): void {
-    TypedArrayPrototypeSet(this.#arena, values, at);
+  /**
+   * Copies `values` (a `Uint32Array` of `length` elements, `length > 0`, the engine's own length) into the
+   * library's arena at `at`, for `operation`. Only a batch of the library's has an arena to copy into.
+   */
+  copyIn(values: Uint32Array, at: number, length: number, operation: string): void {
+    const status = async_batch_write_arena(this.#handle, at, values, length);
+    if (status !== FfiStatus.OK) throw copyFailed(status, operation);
+  }
+
+  /** Copies `length` words of the library's arena at `at` into `out`, after the run (a primes job's output). */
+  copyOut(out: Uint32Array, at: number, length: number, operation: string): void {
+    const status = async_batch_read_arena(this.#handle, at, out, length);
+    if (status !== FfiStatus.OK) throw copyFailed(status, operation);
   }
 
   /** Writes the next job's entry: a sum of `length` values at arena word `offset`. */
@@ -335,6 +371,12 @@ class Batch {
       }
       return;
     }
+    // The table into the library's memory (the batch is not running: nothing else writes it now).
+    const written = async_batch_write_jobs(handle, 0, this.#table, this.#count);
+    if (written !== FfiStatus.OK) {
+      this.#refused(copyFailed(written, 'async_batch_write_jobs'));
+      return;
+    }
     if (THREADS) {
       const status = async_batch_run_in_background(handle, this.#count, null);
       if (status !== FfiStatus.OK) {
@@ -376,9 +418,15 @@ class Batch {
   }
 
   /** Settles every call of a batch that ran (or that could not start), and recycles it. */
-  settle(err: unknown, refused: boolean): void {
+  settle(ran: unknown, refused: boolean): void {
     const table = this.#table;
-    const arena = this.#arena;
+    const handle = this.#handle;
+    let err = ran;
+    if (!refused && (err === null || err === undefined) && handle !== null) {
+      // The run has ended: its statuses and results back into the table (a CALLER batch's table is written in place).
+      const read = async_batch_read_jobs(handle, 0, table, this.#count);
+      if (read !== FfiStatus.OK) err = copyFailed(read, 'async_batch_read_jobs');
+    }
     let call = this.#first;
     this.#first = this.#last = undefined;
     this.#count = 0;
@@ -393,7 +441,7 @@ class Batch {
         }
         const jobStatus = table[base + STATUS];
         if (jobStatus !== FfiStatus.OK) throw new FfiError(jobStatus, call.operation);
-        call.resolve(call.convert(table, base, arena));
+        call.resolve(call.convert(table, base, this));
       } catch (e) {
         if (call.handBack !== undefined) handBackOn(e, call.handBack);
         call.reject(e);
@@ -839,7 +887,7 @@ function sumCopied<T>(operation: string, numbers: unknown, convert: Convert): Pr
     const offset = b.reserve(length);
     // The copy: reads the engine's own length. An out-of-bounds view (its
     // resizable buffer shrank below it) has length 0, and set() would throw.
-    if (length !== 0) b.copyIn(array, offset);
+    if (length !== 0) b.copyIn(array, offset, length, operation);
     b.sumJob(offset, length);
     return submit<T>(operation, b, convert);
   } catch (e) {
@@ -905,14 +953,14 @@ function sumTransferred<S>(operation: string, numbers: unknown, convert: Convert
       // Copied into memory the call owns: this runtime may free the caller's while the run reads it.
       b = place(length);
       offset = b.reserve(length);
-      if (length !== 0) b.copyIn(handBack, offset);
+      if (length !== 0) b.copyIn(handBack, offset, length, operation);
     } else {
       b = Batch.caller(new Uint32ArrayCtor(moved, 0, words));
       offset = byteOffset / 4;
     }
     b.sumJob(offset, length);
-    const withArray: Convert = (table, base, arena) =>
-      ({ __proto__: null, sum: convert(table, base, arena) as S, numbers: handBack }) as unknown as TransferredSum<S>;
+    const withArray: Convert = (table, base, batch) =>
+      ({ __proto__: null, sum: convert(table, base, batch) as S, numbers: handBack }) as unknown as TransferredSum<S>;
     return submit<TransferredSum<S>>(operation, b, withArray, handBack);
   } catch (e) {
     // The caller's buffer is detached by now: the error hands the array back, as a settled call's does.
@@ -1021,14 +1069,13 @@ ObjectFreeze(PrimesArray.prototype);
 ObjectFreeze(PrimesArray);
 
 /** Copies a primes job's output out of the arena into a new, exact-size array. */
-const primesResult: Convert = (table, base, arena) => {
+const primesResult: Convert = (table, base, batch) => {
   const count = table[base + RESULT];
   // Its low word only: a primes job's output sits in a shared arena (below 2^16) or at 0 in a batch of its own.
   const offset = table[base + OUTPUT_OFFSET];
   // The base constructor with the subclass as new.target: no derived constructor to run.
   const out = ReflectConstruct(Uint32ArrayCtor, [count], PrimesArray) as Uint32Array;
-  const at = TypedArrayPrototypeGetByteOffset(arena) + offset * 4;
-  TypedArrayPrototypeSet(out, new Uint32ArrayCtor(TypedArrayPrototypeGetBuffer(arena), at, count));
+  if (count !== 0) batch.copyOut(out, offset, count, 'primesUpToAsync');
   return out;
 };
 

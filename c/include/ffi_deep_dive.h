@@ -1293,6 +1293,92 @@ struct AsyncJob *async_batch_jobs(const struct AsyncBatch *batch);
 // reads as NULL), not being freed by another call at the same time.
 uint32_t *async_batch_arena(const struct AsyncBatch *batch);
 
+// Copies `count` AsyncJobs from `jobs` into the batch's table, at jobs
+// `first` to `first + count - 1`, without handing out a pointer to the
+// batch's memory: for callers that cannot safely hold one, such as
+// JavaScript in a Node.js worker, whose views of foreign memory the runtime
+// may refuse to create while it tears the worker down. `jobs` need not be
+// aligned (the jobs are copied as bytes).
+//
+// Returns FFI_STATUS_OK once copied; FFI_STATUS_NULL_ARGUMENT (nothing
+// copied) if `batch` is NULL (or freed already), or `jobs` is NULL while
+// `count > 0`; FFI_STATUS_INVALID_ARGUMENT (nothing copied) if `first +
+// count` exceeds the batch's capacity, or if the batch is running
+// (async_batch_is_running()); FFI_STATUS_PANIC on an internal panic. A
+// `count` of 0 copies nothing.
+//
+// Ownership: `jobs` is borrowed for the call only, and the batch stays the
+// caller's; nothing is allocated, nothing to free. Thread-safe, as long as
+// no other call frees or starts the batch at the same time.
+//
+// # Safety
+// `batch` is NULL or a handle from async_batch_new() (one freed already
+// reads as NULL), not being freed or started by another call at the same
+// time. `jobs` is NULL or points to `count` readable AsyncJobs (any
+// alignment), which may lie inside the batch's own memory.
+enum FfiStatus async_batch_write_jobs(const struct AsyncBatch *batch, size_t first, const struct AsyncJob *jobs, size_t count);
+
+// Copies `count` AsyncJobs of the batch's table, jobs `first` to `first +
+// count - 1`, into `jobs`: after a run, their statuses and results. The
+// counterpart of async_batch_write_jobs(), with the same checks and
+// statuses: FFI_STATUS_OK once copied; FFI_STATUS_NULL_ARGUMENT (nothing
+// copied) for a NULL (or freed) `batch` or a NULL `jobs` while `count > 0`;
+// FFI_STATUS_INVALID_ARGUMENT (nothing copied) if `first + count` exceeds
+// the batch's capacity or the batch is running (so a run's results are
+// read only once it has ended, and then all of them); FFI_STATUS_PANIC on
+// an internal panic.
+//
+// Ownership: `jobs` is borrowed for the call only; nothing to free.
+// Thread-safe, as long as no other call frees or starts the batch at the
+// same time.
+//
+// # Safety
+// `batch` is NULL or a handle from async_batch_new() (one freed already
+// reads as NULL), not being freed or started by another call at the same
+// time. `jobs` is NULL or points to `count` writable AsyncJobs (any
+// alignment), used by no one else during the call.
+enum FfiStatus async_batch_read_jobs(const struct AsyncBatch *batch, size_t first, struct AsyncJob *jobs, size_t count);
+
+// Copies `len` values from `values` into the batch's arena, at values
+// `offset` to `offset + len - 1` (a sum job's input, say). The arena's
+// counterpart of async_batch_write_jobs(), with the same checks and
+// statuses: FFI_STATUS_OK once copied; FFI_STATUS_NULL_ARGUMENT (nothing
+// copied) for a NULL (or freed) `batch` or a NULL `values` while `len > 0`;
+// FFI_STATUS_INVALID_ARGUMENT (nothing copied) if `offset + len` exceeds
+// the arena's length or the batch is running; FFI_STATUS_PANIC on an
+// internal panic.
+//
+// Ownership: `values` is borrowed for the call only; nothing to free.
+// Thread-safe, as long as no other call frees or starts the batch at the
+// same time.
+//
+// # Safety
+// `batch` is NULL or a handle from async_batch_new() (one freed already
+// reads as NULL), not being freed or started by another call at the same
+// time. `values` is NULL or points to `len` readable `uint32_t`s (any
+// alignment), which may lie inside the batch's own memory.
+enum FfiStatus async_batch_write_arena(const struct AsyncBatch *batch, size_t offset, const uint32_t *values, size_t len);
+
+// Copies `len` values of the batch's arena, values `offset` to `offset +
+// len - 1`, into `values` (a primes job's output, say). The counterpart of
+// async_batch_write_arena(), with the same checks and statuses:
+// FFI_STATUS_OK once copied; FFI_STATUS_NULL_ARGUMENT (nothing copied) for
+// a NULL (or freed) `batch` or a NULL `values` while `len > 0`;
+// FFI_STATUS_INVALID_ARGUMENT (nothing copied) if `offset + len` exceeds
+// the arena's length or the batch is running; FFI_STATUS_PANIC on an
+// internal panic.
+//
+// Ownership: `values` is borrowed for the call only; nothing to free.
+// Thread-safe, as long as no other call frees or starts the batch at the
+// same time.
+//
+// # Safety
+// `batch` is NULL or a handle from async_batch_new() (one freed already
+// reads as NULL), not being freed or started by another call at the same
+// time. `values` is NULL or points to `len` writable `uint32_t`s (any
+// alignment), used by no one else during the call.
+enum FfiStatus async_batch_read_arena(const struct AsyncBatch *batch, size_t offset, uint32_t *values, size_t len);
+
 // Starts a run of the first `count` jobs of `batch`: returns the run, which
 // holds the batch's memory until async_batch_run() has run it (on any
 // thread: a worker thread, typically) or async_batch_run_cancel() drops it.

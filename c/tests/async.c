@@ -198,10 +198,64 @@ static void test_batches(void) {
     CHECK(background_threads_gone());
 }
 
+/* A batch filled and read by copies, with no pointer into its memory: checked ranges, refused while it runs. */
+static void test_batch_copies(void) {
+    size_t live = async_batch_live_count();
+    size_t cap = async_job_primes_capacity(100);
+    AsyncBatch *batch = async_batch_new(2, 4 + cap);
+    CHECK(batch != NULL);
+    if (batch == NULL) return;
+    const uint32_t input[4] = {1, 2, 3, 4};
+    AsyncJob jobs[2] = {sum_job(0, 4), primes_job(100, 4, cap)};
+    AsyncJob back[2] = {{0}, {0}};
+    uint32_t primes[32] = {0};
+    CHECK_STATUS(async_batch_write_arena(batch, 0, input, 4), FFI_STATUS_OK);
+    CHECK_STATUS(async_batch_write_jobs(batch, 0, jobs, 2), FFI_STATUS_OK);
+
+    AsyncBatchRun *run = async_batch_start(batch, 2, NULL);
+    CHECK(run != NULL);
+    /* While it runs: every copy is refused, nothing copied. */
+    CHECK_STATUS(async_batch_read_jobs(batch, 0, back, 2), FFI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(async_batch_write_arena(batch, 0, input, 1), FFI_STATUS_INVALID_ARGUMENT);
+    CHECK(back[0].kind == 0);
+    CHECK_STATUS(async_batch_run(run), FFI_STATUS_OK);
+
+    CHECK_STATUS(async_batch_read_jobs(batch, 0, back, 2), FFI_STATUS_OK);
+    CHECK(back[0].status == FFI_STATUS_OK && back[0].result == 6);
+    CHECK(back[1].status == FFI_STATUS_OK && back[1].result == 25);
+    CHECK_STATUS(async_batch_read_arena(batch, 4, primes, 25), FFI_STATUS_OK);
+    CHECK(primes[0] == 2 && primes[24] == 97 && primes[25] == 0);
+    CHECK_STATUS(async_batch_read_jobs(batch, 1, back, 1), FFI_STATUS_OK);
+    CHECK(back[0].kind == ASYNC_JOB_PRIMES_UP_TO);
+
+    /* Ranges past the end (also overflowing ones), NULL, empty copies. */
+    CHECK_STATUS(async_batch_write_jobs(batch, 1, jobs, 2), FFI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(async_batch_read_jobs(batch, SIZE_MAX, back, 2), FFI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(async_batch_write_arena(batch, 4 + cap, input, 1), FFI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(async_batch_read_arena(batch, 1, primes, SIZE_MAX), FFI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(async_batch_write_arena(batch, 4 + cap, NULL, 0), FFI_STATUS_OK);
+    CHECK_STATUS(async_batch_read_arena(batch, 0, NULL, 1), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(async_batch_write_jobs(batch, 0, NULL, 1), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(async_batch_read_jobs(NULL, 0, back, 1), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(async_batch_write_arena(NULL, 0, input, 0), FFI_STATUS_NULL_ARGUMENT);
+
+    /* A copy within the batch itself (overlapping ranges): as memmove. */
+    CHECK_STATUS(async_batch_write_arena(batch, 1, async_batch_arena(batch), 3), FFI_STATUS_OK);
+    CHECK_STATUS(async_batch_read_arena(batch, 0, primes, 4), FFI_STATUS_OK);
+    CHECK(primes[0] == 1 && primes[1] == 1 && primes[2] == 2 && primes[3] == 3);
+
+    /* A freed handle reads as NULL. */
+    async_batch_free(batch);
+    CHECK_STATUS(async_batch_read_arena(batch, 0, primes, 1), FFI_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(async_batch_write_jobs(batch, 0, jobs, 1), FFI_STATUS_NULL_ARGUMENT);
+    CHECK(async_batch_live_count() == live);
+}
+
 void test_async(void) {
     test_mixed_table();
     test_failures();
     test_null_and_empty();
     test_overlap_and_uninitialised_output();
     test_batches();
+    test_batch_copies();
 }

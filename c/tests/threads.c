@@ -431,6 +431,31 @@ static void one_iteration(Thread *t, FfiError *error, unsigned long iteration) {
     T_CHECK(t, jobs[1].status == FFI_STATUS_OK && jobs[1].result == job_primes &&
                    (job_primes == 0 || memcmp(arena + 64, prime_table, job_primes * sizeof(uint32_t)) == 0));
 
+    /* the same jobs in an AsyncBatch of this thread's, filled and read by copies, run on this thread */
+    AsyncBatch *batch = CALL(t, async_batch_new(2, 64 + 200));
+    T_CHECK(t, batch != NULL);
+    if (batch != NULL) {
+        AsyncJob back[2];
+        uint32_t out[200];
+        memset(back, 0, sizeof back);
+        jobs[0].status = jobs[1].status = -1;
+        jobs[0].result = jobs[1].result = 0;
+        T_CHECK(t, CALL(t, async_batch_write_arena(batch, 0, arena, 64)) == FFI_STATUS_OK);
+        T_CHECK(t, CALL(t, async_batch_write_jobs(batch, 0, jobs, 2)) == FFI_STATUS_OK);
+        T_CHECK(t, CALL(t, async_batch_write_jobs(batch, 1, jobs, 2)) == FFI_STATUS_INVALID_ARGUMENT);
+        AsyncBatchRun *run = CALL(t, async_batch_start(batch, 2, error));
+        T_CHECK(t, run != NULL);
+        T_CHECK(t, CALL(t, async_batch_read_jobs(batch, 0, back, 2)) == FFI_STATUS_INVALID_ARGUMENT);
+        T_CHECK(t, CALL(t, async_batch_run(run)) == FFI_STATUS_OK);
+        T_CHECK(t, CALL(t, async_batch_read_jobs(batch, 0, back, 2)) == FFI_STATUS_OK);
+        T_CHECK(t, back[0].status == FFI_STATUS_OK && back[0].result == arena_even);
+        T_CHECK(t, back[1].status == FFI_STATUS_OK && back[1].result == job_primes);
+        T_CHECK(t, CALL(t, async_batch_read_arena(batch, 64, out, job_primes)) == FFI_STATUS_OK);
+        T_CHECK(t, job_primes == 0 || memcmp(out, prime_table, job_primes * sizeof(uint32_t)) == 0);
+        CALL(t, async_batch_free(batch));
+        T_CHECK(t, CALL(t, async_batch_read_arena(batch, 0, out, 1)) == FFI_STATUS_NULL_ARGUMENT);
+    }
+
     /* error objects made and freed here */
     FfiError *fresh = CALL(t, ffi_error_new());
     T_CHECK(t, fresh != NULL && CALL(t, ffi_error_status(fresh)) == FFI_STATUS_OK &&

@@ -606,6 +606,244 @@ pub unsafe extern "C" fn async_batch_arena(batch: *const AsyncBatch) -> *mut u32
     guard(|| batch_of(batch).map_or(std::ptr::null_mut(), |b| b.memory.arena()))
 }
 
+/// The part of a batch's memory a copy reaches (async_batch_write_jobs() and
+/// the like).
+#[derive(Clone, Copy)]
+enum Part {
+    Jobs,
+    Arena,
+}
+
+/// Which way a copy goes.
+#[derive(Clone, Copy)]
+enum Direction {
+    IntoBatch,
+    OutOfBatch,
+}
+
+/// Copies `len` elements (jobs or arena values, as `part` says) between the
+/// caller's memory at `outside` and the batch's `part`, from element `at`.
+/// The checks of async_batch_write_jobs() and the others, in their order.
+///
+/// # Safety
+/// `batch` is NULL or a handle from async_batch_new() (one freed already
+/// reads as NULL), not being freed or started by another call at the same
+/// time. `outside` is NULL or valid for `len` elements of the part's size,
+/// readable (`IntoBatch`) or writable (`OutOfBatch`), and not written by
+/// anyone else during the call.
+unsafe fn copy_part(
+    batch: *const AsyncBatch,
+    part: Part,
+    at: usize,
+    outside: *mut u8,
+    len: usize,
+    direction: Direction,
+) -> FfiStatus {
+    let Some(batch) = batch_of(batch) else {
+        return FfiStatus::NullArgument;
+    };
+    if outside.is_null() && len > 0 {
+        return FfiStatus::NullArgument;
+    }
+    let memory = &batch.memory;
+    let (base, unit, size) = match part {
+        Part::Jobs => (
+            memory.jobs().cast::<u8>(),
+            size_of::<AsyncJob>(),
+            memory.capacity,
+        ),
+        Part::Arena => (
+            memory.arena().cast::<u8>(),
+            size_of::<u32>(),
+            memory.arena_len,
+        ),
+    };
+    if at.checked_add(len).is_none_or(|end| end > size) {
+        return FfiStatus::InvalidArgument;
+    }
+    // Acquire: once the run has ended (Release), its results are visible.
+    if memory.running.load(Ordering::Acquire) {
+        return FfiStatus::InvalidArgument;
+    }
+    if len == 0 {
+        return FfiStatus::Ok;
+    }
+    // SAFETY: `at + len <= size` elements of `unit` bytes lie inside the
+    // allocation (checked just above: the table holds `capacity` jobs and
+    // the arena `arena_len` values, so neither product overflows), which the
+    // handle keeps alive during the call; no run writes into it (`running`
+    // is clear, and the header forbids a start at the same time). The
+    // caller's `outside` is valid for `len` elements (the header's promise
+    // on `jobs`/`values`); `copy` allows the two to overlap (a caller
+    // passing a pointer into the batch itself) and needs no alignment.
+    unsafe {
+        let inside = base.add(at * unit);
+        match direction {
+            Direction::IntoBatch => std::ptr::copy(outside.cast_const(), inside, len * unit),
+            Direction::OutOfBatch => std::ptr::copy(inside.cast_const(), outside, len * unit),
+        }
+    }
+    FfiStatus::Ok
+}
+
+/// Copies `count` AsyncJobs from `jobs` into the batch's table, at jobs
+/// `first` to `first + count - 1`, without handing out a pointer to the
+/// batch's memory: for callers that cannot safely hold one, such as
+/// JavaScript in a Node.js worker, whose views of foreign memory the runtime
+/// may refuse to create while it tears the worker down. `jobs` need not be
+/// aligned (the jobs are copied as bytes).
+///
+/// Returns FFI_STATUS_OK once copied; FFI_STATUS_NULL_ARGUMENT (nothing
+/// copied) if `batch` is NULL (or freed already), or `jobs` is NULL while
+/// `count > 0`; FFI_STATUS_INVALID_ARGUMENT (nothing copied) if `first +
+/// count` exceeds the batch's capacity, or if the batch is running
+/// (async_batch_is_running()); FFI_STATUS_PANIC on an internal panic. A
+/// `count` of 0 copies nothing.
+///
+/// Ownership: `jobs` is borrowed for the call only, and the batch stays the
+/// caller's; nothing is allocated, nothing to free. Thread-safe, as long as
+/// no other call frees or starts the batch at the same time.
+///
+/// # Safety
+/// `batch` is NULL or a handle from async_batch_new() (one freed already
+/// reads as NULL), not being freed or started by another call at the same
+/// time. `jobs` is NULL or points to `count` readable AsyncJobs (any
+/// alignment), which may lie inside the batch's own memory.
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_write_jobs(
+    batch: *const AsyncBatch,
+    first: usize,
+    jobs: *const AsyncJob,
+    count: usize,
+) -> FfiStatus {
+    // SAFETY: the header's promises on `batch` and `jobs`.
+    guard(|| unsafe {
+        copy_part(
+            batch,
+            Part::Jobs,
+            first,
+            jobs.cast_mut().cast(),
+            count,
+            Direction::IntoBatch,
+        )
+    })
+}
+
+/// Copies `count` AsyncJobs of the batch's table, jobs `first` to `first +
+/// count - 1`, into `jobs`: after a run, their statuses and results. The
+/// counterpart of async_batch_write_jobs(), with the same checks and
+/// statuses: FFI_STATUS_OK once copied; FFI_STATUS_NULL_ARGUMENT (nothing
+/// copied) for a NULL (or freed) `batch` or a NULL `jobs` while `count > 0`;
+/// FFI_STATUS_INVALID_ARGUMENT (nothing copied) if `first + count` exceeds
+/// the batch's capacity or the batch is running (so a run's results are
+/// read only once it has ended, and then all of them); FFI_STATUS_PANIC on
+/// an internal panic.
+///
+/// Ownership: `jobs` is borrowed for the call only; nothing to free.
+/// Thread-safe, as long as no other call frees or starts the batch at the
+/// same time.
+///
+/// # Safety
+/// `batch` is NULL or a handle from async_batch_new() (one freed already
+/// reads as NULL), not being freed or started by another call at the same
+/// time. `jobs` is NULL or points to `count` writable AsyncJobs (any
+/// alignment), used by no one else during the call.
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_read_jobs(
+    batch: *const AsyncBatch,
+    first: usize,
+    jobs: *mut AsyncJob,
+    count: usize,
+) -> FfiStatus {
+    // SAFETY: the header's promises on `batch` and `jobs`.
+    guard(|| unsafe {
+        copy_part(
+            batch,
+            Part::Jobs,
+            first,
+            jobs.cast(),
+            count,
+            Direction::OutOfBatch,
+        )
+    })
+}
+
+/// Copies `len` values from `values` into the batch's arena, at values
+/// `offset` to `offset + len - 1` (a sum job's input, say). The arena's
+/// counterpart of async_batch_write_jobs(), with the same checks and
+/// statuses: FFI_STATUS_OK once copied; FFI_STATUS_NULL_ARGUMENT (nothing
+/// copied) for a NULL (or freed) `batch` or a NULL `values` while `len > 0`;
+/// FFI_STATUS_INVALID_ARGUMENT (nothing copied) if `offset + len` exceeds
+/// the arena's length or the batch is running; FFI_STATUS_PANIC on an
+/// internal panic.
+///
+/// Ownership: `values` is borrowed for the call only; nothing to free.
+/// Thread-safe, as long as no other call frees or starts the batch at the
+/// same time.
+///
+/// # Safety
+/// `batch` is NULL or a handle from async_batch_new() (one freed already
+/// reads as NULL), not being freed or started by another call at the same
+/// time. `values` is NULL or points to `len` readable `uint32_t`s (any
+/// alignment), which may lie inside the batch's own memory.
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_write_arena(
+    batch: *const AsyncBatch,
+    offset: usize,
+    values: *const u32,
+    len: usize,
+) -> FfiStatus {
+    // SAFETY: the header's promises on `batch` and `values`.
+    guard(|| unsafe {
+        copy_part(
+            batch,
+            Part::Arena,
+            offset,
+            values.cast_mut().cast(),
+            len,
+            Direction::IntoBatch,
+        )
+    })
+}
+
+/// Copies `len` values of the batch's arena, values `offset` to `offset +
+/// len - 1`, into `values` (a primes job's output, say). The counterpart of
+/// async_batch_write_arena(), with the same checks and statuses:
+/// FFI_STATUS_OK once copied; FFI_STATUS_NULL_ARGUMENT (nothing copied) for
+/// a NULL (or freed) `batch` or a NULL `values` while `len > 0`;
+/// FFI_STATUS_INVALID_ARGUMENT (nothing copied) if `offset + len` exceeds
+/// the arena's length or the batch is running; FFI_STATUS_PANIC on an
+/// internal panic.
+///
+/// Ownership: `values` is borrowed for the call only; nothing to free.
+/// Thread-safe, as long as no other call frees or starts the batch at the
+/// same time.
+///
+/// # Safety
+/// `batch` is NULL or a handle from async_batch_new() (one freed already
+/// reads as NULL), not being freed or started by another call at the same
+/// time. `values` is NULL or points to `len` writable `uint32_t`s (any
+/// alignment), used by no one else during the call.
+#[no_mangle]
+pub unsafe extern "C" fn async_batch_read_arena(
+    batch: *const AsyncBatch,
+    offset: usize,
+    values: *mut u32,
+    len: usize,
+) -> FfiStatus {
+    // SAFETY: the header's promises on `batch` and `values`.
+    guard(|| unsafe {
+        copy_part(
+            batch,
+            Part::Arena,
+            offset,
+            values.cast(),
+            len,
+            Direction::OutOfBatch,
+        )
+    })
+}
+
 /// The common start of async_batch_start() and async_batch_run_in_background().
 ///
 /// # Safety
@@ -1190,6 +1428,122 @@ mod tests {
         }
         assert!(async_batch_new(usize::MAX / 56, 1).is_null());
         assert!(async_batch_new(1, usize::MAX / 2).is_null());
+    }
+
+    #[test]
+    fn copies_in_and_out_are_checked_against_the_batch() {
+        let null = std::ptr::null_mut::<u32>();
+        let batch = async_batch_new(2, 8);
+        assert!(!batch.is_null());
+        let input = [1u32, 2, 3, 4];
+        let jobs = [sum_job(2, 4), sum_job(0, 1)];
+        let mut back = [AsyncJob::default(); 2];
+        let mut out = [0u32; 8];
+        // SAFETY: a live handle; every pointer is valid for the length given.
+        unsafe {
+            assert_eq!(
+                async_batch_write_arena(batch, 2, input.as_ptr(), 4),
+                FfiStatus::Ok
+            );
+            assert_eq!(
+                async_batch_write_jobs(batch, 0, jobs.as_ptr(), 2),
+                FfiStatus::Ok
+            );
+            assert_eq!(
+                async_batch_run_in_background(batch, 2, std::ptr::null_mut()),
+                FfiStatus::Ok
+            );
+            // While it runs, or once it has ended: refused, or the results.
+            let status = async_batch_read_jobs(batch, 0, back.as_mut_ptr(), 2);
+            assert!(matches!(status, FfiStatus::Ok | FfiStatus::InvalidArgument));
+            wait_for(batch);
+            assert_eq!(
+                async_batch_read_jobs(batch, 0, back.as_mut_ptr(), 2),
+                FfiStatus::Ok
+            );
+            assert_eq!(back.map(|j| (j.status, j.result)), [(0, 2 + 4), (0, 0)]);
+            assert_eq!(
+                async_batch_read_arena(batch, 0, out.as_mut_ptr(), 8),
+                FfiStatus::Ok
+            );
+            assert_eq!(out, [0, 0, 1, 2, 3, 4, 0, 0]);
+            // One job at an offset, and the last value.
+            assert_eq!(
+                async_batch_read_jobs(batch, 1, back.as_mut_ptr(), 1),
+                FfiStatus::Ok
+            );
+            assert_eq!(back[0].input_offset, 0);
+            assert_eq!(
+                async_batch_read_arena(batch, 7, out.as_mut_ptr(), 1),
+                FfiStatus::Ok
+            );
+            // Ranges past the end (or overflowing), NULL, empty.
+            assert_eq!(
+                async_batch_write_jobs(batch, 1, jobs.as_ptr(), 2),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                async_batch_read_jobs(batch, usize::MAX, back.as_mut_ptr(), 1),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                async_batch_write_arena(batch, 5, input.as_ptr(), 4),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                async_batch_read_arena(batch, 1, out.as_mut_ptr(), usize::MAX),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                async_batch_read_arena(batch, 9, null, 0),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(async_batch_read_arena(batch, 8, null, 0), FfiStatus::Ok);
+            assert_eq!(
+                async_batch_write_arena(batch, 0, null, 1),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(
+                async_batch_write_jobs(std::ptr::null(), 0, jobs.as_ptr(), 1),
+                FfiStatus::NullArgument
+            );
+            // Inside the batch itself (overlapping): moved as memmove does.
+            let arena = async_batch_arena(batch);
+            assert_eq!(
+                async_batch_write_arena(batch, 3, arena.add(2), 4),
+                FfiStatus::Ok
+            );
+            assert_eq!(
+                async_batch_read_arena(batch, 0, out.as_mut_ptr(), 8),
+                FfiStatus::Ok
+            );
+            assert_eq!(out, [0, 0, 1, 1, 2, 3, 4, 0]);
+            // A started run: refused until it ends.
+            let run = async_batch_start(batch, 1, std::ptr::null_mut());
+            assert_eq!(
+                async_batch_write_arena(batch, 0, input.as_ptr(), 1),
+                FfiStatus::InvalidArgument
+            );
+            assert_eq!(
+                async_batch_read_jobs(batch, 0, back.as_mut_ptr(), 1),
+                FfiStatus::InvalidArgument
+            );
+            async_batch_run_cancel(run);
+            assert_eq!(
+                async_batch_write_arena(batch, 0, input.as_ptr(), 1),
+                FfiStatus::Ok
+            );
+            // A freed handle reads as NULL.
+            async_batch_free(batch);
+            assert_eq!(
+                async_batch_read_arena(batch, 0, out.as_mut_ptr(), 1),
+                FfiStatus::NullArgument
+            );
+            assert_eq!(
+                async_batch_write_jobs(batch, 0, jobs.as_ptr(), 1),
+                FfiStatus::NullArgument
+            );
+        }
     }
 
     #[test]

@@ -8,9 +8,11 @@
  * buffers: larger values make Rust read and write past them. An `AsyncBatch`
  * is memory the library owns instead (see {@link async_batch_new}): a run
  * keeps it alive, so a worker torn down while the run goes on leaves it
- * writing into live memory. A view of it ({@link asyncBatchView}) must not be
- * used once the handle is freed. The public layer (`ts/async.ts`) owns both
- * kinds and never lends them to user code.
+ * writing into live memory. JavaScript fills and reads it by copies
+ * ({@link async_batch_write_jobs} and the like), never through a view: a
+ * view outlives the handle, and `koffi.view` throws while a worker is torn
+ * down, which koffi turns into an abort of the whole process. The public
+ * layer (`ts/async.ts`) owns both kinds and never lends them to user code.
  */
 import koffi from 'koffi';
 import { lib } from './library';
@@ -138,19 +140,53 @@ export const async_batch_live_count = lib.func('async_batch_live_count', 'size_t
 export const async_batch_thread_count = lib.func('async_batch_thread_count', 'size_t', []) as Native<() => number>;
 
 /**
- * `koffi.view`, captured at load: koffi's exports object is shared and user-writable, and a replaced `view`
- * would receive the batch's memory (kept, it reads and writes it after `async_batch_free`) or hand the
- * public layer a buffer Rust never sees.
+ * `FfiStatus async_batch_write_jobs(const AsyncBatch *batch, size_t first, const AsyncJob *jobs, size_t count)`:
+ * copies `count` jobs (a `Uint32Array` of 14 words each, passed zero-copy) into the batch's table from job
+ * `first`. `FFI_STATUS_NULL_ARGUMENT` for a NULL or freed batch (or NULL `jobs` with `count > 0`),
+ * `FFI_STATUS_INVALID_ARGUMENT` past the capacity or while the batch runs; nothing is copied then.
  */
-const koffiView = koffi.view as (pointer: RawPointer, byteLength: number) => ArrayBuffer;
+export const async_batch_write_jobs = lib.func('async_batch_write_jobs', 'int', [
+  AsyncBatchPtr,
+  'size_t',
+  koffi.pointer(AsyncJob),
+  'size_t',
+]) as Native<(batch: RawPointer, first: number, jobs: Uint32Array | null, count: number) => number>;
 
 /**
- * An `ArrayBuffer` over the first `byteLength` bytes of a batch's memory (the table, then the arena), without a
- * copy (`koffi.view`). Valid only while the handle is live: after `async_batch_free` it points to freed memory.
+ * `FfiStatus async_batch_read_jobs(const AsyncBatch *batch, size_t first, AsyncJob *jobs, size_t count)`: copies
+ * `count` jobs of the batch's table from job `first` into `jobs` (14 words each), with the checks and statuses of
+ * `async_batch_write_jobs`.
  */
-export function asyncBatchView(batch: RawPointer, byteLength: number): ArrayBuffer {
-  return koffiView(async_batch_jobs(batch), byteLength);
-}
+export const async_batch_read_jobs = lib.func('async_batch_read_jobs', 'int', [
+  AsyncBatchPtr,
+  'size_t',
+  koffi.pointer(AsyncJob),
+  'size_t',
+]) as Native<(batch: RawPointer, first: number, jobs: Uint32Array | null, count: number) => number>;
+
+/**
+ * `FfiStatus async_batch_write_arena(const AsyncBatch *batch, size_t offset, const uint32_t *values, size_t len)`:
+ * copies `len` values (a `Uint32Array`, passed zero-copy) into the batch's arena at `offset`, with the checks and
+ * statuses of `async_batch_write_jobs` against the arena's length.
+ */
+export const async_batch_write_arena = lib.func('async_batch_write_arena', 'int', [
+  AsyncBatchPtr,
+  'size_t',
+  koffi.pointer(koffi.types.uint32_t),
+  'size_t',
+]) as Native<(batch: RawPointer, offset: number, values: Uint32Array | null, len: number) => number>;
+
+/**
+ * `FfiStatus async_batch_read_arena(const AsyncBatch *batch, size_t offset, uint32_t *values, size_t len)`: copies
+ * `len` values of the batch's arena from `offset` into `values`, with the checks and statuses of
+ * `async_batch_write_arena`.
+ */
+export const async_batch_read_arena = lib.func('async_batch_read_arena', 'int', [
+  AsyncBatchPtr,
+  'size_t',
+  koffi.pointer(koffi.types.uint32_t),
+  'size_t',
+]) as Native<(batch: RawPointer, offset: number, values: Uint32Array | null, len: number) => number>;
 
 /**
  * How `ts/async.ts` runs a batch: `'koffi'`, through koffi's `.async` on libuv's thread pool, on Node.js, which
