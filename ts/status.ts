@@ -212,7 +212,19 @@ export function check(status: number, operation: string, error: NativeError = sy
  * of the errors the package raises before or after the native call (see {@link CodedError}), and
  * `'ERR_MEMORY_ALLOCATION_FAILED'` (an async call whose batch could not be allocated).
  */
-export type FfiDeepDiveErrorCode = FfiError['code'] | ArgumentErrorCode | 'ERR_MEMORY_ALLOCATION_FAILED';
+export type FfiDeepDiveErrorCode =
+  | FfiError['code']
+  | 'ERR_INVALID_ARG_TYPE'
+  | 'ERR_INVALID_ARG_VALUE'
+  | 'ERR_OUT_OF_RANGE'
+  | 'ERR_INVALID_RETURN_VALUE'
+  | 'ERR_INVALID_THIS'
+  | 'ERR_FFI_FREED'
+  | 'ERR_FFI_NESTING_DEPTH'
+  | 'ERR_MEMORY_ALLOCATION_FAILED';
+
+/** `true` when A and B are the same union, else `never` (a compile error where `true` is assigned). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 
 /**
  * An error thrown by a public function, with its code typed: a `TypeError` (`ERR_INVALID_ARG_TYPE`,
@@ -225,7 +237,11 @@ export type CodedError = Error & { readonly code: FfiDeepDiveErrorCode };
 
 /** Every {@link FfiDeepDiveErrorCode}, as keys of a null-prototype record (a compile error if one is missing). */
 const CODES: Readonly<Record<string, true>> = (() => {
-  const own: Record<Exclude<FfiDeepDiveErrorCode, FfiError['code']>, true> = {
+  // ts/validate.ts's codes and this list: a compile error here when they differ.
+  const own: Record<
+    Exclude<FfiDeepDiveErrorCode, FfiError['code']>,
+    Same<ArgumentErrorCode | 'ERR_MEMORY_ALLOCATION_FAILED', Exclude<FfiDeepDiveErrorCode, FfiError['code']>>
+  > = {
     ERR_INVALID_ARG_TYPE: true,
     ERR_INVALID_ARG_VALUE: true,
     ERR_OUT_OF_RANGE: true,
