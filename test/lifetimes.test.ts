@@ -26,6 +26,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { OpaquePoint } from '../ts';
 import * as raw from '../ts/raw';
+import { settleGarbage } from './fixtures/settle-garbage';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -66,6 +67,7 @@ describe('a worker thread that ends frees the OpaquePoints it left live', () => 
     ['is terminated while idle', 'terminate-idle', 1],
     ['is terminated in the middle of a synchronous loop', 'terminate-busy', 1],
   ])('%s', async (_label, end, exitCode) => {
+    await settleGarbage();
     const points = raw.opaque_point_live_count();
     const arrays = raw.u32_array_live_count();
     const strings = raw.rust_string_live_count();

@@ -8,25 +8,10 @@
  * while a public function has none).
  */
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import * as api from '../ts';
+import { settleGarbage } from './fixtures/settle-garbage';
 import { opaque_point_live_count, rust_string_live_count, u32_array_live_count } from '../ts/raw';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
-/**
- * Lets the garbage of earlier suites in this jest process go first: an OpaquePoint
- * collected in the middle of the test would lower the count it compares with.
- */
-async function settleGarbage(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 const WORKERS = 4;
 const DURATION_MS = Number(process.env.THREADS_MS ?? 2000);
