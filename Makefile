@@ -221,9 +221,9 @@ stress-c: $(BUILD)/test_threads
 ifeq ($(HAVE_VALGRIND),yes)
 test-valgrind: $(BUILD)/test_c $(BUILD)/test_threads
 	valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
-	  --error-exitcode=1 --quiet $(BUILD)/test_c
+	  --suppressions=c/tests/valgrind.supp --error-exitcode=1 --quiet $(BUILD)/test_c
 	valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
-	  --error-exitcode=1 --quiet $(BUILD)/test_threads $(THREADS_VALGRIND_ARGS)
+	  --suppressions=c/tests/valgrind.supp --error-exitcode=1 --quiet $(BUILD)/test_threads $(THREADS_VALGRIND_ARGS)
 else
 test-valgrind:
 	$(call skip,valgrind,the valgrind leak check of the C tests and c/tests/threads.c (test-valgrind),apt-get install valgrind)
