@@ -407,6 +407,28 @@ describe('countWhere nesting is capped at MAX_CALLBACK_DEPTH', () => {
     ).toEqual({ errors: ['RangeError', 'no', 'RangeError', 'no', 'RangeError', 'no'], deepest: MAX_CALLBACK_DEPTH });
   });
 
+  /**
+   * Runs `dive` (a script that leaves its JSON answer in `result`) in a child process, on its main thread
+   * (`stackSizeMb` 0) or in a worker with that stack, and checks that it ended normally: no signal, exit 0,
+   * nothing on stderr.
+   */
+  function nestedRun(dive: string, flags: string[], stackSizeMb: number) {
+    const script =
+      stackSizeMb === 0
+        ? `${dive}\nconsole.log(result);`
+        : `const { Worker } = require('node:worker_threads');
+           const w = new Worker(${JSON.stringify(`${dive}\nrequire('node:worker_threads').parentPort.postMessage(result);`)},
+             { eval: true, resourceLimits: { stackSizeMb: ${stackSizeMb} } });
+           w.on('message', (m) => console.log(m));`;
+    const child = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' });
+    expect({ signal: child.signal, status: child.status, stderr: child.stderr }).toEqual({
+      signal: null,
+      status: 0,
+      stderr: '',
+    });
+    return child;
+  }
+
   it.each([
     ['the main thread with --stack-size=7800', ['--stack-size=7800'], 0],
     ['a worker with resourceLimits.stackSizeMb 512', [], 512],
@@ -420,19 +442,7 @@ describe('countWhere nesting is capped at MAX_CALLBACK_DEPTH', () => {
         const dive = () => { levels++; countWhere([1], dive); return true; };
         try { countWhere([1], dive); } catch (e) { code = e.code; }
         const result = JSON.stringify({ levels, code });`;
-      const script =
-        stackSizeMb === 0
-          ? `${dive}\nconsole.log(result);`
-          : `const { Worker } = require('node:worker_threads');
-             const w = new Worker(${JSON.stringify(`${dive}\nrequire('node:worker_threads').parentPort.postMessage(result);`)},
-               { eval: true, resourceLimits: { stackSizeMb: ${stackSizeMb} } });
-             w.on('message', (m) => console.log(m));`;
-      const child = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' });
-      expect({ signal: child.signal, status: child.status, stderr: child.stderr }).toEqual({
-        signal: null,
-        status: 0,
-        stderr: '',
-      });
+      const child = nestedRun(dive, flags, stackSizeMb);
       expect(JSON.parse(child.stdout)).toEqual({ levels: MAX_CALLBACK_DEPTH, code: 'ERR_FFI_NESTING_DEPTH' });
     },
   );
@@ -473,19 +483,7 @@ describe('countWhere nesting is capped at MAX_CALLBACK_DEPTH', () => {
         const result = JSON.stringify({
           distinct, same: outer === first, name: first.name, code: first.code, message: first.message, again, levels,
         });`;
-      const script =
-        stackSizeMb === 0
-          ? `${dive}\nconsole.log(result);`
-          : `const { Worker } = require('node:worker_threads');
-             const w = new Worker(${JSON.stringify(`${dive}\nrequire('node:worker_threads').parentPort.postMessage(result);`)},
-               { eval: true, resourceLimits: { stackSizeMb: ${stackSizeMb} } });
-             w.on('message', (m) => console.log(m));`;
-      const child = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' });
-      expect({ signal: child.signal, status: child.status, stderr: child.stderr }).toEqual({
-        signal: null,
-        status: 0,
-        stderr: '',
-      });
+      const child = nestedRun(dive, flags, stackSizeMb);
       expect(JSON.parse(child.stdout)).toEqual({
         distinct: instances,
         same: true,
